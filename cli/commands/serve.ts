@@ -1,0 +1,68 @@
+import type { Command } from 'commander';
+import { resolveConfig } from '../../core/config';
+import { startPlatform } from '../../core/platform';
+import { startGateway } from '../../gateway/server';
+
+/** Reads a setting from the environment (ISOLA_*), ignoring empty values. */
+function env(name: string): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+const toInt = (flag: string) => (value: string) => {
+  if (!/^\d+$/.test(value)) throw new Error(`${flag} expects a non-negative integer, got "${value}"`);
+  return Number(value);
+};
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('start the isola server (gateway, control API, isolate hosts)')
+    .option('-p, --port <port>', 'port to listen on (env ISOLA_PORT)', toInt('--port'))
+    .option('-H, --host <host>', 'address to bind (env ISOLA_HOST)')
+    .option('-d, --data-dir <dir>', 'data directory (env ISOLA_DATA_DIR)')
+    .option('--isolate-hosts <n>', 'isolate host processes (env ISOLA_ISOLATE_HOSTS)', toInt('--isolate-hosts'))
+    .option('--allow-uws-fallback', 'run even if uWebSockets.js fell back to its slow JS server (env ISOLA_ALLOW_UWS_FALLBACK=1)')
+    .action(async (opts: { port?: number; host?: string; dataDir?: string; isolateHosts?: number; allowUwsFallback?: boolean }) => {
+      const envPort = env('ISOLA_PORT');
+      const envHosts = env('ISOLA_ISOLATE_HOSTS');
+      const config = resolveConfig({
+        port: opts.port ?? (envPort !== undefined ? toInt('ISOLA_PORT')(envPort) : undefined),
+        host: opts.host ?? env('ISOLA_HOST'),
+        dataDir: opts.dataDir ?? env('ISOLA_DATA_DIR'),
+        isolateHosts: opts.isolateHosts ?? (envHosts !== undefined ? toInt('ISOLA_ISOLATE_HOSTS')(envHosts) : undefined),
+        allowUwsFallback: opts.allowUwsFallback ?? (env('ISOLA_ALLOW_UWS_FALLBACK') === '1' ? true : undefined),
+      });
+      await serve(config);
+    });
+}
+
+async function serve(config: ReturnType<typeof resolveConfig>): Promise<void> {
+  const { platform, createdCredentials } = await startPlatform(config);
+  let gateway;
+  try {
+    gateway = await startGateway(platform);
+  } catch (err) {
+    await platform.close();
+    throw err;
+  }
+  const shown = config.host.includes(':') ? `[${config.host}]` : config.host;
+  console.log(`isola listening on http://${shown}:${gateway.port}`);
+  console.log(`data directory: ${config.dataDir}`);
+  console.log(
+    `${createdCredentials ? 'created' : 'using'} root credentials (SecretId ${platform.identity.rootSecretId}) in ${platform.identity.credentialsFile}`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`received ${signal}, shutting down`);
+    await gateway.close();
+    await platform.close();
+    console.log('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

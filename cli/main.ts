@@ -1,0 +1,28 @@
+/**
+ * The `isola` command line. Each subcommand lives in cli/commands/ and
+ * registers itself here; the server subcommand starts the platform, the
+ * others talk to a running server through the signed control API.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerServe } from './commands/serve';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program.name('isola').description('self-hosted serverless functions: JavaScript in V8 isolates, SCF-compatible API').version(
+    (require('../../package.json') as { version: string }).version,
+  );
+  registerServe(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) process.exit(err.exitCode);
+    console.error(`isola: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,74 @@
+import os from 'node:os';
+import path from 'node:path';
+
+/** Every setting of the server, with the spec's cloud quotas as defaults. */
+export interface PlatformConfig {
+  /** Data directory holding the database, code packages and credentials. */
+  dataDir: string;
+  host: string;
+  port: number;
+  region: string;
+  /** Largest control-API request body accepted (a base64 zip is ~4/3 of the zip). */
+  maxApiBodyBytes: number;
+  /** Largest unpacked code package, layers included (spec: 500 MB). */
+  maxUnpackedBytes: number;
+  /** Largest number of files in one unpacked package. */
+  maxPackageFiles: number;
+  /** Largest ratio of unpacked to compressed size accepted for one entry. */
+  maxCompressionRatio: number;
+  maxNamespaces: number;
+  maxFunctionsPerNamespace: number;
+  /** Number of isolate-host child processes. */
+  isolateHosts: number;
+  /** Allow the pure-JS uWebSockets.js fallback (slow; for platforms without the binary). */
+  allowUwsFallback: boolean;
+}
+
+export const defaultConfig: Readonly<PlatformConfig> = Object.freeze({
+  dataDir: path.resolve('.isola'),
+  host: '127.0.0.1',
+  port: 9000,
+  region: 'ap-guangzhou',
+  maxApiBodyBytes: 70 * 1024 * 1024,
+  maxUnpackedBytes: 500 * 1024 * 1024,
+  maxPackageFiles: 20_000,
+  maxCompressionRatio: 200,
+  maxNamespaces: 5,
+  maxFunctionsPerNamespace: 50,
+  isolateHosts: Math.max(1, os.availableParallelism()),
+  allowUwsFallback: false,
+});
+
+/**
+ * Merges `overrides` over the defaults, rejects unknown keys (with the
+ * closest known one as a hint) and values of the wrong type, and freezes it.
+ */
+export function resolveConfig(overrides: Partial<Record<string, unknown>> = {}): Readonly<PlatformConfig> {
+  const result: Record<string, unknown> = { ...defaultConfig };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    if (!(key in defaultConfig)) {
+      throw new Error(`Unknown setting \`${key}\`${suggest(key)}`);
+    }
+    const expected = typeof (defaultConfig as Record<string, unknown>)[key];
+    if (typeof value !== expected) {
+      throw new Error(`Expected setting \`${key}\` to be a ${expected}, got ${JSON.stringify(value)}`);
+    }
+    if (expected === 'number' && (!Number.isFinite(value) || (value as number) < 0)) {
+      throw new Error(`Expected setting \`${key}\` to be a non-negative number, got ${String(value)}`);
+    }
+    result[key] = value;
+  }
+  const config = result as unknown as PlatformConfig;
+  if (!Number.isInteger(config.port) || config.port > 65535) {
+    throw new Error(`Expected setting \`port\` to be an integer from 0 to 65535, got ${config.port}`);
+  }
+  config.dataDir = path.resolve(config.dataDir);
+  return Object.freeze(config);
+}
+
+function suggest(key: string): string {
+  const lower = key.toLowerCase();
+  const match = Object.keys(defaultConfig).find((k) => k.toLowerCase() === lower || k.toLowerCase().includes(lower));
+  return match ? ` (did you mean \`${match}\`?)` : '';
+}

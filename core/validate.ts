@@ -1,0 +1,39 @@
+import { ApiError } from './errors';
+
+/** Small parameter readers that answer the API's error codes naming the parameter. */
+
+export function optionalString(params: Record<string, unknown>, name: string, code = 'InvalidParameterValue'): string | undefined {
+  const value = params[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new ApiError(code, `${name} must be a string, got ${typeof value}.`);
+  return value;
+}
+
+export function requiredString(params: Record<string, unknown>, name: string, code = 'InvalidParameterValue'): string {
+  const value = optionalString(params, name, code);
+  if (value === undefined || value === '') throw new ApiError('MissingParameter', `The parameter ${name} is required.`);
+  return value;
+}
+
+/** Reads an integer that may arrive as a number or, from GET requests, a numeric string. */
+export function optionalInteger(params: Record<string, unknown>, name: string, code = 'InvalidParameterValue'): number | undefined {
+  const value = params[name];
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw new ApiError(code, `${name} must be an integer, got ${JSON.stringify(value)}.`);
+  return n;
+}
+
+/** Offset/Limit paging with the API's defaults (0 and 20) and bounds. */
+export function paging(params: Record<string, unknown>, maxLimit = 100): { offset: number; limit: number } {
+  const offset = optionalInteger(params, 'Offset', 'InvalidParameterValue.Offset') ?? 0;
+  const limit = optionalInteger(params, 'Limit', 'InvalidParameterValue.Limit') ?? 20;
+  if (offset < 0) throw new ApiError('InvalidParameterValue.Offset', `Offset must be >= 0, got ${offset}.`);
+  if (limit < 0 || limit > maxLimit) throw new ApiError('InvalidParameterValue.Limit', `Limit must be from 0 to ${maxLimit}, got ${limit}.`);
+  return { offset, limit };
+}
+
+export function formatTime(ms: number): string {
+  // SCF times are 'YYYY-MM-DD HH:MM:SS'; the server reports UTC.
+  return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+}

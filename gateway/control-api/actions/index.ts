@@ -1,0 +1,7 @@
+import type { ActionTable } from '../types';
+import { namespaceActions } from './namespaces';
+
+/** Every control-API action by its X-TC-Action name. */
+export const actions: ActionTable = Object.freeze({
+  ...namespaceActions,
+});

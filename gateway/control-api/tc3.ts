@@ -1,0 +1,112 @@
+import crypto from 'node:crypto';
+import { ApiError } from '../../core/errors';
+
+/** What the verifier needs from one request, copied out of the HTTP layer. */
+export interface SignedRequest {
+  method: string;
+  /** Raw query string without '?' (empty for POST). */
+  query: string;
+  authorization: string;
+  contentType: string;
+  /** Host header as received; the port is stripped before signing, as the SDK does. */
+  host: string;
+  timestamp: string;
+  body: Buffer;
+}
+
+const AUTH_PATTERN =
+  /^TC3-HMAC-SHA256 Credential=([^/\s]+)\/(\d{4}-\d{2}-\d{2})\/([^/\s]+)\/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
+
+/** Largest allowed difference between X-TC-Timestamp and the server clock. */
+export const MAX_CLOCK_SKEW_SECONDS = 300;
+
+const sha256Hex = (data: string | Buffer) => crypto.createHash('sha256').update(data).digest('hex');
+const hmac = (key: string | Buffer, data: string) => crypto.createHmac('sha256', key).update(data).digest();
+
+/**
+ * Signature of a request as `tencentcloud-sdk-nodejs-common`'s sign.js makes
+ * it (spec/scf-api.md §1.3). Exported for the CLI, which signs like the SDK.
+ */
+export function tc3Signature(args: {
+  secretKey: string;
+  method: string;
+  query: string;
+  contentType: string;
+  hostname: string;
+  body: string | Buffer;
+  timestamp: number;
+  date: string;
+  service: string;
+  signedHeaders?: string;
+}): string {
+  const signedHeaders = args.signedHeaders ?? 'content-type;host';
+  const canonicalHeaders = canonicalHeaderBlock(signedHeaders, args.contentType, args.hostname);
+  const canonicalRequest = [args.method, '/', args.query, canonicalHeaders, signedHeaders, sha256Hex(args.body)].join('\n');
+  const stringToSign = ['TC3-HMAC-SHA256', String(args.timestamp), `${args.date}/${args.service}/tc3_request`, sha256Hex(canonicalRequest)].join('\n');
+  const kDate = hmac('TC3' + args.secretKey, args.date);
+  const kService = hmac(kDate, args.service);
+  const kSigning = hmac(kService, 'tc3_request');
+  return crypto.createHmac('sha256', kSigning).update(stringToSign).digest('hex');
+}
+
+function canonicalHeaderBlock(signedHeaders: string, contentType: string, hostname: string): string {
+  let block = '';
+  for (const name of signedHeaders.split(';')) {
+    if (name === 'content-type') block += `content-type:${contentType}\n`;
+    else if (name === 'host') block += `host:${hostname}\n`;
+    else throw new ApiError('AuthFailure.InvalidAuthorization', `SignedHeaders may name only content-type and host, got "${name}".`);
+  }
+  return block;
+}
+
+/** Host header without its port (IPv6 literals keep their brackets). */
+export function hostnameOf(host: string): string {
+  const match = /^(\[[^\]]*\]|[^:]*)(?::\d+)?$/.exec(host);
+  return match ? match[1]! : host;
+}
+
+/**
+ * Verifies a TC3-HMAC-SHA256 signed request and returns the SecretId it was
+ * signed with. `lookupSecret` gives the SecretKey of an enabled SecretId.
+ * Throws ApiError with the API's AuthFailure.* codes.
+ */
+export function verifyTc3(req: SignedRequest, lookupSecret: (secretId: string) => string | undefined, nowMs = Date.now()): string {
+  if (!req.authorization) {
+    throw new ApiError('AuthFailure.InvalidAuthorization', 'The Authorization header is missing.');
+  }
+  const match = AUTH_PATTERN.exec(req.authorization);
+  if (!match) {
+    throw new ApiError('AuthFailure.InvalidAuthorization', 'The Authorization header is not a valid TC3-HMAC-SHA256 authorization.');
+  }
+  const [, secretId, date, service, signedHeaders, signature] = match as unknown as [string, string, string, string, string, string];
+  if (!/^\d{1,12}$/.test(req.timestamp)) {
+    throw new ApiError('InvalidParameter', 'The X-TC-Timestamp header must hold Unix seconds.');
+  }
+  const timestamp = Number(req.timestamp);
+  if (Math.abs(nowMs / 1000 - timestamp) > MAX_CLOCK_SKEW_SECONDS) {
+    throw new ApiError('AuthFailure.SignatureExpire', 'The request timestamp is more than 5 minutes away from the server time.');
+  }
+  if (new Date(timestamp * 1000).toISOString().slice(0, 10) !== date) {
+    throw new ApiError('AuthFailure.SignatureFailure', 'The credential scope date does not match X-TC-Timestamp.');
+  }
+  const secretKey = lookupSecret(secretId);
+  if (secretKey === undefined) {
+    throw new ApiError('AuthFailure.SecretIdNotFound', 'The SecretId is not found or is disabled.');
+  }
+  const expected = tc3Signature({
+    secretKey,
+    method: req.method,
+    query: req.query,
+    contentType: req.contentType,
+    hostname: hostnameOf(req.host),
+    body: req.body,
+    timestamp,
+    date,
+    service,
+    signedHeaders,
+  });
+  if (!crypto.timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(signature, 'hex'))) {
+    throw new ApiError('AuthFailure.SignatureFailure', 'The request signature does not match.');
+  }
+  return secretId;
+}

@@ -1,0 +1,69 @@
+/**
+ * The gateway: one uWS app (through hyper-express for the control API and
+ * health routes). It owns the listening socket and nothing else of the
+ * platform; every request is turned into a plain object before it reaches
+ * the core.
+ */
+import type { Platform } from '../core/platform';
+import { handleControlRequest } from './control-api';
+import { loadUws } from './uws';
+
+export interface Gateway {
+  /** The port actually bound (useful with port 0). */
+  readonly port: number;
+  /** Stops accepting, waits for in-flight requests (at most `graceMs`), then closes. Idempotent. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export const VERSION: string = (require('../../package.json') as { version: string }).version;
+
+export async function startGateway(platform: Platform): Promise<Gateway> {
+  const { config } = platform;
+  loadUws(config.allowUwsFallback);
+  // hyper-express requires uWebSockets.js itself; loadUws has checked it is native.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const HyperExpress = require('hyper-express') as typeof import('hyper-express');
+  const server = new HyperExpress.Server({
+    auto_close: false,
+    // hyper-express answers a bare 413 above this; below it the control API
+    // answers RequestSizeLimitExceeded in its envelope (SDKs drop non-200 bodies).
+    max_body_length: config.maxApiBodyBytes + 1024 * 1024,
+    max_body_buffer: 64 * 1024,
+  });
+
+  server.get('/healthz', (_req, res) => {
+    res.status(200).json({ status: 'ok', version: VERSION, uptimeSeconds: Math.round((Date.now() - platform.startedAt) / 1000) });
+  });
+
+  const controlRoute = async (req: import('hyper-express').Request, res: import('hyper-express').Response) => {
+    const body = req.method === 'POST' ? await req.buffer() : Buffer.alloc(0);
+    const result = await handleControlRequest(platform, { method: req.method, query: req.path_query, headers: req.headers, body });
+    res.status(200).header('Content-Type', 'application/json').header('X-TC-RequestId', result.requestId).send(result.body);
+  };
+  server.post('/', controlRoute);
+  server.get('/', controlRoute);
+
+  server.set_not_found_handler((_req, res) => {
+    res.status(404).json({ errorCode: -1, errorMessage: 'NotFound', statusCode: 404 });
+  });
+  server.set_error_handler((_req, res, error) => {
+    console.error('[gateway] unhandled error:', error);
+    if (!res.completed) res.status(500).json({ errorCode: -1, errorMessage: 'InternalError', statusCode: 500 });
+  });
+
+  await server.listen(config.port, config.host);
+  const port = server.port;
+
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    close(graceMs = 10_000) {
+      closing ??= (async () => {
+        const drained = server.shutdown();
+        await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+        server.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * The store's face: one SQLite database (better-sqlite3, WAL) plus the
+ * content-addressed code tree on disk. Repositories prepare their statements
+ * once; callers group writes with `store.transaction(fn)` (synchronous: never
+ * await inside it).
+ */
+import { openDatabase, type Db } from './db';
+import { CredentialsRepo } from './credentials';
+import { NamespacesRepo } from './namespaces';
+import { SettingsRepo } from './settings';
+
+export type { Db } from './db';
+export type { CredentialRow } from './credentials';
+export type { NamespaceRow } from './namespaces';
+
+export class Store {
+  readonly db: Db;
+  readonly settings: SettingsRepo;
+  readonly credentials: CredentialsRepo;
+  readonly namespaces: NamespacesRepo;
+  private closed = false;
+
+  constructor(readonly dataDir: string) {
+    this.db = openDatabase(dataDir);
+    this.settings = new SettingsRepo(this.db);
+    this.credentials = new CredentialsRepo(this.db);
+    this.namespaces = new NamespacesRepo(this.db);
+  }
+
+  /** Runs `fn` in one synchronous transaction; a throw rolls every write back. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /** Closes the database (idempotent). WAL content is checkpointed by SQLite on close. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+}
+
+export function openStore(dataDir: string): Store {
+  return new Store(dataDir);
+}
