@@ -27,7 +27,11 @@ export interface StartedPlatform {
 /** Composition root of the core: opens the data directory and wires services. */
 export async function startPlatform(config: Readonly<PlatformConfig>): Promise<StartedPlatform> {
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const store = openStore(config.dataDir);
+  const store = openStore(config.dataDir, {
+    maxUnpackedBytes: config.maxUnpackedBytes,
+    maxFiles: config.maxPackageFiles,
+    maxCompressionRatio: config.maxCompressionRatio,
+  });
   const { identity, created } = ensureIdentity(store, config.dataDir);
   const namespaces = new NamespaceService(store, config);
   namespaces.ensureDefault();

@@ -8,23 +8,30 @@ import { openDatabase, type Db } from './db';
 import { CredentialsRepo } from './credentials';
 import { NamespacesRepo } from './namespaces';
 import { SettingsRepo } from './settings';
+import { CodeStore, type CodeStoreLimits } from './code-store';
 
 export type { Db } from './db';
 export type { CredentialRow } from './credentials';
 export type { NamespaceRow } from './namespaces';
+export type { CodePackage, CodeStoreLimits, PutOptions } from './code-store';
 
 export class Store {
   readonly db: Db;
   readonly settings: SettingsRepo;
   readonly credentials: CredentialsRepo;
   readonly namespaces: NamespacesRepo;
+  readonly code: CodeStore;
   private closed = false;
 
-  constructor(readonly dataDir: string) {
+  constructor(
+    readonly dataDir: string,
+    codeLimits: CodeStoreLimits,
+  ) {
     this.db = openDatabase(dataDir);
     this.settings = new SettingsRepo(this.db);
     this.credentials = new CredentialsRepo(this.db);
     this.namespaces = new NamespacesRepo(this.db);
+    this.code = new CodeStore(dataDir, this.db, codeLimits);
   }
 
   /** Runs `fn` in one synchronous transaction; a throw rolls every write back. */
@@ -40,6 +47,6 @@ export class Store {
   }
 }
 
-export function openStore(dataDir: string): Store {
-  return new Store(dataDir);
+export function openStore(dataDir: string, codeLimits: CodeStoreLimits): Store {
+  return new Store(dataDir, codeLimits);
 }

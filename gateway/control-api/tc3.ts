@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { ApiError } from '../../core/errors';
+import { hostnameOf, SignedHeaderError, tc3Signature } from '../../core/signing';
 
 /** What the verifier needs from one request, copied out of the HTTP layer. */
 export interface SignedRequest {
@@ -19,51 +20,6 @@ const AUTH_PATTERN =
 
 /** Largest allowed difference between X-TC-Timestamp and the server clock. */
 export const MAX_CLOCK_SKEW_SECONDS = 300;
-
-const sha256Hex = (data: string | Buffer) => crypto.createHash('sha256').update(data).digest('hex');
-const hmac = (key: string | Buffer, data: string) => crypto.createHmac('sha256', key).update(data).digest();
-
-/**
- * Signature of a request as `tencentcloud-sdk-nodejs-common`'s sign.js makes
- * it (spec/scf-api.md §1.3). Exported for the CLI, which signs like the SDK.
- */
-export function tc3Signature(args: {
-  secretKey: string;
-  method: string;
-  query: string;
-  contentType: string;
-  hostname: string;
-  body: string | Buffer;
-  timestamp: number;
-  date: string;
-  service: string;
-  signedHeaders?: string;
-}): string {
-  const signedHeaders = args.signedHeaders ?? 'content-type;host';
-  const canonicalHeaders = canonicalHeaderBlock(signedHeaders, args.contentType, args.hostname);
-  const canonicalRequest = [args.method, '/', args.query, canonicalHeaders, signedHeaders, sha256Hex(args.body)].join('\n');
-  const stringToSign = ['TC3-HMAC-SHA256', String(args.timestamp), `${args.date}/${args.service}/tc3_request`, sha256Hex(canonicalRequest)].join('\n');
-  const kDate = hmac('TC3' + args.secretKey, args.date);
-  const kService = hmac(kDate, args.service);
-  const kSigning = hmac(kService, 'tc3_request');
-  return crypto.createHmac('sha256', kSigning).update(stringToSign).digest('hex');
-}
-
-function canonicalHeaderBlock(signedHeaders: string, contentType: string, hostname: string): string {
-  let block = '';
-  for (const name of signedHeaders.split(';')) {
-    if (name === 'content-type') block += `content-type:${contentType}\n`;
-    else if (name === 'host') block += `host:${hostname}\n`;
-    else throw new ApiError('AuthFailure.InvalidAuthorization', `SignedHeaders may name only content-type and host, got "${name}".`);
-  }
-  return block;
-}
-
-/** Host header without its port (IPv6 literals keep their brackets). */
-export function hostnameOf(host: string): string {
-  const match = /^(\[[^\]]*\]|[^:]*)(?::\d+)?$/.exec(host);
-  return match ? match[1]! : host;
-}
 
 /**
  * Verifies a TC3-HMAC-SHA256 signed request and returns the SecretId it was
@@ -93,7 +49,9 @@ export function verifyTc3(req: SignedRequest, lookupSecret: (secretId: string) =
   if (secretKey === undefined) {
     throw new ApiError('AuthFailure.SecretIdNotFound', 'The SecretId is not found or is disabled.');
   }
-  const expected = tc3Signature({
+  let expected: string;
+  try {
+    expected = tc3Signature({
     secretKey,
     method: req.method,
     query: req.query,
@@ -105,6 +63,10 @@ export function verifyTc3(req: SignedRequest, lookupSecret: (secretId: string) =
     service,
     signedHeaders,
   });
+  } catch (err) {
+    if (err instanceof SignedHeaderError) throw new ApiError('AuthFailure.InvalidAuthorization', err.message);
+    throw err;
+  }
   if (!crypto.timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(signature, 'hex'))) {
     throw new ApiError('AuthFailure.SignatureFailure', 'The request signature does not match.');
   }
