@@ -2,6 +2,8 @@ import type { NamespaceRow, Store } from '../store';
 import type { PlatformConfig } from './config';
 import { ApiError } from './errors';
 
+export type { NamespaceRow };
+
 export const DEFAULT_NAMESPACE = 'default';
 // SCF: 1-30 chars, letters, digits, '-' and '_', starting with a letter.
 const NAMESPACE_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,29}$/;

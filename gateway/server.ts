@@ -5,6 +5,7 @@
  * the core.
  */
 import type { Platform } from '../core/platform';
+import { VERSION } from '../core/version';
 import { handleControlRequest } from './control-api';
 import { loadUws } from './uws';
 
@@ -14,8 +15,6 @@ export interface Gateway {
   /** Stops accepting, waits for in-flight requests (at most `graceMs`), then closes. Idempotent. */
   close(graceMs?: number): Promise<void>;
 }
-
-export const VERSION: string = (require('../../package.json') as { version: string }).version;
 
 export async function startGateway(platform: Platform): Promise<Gateway> {
   const { config } = platform;
