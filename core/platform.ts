@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { openStore, type Store } from '../store';
 import type { PlatformConfig } from './config';
 import { ensureIdentity, type AccountIdentity } from './identity';
+import { FunctionService } from './functions';
 import { NamespaceService } from './namespaces';
 
 /**
@@ -14,6 +15,7 @@ export interface Platform {
   readonly identity: AccountIdentity;
   readonly startedAt: number;
   readonly namespaces: NamespaceService;
+  readonly functions: FunctionService;
   /** Flushes pending writes and closes the store; idempotent. */
   close(): Promise<void>;
 }
@@ -35,6 +37,8 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
   const { identity, created } = ensureIdentity(store, config.dataDir);
   const namespaces = new NamespaceService(store, config);
   namespaces.ensureDefault();
+  const functions = new FunctionService(store, config, namespaces);
+  sweepCode(store);
 
   let closing: Promise<void> | undefined;
   const platform: Platform = {
@@ -43,6 +47,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     identity,
     startedAt: Date.now(),
     namespaces,
+    functions,
     close() {
       closing ??= (async () => {
         store.close();
@@ -51,4 +56,17 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     },
   };
   return { platform, createdCredentials: created };
+}
+
+/**
+ * Removes code packages no row references (left by a crash between unzip and
+ * commit, or by deleted functions). A failed sweep only wastes disk, so it is
+ * reported and start-up goes on.
+ */
+function sweepCode(store: Store): void {
+  try {
+    store.code.sweep();
+  } catch (err) {
+    console.warn(`[platform] code sweep failed: ${(err as Error).message}`);
+  }
 }

@@ -7,12 +7,14 @@
 import { openDatabase, type Db } from './db';
 import { CredentialsRepo } from './credentials';
 import { NamespacesRepo } from './namespaces';
+import { FunctionsRepo, VersionsRepo } from './functions';
 import { SettingsRepo } from './settings';
 import { CodeStore, type CodeStoreLimits } from './code-store';
 
 export type { Db } from './db';
 export type { CredentialRow } from './credentials';
 export type { NamespaceRow } from './namespaces';
+export type { FunctionRow, NewFunctionRow, VersionRow, VersionWithCode, FunctionSummaryRow, FunctionUsageRow } from './functions';
 export type { CodePackage, CodeStoreLimits, PutOptions } from './code-store';
 
 export class Store {
@@ -20,6 +22,8 @@ export class Store {
   readonly settings: SettingsRepo;
   readonly credentials: CredentialsRepo;
   readonly namespaces: NamespacesRepo;
+  readonly functions: FunctionsRepo;
+  readonly versions: VersionsRepo;
   readonly code: CodeStore;
   private closed = false;
 
@@ -31,6 +35,8 @@ export class Store {
     this.settings = new SettingsRepo(this.db);
     this.credentials = new CredentialsRepo(this.db);
     this.namespaces = new NamespacesRepo(this.db);
+    this.functions = new FunctionsRepo(this.db);
+    this.versions = new VersionsRepo(this.db);
     this.code = new CodeStore(dataDir, this.db, codeLimits);
   }
 

@@ -1,0 +1,341 @@
+/**
+ * Function life cycle: create, update code, update configuration, read,
+ * list, delete and copy. Creation is synchronous here (the cloud's
+ * `Creating` → `Active` happens before the call returns).
+ *
+ * Every change that spans rows runs in ONE synchronous store transaction,
+ * after the asynchronous unzip (`store.code.put`), so a failure leaves
+ * nothing half-created; a package unpacked for a transaction that then
+ * failed has no `code_blobs` row and is removed by `store.code.sweep()`.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CodePackage, FunctionRow, Store, VersionRow, VersionWithCode } from '../store';
+import type { PlatformConfig } from './config';
+import { ApiError } from './errors';
+import { readZipParam } from './function-code';
+import { assertFunctionName, parseConfigUpdate, parseCreateConfig, type FunctionConfig, type FunctionOptions, type Tag } from './function-config';
+import { queryFunctions, type ListQuery } from './function-list';
+import type { NamespaceService } from './namespaces';
+import { entryCandidates, getRuntime, normalizeHandler } from './runtimes';
+
+export const LATEST = '$LATEST';
+
+/** One version of a function as the core sees it. */
+export interface FunctionView {
+  fn: FunctionRow;
+  version: VersionWithCode;
+  config: FunctionConfig;
+  tags: Tag[];
+  asyncRunEnable: boolean;
+}
+
+/** One namespace's functions and concurrency memory (MB), for GetAccount. */
+export interface NamespaceUsage {
+  functions: string[];
+  reservedMemory: number;
+  provisionedMemory: number;
+}
+
+/** What changed; listeners (instance pools, route tables) drop what they cached for the function. */
+export interface FunctionChange {
+  kind: 'create' | 'update' | 'delete';
+  namespace: string;
+  name: string;
+}
+
+type Params = Record<string, unknown>;
+
+export class FunctionService {
+  private readonly listeners = new Set<(change: FunctionChange) => void>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly config: Readonly<PlatformConfig>,
+    private readonly namespaces: NamespaceService,
+  ) {}
+
+  /** Subscribes to changes; returns the unsubscribe function. */
+  onChange(listener: (change: FunctionChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** CreateFunction: validates everything, unpacks the code, then writes function + `$LATEST` + blob in one transaction. */
+  async create(namespace: string, name: string, params: Params): Promise<FunctionView> {
+    assertFunctionName(namespace, name);
+    this.namespaces.get(namespace);
+    const { config, asyncRunEnable, tags } = parseCreateConfig(params);
+    const zip = readZipParam(params, false);
+    if (!zip) throw new ApiError('MissingParameter.Code', 'The parameter Code (Code.ZipFile, base64 of a zip) is required.');
+    this.assertCreatable(namespace, name); // fail fast before the unzip; checked again in the transaction
+    const pkg = await this.store.code.put(zip, { entryCandidates: entryCandidates(getRuntime(config.runtime), config.type, config.handler) });
+    const now = Date.now();
+    this.store.transaction(() => {
+      this.namespaces.get(namespace);
+      this.assertCreatable(namespace, name);
+      this.store.code.recordBlob(pkg);
+      this.insertFunction(namespace, name, { config, asyncRunEnable, tags, sha256: pkg.sha256, now });
+    });
+    this.emit({ kind: 'create', namespace, name });
+    return this.get(namespace, name);
+  }
+
+  /** UpdateFunctionCode: new zip and/or handler for `$LATEST` (the runtime's entry file must exist in the package). */
+  async updateCode(namespace: string, name: string, params: Params): Promise<void> {
+    if (params['Publish'] === 'TRUE') throw new ApiError('UnsupportedOperation.UpdateFunctionCode', 'Publish=TRUE is not supported yet; call PublishVersion after the update.');
+    const before = this.get(namespace, name);
+    const runtime = getRuntime(before.config.runtime);
+    const handlerParam = params['Handler'];
+    if (handlerParam !== undefined && handlerParam !== null && typeof handlerParam !== 'string') {
+      throw new ApiError('InvalidParameterValue.Handler', 'Handler must be a string.');
+    }
+    const handler = handlerParam ? normalizeHandler(runtime, before.config.type, handlerParam) : before.config.handler;
+    const candidates = entryCandidates(runtime, before.config.type, handler);
+    const zip = readZipParam(params, true);
+    let sha256 = before.version.code_sha256;
+    let pkg: CodePackage | undefined;
+    if (zip) {
+      pkg = await this.store.code.put(zip, { entryCandidates: candidates });
+      sha256 = pkg.sha256;
+    } else if (!handlerParam) {
+      throw new ApiError('MissingParameter.Code', 'UpdateFunctionCode needs Code.ZipFile (or ZipFile) and/or Handler.');
+    } else if (sha256 && candidates.length > 0) {
+      const dir = this.store.code.dirOf(sha256);
+      if (!candidates.some((file) => isRegularFile(path.join(dir, file)))) {
+        throw new ApiError('InvalidParameterValue.Handler', `Handler ${handler} needs ${candidates.join(' or ')} at the root of the current code package.`);
+      }
+    }
+    const now = Date.now();
+    this.store.transaction(() => {
+      const fn = this.requireFunction(namespace, name);
+      if (fn.id !== before.fn.id) throw new ApiError('FailedOperation.OperationConflict', `Function ${name} was replaced during the update; retry.`);
+      if (pkg) this.store.code.recordBlob(pkg);
+      this.store.versions.updateCode({ function_id: fn.id, version: LATEST, handler, code_sha256: sha256, mod_time: now });
+      this.store.functions.touch(fn.id, now);
+    });
+    this.emit({ kind: 'update', namespace, name });
+  }
+
+  /** UpdateFunctionConfiguration: applies the sent parameters to `$LATEST`. */
+  updateConfiguration(namespace: string, name: string, params: Params): void {
+    if (params['Publish'] === 'TRUE') {
+      throw new ApiError('UnsupportedOperation', 'Publish=TRUE is not supported yet; call PublishVersion after the update.');
+    }
+    this.store.transaction(() => {
+      const current = this.get(namespace, name);
+      const next = parseConfigUpdate(current.config, params);
+      const now = Date.now();
+      this.store.versions.updateConfig({ function_id: current.fn.id, version: LATEST, mod_time: now, ...configColumns(next) });
+      this.store.functions.touch(current.fn.id, now);
+    });
+    this.emit({ kind: 'update', namespace, name });
+  }
+
+  /** One version (default `$LATEST`); ResourceNotFound.Namespace / .Function / .Version. */
+  get(namespace: string, name: string, qualifier: string = LATEST): FunctionView {
+    const fn = this.requireFunction(namespace, name);
+    const version = this.store.versions.get(fn.id, qualifier);
+    if (!version) throw new ApiError('ResourceNotFound.Version', `Function ${name} has no version ${qualifier}.`);
+    return { fn, version, config: configOf(version, fn.type), tags: JSON.parse(fn.tags) as Tag[], asyncRunEnable: fn.async_run_enable === 1 };
+  }
+
+  /** ListFunctions over one namespace (ResourceNotFound.Namespace when it does not exist). */
+  list(namespace: string, query: ListQuery) {
+    this.namespaces.get(namespace);
+    return queryFunctions(this.store.functions.summaries(namespace), query);
+  }
+
+  /** DeleteFunction: the whole function (versions, aliases, triggers cascade), or one published version when `qualifier` is given. */
+  delete(namespace: string, name: string, qualifier?: string): void {
+    this.store.transaction(() => {
+      const fn = this.requireFunction(namespace, name);
+      if (qualifier === undefined || qualifier === '') {
+        this.store.functions.delete(fn.id);
+        return;
+      }
+      if (qualifier === LATEST) {
+        throw new ApiError('InvalidParameterValue.Qualifier', 'The $LATEST version cannot be deleted on its own; omit Qualifier to delete the function.');
+      }
+      if (!this.store.versions.get(fn.id, qualifier)) throw new ApiError('ResourceNotFound.Version', `Function ${name} has no version ${qualifier}.`);
+      const alias = this.store.versions.aliasUsing(fn.id, qualifier);
+      if (alias) throw new ApiError('UnsupportedOperation.AliasBind', `Version ${qualifier} is still used by alias ${alias}.`);
+      this.store.versions.delete(fn.id, qualifier);
+    });
+    this.emit(qualifier ? { kind: 'update', namespace, name } : { kind: 'delete', namespace, name });
+  }
+
+  /**
+   * CopyFunction: `$LATEST` code (same package, by sha256) and, unless
+   * `copyConfiguration` is false, its configuration and tags into
+   * `targetNamespace/newName`. `override` replaces a function of that name.
+   */
+  copy(args: {
+    namespace: string;
+    name: string;
+    targetNamespace: string;
+    newName: string;
+    override: boolean;
+    copyConfiguration: boolean;
+    description?: string;
+  }): void {
+    const { namespace, name, targetNamespace, newName } = args;
+    assertFunctionName(targetNamespace, newName);
+    if (args.description !== undefined && args.description.length > 1000) {
+      throw new ApiError('InvalidParameterValue.Description', `Description must be at most 1000 characters, got ${args.description.length}.`);
+    }
+    if (namespace === targetNamespace && name === newName) {
+      throw new ApiError('InvalidParameterValue.FunctionName', 'CopyFunction needs a different NewFunctionName or TargetNamespace than the source.');
+    }
+    this.store.transaction(() => {
+      const source = this.get(namespace, name);
+      this.namespaces.get(targetNamespace);
+      const existing = this.store.functions.get(targetNamespace, newName);
+      if (existing && !args.override) {
+        throw new ApiError('ResourceInUse.FunctionName', `Function ${newName} already exists in namespace ${targetNamespace}; pass Override=true to replace it.`);
+      }
+      if (existing) this.store.functions.delete(existing.id);
+      this.assertCreatable(targetNamespace, newName);
+      const config: FunctionConfig = args.copyConfiguration ? { ...source.config } : defaultsLike(source.config);
+      if (args.description !== undefined) config.description = args.description;
+      this.insertFunction(targetNamespace, newName, {
+        config,
+        asyncRunEnable: source.asyncRunEnable,
+        tags: args.copyConfiguration ? source.tags : [],
+        sha256: source.version.code_sha256,
+        now: Date.now(),
+      });
+    });
+    this.emit({ kind: 'create', namespace: targetNamespace, name: newName });
+  }
+
+  /** Per-namespace function names and reserved/provisioned concurrency memory (GetAccount), in namespace order. */
+  usage(): Map<string, NamespaceUsage> {
+    const byNamespace = new Map<string, NamespaceUsage>();
+    for (const ns of this.namespaces.list(Number.MAX_SAFE_INTEGER, 0).rows) byNamespace.set(ns.name, { functions: [], reservedMemory: 0, provisionedMemory: 0 });
+    for (const row of this.store.functions.allNames()) {
+      const entry = byNamespace.get(row.namespace);
+      if (!entry) continue;
+      entry.functions.push(row.name);
+      entry.reservedMemory += row.reserved_memory ?? 0;
+      entry.provisionedMemory += row.provisioned_memory;
+    }
+    return byNamespace;
+  }
+
+  private requireFunction(namespace: string, name: string): FunctionRow {
+    const fn = this.store.functions.get(namespace, name);
+    if (fn) return fn;
+    this.namespaces.get(namespace);
+    throw new ApiError('ResourceNotFound.Function', `Function ${name} does not exist in namespace ${namespace}.`);
+  }
+
+  private assertCreatable(namespace: string, name: string): void {
+    if (this.store.functions.get(namespace, name)) {
+      throw new ApiError('ResourceInUse.Function', `Function ${name} already exists in namespace ${namespace}.`);
+    }
+    const max = this.config.maxFunctionsPerNamespace;
+    if (this.store.functions.countInNamespace(namespace) >= max) {
+      throw new ApiError('LimitExceeded.Function', `Namespace ${namespace} already has the maximum of ${max} functions.`);
+    }
+  }
+
+  private insertFunction(
+    namespace: string,
+    name: string,
+    args: { config: FunctionConfig; asyncRunEnable: boolean; tags: Tag[]; sha256: string | null; now: number },
+  ): void {
+    const { config, now } = args;
+    const id = this.store.functions.insert({
+      namespace,
+      name,
+      function_id: newFunctionId(),
+      type: config.type,
+      async_run_enable: args.asyncRunEnable ? 1 : 0,
+      next_version: 1,
+      reserved_memory: null,
+      tags: JSON.stringify(args.tags),
+      add_time: now,
+      mod_time: now,
+    });
+    this.store.versions.insert({
+      function_id: id,
+      version: LATEST,
+      runtime: config.runtime,
+      handler: config.handler,
+      code_sha256: args.sha256,
+      status: 'Active',
+      add_time: now,
+      mod_time: now,
+      ...configColumns(config),
+    });
+  }
+
+  private emit(change: FunctionChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (err) {
+        console.error('[functions] change listener failed:', err);
+      }
+    }
+  }
+}
+
+/** The default configuration of a function with `source`'s runtime, type, handler and protocol. */
+function defaultsLike(source: FunctionConfig): FunctionConfig {
+  const { config } = parseCreateConfig({ Runtime: source.runtime, Type: source.type, Handler: source.handler });
+  if (source.options.protocolType) {
+    // A WebSocket function keeps its idle timeout and an execution timeout that covers it.
+    config.options = { protocolType: source.options.protocolType, wsIdleTimeout: source.options.wsIdleTimeout };
+    config.timeout = source.timeout;
+  }
+  return config;
+}
+
+/** The editable configuration columns of a version row. */
+export function configColumns(config: FunctionConfig): Pick<VersionRow, 'description' | 'memory_size' | 'timeout' | 'init_timeout' | 'environment' | 'layers' | 'options'> {
+  return {
+    description: config.description,
+    memory_size: config.memorySize,
+    timeout: config.timeout,
+    init_timeout: config.initTimeout,
+    environment: JSON.stringify(config.environment),
+    layers: JSON.stringify(config.layers),
+    options: JSON.stringify(config.options),
+  };
+}
+
+/** The parsed configuration of a version row of a function of `type`. */
+export function configOf(row: VersionRow, type: FunctionRow['type']): FunctionConfig {
+  return {
+    runtime: row.runtime,
+    handler: row.handler,
+    type,
+    memorySize: row.memory_size,
+    timeout: row.timeout,
+    initTimeout: row.init_timeout,
+    environment: JSON.parse(row.environment) as FunctionConfig['environment'],
+    description: row.description,
+    layers: JSON.parse(row.layers) as FunctionConfig['layers'],
+    options: JSON.parse(row.options) as FunctionOptions,
+  };
+}
+
+/** A regular file, not a symlink (a link never counts as the entry file, as in CodeStore.put). */
+function isRegularFile(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function newFunctionId(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const bytes = crypto.randomBytes(8);
+  let id = 'lam-';
+  for (const b of bytes) id += alphabet[b % alphabet.length];
+  return id;
+}
