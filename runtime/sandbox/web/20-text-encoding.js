@@ -1,0 +1,242 @@
+// TextEncoder / TextDecoder (Encoding Standard), UTF-8 only.
+(function () {
+  'use strict';
+  const internals = globalThis.__isolaWebInternals;
+  const { Uint8Array, Uint16Array } = globalThis;
+
+  /** UTF-8 encodes a JS string; lone surrogates become U+FFFD (EF BF BD). */
+  function utf8Encode(input) {
+    const s = `${input}`;
+    // Small strings: over-allocate and trim. Large ones: count first, so a
+    // near-limit isolate does not need 3x the string's size transiently.
+    const out = new Uint8Array(s.length <= 65536 ? s.length * 3 : utf8Length(s));
+    const written = encodeIntoBytes(s, out).written;
+    return written === out.length ? out : out.slice(0, written);
+  }
+
+  function utf8Length(s) {
+    let n = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) n += 1;
+      else if (c < 0x800) n += 2;
+      else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n += 4; i++; }
+      else n += 3;
+    }
+    return n;
+  }
+
+  /** Writes as many whole code points of s into out as fit; returns { read, written } in code units / bytes. */
+  function encodeIntoBytes(s, out) {
+    const len = s.length;
+    const cap = out.length;
+    let i = 0;
+    let j = 0;
+    while (i < len) {
+      let c = s.charCodeAt(i);
+      let units = 1;
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const next = i + 1 < len ? s.charCodeAt(i + 1) : 0;
+        if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+          units = 2;
+        } else {
+          c = 0xfffd;
+        }
+      }
+      if (c < 0x80) {
+        if (j >= cap) break;
+        out[j++] = c;
+      } else if (c < 0x800) {
+        if (j + 2 > cap) break;
+        out[j++] = 0xc0 | (c >> 6);
+        out[j++] = 0x80 | (c & 0x3f);
+      } else if (c < 0x10000) {
+        if (j + 3 > cap) break;
+        out[j++] = 0xe0 | (c >> 12);
+        out[j++] = 0x80 | ((c >> 6) & 0x3f);
+        out[j++] = 0x80 | (c & 0x3f);
+      } else {
+        if (j + 4 > cap) break;
+        out[j++] = 0xf0 | (c >> 18);
+        out[j++] = 0x80 | ((c >> 12) & 0x3f);
+        out[j++] = 0x80 | ((c >> 6) & 0x3f);
+        out[j++] = 0x80 | (c & 0x3f);
+      }
+      i += units;
+    }
+    return { read: i, written: j };
+  }
+
+  const CHUNK = 8192;
+  function codeUnitsToString(units, length) {
+    if (length <= CHUNK) return String.fromCharCode.apply(null, length === units.length ? units : units.subarray(0, length));
+    let s = '';
+    for (let k = 0; k < length; k += CHUNK) s += String.fromCharCode.apply(null, units.subarray(k, Math.min(k + CHUNK, length)));
+    return s;
+  }
+
+  /**
+   * The Encoding Standard's UTF-8 decoder over bytes, continuing from `state`
+   * ({ needed, seen, cp, lower, upper }). Invalid sequences become U+FFFD per
+   * "maximal subpart", or throw TypeError when fatal. When `flush` is false an
+   * incomplete trailing sequence stays in `state` for the next call.
+   */
+  function utf8DecodeChunk(bytes, state, fatal, flush) {
+    const units = new Uint16Array(bytes.length + 2);
+    let n = 0;
+    let { needed, seen, cp, lower, upper } = state;
+    const fail = () => {
+      if (fatal) throw new TypeError('The encoded data was not valid for encoding utf-8');
+      units[n++] = 0xfffd;
+    };
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      if (needed === 0) {
+        if (b < 0x80) { units[n++] = b; continue; }
+        if (b >= 0xc2 && b <= 0xdf) { needed = 1; cp = b & 0x1f; }
+        else if (b >= 0xe0 && b <= 0xef) {
+          if (b === 0xe0) lower = 0xa0;
+          if (b === 0xed) upper = 0x9f;
+          needed = 2; cp = b & 0xf;
+        } else if (b >= 0xf0 && b <= 0xf4) {
+          if (b === 0xf0) lower = 0x90;
+          if (b === 0xf4) upper = 0x8f;
+          needed = 3; cp = b & 0x7;
+        } else { fail(); }
+        continue;
+      }
+      if (b < lower || b > upper) {
+        cp = needed = seen = 0; lower = 0x80; upper = 0xbf;
+        fail();
+        i--; // reprocess this byte as a lead byte
+        continue;
+      }
+      lower = 0x80; upper = 0xbf;
+      cp = (cp << 6) | (b & 0x3f);
+      if (++seen !== needed) continue;
+      if (cp > 0xffff) {
+        const v = cp - 0x10000;
+        units[n++] = 0xd800 + (v >> 10);
+        units[n++] = 0xdc00 + (v & 0x3ff);
+      } else {
+        units[n++] = cp;
+      }
+      cp = needed = seen = 0;
+    }
+    if (flush && needed !== 0) {
+      cp = needed = seen = 0; lower = 0x80; upper = 0xbf;
+      fail();
+    }
+    Object.assign(state, { needed, seen, cp, lower, upper });
+    return codeUnitsToString(units, n);
+  }
+
+  const freshState = () => ({ needed: 0, seen: 0, cp: 0, lower: 0x80, upper: 0xbf });
+
+  /** UTF-8 decode (strips a leading BOM, replacement on errors), as Fetch's body.text() uses. */
+  function utf8Decode(bytes) {
+    const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    return utf8DecodeChunk(start ? bytes.subarray(start) : bytes, freshState(), false, true);
+  }
+  /** UTF-8 decode without BOM handling, as URL percent-decoding uses. */
+  function utf8DecodeWithoutBOM(bytes) {
+    return utf8DecodeChunk(bytes, freshState(), false, true);
+  }
+
+  internals.utf8Encode = utf8Encode;
+  internals.utf8Decode = utf8Decode;
+  internals.utf8DecodeWithoutBOM = utf8DecodeWithoutBOM;
+
+  const utf8Labels = new Set(['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8']);
+
+  class TextEncoder {
+    #brand = true; // lets methods and structuredClone recognise real instances
+
+    get encoding() {
+      if (!this.#brand) throw new TypeError('Illegal invocation');
+      return 'utf-8';
+    }
+
+    static {
+      internals.platformObjectChecks.push((v) => v !== null && typeof v === 'object' && #brand in v);
+    }
+
+    encode(input = '') {
+      if (!this.#brand) throw new TypeError('Illegal invocation');
+      return utf8Encode(internals.toUSVString(input));
+    }
+
+    encodeInto(source, destination) {
+      if (!this.#brand) throw new TypeError('Illegal invocation');
+      internals.requireArgs(arguments.length, 2, "Failed to execute 'encodeInto' on 'TextEncoder'");
+      if (internals.typedArrayName(destination) !== 'Uint8Array') {
+        throw new TypeError("Failed to execute 'encodeInto' on 'TextEncoder': parameter 2 is not of type 'Uint8Array'.");
+      }
+      return encodeIntoBytes(internals.toDOMString(source), destination);
+    }
+  }
+
+  class TextDecoder {
+    #fatal;
+    #ignoreBOM;
+    #state = freshState();
+    #bomSeen = false;
+    #streaming = false;
+
+    constructor(label = 'utf-8', options = {}) {
+      const normalized = internals.toDOMString(label).replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '').toLowerCase();
+      if (!utf8Labels.has(normalized)) {
+        throw new RangeError(`The "${label}" encoding is not supported`);
+      }
+      if (options !== undefined && options !== null && typeof options !== 'object' && typeof options !== 'function') {
+        throw new TypeError("Failed to construct 'TextDecoder': The provided value is not of type 'TextDecoderOptions'.");
+      }
+      this.#fatal = Boolean(options != null && options.fatal);
+      this.#ignoreBOM = Boolean(options != null && options.ignoreBOM);
+    }
+
+    get encoding() { return 'utf-8'; }
+    get fatal() { return this.#fatal; }
+    get ignoreBOM() { return this.#ignoreBOM; }
+
+    static {
+      internals.platformObjectChecks.push((v) => v !== null && typeof v === 'object' && (#fatal in v));
+    }
+
+    decode(input = undefined, options = {}) {
+      let bytes;
+      if (input === undefined) {
+        bytes = new Uint8Array(0);
+      } else {
+        bytes = internals.viewBufferSource(input);
+        if (bytes === null) {
+          throw new TypeError("Failed to execute 'decode' on 'TextDecoder': parameter 1 is not of type 'ArrayBuffer' or 'ArrayBufferView'.");
+        }
+      }
+      const stream = Boolean(options != null && options.stream);
+      if (!this.#streaming) {
+        this.#state = freshState();
+        this.#bomSeen = false;
+      }
+      this.#streaming = stream;
+      let text;
+      try {
+        text = utf8DecodeChunk(bytes, this.#state, this.#fatal, !stream);
+      } catch (error) {
+        this.#streaming = false;
+        throw error;
+      }
+      if (!this.#ignoreBOM && !this.#bomSeen && text.length > 0) {
+        this.#bomSeen = true;
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      }
+      return text;
+    }
+  }
+
+  internals.webidlClass(TextEncoder, 'TextEncoder');
+  internals.webidlClass(TextDecoder, 'TextDecoder');
+  internals.define('TextEncoder', TextEncoder);
+  internals.define('TextDecoder', TextDecoder);
+})();

@@ -1,0 +1,193 @@
+// Request (Fetch §5.4). No network semantics here: fetch() is the host's.
+(function () {
+  'use strict';
+  const internals = globalThis.__isolaWebInternals;
+  const { Uint8Array } = globalThis;
+  const { Headers, AbortSignal } = globalThis; // captured so tenant reassignment cannot break us
+  const H = internals.headers;
+  const B = internals.body;
+
+  const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+  const normalizedMethods = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+  const forbiddenMethods = new Set(['CONNECT', 'TRACE', 'TRACK']);
+  const enums = {
+    referrerPolicy: ['', 'no-referrer', 'no-referrer-when-downgrade', 'same-origin', 'origin', 'strict-origin', 'origin-when-cross-origin', 'strict-origin-when-cross-origin', 'unsafe-url'],
+    mode: ['navigate', 'same-origin', 'no-cors', 'cors'],
+    credentials: ['omit', 'same-origin', 'include'],
+    cache: ['default', 'no-store', 'reload', 'no-cache', 'force-cache', 'only-if-cached'],
+    redirect: ['follow', 'error', 'manual'],
+    duplex: ['half'],
+    priority: ['high', 'low', 'auto'],
+  };
+
+  const fail = (message) => new TypeError(`Failed to construct 'Request': ${message}`);
+
+  function enumMember(init, key) {
+    const value = init[key];
+    if (value === undefined) return undefined;
+    const s = internals.toDOMString(value);
+    if (!enums[key].includes(s)) throw fail(`The provided value '${s}' is not a valid enum value of type Request${key[0].toUpperCase()}${key.slice(1)}.`);
+    return s;
+  }
+
+  function parseURL(input) {
+    const record = internals.url.basicParse(internals.toUSVString(input));
+    if (record === null) throw fail(`Invalid URL: ${input}`);
+    return record;
+  }
+
+  /** Returns a signal that aborts when `parent` does (the spec's "follow"). */
+  const followSignal = (parent) => (parent ? AbortSignal.any([parent]) : internals.createAbortSignal());
+
+  class Request {
+    #state; // { method, url, referrer, referrerPolicy, mode, credentials, cache, redirect, integrity, keepalive, duplex }
+    #headers;
+    #body = null;
+    #signal;
+
+    constructor(input, init = {}) {
+      internals.requireArgs(arguments.length, 1, "Failed to construct 'Request'");
+      if (init !== undefined && init !== null && typeof init !== 'object' && typeof init !== 'function') {
+        throw fail("The provided value is not of type 'RequestInit'.");
+      }
+      init = init ?? {};
+      let state;
+      let parentSignal = null;
+      let inputRequest = null;
+
+      if (internals.isRequest(input)) {
+        inputRequest = input;
+        state = { ...input.#state };
+        parentSignal = input.#signal;
+      } else {
+        const record = parseURL(input);
+        if (internals.url.includesCredentials(record)) throw fail(`Request cannot be constructed from a URL that includes credentials: ${input}`);
+        state = {
+          method: 'GET', url: internals.url.serialize(record), referrer: 'about:client', referrerPolicy: '', mode: 'cors',
+          credentials: 'same-origin', cache: 'default', redirect: 'follow', integrity: '', keepalive: false, duplex: 'half',
+        };
+      }
+
+      const initKeys = ['body', 'cache', 'credentials', 'headers', 'integrity', 'keepalive', 'method', 'mode', 'priority',
+        'redirect', 'referrer', 'referrerPolicy', 'signal', 'window', 'duplex'];
+      const initNotEmpty = initKeys.some((key) => init[key] !== undefined);
+      if (initNotEmpty) {
+        if (state.mode === 'navigate') state.mode = 'same-origin';
+        state.referrer = 'about:client';
+        state.referrerPolicy = '';
+      }
+      if (init.window !== undefined && init.window !== null) throw fail("'window' option must be null");
+
+      if (init.referrer !== undefined) {
+        const referrer = internals.toUSVString(init.referrer);
+        if (referrer === '') {
+          state.referrer = '';
+        } else {
+          const parsed = internals.url.basicParse(referrer);
+          if (parsed === null) throw fail(`Referrer "${referrer}" is not a valid URL.`);
+          state.referrer = internals.url.serialize(parsed);
+        }
+      }
+      state.referrerPolicy = enumMember(init, 'referrerPolicy') ?? state.referrerPolicy;
+      const mode = enumMember(init, 'mode');
+      if (mode === 'navigate') throw fail("Cannot construct a Request with a RequestInit whose mode member is set as 'navigate'.");
+      if (mode !== undefined) state.mode = mode;
+      state.credentials = enumMember(init, 'credentials') ?? state.credentials;
+      state.cache = enumMember(init, 'cache') ?? state.cache;
+      if (state.cache === 'only-if-cached' && state.mode !== 'same-origin') throw fail("'only-if-cached' can be set only with 'same-origin' mode");
+      state.redirect = enumMember(init, 'redirect') ?? state.redirect;
+      if (init.integrity !== undefined) state.integrity = internals.toDOMString(init.integrity);
+      if (init.keepalive !== undefined) state.keepalive = Boolean(init.keepalive);
+      enumMember(init, 'priority');
+      state.duplex = enumMember(init, 'duplex') ?? state.duplex;
+
+      if (init.method !== undefined) {
+        const method = internals.toByteString(init.method);
+        if (!tokenRe.test(method)) throw fail(`'${method}' is not a valid HTTP method.`);
+        const upper = method.toUpperCase();
+        if (forbiddenMethods.has(upper)) throw fail(`'${method}' HTTP method is unsupported.`);
+        state.method = normalizedMethods.has(upper) ? upper : method;
+      }
+
+      if (init.signal !== undefined) {
+        if (init.signal !== null && !internals.isAbortSignal(init.signal)) {
+          throw fail("member signal is not of type AbortSignal.");
+        }
+        parentSignal = init.signal;
+      }
+
+      this.#state = state;
+      this.#signal = followSignal(parentSignal);
+
+      if (init.headers !== undefined) {
+        this.#headers = new Headers();
+        H.fill(this.#headers, init.headers);
+      } else {
+        this.#headers = inputRequest ? H.copy(inputRequest.#headers, 'none') : new Headers();
+      }
+      if (state.mode === 'no-cors' && !['GET', 'HEAD', 'POST'].includes(state.method)) {
+        throw fail(`'${state.method}' is unsupported in no-cors mode.`);
+      }
+
+      const inputBody = inputRequest ? inputRequest.#body : null;
+      const hasInitBody = init.body !== undefined && init.body !== null;
+      if ((hasInitBody || inputBody !== null) && (state.method === 'GET' || state.method === 'HEAD')) {
+        throw fail('Request with GET/HEAD method cannot have body.');
+      }
+      if (hasInitBody) {
+        const { body, type } = B.extract(init.body);
+        this.#body = body;
+        if (type !== null && !this.#headers.has('content-type')) this.#headers.append('content-type', type);
+      } else if (inputBody !== null) {
+        if (inputBody.used) throw fail('Cannot construct a Request with a Request object that has already been used.');
+        // The new request takes the body over; the input becomes disturbed.
+        this.#body = B.cloneBody(inputBody);
+        inputBody.used = true;
+        inputBody.bytes = new Uint8Array(0);
+      }
+    }
+
+    get method() { return this.#state.method; }
+    get url() { return this.#state.url; }
+    get headers() { return this.#headers; }
+    get destination() { return ''; }
+    get referrer() {
+      const { referrer } = this.#state;
+      return referrer === 'no-referrer' ? '' : referrer;
+    }
+    get referrerPolicy() { return this.#state.referrerPolicy; }
+    get mode() { return this.#state.mode; }
+    get credentials() { return this.#state.credentials; }
+    get cache() { return this.#state.cache; }
+    get redirect() { return this.#state.redirect; }
+    get integrity() { return this.#state.integrity; }
+    get keepalive() { return this.#state.keepalive; }
+    get isReloadNavigation() { return false; }
+    get isHistoryNavigation() { return false; }
+    get signal() { return this.#signal; }
+    get duplex() { return this.#state.duplex; }
+
+    clone() {
+      if (this.#body !== null && this.#body.used) throw new TypeError("Failed to execute 'clone' on 'Request': Request body is already used");
+      const copy = new Request(this.#state.url);
+      copy.#state = { ...this.#state };
+      copy.#headers = H.copy(this.#headers);
+      copy.#body = this.#body === null ? null : B.cloneBody(this.#body);
+      copy.#signal = followSignal(this.#signal);
+      return copy;
+    }
+
+    static {
+      internals.isRequest = (v) => v !== null && typeof v === 'object' && #state in v;
+      internals.requestBody = (r) => {
+        if (!internals.isRequest(r)) throw new TypeError("Value of 'this' must be of type Request");
+        return r.#body;
+      };
+    }
+  }
+
+  B.mixin(Request, internals.requestBody);
+  internals.webidlClass(Request, 'Request');
+  internals.platformObjectChecks.push(internals.isRequest);
+  internals.define('Request', Request);
+})();
