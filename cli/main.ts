@@ -4,6 +4,12 @@
  * others talk to a running server through the signed control API.
  */
 import { Command, CommanderError } from 'commander';
+import { registerConfig } from './commands/config';
+import { registerDeploy } from './commands/deploy';
+import { registerFn } from './commands/fn';
+import { registerInvoke } from './commands/invoke';
+import { registerLogs } from './commands/logs';
+import { registerNs } from './commands/ns';
 import { registerServe } from './commands/serve';
 
 export function buildProgram(): Command {
@@ -12,6 +18,12 @@ export function buildProgram(): Command {
     (require('../../package.json') as { version: string }).version,
   );
   registerServe(program);
+  registerDeploy(program);
+  registerInvoke(program);
+  registerLogs(program);
+  registerFn(program);
+  registerNs(program);
+  registerConfig(program);
   return program;
 }
 

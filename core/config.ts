@@ -22,6 +22,20 @@ export interface PlatformConfig {
   isolateHosts: number;
   /** Allow the pure-JS uWebSockets.js fallback (slow; for platforms without the binary). */
   allowUwsFallback: boolean;
+  /** Idle time after which a warm instance is reclaimed. */
+  instanceKeepAliveMs: number;
+  /** Log records are committed at least this often; bounds what a crash can lose. */
+  logFlushIntervalMs: number;
+  /** Log records older than this are pruned. */
+  logRetentionMs: number;
+  /** Deploy the sample function `hello` on the first start of a data directory. */
+  deploySample: boolean;
+  /** Account concurrency quota in MB (instances × memory) until PutTotalConcurrencyConfig sets one (spec: 128,000 MB). */
+  accountConcurrencyMb: number;
+  /** Part of the account quota that reservations can never take (spec: 12,800 MB = 100 × 128 MB). */
+  unreservedFloorMb: number;
+  /** New instances the account may start per minute ("burst"; spec: 500); beyond it cold starts get 429. 0 = no limit. */
+  burstPerMinute: number;
 }
 
 export const defaultConfig: Readonly<PlatformConfig> = Object.freeze({
@@ -37,6 +51,13 @@ export const defaultConfig: Readonly<PlatformConfig> = Object.freeze({
   maxFunctionsPerNamespace: 50,
   isolateHosts: Math.max(1, os.availableParallelism()),
   allowUwsFallback: false,
+  deploySample: true,
+  accountConcurrencyMb: 128_000,
+  unreservedFloorMb: 12_800,
+  burstPerMinute: 500,
+  instanceKeepAliveMs: 10 * 60 * 1000,
+  logFlushIntervalMs: 50,
+  logRetentionMs: 7 * 24 * 60 * 60 * 1000,
 });
 
 /**
@@ -62,6 +83,11 @@ export function resolveConfig(overrides: Partial<Record<string, unknown>> = {}):
   const config = result as unknown as PlatformConfig;
   if (!Number.isInteger(config.port) || config.port > 65535) {
     throw new Error(`Expected setting \`port\` to be an integer from 0 to 65535, got ${config.port}`);
+  }
+  if (config.unreservedFloorMb > config.accountConcurrencyMb) {
+    throw new Error(
+      `Expected setting \`unreservedFloorMb\` to be at most \`accountConcurrencyMb\` (${config.accountConcurrencyMb}), got ${config.unreservedFloorMb}`,
+    );
   }
   config.dataDir = path.resolve(config.dataDir);
   return Object.freeze(config);

@@ -3,7 +3,14 @@ import { openStore, type Store } from '../store';
 import type { PlatformConfig } from './config';
 import { ensureIdentity, type AccountIdentity } from './identity';
 import { FunctionService } from './functions';
+import { AdmissionController } from './admission';
+import { ConcurrencyService } from './concurrency';
 import { NamespaceService } from './namespaces';
+import { createIsolateRuntime, type IsolateRuntime } from '../runtime';
+import { InvocationService } from './invocation';
+import { LogService } from './logs';
+import { deploySampleOnce } from './sample';
+import { VersionResolver } from './version-resolver';
 
 /**
  * Everything behind the gateway: the store and the services the control API
@@ -16,6 +23,16 @@ export interface Platform {
   readonly startedAt: number;
   readonly namespaces: NamespaceService;
   readonly functions: FunctionService;
+  /** Concurrency admission on the request path (account quota, reserved quotas, burst). */
+  readonly admission: AdmissionController;
+  /** Reserved and total concurrency quotas (the Concurrency actions); keeps `admission` current. */
+  readonly concurrency: ConcurrencyService;
+  /** Per-invocation log records (batched writes) and their queries. */
+  readonly logs: LogService;
+  /** The JavaScript runtime: isolate host processes. */
+  readonly runtime: IsolateRuntime;
+  /** Synchronous invocation (Invoke / InvokeFunction). */
+  readonly invocations: InvocationService;
   /** Flushes pending writes and closes the store; idempotent. */
   close(): Promise<void>;
 }
@@ -38,7 +55,26 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
   const namespaces = new NamespaceService(store, config);
   namespaces.ensureDefault();
   const functions = new FunctionService(store, config, namespaces);
+  const admission = new AdmissionController({
+    accountMb: config.accountConcurrencyMb,
+    floorMb: config.unreservedFloorMb,
+    burstPerMinute: config.burstPerMinute,
+  });
+  const concurrency = new ConcurrencyService(store, config, namespaces, functions, admission);
   sweepCode(store);
+  const logs = new LogService(store.logs, { flushIntervalMs: config.logFlushIntervalMs, retentionMs: config.logRetentionMs });
+  let runtime: IsolateRuntime;
+  try {
+    runtime = await createIsolateRuntime({ hosts: config.isolateHosts, dataDir: config.dataDir, keepAliveMs: config.instanceKeepAliveMs });
+  } catch (err) {
+    logs.close();
+    concurrency.close();
+    store.close();
+    throw err;
+  }
+  const resolver = new VersionResolver(store, functions);
+  const invocations = new InvocationService({ resolver, runtime, admission, logs, identity, region: config.region });
+  if (config.deploySample) await deploySampleOnce(store, functions);
 
   let closing: Promise<void> | undefined;
   const platform: Platform = {
@@ -48,8 +84,17 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     startedAt: Date.now(),
     namespaces,
     functions,
+    admission,
+    concurrency,
+    logs,
+    runtime,
+    invocations,
     close() {
       closing ??= (async () => {
+        // In-flight invocations finish (or fail) before their log records are flushed.
+        await runtime.close();
+        logs.close();
+        concurrency.close();
         store.close();
       })();
       return closing;

@@ -9,12 +9,14 @@ import { CredentialsRepo } from './credentials';
 import { NamespacesRepo } from './namespaces';
 import { FunctionsRepo, VersionsRepo } from './functions';
 import { SettingsRepo } from './settings';
+import { LogsRepo } from './logs';
 import { CodeStore, type CodeStoreLimits } from './code-store';
 
 export type { Db } from './db';
 export type { CredentialRow } from './credentials';
 export type { NamespaceRow } from './namespaces';
 export type { FunctionRow, NewFunctionRow, VersionRow, VersionWithCode, FunctionSummaryRow, FunctionUsageRow } from './functions';
+export type { LogsRepo } from './logs';
 export type { CodePackage, CodeStoreLimits, PutOptions } from './code-store';
 
 export class Store {
@@ -25,6 +27,7 @@ export class Store {
   readonly functions: FunctionsRepo;
   readonly versions: VersionsRepo;
   readonly code: CodeStore;
+  readonly logs: LogsRepo;
   private closed = false;
 
   constructor(
@@ -38,6 +41,7 @@ export class Store {
     this.functions = new FunctionsRepo(this.db);
     this.versions = new VersionsRepo(this.db);
     this.code = new CodeStore(dataDir, this.db, codeLimits);
+    this.logs = new LogsRepo(this.db);
   }
 
   /** Runs `fn` in one synchronous transaction; a throw rolls every write back. */

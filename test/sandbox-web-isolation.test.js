@@ -9,8 +9,10 @@ const WEB_DIR = path.join(__dirname, '..', 'runtime', 'sandbox', 'web');
 const FILES = fs.readdirSync(WEB_DIR).filter((f) => f.endsWith('.js')).sort();
 
 const EXPECTED_GLOBALS = [
-  'AbortController', 'AbortSignal', 'DOMException', 'Event', 'EventTarget', 'Headers', 'Request', 'Response', 'TextDecoder',
-  'TextEncoder', 'URL', 'URLSearchParams', 'atob', 'btoa', 'queueMicrotask', 'structuredClone',
+  'AbortController', 'AbortSignal', 'ByteLengthQueuingStrategy', 'CountQueuingStrategy', 'DOMException', 'Event', 'EventTarget', 'Headers',
+  'ReadableStream', 'ReadableStreamDefaultController', 'ReadableStreamDefaultReader', 'Request', 'Response', 'TextDecoder',
+  'TextDecoderStream', 'TextEncoder', 'TextEncoderStream', 'TransformStream', 'TransformStreamDefaultController', 'URL', 'URLSearchParams',
+  'WritableStream', 'WritableStreamDefaultController', 'WritableStreamDefaultWriter', 'atob', 'btoa', 'queueMicrotask', 'structuredClone',
 ];
 
 function bareContext(t) {
@@ -71,6 +73,18 @@ t.test('instances keep their state private and carry the right toStringTag', asy
       EventTarget: () => new EventTarget(),
       Event: () => new Event('x'),
       DOMException: () => new DOMException('m'),
+      ReadableStream: () => new ReadableStream(),
+      ReadableStreamDefaultReader: () => new ReadableStream().getReader(),
+      ReadableStreamDefaultController: () => { let c; new ReadableStream({ start(x) { c = x; } }); return c; },
+      WritableStream: () => new WritableStream(),
+      WritableStreamDefaultWriter: () => new WritableStream().getWriter(),
+      WritableStreamDefaultController: () => { let c; new WritableStream({ start(x) { c = x; } }); return c; },
+      TransformStream: () => new TransformStream(),
+      TransformStreamDefaultController: () => { let c; new TransformStream({ start(x) { c = x; } }); return c; },
+      CountQueuingStrategy: () => new CountQueuingStrategy({ highWaterMark: 1 }),
+      ByteLengthQueuingStrategy: () => new ByteLengthQueuingStrategy({ highWaterMark: 1 }),
+      TextEncoderStream: () => new TextEncoderStream(),
+      TextDecoderStream: () => new TextDecoderStream(),
     };
     const out = {};
     for (const [name, make] of Object.entries(makers)) {
@@ -106,10 +120,18 @@ t.test('methods refuse foreign receivers instead of reading fake internals', asy
       () => TextDecoder.prototype.decode.call({}),
       () => Headers.prototype.entries.call({}),
       () => new Headers().entries().next.call({}),
+      () => ReadableStream.prototype.getReader.call({}),
+      () => Object.getOwnPropertyDescriptor(ReadableStream.prototype, 'locked').get.call(new WritableStream()),
+      () => ReadableStreamDefaultReader.prototype.releaseLock.call({}),
+      () => WritableStream.prototype.getWriter.call(new ReadableStream()),
+      () => Object.getOwnPropertyDescriptor(WritableStreamDefaultWriter.prototype, 'desiredSize').get.call({}),
+      () => Object.getOwnPropertyDescriptor(TransformStream.prototype, 'readable').get.call({}),
+      () => Object.getOwnPropertyDescriptor(CountQueuingStrategy.prototype, 'size').get.call({}),
+      () => Object.getOwnPropertyDescriptor(TextDecoderStream.prototype, 'readable').get.call(new TextEncoderStream()),
     ];
     return calls.map((f) => { try { f(); return 'no error'; } catch (e) { return e.constructor.name; } });
   };
-  t.same(box.run(probe), Array(11).fill('TypeError'));
+  t.same(box.run(probe), Array(19).fill('TypeError'));
 });
 
 t.test('prototype members are enumerable like WebIDL attributes and operations', async (t) => {

@@ -22,8 +22,9 @@ export function registerServe(program: Command): void {
     .option('-H, --host <host>', 'address to bind (env ISOLA_HOST)')
     .option('-d, --data-dir <dir>', 'data directory (env ISOLA_DATA_DIR)')
     .option('--isolate-hosts <n>', 'isolate host processes (env ISOLA_ISOLATE_HOSTS)', toInt('--isolate-hosts'))
+    .option('--no-sample', 'do not deploy the sample function on first start (env ISOLA_SAMPLE=0)')
     .option('--allow-uws-fallback', 'run even if uWebSockets.js fell back to its slow JS server (env ISOLA_ALLOW_UWS_FALLBACK=1)')
-    .action(async (opts: { port?: number; host?: string; dataDir?: string; isolateHosts?: number; allowUwsFallback?: boolean }) => {
+    .action(async (opts: { port?: number; host?: string; dataDir?: string; isolateHosts?: number; allowUwsFallback?: boolean; sample: boolean }) => {
       const envPort = env('ISOLA_PORT');
       const envHosts = env('ISOLA_ISOLATE_HOSTS');
       const config = resolveConfig({
@@ -32,6 +33,7 @@ export function registerServe(program: Command): void {
         dataDir: opts.dataDir ?? env('ISOLA_DATA_DIR'),
         isolateHosts: opts.isolateHosts ?? (envHosts !== undefined ? toInt('ISOLA_ISOLATE_HOSTS')(envHosts) : undefined),
         allowUwsFallback: opts.allowUwsFallback ?? (env('ISOLA_ALLOW_UWS_FALLBACK') === '1' ? true : undefined),
+        deploySample: opts.sample && env('ISOLA_SAMPLE') !== '0',
       });
       await serve(config);
     });

@@ -1,6 +1,8 @@
 import * as m0001 from './0001_init';
+import * as m0002 from './0002_logs';
 
 /** Numbered migrations, applied in order at start-up and recorded in `user_version`. */
 export const migrations: ReadonlyArray<{ id: number; name: string; sql: string }> = [
   { id: 1, name: '0001_init', sql: m0001.sql },
+  { id: 2, name: '0002_logs', sql: m0002.sql },
 ];

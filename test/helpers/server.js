@@ -13,11 +13,11 @@ const BIN = path.join(ROOT, 'bin', 'isola.js');
 /**
  * Spawns `node --no-node-snapshot bin/isola.js serve --port 0` and resolves
  * once it prints its address. `t.teardown` stops it (SIGTERM, then SIGKILL).
- * Options: dataDir (reuse one), env, args.
+ * Options: dataDir (reuse one), env, args, sample (deploy the sample function; off by default).
  */
 async function startServer(t, options = {}) {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'isola-test-'));
-  const child = spawn(process.execPath, ['--no-node-snapshot', BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, ['--no-node-snapshot', BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...(options.sample ? [] : ['--no-sample']), ...(options.args ?? [])], {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,19 +1,10 @@
 import { LIMITS } from '../../../core/function-config';
 import type { ActionTable } from '../types';
 
-/**
- * Account concurrency memory (MB) when none has been set with
- * PutTotalConcurrencyConfig (settings key `concurrency.total_mem`); the
- * cloud's default regional quota.
- */
-export const DEFAULT_TOTAL_CONCURRENCY_MEM = 128_000;
-const TOTAL_MEM_SETTING = 'concurrency.total_mem';
-
 export const accountActions: ActionTable = {
   /** GetAccount: usage (namespaces, their functions, concurrency memory) and the limits this server enforces. */
   GetAccount(_params, { platform }) {
-    const stored = Number(platform.store.settings.get(TOTAL_MEM_SETTING));
-    const totalMem = Number.isFinite(stored) && stored > 0 ? stored : DEFAULT_TOTAL_CONCURRENCY_MEM;
+    const totalMem = platform.concurrency.totalMemory();
     const usage = platform.functions.usage();
     let allocated = 0;
     const namespaces = [...usage].map(([namespace, u]) => {

@@ -1,6 +1,9 @@
 import type { ActionTable } from '../types';
 import { accountActions } from './account';
+import { concurrencyActions } from './concurrency';
 import { functionActions } from './functions';
+import { invokeActions } from './invoke';
+import { logActions } from './logs';
 import { namespaceActions } from './namespaces';
 
 /** Every control-API action by its X-TC-Action name. */
@@ -8,4 +11,7 @@ export const actions: ActionTable = Object.freeze({
   ...namespaceActions,
   ...functionActions,
   ...accountActions,
+  ...concurrencyActions,
+  ...invokeActions,
+  ...logActions,
 });

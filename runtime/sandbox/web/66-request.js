@@ -2,7 +2,6 @@
 (function () {
   'use strict';
   const internals = globalThis.__isolaWebInternals;
-  const { Uint8Array } = globalThis;
   const { Headers, AbortSignal } = globalThis; // captured so tenant reassignment cannot break us
   const H = internals.headers;
   const B = internals.body;
@@ -134,16 +133,22 @@
       if ((hasInitBody || inputBody !== null) && (state.method === 'GET' || state.method === 'HEAD')) {
         throw fail('Request with GET/HEAD method cannot have body.');
       }
+      const streamModeCheck = () => {
+        if (state.mode !== 'same-origin' && state.mode !== 'cors') throw fail("Request with a ReadableStream body must have mode 'same-origin' or 'cors'.");
+      };
       if (hasInitBody) {
-        const { body, type } = B.extract(init.body);
+        const { body, type } = B.extract(init.body, state.keepalive);
+        if (body.source === 'stream') {
+          if (init.duplex === undefined) throw fail('RequestInit: duplex option is required when sending a body.');
+          streamModeCheck();
+        }
         this.#body = body;
         if (type !== null && !this.#headers.has('content-type')) this.#headers.append('content-type', type);
       } else if (inputBody !== null) {
-        if (inputBody.used) throw fail('Cannot construct a Request with a Request object that has already been used.');
+        if (inputBody.source === 'stream') streamModeCheck();
+        if (B.isUnusable(inputBody)) throw fail('Cannot construct a Request with a Request object that has already been used.');
         // The new request takes the body over; the input becomes disturbed.
-        this.#body = B.cloneBody(inputBody);
-        inputBody.used = true;
-        inputBody.bytes = new Uint8Array(0);
+        this.#body = B.takeOver(inputBody);
       }
     }
 
@@ -168,7 +173,7 @@
     get duplex() { return this.#state.duplex; }
 
     clone() {
-      if (this.#body !== null && this.#body.used) throw new TypeError("Failed to execute 'clone' on 'Request': Request body is already used");
+      if (this.#body !== null && B.isUnusable(this.#body)) throw new TypeError("Failed to execute 'clone' on 'Request': Request body is already used");
       const copy = new Request(this.#state.url);
       copy.#state = { ...this.#state };
       copy.#headers = H.copy(this.#headers);

@@ -100,7 +100,7 @@
     get headers() { return this.#headers; }
 
     clone() {
-      if (this.#body !== null && this.#body.used) throw new TypeError("Failed to execute 'clone' on 'Response': Response body is already used");
+      if (this.#body !== null && B.isUnusable(this.#body)) throw new TypeError("Failed to execute 'clone' on 'Response': Response body is already used");
       const copy = new Response(kInternal);
       copy.#type = this.#type;
       copy.#status = this.#status;

@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * Cold start p50/p99 by phase, and the end-to-end latency of a cold invoke
+ * against a warm invoke of the same function (the baseline, same run).
+ *
+ * Creates N functions with distinct code (so each needs its own instance),
+ * then for each one: a first Invoke with LogType Tail (cold; its log carries
+ * `Init Report … Coldstart:Xms PullCode:Xms InitRuntime:Xms InitFunction:Xms`)
+ * and a second one (warm). Invokes are sequential over one keep-alive
+ * connection, so the figures are latencies, not throughput. The very first
+ * cold start after the server starts (isolate host warm-up) is measured on
+ * an extra function and reported apart.
+ */
+const { startIsola } = require('./lib/servers');
+const { ApiClient, createFunction, invoke, planNamespaces } = require('./lib/api');
+const { machine, machineLine, percentile, printTable, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
+
+const USAGE = `
+node bench/coldstart.js [--functions n]
+
+  --functions  cold starts to measure, one function each (env BENCH_FUNCTIONS, default 50)
+  BENCH_SERVER_ARGS  extra \`isola serve\` flags
+`;
+
+const TARGET_P50_MS = 5;
+const INIT_REPORT = /Init Report RequestId: \S+ Coldstart:([\d.]+)ms PullCode:([\d.]+)ms InitRuntime:([\d.]+)ms InitFunction:([\d.]+)ms/;
+
+const code = (i) => `// bench function ${i}\nconst id = ${i};\nexports.main_handler = async (event) => ({ hello: event.name, id });\n`;
+
+async function main() {
+  if (wantsHelp(USAGE)) return;
+  const count = option('functions', 'BENCH_FUNCTIONS', 50);
+  const facts = machine();
+  console.log(machineLine(facts));
+
+  let isola;
+  let client;
+  try {
+    isola = await startIsola().catch((err) => fail(`cannot start the isola server: ${err.message}`));
+    client = new ApiClient(isola);
+    // One slot more than measured: the first function absorbs the host's first-ever cold start.
+    const plan = await planNamespaces(client, count + 1);
+    if (plan.slots.length < count + 1) {
+      fail(`the server allows ${plan.capacity} functions (${plan.namespacesAllowed} namespaces × ${plan.perNamespace}); ask for at most ${plan.capacity - 1}`);
+    }
+    console.log(`cold start bench: ${count} functions (+1 warm-up) in ${new Set(plan.slots.map((s) => s.namespace)).size} namespace(s)\n`);
+
+    const fns = plan.slots.map((slot) => ({ namespace: slot.namespace, name: `cold-${slot.index}`, index: slot.index }));
+    for (const fn of fns) {
+      await createFunction(client, { namespace: fn.namespace, name: fn.name, files: { 'index.js': code(fn.index) } }).catch((err) =>
+        fail(`cannot create ${fn.namespace}/${fn.name}: ${err.message}`),
+      );
+    }
+
+    const samples = [];
+    let first;
+    for (const fn of fns) {
+      const event = { name: 'bench' };
+      let cold;
+      let warm;
+      try {
+        cold = await invoke(client, { ...fn, event, tail: true });
+        warm = await invoke(client, { ...fn, event, tail: true });
+      } catch (err) {
+        fail(`Invoke of ${fn.namespace}/${fn.name} failed: ${err.message}`);
+      }
+      const expected = JSON.stringify({ hello: 'bench', id: fn.index });
+      if (cold.result.RetMsg !== expected) fail(`${fn.name} answered ${JSON.stringify(cold.result.RetMsg)}, expected ${expected}`);
+      const m = INIT_REPORT.exec(String(cold.result.Log ?? ''));
+      if (!m) fail(`the cold invoke of ${fn.name} has no Init Report line in its Tail log:\n${cold.result.Log}`);
+      if (INIT_REPORT.test(String(warm.result.Log ?? ''))) {
+        console.log(`note: the second invoke of ${fn.name} was a cold start too (instance not reused)`);
+      }
+      const sample = {
+        function: `${fn.namespace}/${fn.name}`,
+        coldstart: Number(m[1]),
+        pullCode: Number(m[2]),
+        initRuntime: Number(m[3]),
+        initFunction: Number(m[4]),
+        coldE2e: cold.ms,
+        warmE2e: warm.ms,
+        coldDuration: cold.result.Duration,
+        warmDuration: warm.result.Duration,
+      };
+      if (first === undefined) first = sample;
+      else samples.push(sample);
+    }
+
+    const rows = [
+      ['Coldstart (server, total)', 'coldstart'],
+      ['  PullCode', 'pullCode'],
+      ['  InitRuntime', 'initRuntime'],
+      ['  InitFunction', 'initFunction'],
+      ['cold invoke, end to end', 'coldE2e'],
+      ['warm invoke, end to end', 'warmE2e'],
+    ];
+    const stats = {};
+    for (const [, key] of rows) {
+      const values = samples.map((s) => s[key]);
+      stats[key] = {
+        p50: percentile(values, 50),
+        p99: percentile(values, 99),
+        min: Math.min(...values),
+        max: Math.max(...values),
+        mean: values.reduce((a, b) => a + b, 0) / values.length,
+      };
+    }
+    console.log(`${samples.length} cold starts (ms; end to end = client round trip of Invoke over a kept-alive connection)`);
+    printTable(
+      ['phase', 'p50', 'p99', 'mean', 'min', 'max'],
+      rows.map(([label, key]) => [label, stats[key].p50, stats[key].p99, stats[key].mean, stats[key].min, stats[key].max]),
+    );
+    const ratioP50 = stats.coldE2e.p50 / stats.warmE2e.p50;
+    const ratioP99 = stats.coldE2e.p99 / stats.warmE2e.p99;
+    console.log(`\ncold ÷ warm end to end: p50 ${ratioP50.toFixed(2)}×, p99 ${ratioP99.toFixed(2)}×`);
+    console.log(`extra cold cost p50: ${(stats.coldE2e.p50 - stats.warmE2e.p50).toFixed(3)} ms`);
+    console.log(`first cold start after server start (excluded above): Coldstart ${first.coldstart} ms, end to end ${first.coldE2e.toFixed(3)} ms`);
+    const meets = stats.coldstart.p50 <= TARGET_P50_MS;
+    console.log(`target: Coldstart p50 ≤ ${TARGET_P50_MS} ms — ${meets ? 'met' : 'NOT met'} (${stats.coldstart.p50} ms)`);
+
+    const file = writeResult('coldstart', {
+      settings: { functions: count, serverArgs: process.env.BENCH_SERVER_ARGS ?? '' },
+      target: { coldstartP50Ms: TARGET_P50_MS, met: meets },
+      stats,
+      ratio: { coldOverWarmP50: ratioP50, coldOverWarmP99: ratioP99 },
+      first,
+      samples,
+    });
+    console.log(`\nwritten ${file}`);
+  } finally {
+    client?.close();
+    await isola?.stop();
+  }
+}
+
+run(main);

@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * Sync invoke throughput and latency through the control API, against raw
+ * uWebSockets.js hello as the physical baseline, in the same run.
+ *
+ * The isola server and the uWS baseline each run in their own process; this
+ * process is the load generator (autocannon). A hello event function
+ * (runtime Isolate) is invoked with `POST /`, X-TC-Action: Invoke, signed
+ * once per run and replayed unchanged (a signature is valid for 5 minutes).
+ * Rounds alternate baseline → isola at every concurrency so drift on the
+ * machine hits both sides alike.
+ */
+const { startIsola, startUwsHello } = require('./lib/servers');
+const { ApiClient, createFunction, invoke, invokeParams, signedRequest } = require('./lib/api');
+const { runLoad } = require('./lib/load');
+const { machine, machineLine, median, printTable, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
+
+const USAGE = `
+node bench/invoke.js [--duration s] [--rounds n] [--connections 16,64] [--warmup s]
+
+  --duration     seconds per measured run         (env BENCH_DURATION, default 5)
+  --rounds       alternating baseline/isola rounds (env BENCH_ROUNDS, default 3)
+  --connections  concurrency levels               (env BENCH_CONNECTIONS, default 16,64)
+  --warmup       seconds of unmeasured load first (env BENCH_WARMUP, default 2)
+  BENCH_SERVER_ARGS  extra \`isola serve\` flags, e.g. "--isolate-hosts 1"
+`;
+
+const HELLO = 'exports.main_handler = async (event) => ({ hello: event.name });\n';
+const EVENT = { name: 'bench' };
+const EXPECTED_RET = JSON.stringify({ hello: 'bench' });
+
+async function main() {
+  if (wantsHelp(USAGE)) return;
+  const duration = option('duration', 'BENCH_DURATION', 5);
+  const rounds = option('rounds', 'BENCH_ROUNDS', 3);
+  const connections = option('connections', 'BENCH_CONNECTIONS', [16, 64], 'list');
+  const warmup = option('warmup', 'BENCH_WARMUP', 2);
+
+  const facts = machine();
+  console.log(machineLine(facts));
+  console.log(`invoke bench: ${rounds} rounds × c=${connections.join(',')} × ${duration} s (baseline, then isola), warm-up ${warmup} s\n`);
+
+  let baseline;
+  let isola;
+  let client;
+  try {
+    baseline = await startUwsHello().catch((err) => fail(`cannot start the uWS baseline: ${err.message}`));
+    isola = await startIsola().catch((err) => fail(`cannot start the isola server: ${err.message}`));
+    client = new ApiClient(isola);
+
+    try {
+      await createFunction(client, { name: 'hello', files: { 'index.js': HELLO } });
+    } catch (err) {
+      fail(`cannot create the hello function: ${err.message}`);
+    }
+    // Preflight: one real Invoke, so a missing action or a broken runtime is a clear setup failure, not a table of errors.
+    try {
+      const { result } = await invoke(client, { name: 'hello', event: EVENT });
+      if (result.RetMsg !== EXPECTED_RET) fail(`Invoke answered RetMsg ${JSON.stringify(result.RetMsg)}, expected ${EXPECTED_RET}`);
+    } catch (err) {
+      fail(`Invoke of the hello function failed, so there is nothing to measure: ${err.message}`);
+    }
+
+    // A good answer carries InvokeResult 0 and the handler's result; anything else counts as an error.
+    const okInvoke = (text) => /"InvokeResult":\s*0[,}]/.test(text) && text.includes(JSON.stringify(EXPECTED_RET).slice(1, -1));
+    const okHello = (text) => text === 'hello';
+
+    const targets = {
+      'uWS hello': () => ({ url: baseline.url, method: 'GET', verifyBody: okHello }),
+      'isola invoke': () => {
+        const req = signedRequest({ url: isola.url, credentials: isola.credentials, action: 'Invoke', params: invokeParams('hello', EVENT) });
+        return { url: `${isola.url}/`, method: 'POST', headers: req.headers, body: req.body, verifyBody: okInvoke };
+      },
+    };
+
+    if (warmup > 0) {
+      for (const name of Object.keys(targets)) {
+        await runLoad({ ...targets[name](), connections: Math.max(...connections), duration: warmup });
+      }
+    }
+
+    const runs = [];
+    for (let round = 1; round <= rounds; round++) {
+      for (const c of connections) {
+        for (const name of Object.keys(targets)) {
+          const r = await runLoad({ ...targets[name](), connections: c, duration });
+          runs.push({ round, connections: c, target: name, ...r });
+          const note = r.errors > 0 ? `  errors ${JSON.stringify(r.breakdown)}${r.sample ? ` first: ${r.sample}` : ''}` : '';
+          console.log(`round ${round} c=${c} ${name.padEnd(12)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${note}`);
+        }
+      }
+    }
+
+    console.log('\nper round (ratio = isola req/s ÷ uWS hello req/s in the same round)');
+    const perRound = [];
+    for (const run of runs) {
+      const base = runs.find((r) => r.round === run.round && r.connections === run.connections && r.target === 'uWS hello');
+      perRound.push([run.round, run.connections, run.target, run.rps, run.p50, run.p99, run.errors, run.rps / base.rps]);
+    }
+    printTable(['round', 'c', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ratio'], perRound);
+
+    console.log(`\nsummary: median of ${rounds} rounds (errors: sum)`);
+    const summary = [];
+    for (const c of connections) {
+      const of = (target) => runs.filter((r) => r.connections === c && r.target === target);
+      const baseRps = median(of('uWS hello').map((r) => r.rps));
+      for (const target of Object.keys(targets)) {
+        const rs = of(target);
+        const rps = median(rs.map((r) => r.rps));
+        summary.push({
+          connections: c,
+          target,
+          rps,
+          p50: median(rs.map((r) => r.p50)),
+          p99: median(rs.map((r) => r.p99)),
+          errors: rs.reduce((n, r) => n + r.errors, 0),
+          ratio: rps / baseRps,
+        });
+      }
+    }
+    printTable(
+      ['c', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ratio'],
+      summary.map((s) => [s.connections, s.target, s.rps, s.p50, s.p99, s.errors, s.ratio]),
+    );
+
+    const file = writeResult('invoke', {
+      settings: { duration, rounds, connections, warmup, serverArgs: process.env.BENCH_SERVER_ARGS ?? '' },
+      summary,
+      runs: runs.map(({ sample, ...r }) => ({ ...r, firstError: sample })),
+    });
+    console.log(`\nwritten ${file}`);
+    const errors = summary.reduce((n, s) => n + s.errors, 0);
+    if (errors > 0) console.log(`warning: ${errors} requests failed or answered an error; see the errors column and the per-run lines above.`);
+  } finally {
+    client?.close();
+    await isola?.stop();
+    await baseline?.stop();
+  }
+}
+
+run(main);

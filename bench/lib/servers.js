@@ -1,0 +1,131 @@
+'use strict';
+/**
+ * Server processes for the benches: a real isola server (`bin/isola.js
+ * serve`, as a user starts it) on a free port with a temp data dir, and the
+ * raw uWS hello baseline. Each runs in its own process so the load generator
+ * (the bench script itself) never shares an event loop with what it measures.
+ */
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'isola.js');
+const DIST_MAIN = path.join(ROOT, 'dist', 'cli', 'main.js');
+
+/** Every child started here, killed (SIGKILL) if the bench exits without stopping them. */
+const live = new Set();
+process.on('exit', () => {
+  for (const child of live) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.error(`\nreceived ${signal}, stopping servers`);
+    process.exit(130);
+  });
+}
+
+/**
+ * Spawns `args` with node and resolves once the process prints
+ * `listening on http://…:<port>`. Rejects with the process output when it
+ * exits first or does not listen within `timeoutMs`.
+ */
+function spawnListening(label, args, { env, timeoutMs = 30_000 } = {}) {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      live.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  const port = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${label} did not start within ${timeoutMs / 1000} s:\n${output}`)), timeoutMs);
+    const onData = () => {
+      const m = /listening on http:\/\/[^\s]*:(\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout.off('data', onData);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout.on('data', onData);
+    exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`${label} exited (${code ?? signal}) before listening:\n${output}`));
+    });
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return exited;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const result = await exited;
+    clearTimeout(timer);
+    return result;
+  };
+  return { child, port, exited, stop, output: () => output };
+}
+
+/**
+ * Starts an isola server. Options: args (extra `serve` flags; the env var
+ * BENCH_SERVER_ARGS adds more, space-separated), env, keepData (leave the
+ * temp data dir; also BENCH_KEEP_DATA=1). Resolves with
+ * { url, port, pid, dataDir, credentials, stop(), output() }.
+ */
+async function startIsola(options = {}) {
+  if (!fs.existsSync(DIST_MAIN)) {
+    throw new Error(`${path.relative(ROOT, DIST_MAIN)} is missing; run \`npm install\` (or \`npm run build\`) first.`);
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-bench-'));
+  const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const args = ['--no-node-snapshot', BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--no-sample', ...(options.args ?? []), ...extra];
+  const proc = spawnListening('isola server', args, { env: options.env });
+  let port;
+  try {
+    port = await proc.port;
+  } catch (err) {
+    await proc.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  const credentials = JSON.parse(fs.readFileSync(path.join(dataDir, 'credentials.json'), 'utf8'));
+  const keep = options.keepData || process.env.BENCH_KEEP_DATA === '1';
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    pid: proc.child.pid,
+    dataDir,
+    credentials,
+    output: proc.output,
+    exited: proc.exited,
+    async stop() {
+      await proc.stop();
+      if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts the raw uWS hello baseline (bench/lib/uws-hello.js). Resolves with { url, port, pid, stop() }. */
+async function startUwsHello() {
+  const proc = spawnListening('uWS hello baseline', [path.join(__dirname, 'uws-hello.js')]);
+  let port;
+  try {
+    port = await proc.port;
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
+  return { url: `http://127.0.0.1:${port}/`, port, pid: proc.child.pid, stop: proc.stop, output: proc.output };
+}
+
+module.exports = { startIsola, startUwsHello, ROOT };

@@ -1,0 +1,47 @@
+import { ApiError } from '../../../core/errors';
+import { DEFAULT_NAMESPACE } from '../../../core/namespaces';
+import { optionalString, requiredString } from '../../../core/validate';
+import type { ActionParams, ActionTable } from '../types';
+
+const namespaceOf = (params: ActionParams) => optionalString(params, 'Namespace', 'InvalidParameterValue.Namespace') || DEFAULT_NAMESPACE;
+const functionNameOf = (params: ActionParams) => requiredString(params, 'FunctionName', 'InvalidParameterValue.FunctionName');
+
+/** A required whole number of MB; GET requests send it as a numeric string. */
+function requiredMb(params: ActionParams, name: string): number {
+  const value = params[name];
+  if (value === undefined || value === null || value === '') throw new ApiError('MissingParameter', `The parameter ${name} is required.`);
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+    throw new ApiError(`InvalidParameterValue.${name}`, `${name} must be a non-negative integer (MB), got ${JSON.stringify(value)}.`);
+  }
+  return n;
+}
+
+/** Concurrency actions (scf-api.md §3.8); provisioned concurrency is not implemented yet. */
+export const concurrencyActions: ActionTable = {
+  /** PutReservedConcurrencyConfig: ReservedConcurrencyMem MB for the function (0 disables it). */
+  PutReservedConcurrencyConfig(params, { platform }) {
+    const mb = requiredMb(params, 'ReservedConcurrencyMem');
+    platform.concurrency.putReserved(namespaceOf(params), functionNameOf(params), mb);
+    return {};
+  },
+
+  /** GetReservedConcurrencyConfig: ReservedMem (MB), null when the function has no reservation (the cloud's "may return null"). */
+  GetReservedConcurrencyConfig(params, { platform }) {
+    return { ReservedMem: platform.concurrency.getReserved(namespaceOf(params), functionNameOf(params)) };
+  },
+
+  /** DeleteReservedConcurrencyConfig: back to the shared pool. */
+  DeleteReservedConcurrencyConfig(params, { platform }) {
+    platform.concurrency.deleteReserved(namespaceOf(params), functionNameOf(params));
+    return {};
+  },
+
+  /** PutTotalConcurrencyConfig: the account's concurrency quota, MB (≥ Σ reserved + 12,800). */
+  PutTotalConcurrencyConfig(params, { platform }) {
+    const mb = requiredMb(params, 'TotalConcurrencyMem');
+    const namespace = optionalString(params, 'Namespace', 'InvalidParameterValue.Namespace') || undefined;
+    platform.concurrency.putTotal(mb, namespace);
+    return {};
+  },
+};

@@ -1,0 +1,60 @@
+import { ApiError } from '../../../core/errors';
+import type { InvocationResult } from '../../../core/invocation';
+import { billedDuration } from '../../../core/log-format';
+import { DEFAULT_NAMESPACE } from '../../../core/namespaces';
+import { optionalString, requiredString } from '../../../core/validate';
+import type { ActionContext, ActionParams, ActionTable } from '../types';
+
+/** The API's `Result` structure (spec/scf-api.md §5). InvokeResult: 0 on success, else the status code. */
+function toWire(result: InvocationResult, tail: boolean, maxLogBytes?: number) {
+  let log = tail ? result.log : '';
+  if (maxLogBytes !== undefined && Buffer.byteLength(log) > maxLogBytes) log = Buffer.from(log).subarray(-maxLogBytes).toString('utf8');
+  return {
+    Result: {
+      FunctionRequestId: result.requestId,
+      RetMsg: result.retMsg,
+      ErrMsg: result.errMsg,
+      Log: log,
+      MemUsage: result.memUsageBytes,
+      Duration: Math.round(result.durationMs * 1000) / 1000,
+      BillDuration: billedDuration(result.durationMs),
+      InvokeResult: result.statusCode === 200 ? 0 : result.statusCode,
+    },
+  };
+}
+
+function logType(params: ActionParams): boolean {
+  const value = optionalString(params, 'LogType', 'InvalidParameterValue.LogType') ?? 'None';
+  if (value !== 'None' && value !== 'Tail') throw new ApiError('InvalidParameterValue.LogType', `LogType must be None or Tail, got ${value}.`);
+  return value === 'Tail';
+}
+
+async function invoke(ctx: ActionContext, params: ActionParams, event: string, defaultQualifier: string) {
+  const functionName = requiredString(params, 'FunctionName', 'InvalidParameter.FunctionName');
+  const namespace = optionalString(params, 'Namespace', 'InvalidParameterValue.Namespace') || DEFAULT_NAMESPACE;
+  const qualifier = optionalString(params, 'Qualifier', 'InvalidParameterValue.Qualifier') || defaultQualifier;
+  ctx.platform.namespaces.get(namespace);
+  return ctx.platform.invocations.invokeSync({ namespace, functionName, qualifier, event });
+}
+
+export const invokeActions: ActionTable = {
+  async Invoke(params, ctx) {
+    const type = optionalString(params, 'InvocationType', 'InvalidParameterValue.InvocationType') ?? 'RequestResponse';
+    if (type === 'Event') {
+      throw new ApiError('UnsupportedOperation', 'InvocationType Event (async invocation) is not available on this server yet; use RequestResponse.');
+    }
+    if (type !== 'RequestResponse') {
+      throw new ApiError('InvalidParameterValue.InvocationType', `InvocationType must be RequestResponse or Event, got ${type}.`);
+    }
+    const tail = logType(params);
+    const result = await invoke(ctx, params, optionalString(params, 'ClientContext', 'InvalidParameterValue.ClientContext') ?? '', '$LATEST');
+    return toWire(result, tail);
+  },
+
+  async InvokeFunction(params, ctx) {
+    const tail = logType(params);
+    const result = await invoke(ctx, params, optionalString(params, 'Event', 'InvalidParameterValue.Param') ?? '', '$DEFAULT');
+    // InvokeFunction returns at most 4 KB of log (the tail end).
+    return toWire(result, tail, 4096);
+  },
+};

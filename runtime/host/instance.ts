@@ -1,0 +1,463 @@
+/**
+ * One instance: an isolate + context bound to one function version, with N
+ * request slots. Lives inside an isolate host process.
+ *
+ * Entries into the isolate (dispatch, timer due, fetch done) are serialised
+ * by a per-instance queue and always run with isolated-vm's async API, so the
+ * host's event loop stays free for the wall-clock watchdog: when an
+ * invocation passes its deadline it gets 433, the instance is retired, and if
+ * the isolate is executing at that moment it is disposed at once (this covers
+ * sync loops, promise-chain loops and timer-callback loops alike).
+ * An instance that saw a timeout, an out-of-memory or a cancel is never reused.
+ */
+import crypto from 'node:crypto';
+import ivm from 'isolated-vm';
+import type { ColdStart, FunctionVersionSpec, InvokeOutcome, LogLevel, LogLine } from '../types';
+import { failure } from '../protocol';
+import type { FetchPolicyResolved } from '../options';
+import { policedFetch } from './fetch';
+import type { Resolver } from './resolver';
+import type { Spares } from './spares';
+
+/** Per-invocation quotas on host callbacks (the spec's log limits, plus timers and fetches). */
+export const LIMITS = Object.freeze({
+  maxLogLineBytes: 8192,
+  maxLogLines: 5000,
+  maxLogBytes: 1024 * 1024,
+  maxResultBytes: 6 * 1024 * 1024,
+  maxTimers: 1000,
+  maxFetchBodyBytes: 6 * 1024 * 1024,
+  /** Bounds host memory held for one invocation's responses (× fetchPolicy.maxResponseBytes). */
+  maxConcurrentFetches: 6,
+});
+
+const LEVELS = new Set<LogLevel>(['log', 'info', 'warn', 'error', 'debug']);
+const OOM_MESSAGE = 'memory limit exceeded';
+
+export interface InstanceDeps {
+  spares: Spares;
+  fetchPolicy: FetchPolicyResolved;
+  /** Called when the instance becomes idle, busy, or disposed (pool bookkeeping). */
+  onStateChange(inst: Instance): void;
+}
+
+interface Inflight {
+  rid: string;
+  start: number;
+  deadline: number;
+  logs: LogLine[];
+  logBytes: number;
+  fetches: number;
+  fetchesActive: number;
+  heap: number;
+  cold?: ColdStart;
+  timer: NodeJS.Timeout;
+  resolve(o: InvokeOutcome): void;
+  pending?: InvokeOutcome;
+}
+
+type Api = Record<'dispatch' | 'fireTimer' | 'fetchDone' | 'initCjs' | 'beginInit' | 'initEsm' | 'cjsForEsm' | 'forget', ivm.Reference<unknown>>;
+
+let seq = 0;
+
+export class Instance {
+  readonly id = `${process.pid.toString(36)}-${(++seq).toString(36)}-${crypto.randomBytes(3).toString('hex')}`;
+  readonly spec: FunctionVersionSpec;
+  readonly slots: number;
+  retired = false;
+  disposed = false;
+  lastActive = Date.now();
+  private isolate!: ivm.Isolate;
+  private context!: ivm.Context;
+  private api!: Api;
+  private readonly inflight = new Map<string, Inflight>();
+  private readonly queue: Array<{ run: () => Promise<unknown>; rid: string | null }> = [];
+  private busy = false;
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly deferred = new Set<number>();
+  private initLogs: LogLine[] = [];
+  private heapUsed = 0;
+  private memoryKill = false;
+
+  constructor(spec: FunctionVersionSpec, private readonly resolver: Resolver, private readonly deps: InstanceDeps) {
+    this.spec = spec;
+    this.slots = Math.max(1, Math.floor(spec.instanceConcurrency || 1));
+  }
+
+  /** Slots promised to requests that wait for this instance's cold start. */
+  reserved = 0;
+  /** Set while the cold start runs; resolves to its result. */
+  starting: Promise<{ error: InvokeOutcome } | { cold: ColdStart }> | null = null;
+
+  get active(): number { return this.inflight.size; }
+  get available(): boolean { return !this.retired && !this.disposed && this.inflight.size + this.reserved < this.slots; }
+
+  /**
+   * Cold start: InitRuntime (isolate, context, globals) and InitFunction (the
+   * module's top level) under the init timeout. PullCode (resolving/reading
+   * files) is measured by the resolver and reported apart.
+   * Resolves to null on success or to the failure outcome.
+   */
+  async start(): Promise<{ error: InvokeOutcome } | { cold: ColdStart }> {
+    const spec = this.spec;
+    const t0 = performance.now();
+    const fs0 = this.resolver.fsMs;
+    const dot = spec.handler.lastIndexOf('.');
+    const file = dot > 0 ? spec.handler.slice(0, dot) : spec.handler;
+    const exportName = dot > 0 ? spec.handler.slice(dot + 1) : '';
+    const entry = exportName ? this.resolver.entry(file) : null;
+    if (entry === null) return { error: failure('user_error', exportName ? `module missing: ${file}` : `handler missing: ${spec.handler}`, this.id) };
+    if (entry.format === 'esm' || entry.format === 'cjs') this.resolver.source(entry.path);
+    const pull1 = this.resolver.fsMs - fs0;
+
+    const t1 = performance.now();
+    try {
+      const prepared = this.deps.spares.take(Math.max(8, Math.floor(spec.memoryMb)));
+      this.isolate = prepared.isolate;
+      this.context = prepared.context;
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const boot = prepared.boot as ivm.Reference<any>;
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const apiRef = boot.applySync(undefined, this.callbacks() as any[], { result: { reference: true }, timeout: 2000 }) as unknown as ivm.Reference<any>;
+      boot.release();
+      const api: Partial<Api> = {};
+      for (const k of ['dispatch', 'fireTimer', 'fetchDone', 'initCjs', 'beginInit', 'initEsm', 'cjsForEsm', 'forget'] as const) {
+        api[k] = (apiRef.getSync as (k: string, o: { reference: true }) => ivm.Reference<unknown>)(k, { reference: true });
+      }
+      apiRef.release();
+      this.api = api as Api;
+    } catch (e) {
+      this.dispose();
+      return { error: failure(this.memoryKill ? 'oom' : 'internal', `runtime initialisation failed: ${(e as Error).message}`, this.id) };
+    }
+    const t2 = performance.now();
+
+    const fs1 = this.resolver.fsMs;
+    let initErr: InvokeOutcome | null = null;
+    const watchdog = setTimeout(() => {
+      initErr = failure('timeout', `init time out (${spec.initTimeoutMs} ms)`, this.id);
+      this.dispose();
+    }, spec.initTimeoutMs);
+    try {
+      const label = `${file}.${exportName}`;
+      let res: unknown;
+      if (entry.format === 'esm') {
+        res = await this.initEsm(entry.path, exportName, label);
+      } else {
+        res = await this.api.initCjs.apply(undefined, [entry.path, entry.format, exportName, label], { timeout: spec.initTimeoutMs });
+      }
+      this.sampleHeap();
+      if (typeof res === 'string' && res !== '') {
+        const r = JSON.parse(res) as { missing?: string; thrown?: { name: string; message: string; stack: string } };
+        if (r.missing) initErr = failure('user_error', r.missing, this.id);
+        else if (r.thrown) initErr = userError(r.thrown, this.id);
+      }
+    } catch (e) {
+      initErr ??= this.entryFailure(e, true);
+    } finally {
+      clearTimeout(watchdog);
+    }
+    if (initErr) {
+      this.dispose();
+      const o: InvokeOutcome = initErr;
+      o.logs = this.initLogs;
+      return { error: o };
+    }
+    const t3 = performance.now();
+    const fsInit = this.resolver.fsMs - fs1;
+    const cold: ColdStart = {
+      pullCodeMs: round(pull1 + fsInit),
+      initRuntimeMs: round(t2 - t1),
+      initFunctionMs: round(Math.max(0, t3 - t2 - fsInit)),
+      totalMs: round(t3 - t0),
+    };
+    return { cold };
+  }
+
+  /** ESM entry: compile the graph on the host side, instantiate, evaluate, hand the namespace to the bootstrap. */
+  private async initEsm(entryPath: string, exportName: string, label: string): Promise<unknown> {
+    const isolate = this.isolate;
+    const byPath = new Map<string, ivm.Module>();
+    const pathOf = new Map<ivm.Module, string>();
+    const compile = async (vpath: string, format: string): Promise<ivm.Module> => {
+      const key = `${format}:${vpath}`;
+      const hit = byPath.get(key);
+      if (hit) return hit;
+      let m: ivm.Module;
+      if (format === 'esm') {
+        const src = this.resolver.source(vpath);
+        if (src === null) throw new Error(`Cannot find module '${vpath}'`);
+        m = await isolate.compileModule(src, { filename: vpath });
+      } else {
+        m = await isolate.compileModule(`export default globalThis.__isola_cjs(${JSON.stringify(vpath)}, ${JSON.stringify(format)});`, { filename: `${vpath}?commonjs` });
+      }
+      byPath.set(key, m);
+      pathOf.set(m, vpath);
+      return m;
+    };
+    const root = await compile(entryPath, 'esm');
+    await root.instantiate(this.context, async (specifier, referrer) => {
+      const r = this.resolver.resolve(pathOf.get(referrer) ?? null, specifier, 'import');
+      if ('error' in r) throw new Error(r.error);
+      return compile(r.path, r.format);
+    });
+    await this.api.beginInit.apply(undefined, []);
+    const g = this.context.global;
+    await g.set('__isola_cjs', this.api.cjsForEsm.derefInto());
+    try {
+      await root.evaluate({ timeout: this.spec.initTimeoutMs });
+    } finally {
+      if (!this.isolate.isDisposed) await g.delete('__isola_cjs').catch(() => undefined);
+    }
+    return this.api.initEsm.apply(undefined, [root.namespace.derefInto(), exportName, label], { timeout: this.spec.initTimeoutMs });
+  }
+
+  /** Runs one invocation on this instance (a slot must be free). */
+  run(rid: string, event: string, cold?: ColdStart): Promise<InvokeOutcome> {
+    return new Promise<InvokeOutcome>((resolve) => {
+      const start = Date.now();
+      const deadline = start + this.spec.timeoutMs;
+      const inf: Inflight = {
+        rid, start, deadline, logs: [], logBytes: 0, fetches: 0, fetchesActive: 0, heap: 0, resolve,
+        timer: setTimeout(() => this.onDeadline(rid), this.spec.timeoutMs),
+      };
+      if (cold) inf.cold = cold;
+      if (this.initLogs.length) {
+        inf.logs = this.initLogs.map((l) => ({ ...l, requestId: rid }));
+        this.initLogs = [];
+      }
+      this.inflight.set(rid, inf);
+      this.lastActive = Date.now();
+      this.deps.onStateChange(this);
+      const info = JSON.stringify({ deadline });
+      this.enter(rid, () => this.api.dispatch.apply(undefined, [rid, event, info], { timeout: this.spec.timeoutMs + 50 }));
+      if (this.deferred.size) {
+        const ids = [...this.deferred];
+        this.deferred.clear();
+        for (const id of ids) this.enter(null, () => this.api.fireTimer.apply(undefined, [id], { timeout: this.spec.timeoutMs + 50 }));
+      }
+    });
+  }
+
+  /** Ends an invocation early because its caller went away (499); the instance is retired. */
+  cancel(rid: string): void {
+    if (!this.inflight.has(rid)) return;
+    this.settle(rid, failure('canceled', 'request canceled', this.id));
+    this.retireAfterFault();
+  }
+
+  /** Frees the isolate; every invocation still running fails with `kind`. */
+  dispose(kind: InvokeOutcome['kind'] = 'internal', message = 'instance disposed'): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.retired = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.deferred.clear();
+    this.queue.length = 0;
+    try { if (this.isolate && !this.isolate.isDisposed) this.isolate.dispose(); } catch { /* already gone */ }
+    for (const rid of [...this.inflight.keys()]) this.settle(rid, failure(kind, message, this.id));
+    this.deps.onStateChange(this);
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private enter(rid: string | null, run: () => Promise<unknown>): void {
+    if (this.disposed) return;
+    this.queue.push({ run, rid });
+    if (!this.busy) void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    this.busy = true;
+    while (this.queue.length && !this.disposed) {
+      const job = this.queue.shift()!;
+      try {
+        await job.run();
+      } catch (e) {
+        if (!this.disposed) {
+          const o = this.entryFailure(e, false);
+          if (o.kind === 'timeout' || o.kind === 'oom') this.dispose(o.kind, o.errorMessage);
+          else if (job.rid !== null && this.inflight.has(job.rid)) { this.settle(job.rid, o); this.retireAfterFault(); }
+        }
+      }
+      if (!this.disposed) this.sampleHeap();
+      this.flushPending();
+    }
+    this.busy = false;
+  }
+
+  /** Maps an error from an isolated-vm call to an outcome. */
+  private entryFailure(e: unknown, init: boolean): InvokeOutcome {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (this.memoryKill || /memory limit|out of memory/i.test(msg)) { this.memoryKill = true; return failure('oom', OOM_MESSAGE, this.id); }
+    if (/Script execution timed out/.test(msg)) return failure('timeout', init ? `init time out (${this.spec.initTimeoutMs} ms)` : 'time out', this.id);
+    if (init) {
+      const name = e instanceof Error ? e.name : 'Error';
+      return { ...failure('user_error', `${name}: ${msg}`, this.id), errorStack: e instanceof Error && typeof e.stack === 'string' ? e.stack : '' };
+    }
+    return failure('internal', `isolate entry failed: ${msg}`, this.id);
+  }
+
+  private sampleHeap(): void {
+    try {
+      const h = this.isolate.getHeapStatisticsSync();
+      this.heapUsed = h.used_heap_size + (h.externally_allocated_size ?? 0);
+      for (const inf of this.inflight.values()) if (this.heapUsed > inf.heap) inf.heap = this.heapUsed;
+    } catch { /* disposed */ }
+  }
+
+  private flushPending(): void {
+    for (const inf of [...this.inflight.values()]) if (inf.pending) this.finalize(inf, inf.pending);
+  }
+
+  private onDeadline(rid: string): void {
+    const inf = this.inflight.get(rid);
+    if (!inf) return;
+    // A result produced but the entry never returned (code still running after it): keep the result, kill the isolate.
+    if (inf.pending) this.finalize(inf, inf.pending);
+    else this.settle(rid, failure('timeout', 'time out', this.id));
+    if (this.busy) this.dispose('timeout', 'time out');
+    else this.retireAfterFault();
+  }
+
+  /** After a timeout/cancel/fault: take no new work; dispose once the other slots drain. */
+  private retireAfterFault(): void {
+    this.retired = true;
+    if (this.busy || this.inflight.size === 0) this.dispose('internal', 'instance terminated after a fault in another request');
+    else this.deps.onStateChange(this);
+  }
+
+  /** Records an invocation's outcome; finalised when the current entry has returned (so heap stats are readable). */
+  private settle(rid: string, o: InvokeOutcome): void {
+    const inf = this.inflight.get(rid);
+    if (!inf) return;
+    if (o.kind !== 'ok' && o.kind !== 'user_error') { this.finalize(inf, o); return; }
+    if (this.busy) inf.pending = o;
+    else this.finalize(inf, o);
+  }
+
+  private finalize(inf: Inflight, o: InvokeOutcome): void {
+    if (this.inflight.get(inf.rid) !== inf) return;
+    clearTimeout(inf.timer);
+    this.inflight.delete(inf.rid);
+    o.logs = inf.logs.length ? inf.logs.concat(o.logs) : o.logs;
+    o.durationMs = Date.now() - inf.start;
+    o.memUsageBytes = Math.max(inf.heap, this.heapUsed);
+    o.instanceId = this.id;
+    if (inf.cold) o.coldStart = inf.cold;
+    if (!this.disposed && (o.kind !== 'ok' && o.kind !== 'user_error')) {
+      try { void this.api.forget.apply(undefined, [inf.rid]).catch(() => undefined); } catch { /* disposed */ }
+    }
+    this.lastActive = Date.now();
+    inf.resolve(o);
+    if (this.retired && this.inflight.size === 0) this.dispose();
+    else this.deps.onStateChange(this);
+  }
+
+  /** The host capabilities handed to the bootstrap (in its parameter order). */
+  private callbacks(): unknown[] {
+    const log = (level: unknown, msg: unknown, rid: unknown): void => {
+      if (typeof msg !== 'string' || typeof rid !== 'string') return;
+      const lvl = (LEVELS.has(level as LogLevel) ? level : 'log') as LogLevel;
+      const line = msg.length > LIMITS.maxLogLineBytes ? msg.slice(0, LIMITS.maxLogLineBytes) : msg;
+      if (rid === '') {
+        if (this.initLogs.length < LIMITS.maxLogLines) this.initLogs.push({ time: Date.now(), level: lvl, message: line, requestId: '' });
+        return;
+      }
+      const inf = this.inflight.get(rid);
+      if (!inf || inf.pending) return;
+      if (inf.logs.length >= LIMITS.maxLogLines + 1 || inf.logBytes >= LIMITS.maxLogBytes + LIMITS.maxLogLineBytes) return;
+      inf.logBytes += line.length;
+      inf.logs.push({ time: Date.now(), level: lvl, message: line, requestId: rid });
+    };
+    const timer = (id: unknown, ms: unknown, repeat: unknown, _rid: unknown): void => {
+      if (typeof id !== 'number' || typeof ms !== 'number' || this.disposed) return;
+      const old = this.timers.get(id);
+      if (ms < 0) {
+        if (old) { clearTimeout(old); this.timers.delete(id); }
+        this.deferred.delete(id);
+        return;
+      }
+      if (old || this.timers.size >= LIMITS.maxTimers) return;
+      const fire = (): void => {
+        if (!repeat) this.timers.delete(id);
+        if (this.disposed) return;
+        if (this.inflight.size === 0) { this.deferred.add(id); return; }   // frozen between invocations
+        this.enter(null, () => this.api.fireTimer.apply(undefined, [id], { timeout: this.spec.timeoutMs + 50 }));
+      };
+      const delay = Math.min(Math.max(1, ms), 2_147_483_647);
+      this.timers.set(id, repeat ? setInterval(fire, delay) : setTimeout(fire, delay));
+    };
+    const fetch = (id: unknown, rid: unknown, url: unknown, method: unknown, headersJson: unknown, body: unknown): void => {
+      if (typeof id !== 'number' || typeof rid !== 'string' || typeof url !== 'string' || typeof method !== 'string' || typeof headersJson !== 'string') return;
+      const fail = (message: string): void => {
+        this.enter(null, () => this.api.fetchDone.apply(undefined, [id, false, 0, '', '[]', new ivm.ExternalCopy(new ArrayBuffer(0)).copyInto(), message]));
+      };
+      const inf = this.inflight.get(rid);
+      if (!inf) { fail('the request that started this fetch has finished'); return; }
+      if (++inf.fetches > this.deps.fetchPolicy.maxPerInvocation) { fail(`too many fetches in one invocation (limit ${this.deps.fetchPolicy.maxPerInvocation})`); return; }
+      if (inf.fetchesActive >= LIMITS.maxConcurrentFetches) { fail(`too many concurrent fetches (limit ${LIMITS.maxConcurrentFetches})`); return; }
+      inf.fetchesActive++;
+      let headers: [string, string][] = [];
+      try {
+        const parsed: unknown = JSON.parse(headersJson);
+        if (Array.isArray(parsed)) headers = parsed.filter((p): p is [string, string] => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string');
+      } catch { /* no headers */ }
+      const buf = typeof body === 'string' ? Buffer.from(body, 'latin1') : null;
+      policedFetch({ url, method, headers, body: buf }, this.deps.fetchPolicy, inf.deadline - Date.now()).finally(() => { inf.fetchesActive--; }).then((res) => {
+        if (this.disposed) return;
+        const ab = res.body.buffer.slice(res.body.byteOffset, res.body.byteOffset + res.body.byteLength) as ArrayBuffer;
+        this.enter(null, () => this.api.fetchDone.apply(undefined,
+          [id, true, res.status, res.statusText, JSON.stringify(res.headers), new ivm.ExternalCopy(ab).copyInto({ release: true }), ''],
+          { timeout: this.spec.timeoutMs + 50 }));
+      }, (e: Error) => { if (!this.disposed) fail(e.message); });
+    };
+    const done = (rid: unknown, status: unknown, payload: unknown): void => {
+      if (typeof rid !== 'string' || typeof payload !== 'string') return;
+      if (!this.inflight.has(rid)) return;
+      if (status === 'ok') {
+        this.settle(rid, { kind: 'ok', statusCode: 200, result: payload, logs: [], durationMs: 0, memUsageBytes: 0, instanceId: this.id });
+      } else if (status === 'error') {
+        let info = { name: 'Error', message: 'unknown error', stack: '' };
+        try { info = JSON.parse(payload) as typeof info; } catch { /* keep default */ }
+        this.settle(rid, userError(info, this.id));
+      } else {
+        this.settle(rid, failure('user_error', payload.slice(0, 1024), this.id));
+      }
+    };
+    const resolve = (from: unknown, spec: unknown, mode: unknown): string => {
+      if ((typeof from !== 'string' && from !== null) || typeof spec !== 'string') return JSON.stringify({ error: 'invalid module request', code: 'ERR_INVALID_ARG' });
+      return JSON.stringify(this.resolver.resolve(from, spec, mode === 'import' ? 'import' : 'require'));
+    };
+    const source = (p: unknown): string | null => (typeof p === 'string' ? this.resolver.source(p) : null);
+    const random = (n: unknown): string => crypto.randomBytes(typeof n === 'number' && n > 0 && n <= 65536 ? n : 4096).toString('latin1');
+    return [
+      new ivm.Callback(log, { ignored: true }),
+      new ivm.Callback(timer, { ignored: true }),
+      new ivm.Callback(fetch, { ignored: true }),
+      new ivm.Callback(done, { ignored: true }),
+      new ivm.Callback(resolve),
+      new ivm.Callback(source),
+      new ivm.Callback(random),
+      JSON.stringify({
+        env: this.spec.env ?? {},
+        functionName: this.spec.functionName,
+        version: this.spec.version,
+        namespace: this.spec.namespace,
+        memoryMb: this.spec.memoryMb,
+        timeoutMs: this.spec.timeoutMs,
+        limits: LIMITS,
+      }),
+    ];
+  }
+}
+
+function userError(info: { name: string; message: string; stack: string }, instanceId: string): InvokeOutcome {
+  const message = info.name ? `${info.name}: ${info.message}` : info.message;
+  return { ...failure('user_error', message, instanceId), errorStack: info.stack || message };
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

@@ -1,0 +1,75 @@
+/**
+ * Isolate host process entry (spawned by runtime/supervisor.ts with
+ * --no-node-snapshot). Talks to the parent over fd 3 with length-prefixed
+ * msgpack frames; runs the pools; exits when the parent goes away.
+ */
+import net from 'node:net';
+import { FrameReader, FrameWriter } from '../frames';
+import { checkToHost } from '../protocol';
+import type { HostConfig } from '../protocol';
+import { Pools } from './pools';
+import { SandboxSources } from './sandbox';
+import { Spares } from './spares';
+
+function main(): void {
+  const sock = new net.Socket({ fd: 3, readable: true, writable: true });
+  const writer = new FrameWriter(sock);
+  let pools: Pools | null = null;
+  let sandbox: SandboxSources;
+  try {
+    sandbox = SandboxSources.load();
+  } catch (e) {
+    process.stderr.write(`isola-host: cannot load the sandbox: ${(e as Error).stack}\n`);
+    process.exit(1);
+  }
+  let statsScheduled = false;
+  const pushStats = (): void => {
+    if (statsScheduled || !pools) return;
+    statsScheduled = true;
+    setTimeout(() => {
+      statsScheduled = false;
+      if (pools) writer.send({ t: 'pools', ...pools.snapshot() });
+    }, 10);
+  };
+  const reader = new FrameReader((raw) => {
+    const msg = checkToHost(raw);
+    if (!msg) { process.stderr.write('isola-host: dropped a malformed frame\n'); return; }
+    switch (msg.t) {
+      case 'config':
+        pools = new Pools(msg.config as HostConfig, new Spares(sandbox), pushStats);
+        writer.send({ t: 'ready', pid: process.pid });
+        break;
+      case 'invoke':
+        if (!pools) return;
+        void pools.invoke(msg.id, msg.spec, msg.event).then((outcome) => writer.send({ t: 'result', id: msg.id, outcome }));
+        break;
+      case 'cancel':
+        pools?.cancel(msg.id);
+        break;
+      case 'ping':
+        writer.send({ t: 'pong', n: msg.n });
+        break;
+      case 'shutdown':
+        void (pools ? pools.close(5000) : Promise.resolve()).then(() => { writer.flush(); sock.end(() => process.exit(0)); });
+        break;
+    }
+  });
+  sock.on('data', (chunk: Buffer) => {
+    try { reader.push(chunk); } catch (e) {
+      process.stderr.write(`isola-host: protocol error: ${(e as Error).message}\n`);
+      process.exit(1);
+    }
+  });
+  const bye = (): void => process.exit(0);
+  sock.on('end', bye);
+  sock.on('close', bye);
+  sock.on('error', bye);
+  process.on('SIGTERM', () => { void (pools ? pools.close(2000) : Promise.resolve()).then(bye); });
+  process.on('uncaughtException', (e) => {
+    // Host state may be inconsistent: die and let the parent restart us.
+    process.stderr.write(`isola-host: uncaught exception: ${e.stack ?? String(e)}\n`);
+    process.exit(1);
+  });
+}
+
+main();

@@ -1,0 +1,138 @@
+/**
+ * Pools inside one isolate host: per version key, the instances of that
+ * version, a shared resolver (file/resolution cache of the read-only code
+ * tree) and idle reclaim after keepAliveMs.
+ */
+import type { FunctionVersionSpec, InvokeOutcome } from '../types';
+import type { HostConfig } from '../protocol';
+import { failure } from '../protocol';
+import { Instance } from './instance';
+import { Resolver } from './resolver';
+import type { Spares } from './spares';
+
+interface Pool { spec: FunctionVersionSpec; resolver: Resolver; instances: Set<Instance>; idleTimers: Map<Instance, NodeJS.Timeout> }
+
+export class Pools {
+  private readonly pools = new Map<string, Pool>();
+  private readonly byRequest = new Map<string, Instance>();
+  private readonly canceled = new Set<string>();
+  private closing = false;
+
+  constructor(private readonly config: HostConfig, private readonly spares: Spares, private readonly onChange: () => void) {}
+
+  /** Runs one invocation: a warm instance with a free slot, else a cold start. */
+  async invoke(rid: string, spec: FunctionVersionSpec, event: string): Promise<InvokeOutcome> {
+    const bad = checkSpec(spec);
+    if (bad) return failure('internal', `invalid function spec: ${bad}`);
+    if (this.closing) return failure('internal', 'isolate host is shutting down');
+    let pool = this.pools.get(spec.key);
+    if (!pool) {
+      pool = { spec, resolver: new Resolver(spec.codeDir, spec.layerDirs ?? []), instances: new Set(), idleTimers: new Map() };
+      this.pools.set(spec.key, pool);
+    }
+    let inst: Instance | undefined;
+    for (const i of pool.instances) if (i.available) { inst = i; break; }
+    let cold;
+    if (!inst) {
+      const p = pool;
+      inst = new Instance(spec, pool.resolver, {
+        spares: this.spares,
+        fetchPolicy: this.config.fetchPolicy,
+        onStateChange: (i) => this.stateChanged(p, i),
+      });
+      pool.instances.add(inst);
+      inst.starting = inst.start();
+      inst.reserved++;
+      const r = await inst.starting;
+      inst.reserved--;
+      inst.starting = null;
+      if ('error' in r) {
+        pool.instances.delete(inst);
+        this.dropIfEmpty(pool);
+        this.onChange();
+        return r.error;
+      }
+      cold = r.cold;
+    } else if (inst.starting) {
+      // Share a cold start already under way (its instance has a free slot for us).
+      inst.reserved++;
+      const r = await inst.starting;
+      inst.reserved--;
+      if ('error' in r) return { ...r.error, logs: [] };
+    }
+    if (this.canceled.delete(rid)) { this.stateChanged(pool, inst); return failure('canceled', 'request canceled', inst.id); }
+    if (inst.disposed) return this.invoke(rid, spec, event);
+    this.clearIdle(pool, inst);
+    this.byRequest.set(rid, inst);
+    try {
+      return await inst.run(rid, event, cold);
+    } finally {
+      this.byRequest.delete(rid);
+    }
+  }
+
+  cancel(rid: string): void {
+    const inst = this.byRequest.get(rid);
+    if (inst) inst.cancel(rid);
+    else this.canceled.add(rid);
+  }
+
+  /** Per version key: instances busy and idle. */
+  snapshot(): { pools: Record<string, { busy: number; idle: number }>; instances: number } {
+    const pools: Record<string, { busy: number; idle: number }> = {};
+    let instances = 0;
+    for (const [key, p] of this.pools) {
+      let busy = 0, idle = 0;
+      for (const i of p.instances) { if (i.disposed) continue; if (i.active > 0) busy++; else idle++; }
+      instances += busy + idle;
+      pools[key] = { busy, idle };
+    }
+    return { pools, instances };
+  }
+
+  /** Stops taking work and waits (bounded) for in-flight invocations, then disposes everything. */
+  async close(graceMs: number): Promise<void> {
+    this.closing = true;
+    const until = Date.now() + graceMs;
+    while (this.byRequest.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    for (const p of this.pools.values()) for (const i of p.instances) i.dispose('internal', 'isolate host is shutting down');
+    this.spares.close();
+  }
+
+  private stateChanged(pool: Pool, inst: Instance): void {
+    if (inst.disposed) {
+      this.clearIdle(pool, inst);
+      pool.instances.delete(inst);
+      this.dropIfEmpty(pool);
+    } else if (inst.active === 0 && !pool.idleTimers.has(inst)) {
+      const t = setTimeout(() => {
+        pool.idleTimers.delete(inst);
+        if (inst.active === 0) inst.dispose('internal', 'instance reclaimed after idling');
+      }, this.config.keepAliveMs);
+      t.unref();
+      pool.idleTimers.set(inst, t);
+    } else if (inst.active > 0) {
+      this.clearIdle(pool, inst);
+    }
+    this.onChange();
+  }
+
+  private clearIdle(pool: Pool, inst: Instance): void {
+    const t = pool.idleTimers.get(inst);
+    if (t) { clearTimeout(t); pool.idleTimers.delete(inst); }
+  }
+
+  private dropIfEmpty(pool: Pool): void {
+    if (pool.instances.size === 0 && this.pools.get(pool.spec.key) === pool) this.pools.delete(pool.spec.key);
+  }
+}
+
+function checkSpec(s: FunctionVersionSpec): string | null {
+  if (typeof s.key !== 'string' || s.key === '') return 'key';
+  if (typeof s.codeDir !== 'string' || !s.codeDir.startsWith('/')) return 'codeDir must be an absolute path';
+  if (!Array.isArray(s.layerDirs ?? []) || !(s.layerDirs ?? []).every((d) => typeof d === 'string' && d.startsWith('/'))) return 'layerDirs';
+  if (typeof s.handler !== 'string' || s.handler === '') return 'handler';
+  for (const k of ['memoryMb', 'timeoutMs', 'initTimeoutMs'] as const) if (typeof s[k] !== 'number' || !(s[k] > 0)) return k;
+  if (typeof s.env !== 'object' || s.env === null) return 'env';
+  return null;
+}

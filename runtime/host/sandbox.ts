@@ -1,0 +1,154 @@
+/**
+ * The code every isolate starts with: runtime/sandbox/web/*.js (Web globals,
+ * file-name order, the folder may be empty or partial) then
+ * runtime/sandbox/bootstrap.js (host-backed globals and entry points).
+ * Sources are read once per host; V8 code caches are produced once per host
+ * and reused by every new isolate so cold starts skip parsing/compiling.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import ivm from 'isolated-vm';
+
+const BOOT_GLOBAL = '__isolaBootstrap';
+
+interface Source { filename: string; code: string; cache?: ivm.ExternalCopy<ArrayBuffer> }
+
+/** Finds runtime/sandbox both from the sources (ts-node) and from dist/runtime/host. */
+export function sandboxDir(): string {
+  const candidates = [
+    path.resolve(__dirname, '../sandbox'),
+    path.resolve(__dirname, '../../../runtime/sandbox'),
+  ];
+  for (const c of candidates) if (fs.existsSync(path.join(c, 'bootstrap.js'))) return c;
+  throw new Error(`runtime/sandbox not found (looked in ${candidates.join(', ')})`);
+}
+
+export class SandboxSources {
+  readonly web: Source[];
+  readonly bootstrap: Source;
+  /** V8 startup snapshot holding the web globals and the bootstrap function (null: fall back to code caches). */
+  snapshot: ivm.ExternalCopy<ArrayBuffer> | null = null;
+
+  private constructor(web: Source[], bootstrap: Source) {
+    this.web = web;
+    this.bootstrap = bootstrap;
+  }
+
+  /** Reads the sandbox files and produces their code caches in a scratch isolate. */
+  static load(): SandboxSources {
+    const dir = sandboxDir();
+    const webDir = path.join(dir, 'web');
+    const names = fs.existsSync(webDir) ? fs.readdirSync(webDir).filter((n) => n.endsWith('.js')).sort() : [];
+    const web = names.map((n) => ({ filename: `isola:web/${n}`, code: fs.readFileSync(path.join(webDir, n), 'utf8') }));
+    const bootstrap = { filename: 'isola:bootstrap.js', code: fs.readFileSync(path.join(dir, 'bootstrap.js'), 'utf8') };
+    const s = new SandboxSources(web, bootstrap);
+    s.warm();
+    // TODO(perf): the startup snapshot saves ~2 ms per cold start, but on Node 20 / isolated-vm 5.0.4
+    // functions compiled lazily after deserialisation lose closure variables of the web files
+    // ("B is not defined" in new Response()): opt-in only until that is understood.
+    if (process.env.ISOLA_SNAPSHOT === '1') s.makeSnapshot();
+    return s;
+  }
+
+  /**
+   * Builds the startup snapshot (opt-in, see load()): about 2 ms less per cold
+   * start than running the files from code caches. The bootstrap function is parked on a global
+   * that install() takes and deletes before any tenant code runs.
+   */
+  private makeSnapshot(): void {
+    try {
+      const snap = ivm.Isolate.createSnapshot([
+        ...this.web.map((w) => ({ code: w.code, filename: w.filename })),
+        { code: `globalThis.${BOOT_GLOBAL} = ${this.bootstrap.code};`, filename: this.bootstrap.filename },
+      ]);
+      // Check it restores before trusting it.
+      const iso = new ivm.Isolate({ memoryLimit: 32, snapshot: snap });
+      try {
+        const ctx = iso.createContextSync();
+        if (ctx.evalSync(`typeof globalThis.${BOOT_GLOBAL}`) !== 'function') throw new Error('bootstrap missing from the snapshot');
+      } finally { iso.dispose(); }
+      this.snapshot = snap;
+    } catch (e) {
+      process.stderr.write(`isola-host: startup snapshot unavailable, using code caches: ${(e as Error).message}\n`);
+      this.snapshot = null;
+    }
+  }
+
+  /** Options for a new isolate (adds the snapshot when there is one). */
+  isolateOptions(memoryLimitMb: number, onCatastrophicError: (m: string) => void): ivm.IsolateOptions {
+    const o: ivm.IsolateOptions = { memoryLimit: memoryLimitMb, onCatastrophicError };
+    if (this.snapshot) o.snapshot = this.snapshot;
+    return o;
+  }
+
+  /**
+   * Checks each web file on its own (a broken one is skipped and reported),
+   * then joins the good ones into one script — one compile and one code cache
+   * instead of one per file saves about 1.3 ms per cold start.
+   */
+  private warm(): void {
+    const iso = new ivm.Isolate({ memoryLimit: 64 });
+    const good: Source[] = [];
+    try {
+      const ctx = iso.createContextSync();
+      for (const src of this.web) {
+        try {
+          const script = iso.compileScriptSync(src.code, { filename: src.filename });
+          script.runSync(ctx, { timeout: 2000 });
+          script.release();
+          good.push(src);
+        } catch (e) {
+          process.stderr.write(`isola-host: sandbox file ${src.filename} failed to load, skipped: ${(e as Error).message}\n`);
+        }
+      }
+    } finally {
+      iso.dispose();
+    }
+    this.web.length = 0;
+    if (good.length) this.web.push({ filename: 'isola:web.js', code: good.map((g) => `${g.code}\n;`).join('\n') });
+    const iso2 = new ivm.Isolate({ memoryLimit: 64 });
+    try {
+      for (const src of [...this.web, this.bootstrap]) {
+        const script = iso2.compileScriptSync(src.code, { filename: src.filename, produceCachedData: true });
+        const cached = (script as unknown as { cachedData?: ivm.ExternalCopy<ArrayBuffer> }).cachedData;
+        if (cached) src.cache = cached;
+        script.release();
+      }
+    } finally {
+      iso2.dispose();
+    }
+  }
+
+  /** Runs the web files in `context`; returns a reference to the bootstrap function. */
+  /** Same as install() with isolated-vm's async calls (runs on its thread pool, not the host's event loop). */
+  async installAsync(isolate: ivm.Isolate, context: ivm.Context): Promise<ivm.Reference<unknown>> {
+    if (this.snapshot) return this.install(isolate, context);
+    for (const src of this.web) {
+      const script = await isolate.compileScript(src.code, { filename: src.filename, cachedData: src.cache });
+      try { await script.run(context, { timeout: 2000 }); } finally { script.release(); }
+    }
+    const boot = await isolate.compileScript(this.bootstrap.code, { filename: this.bootstrap.filename, cachedData: this.bootstrap.cache });
+    const ref = (await boot.run(context, { reference: true, timeout: 2000 })) as ivm.Reference<unknown>;
+    boot.release();
+    return ref;
+  }
+
+  install(isolate: ivm.Isolate, context: ivm.Context): ivm.Reference<unknown> {
+    if (this.snapshot) {
+      const ref = context.global.getSync(BOOT_GLOBAL, { reference: true }) as ivm.Reference<unknown>;
+      context.global.deleteSync(BOOT_GLOBAL);
+      return ref;
+    }
+    for (const src of this.web) {
+      const script = isolate.compileScriptSync(src.code, { filename: src.filename, cachedData: src.cache });
+      try { script.runSync(context, { timeout: 2000 }); } catch (e) {
+        if (isolate.isDisposed) throw e;
+        // A broken web file must not take every function down: skip it (logged once per host by warm()).
+      } finally { script.release(); }
+    }
+    const boot = isolate.compileScriptSync(this.bootstrap.code, { filename: this.bootstrap.filename, cachedData: this.bootstrap.cache });
+    const ref = boot.runSync(context, { reference: true, timeout: 2000 }) as ivm.Reference<unknown>;
+    boot.release();
+    return ref;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Pre-warmed isolates: for the memory sizes used most recently, the host keeps
+ * a few isolates with their context, Web globals and bootstrap script already
+ * loaded, prepared off the request path with isolated-vm's async calls. A cold
+ * start takes one (InitRuntime then only hands over the host callbacks); the
+ * spare is replaced right after. A spare never ran tenant code.
+ */
+import fs from 'node:fs';
+import ivm from 'isolated-vm';
+import type { SandboxSources } from './sandbox';
+
+export interface Prepared { isolate: ivm.Isolate; context: ivm.Context; boot: ivm.Reference<unknown> }
+
+/** isolated-vm says the process is in a broken state: say why on stderr and die now (the parent restarts us). */
+export function catastrophic(message: string): void {
+  try { fs.writeSync(2, `isola-host catastrophic error: ${message}\n`); } catch { /* nothing left to do */ }
+  process.kill(process.pid, 'SIGKILL');
+}
+
+export class Spares {
+  private readonly bySize = new Map<number, Prepared[]>();
+  private readonly lastUse = new Map<number, number>();
+  private readonly refilling = new Set<number>();
+  private closed = false;
+
+  /** `perSize` spares for each of the `maxSizes` most recently used memory sizes (0 disables). */
+  constructor(private readonly sandbox: SandboxSources, private readonly perSize = 2, private readonly maxSizes = 4) {}
+
+  /** A prepared isolate with this memory limit: a spare when one is ready, else made now. */
+  take(memoryMb: number): Prepared {
+    this.lastUse.set(memoryMb, Date.now());
+    const list = this.bySize.get(memoryMb);
+    let p = list?.pop();
+    while (p && p.isolate.isDisposed) p = list?.pop();
+    this.refill(memoryMb);
+    if (p) return p;
+    const isolate = new ivm.Isolate(this.sandbox.isolateOptions(memoryMb, catastrophic));
+    try {
+      const context = isolate.createContextSync();
+      return { isolate, context, boot: this.sandbox.install(isolate, context) };
+    } catch (e) {
+      isolate.dispose();
+      throw e;
+    }
+  }
+
+  /** Number of spare isolates held now. */
+  get size(): number {
+    let n = 0;
+    for (const l of this.bySize.values()) n += l.length;
+    return n;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const l of this.bySize.values()) for (const p of l) { try { p.isolate.dispose(); } catch { /* gone */ } }
+    this.bySize.clear();
+  }
+
+  private refill(memoryMb: number): void {
+    if (this.perSize <= 0 || this.closed || this.refilling.has(memoryMb)) return;
+    // Keep spares only for the most recently used sizes.
+    if (this.lastUse.size > this.maxSizes) {
+      const oldest = [...this.lastUse.entries()].sort((a, b) => a[1] - b[1])[0];
+      if (oldest) {
+        this.lastUse.delete(oldest[0]);
+        for (const p of this.bySize.get(oldest[0]) ?? []) { try { p.isolate.dispose(); } catch { /* gone */ } }
+        this.bySize.delete(oldest[0]);
+      }
+    }
+    this.refilling.add(memoryMb);
+    const run = async (): Promise<void> => {
+      try {
+        while (!this.closed && (this.bySize.get(memoryMb)?.length ?? 0) < this.perSize && this.lastUse.has(memoryMb)) {
+          const isolate = new ivm.Isolate(this.sandbox.isolateOptions(memoryMb, catastrophic));
+          try {
+            const context = await isolate.createContext();
+            const boot = await this.sandbox.installAsync(isolate, context);
+            const list = this.bySize.get(memoryMb) ?? [];
+            list.push({ isolate, context, boot });
+            this.bySize.set(memoryMb, list);
+          } catch {
+            isolate.dispose();
+            return;
+          }
+        }
+      } finally {
+        this.refilling.delete(memoryMb);
+      }
+    };
+    setTimeout(() => void run(), 0).unref();
+  }
+}

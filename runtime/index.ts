@@ -1,0 +1,156 @@
+/**
+ * The JavaScript runtime's face: createIsolateRuntime() starts the isolate
+ * host processes and returns the IsolateRuntime the core calls. Function
+ * versions are placed on hosts stickily (hash of the version key, next live
+ * host when that one is down); a dead host is restarted at once.
+ */
+import { failure } from './protocol';
+import { resolveOptions, type ResolvedOptions } from './options';
+import { HostProcess } from './supervisor';
+import type { InvokeOutcome, InvokeRequest, IsolateRuntime, IsolateRuntimeOptions, RuntimeStats } from './types';
+
+export type {
+  ColdStart, FetchPolicy, FunctionVersionSpec, HostStats, InvokeOutcome, InvokeRequest, IsolateRuntime,
+  IsolateRuntimeOptions, LogLevel, LogLine, OutcomeKind, RuntimeStats,
+} from './types';
+
+const STATUS = { ok: 200, user_error: 430, timeout: 433, oom: 434, canceled: 499, internal: 500 } as const;
+
+/** FNV-1a: cheap stable hash for placement. */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+  return h >>> 0;
+}
+
+class Runtime implements IsolateRuntime {
+  private readonly hosts: HostProcess[] = [];
+  private readonly restarts: number[] = [];
+  private readonly recentExits: number[][] = [];
+  private closing = false;
+  private closed: Promise<void> | null = null;
+  private inFlight = 0;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(private readonly opts: ResolvedOptions) {}
+
+  async startAll(): Promise<void> {
+    const config = { keepAliveMs: this.opts.keepAliveMs, dataDir: this.opts.dataDir, fetchPolicy: this.opts.fetchPolicy };
+    for (let i = 0; i < this.opts.hosts; i++) {
+      const h = new HostProcess(i, config, { startTimeoutMs: this.opts.hostStartTimeoutMs, unresponsiveMs: this.opts.hostUnresponsiveMs, forwardStderr: this.opts.forwardHostStderr });
+      this.hosts.push(h);
+      this.restarts.push(0);
+      h.on('exit', () => this.onHostExit(i));
+      h.on('ready', () => { for (const w of [...this.waiters]) w(); });
+    }
+    try {
+      await Promise.all(this.hosts.map((h) => h.start()));
+    } catch (e) {
+      this.destroy();
+      throw e;
+    }
+  }
+
+  async invoke(req: InvokeRequest, signal?: AbortSignal): Promise<InvokeOutcome> {
+    if (this.closing) return failure('internal', 'runtime is closed');
+    if (signal?.aborted) return failure('canceled', 'request canceled');
+    this.inFlight++;
+    try {
+      const host = await this.pick(req.spec.key);
+      if (!host) return failure('internal', 'no isolate host available');
+      const p = host.invoke(req.requestId, req.spec, req.event);
+      if (!signal) return normalise(await p);
+      return normalise(await new Promise<InvokeOutcome>((resolve) => {
+        const onAbort = (): void => { host.cancel(req.requestId); resolve(failure('canceled', 'request canceled')); };
+        signal.addEventListener('abort', onAbort, { once: true });
+        void p.then((o) => { signal.removeEventListener('abort', onAbort); resolve(o); });
+      }));
+    } catch (e) {
+      return failure('internal', `runtime fault: ${(e as Error).message}`);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  stats(): RuntimeStats {
+    const instances: RuntimeStats['instances'] = {};
+    for (const h of this.hosts) {
+      for (const [k, v] of Object.entries(h.pools)) {
+        const cur = instances[k] ?? { busy: 0, idle: 0 };
+        cur.busy += v.busy; cur.idle += v.idle;
+        instances[k] = cur;
+      }
+    }
+    return {
+      hosts: this.hosts.map((h, i) => ({ index: i, pid: h.pid, alive: h.alive, restarts: this.restarts[i] ?? 0, instances: h.instances, inFlight: h.inFlight })),
+      instances,
+    };
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return this.closed;
+    this.closing = true;
+    this.closed = (async () => {
+      const until = Date.now() + 30_000;
+      while (this.inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      await Promise.all(this.hosts.map((h) => h.stop(2000)));
+    })();
+    return this.closed;
+  }
+
+  destroy(): void {
+    this.closing = true;
+    if (!this.closed) this.closed = Promise.resolve();
+    for (const h of this.hosts) h.kill();
+  }
+
+  /** Sticky placement: the hashed host if alive, else the next live one; waits for a restart if none is. */
+  private async pick(key: string): Promise<HostProcess | null> {
+    const n = this.hosts.length;
+    const first = hash(key) % n;
+    const until = Date.now() + this.opts.hostStartTimeoutMs;
+    for (;;) {
+      for (let i = 0; i < n; i++) {
+        const h = this.hosts[(first + i) % n]!;
+        if (h.alive) return h;
+      }
+      if (this.closing || Date.now() >= until) return null;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, Math.max(1, until - Date.now()));
+        function done(): void { clearTimeout(t); waiters.delete(done); resolve(); }
+        const waiters = this.waiters;
+        waiters.add(done);
+      });
+    }
+  }
+
+  private onHostExit(i: number): void {
+    if (this.closing) return;
+    this.restarts[i] = (this.restarts[i] ?? 0) + 1;
+    const h = this.hosts[i]!;
+    // Every failed start ends in another exit event, which comes back here; back off only when crash-looping.
+    const now = Date.now();
+    const recent = (this.recentExits[i] ?? []).filter((t) => now - t < 5000);
+    recent.push(now);
+    this.recentExits[i] = recent;
+    const delay = recent.length > 3 ? 500 : 0;
+    setTimeout(() => { if (!this.closing) h.start().catch(() => undefined); }, delay);
+  }
+}
+
+function normalise(o: InvokeOutcome): InvokeOutcome {
+  o.statusCode = STATUS[o.kind] ?? 500;
+  if (!Array.isArray(o.logs)) o.logs = [];
+  return o;
+}
+
+/**
+ * Starts `options.hosts` isolate host processes (default: cores) and resolves
+ * once all answered ready. Defaults: keepAliveMs 10 min, fetch policy denying
+ * loopback/link-local/private addresses.
+ */
+export async function createIsolateRuntime(options: IsolateRuntimeOptions): Promise<IsolateRuntime> {
+  const rt = new Runtime(resolveOptions(options));
+  await rt.startAll();
+  return rt;
+}

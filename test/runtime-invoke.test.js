@@ -1,0 +1,218 @@
+'use strict';
+// Event handler invocation: handler shapes, context, module systems, errors, warm reuse, cold starts, idle reclaim.
+const t = require('tap');
+const { createIsolateRuntime } = require('../dist/runtime');
+const { writeTree, spec, req, fnTree, dataDir } = require('./fixtures/runtime/util');
+
+let rt;
+t.before(async () => { rt = await createIsolateRuntime({ hosts: 2, dataDir, keepAliveMs: 60_000 }); });
+t.teardown(() => rt.close());
+
+const call = (s, ev) => rt.invoke(req(s, ev));
+
+t.test('handler shapes: sync, promise, async, callback', async (t) => {
+  const dir = writeTree({
+    'index.js': `
+      exports.sync = (event) => ({ shape: 'sync', x: event.x });
+      exports.promise = (event) => new Promise((r) => setTimeout(() => r({ shape: 'promise' }), 5));
+      exports.async = async () => 'async';
+      exports.callback = (event, context, cb) => { setTimeout(() => cb(null, { shape: 'callback' }), 5); };
+      exports.cbError = (event, context, cb) => cb(new Error('boom'));
+      exports.undef = () => undefined;
+    `,
+  });
+  const out = async (h) => call(spec(dir, { handler: `index.${h}` }), { x: 1 });
+  t.same(JSON.parse((await out('sync')).result), { shape: 'sync', x: 1 });
+  t.same(JSON.parse((await out('promise')).result), { shape: 'promise' });
+  t.equal((await out('async')).result, '"async"');
+  t.same(JSON.parse((await out('callback')).result), { shape: 'callback' });
+  const e = await out('cbError');
+  t.equal(e.statusCode, 430);
+  t.equal(e.errorMessage, 'Error: boom');
+  t.equal((await out('undef')).result, 'null');
+});
+
+t.test('context fields and process.env', async (t) => {
+  const dir = fnTree(`return { ...context, rem: context.getRemainingTimeInMillis(), env: process.env, console: undefined, getRemainingTimeInMillis: undefined };`);
+  const s = spec(dir, { functionName: 'hello', version: '3', namespace: 'ns1', env: { A: '1' }, memoryMb: 128, timeoutMs: 3000 });
+  const r = req(s, {});
+  const o = await rt.invoke(r);
+  t.equal(o.kind, 'ok');
+  const c = JSON.parse(o.result);
+  t.equal(c.request_id, r.requestId);
+  t.equal(c.requestId, r.requestId);
+  t.equal(c.function_name, 'hello');
+  t.equal(c.function_version, '3');
+  t.equal(c.namespace, 'ns1');
+  t.equal(c.memory_limit_in_mb, 128);
+  t.equal(c.time_limit_in_ms, 3000);
+  t.ok(c.rem > 0 && c.rem <= 3000);
+  t.same(JSON.parse(c.environment), { A: '1' });
+  t.same(c.env, { A: '1' });
+});
+
+t.test('logs carry the request id, in order, all levels', async (t) => {
+  const dir = fnTree(`console.log('a', 1, {b: 2}); console.info('i'); console.warn('w'); console.error('e'); console.debug('d'); await new Promise(r => setTimeout(r, 2)); console.log('after timer'); return 1;`);
+  const r = req(spec(dir));
+  const o = await rt.invoke(r);
+  t.same(o.logs.map((l) => [l.level, l.message]), [['log', 'a 1 { b: 2 }'], ['info', 'i'], ['warn', 'w'], ['error', 'e'], ['debug', 'd'], ['log', 'after timer']]);
+  t.ok(o.logs.every((l) => l.requestId === r.requestId && typeof l.time === 'number'));
+});
+
+t.test('ES modules: .mjs, type:module, import of CJS gets default', async (t) => {
+  const a = writeTree({
+    'index.mjs': `import { add } from './lib/math.mjs'; import cjs from './lib/legacy.cjs'; import data from './data.json';\nexport const main_handler = async (e) => ({ sum: add(e.a, e.b), cjs: cjs.name, data });`,
+    'lib/math.mjs': 'export function add(a, b) { return a + b; }',
+    'lib/legacy.cjs': 'module.exports = { name: "legacy" };',
+    'data.json': '{"k": 1}',
+  });
+  const o = await call(spec(a), { a: 2, b: 3 });
+  t.equal(o.kind, 'ok', o.errorMessage);
+  t.same(JSON.parse(o.result), { sum: 5, cjs: 'legacy', data: { k: 1 } });
+  const b = writeTree({
+    'package.json': '{"type":"module"}',
+    'index.js': `import def, { x } from './m.js'; export default 1; export async function main_handler() { return def + x; }`,
+    'm.js': 'export const x = 1; export default 41;',
+  });
+  const o2 = await call(spec(b));
+  t.equal(o2.result, '42', o2.errorMessage);
+});
+
+t.test('bundled npm package with nested node_modules, main and exports', async (t) => {
+  const dir = writeTree({
+    'index.js': `const a = require('pkg-a'); const b = require('pkg-b'); const sub = require('pkg-b/feature'); const self = require('./lib');\nexports.main_handler = () => [a(), b.name, sub, self, require('pkg-a/package.json').version];`,
+    'lib/index.js': 'module.exports = "lib-index";',
+    'node_modules/pkg-a/package.json': '{"name":"pkg-a","version":"1.2.3","main":"dist/main.js"}',
+    'node_modules/pkg-a/dist/main.js': 'const dep = require("dep"); module.exports = () => "a+" + dep;',
+    'node_modules/pkg-a/node_modules/dep/index.js': 'module.exports = "nested-dep";',
+    'node_modules/pkg-b/package.json': '{"name":"pkg-b","exports":{".":{"import":"./esm.mjs","require":"./cjs.js"},"./feature":"./feature/impl.js","./package.json":"./package.json"}}',
+    'node_modules/pkg-b/cjs.js': 'exports.name = "b-cjs";',
+    'node_modules/pkg-b/esm.mjs': 'export const name = "b-esm";',
+    'node_modules/pkg-b/feature/impl.js': 'module.exports = "feature";',
+  });
+  const o = await call(spec(dir));
+  t.equal(o.kind, 'ok', o.errorMessage);
+  t.same(JSON.parse(o.result), ['a+nested-dep', 'b-cjs', 'feature', 'lib-index', '1.2.3']);
+});
+
+t.test('layers are searched after the code root', async (t) => {
+  const layer = writeTree({ 'node_modules/layer-lib/index.js': 'module.exports = "from-layer";' });
+  const dir = fnTree(`return require('layer-lib');`);
+  const o = await call(spec(dir, { layerDirs: [layer] }));
+  t.equal(o.result, '"from-layer"', o.errorMessage);
+});
+
+t.test('Node built-ins answer a clear error', async (t) => {
+  const dir = fnTree(`try { require('fs'); } catch (e) { return [e.message, e.code]; }`);
+  const o = await call(spec(dir));
+  t.same(JSON.parse(o.result), ["Cannot find module 'fs': Node.js built-in modules are not available in the isolate runtime", 'ERR_BUILTIN_NOT_AVAILABLE']);
+  const top = writeTree({ 'index.js': `const cp = require('node:child_process'); exports.main_handler = () => 1;` });
+  const o2 = await call(spec(top));
+  t.equal(o2.statusCode, 430);
+  t.match(o2.errorMessage, /Cannot find module 'node:child_process': Node.js built-in modules are not available/);
+  const esm = writeTree({ 'index.mjs': `import fs from 'fs'; export const main_handler = () => 1;` });
+  const o3 = await call(spec(esm));
+  t.equal(o3.statusCode, 430);
+  t.match(o3.errorMessage, /Cannot find module 'fs'/);
+});
+
+t.test('module resolution never leaves the roots', async (t) => {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const dir = fnTree(`const out = []; for (const p of ['../../../../etc/passwd', '/etc/passwd', '../x', './link', './link.js', 'escape']) { try { require(p); out.push('LOADED ' + p); } catch (e) { out.push(e.code); } } return out;`);
+  fs.symlinkSync('/etc/passwd', path.join(dir, 'link.js'));
+  fs.mkdirSync(path.join(dir, 'node_modules'));
+  fs.symlinkSync('/etc', path.join(dir, 'node_modules', 'escape'));
+  const o = await call(spec(dir));
+  t.equal(o.kind, 'ok', o.errorMessage);
+  t.ok(JSON.parse(o.result).every((c) => c === 'MODULE_NOT_FOUND'), o.result);
+});
+
+t.test('missing handler and missing module', async (t) => {
+  const dir = writeTree({ 'index.js': 'exports.other = () => 1;' });
+  const o = await call(spec(dir));
+  t.equal(o.statusCode, 430);
+  t.equal(o.errorMessage, 'handler missing: index.main_handler');
+  const o2 = await call(spec(dir, { handler: 'nothere.main_handler' }));
+  t.equal(o2.statusCode, 430);
+  t.equal(o2.errorMessage, 'module missing: nothere');
+});
+
+t.test('uncaught errors: 430 with the user stack; non-encodable results', async (t) => {
+  const dir = writeTree({
+    'index.js': `function inner() { null.x; }\nexports.main_handler = () => inner();\nexports.cycle = () => { const a = {}; a.a = a; return a; };\nexports.big = () => ({ n: 1n });\nexports.str = () => { throw 'plain string'; };\nexports.rej = async () => { throw new RangeError('nope'); };`,
+  });
+  const o = await call(spec(dir));
+  t.equal(o.statusCode, 430);
+  t.equal(o.kind, 'user_error');
+  t.match(o.errorMessage, /^TypeError: Cannot read properties of null/);
+  t.match(o.errorStack, /at inner \(\/var\/user\/index\.js:1:/);
+  const c = await call(spec(dir, { handler: 'index.cycle' }));
+  t.equal(c.statusCode, 430);
+  t.match(c.errorMessage, /circular/i);
+  const b = await call(spec(dir, { handler: 'index.big' }));
+  t.equal(b.statusCode, 430);
+  t.match(b.errorMessage, /BigInt/);
+  t.equal((await call(spec(dir, { handler: 'index.str' }))).errorMessage, 'plain string');
+  t.equal((await call(spec(dir, { handler: 'index.rej' }))).errorMessage, 'RangeError: nope');
+});
+
+t.test('warm reuse keeps module state; a new instance starts at zero; coldStart only on cold starts', async (t) => {
+  const dir = writeTree({ 'index.js': 'let n = 0; console.log("init once"); exports.main_handler = () => ++n;' });
+  const s = spec(dir);
+  const a = await call(s);
+  const b = await call(s);
+  const c = await call(s);
+  t.same([a.result, b.result, c.result], ['1', '2', '3']);
+  t.ok(a.coldStart, 'first call is a cold start');
+  t.ok(a.coldStart.totalMs >= a.coldStart.initRuntimeMs);
+  for (const k of ['pullCodeMs', 'initRuntimeMs', 'initFunctionMs', 'totalMs']) t.type(a.coldStart[k], 'number');
+  t.same(a.logs.map((l) => l.message), ['init once']);
+  t.notOk(b.coldStart);
+  t.notOk(c.coldStart);
+  t.equal(a.instanceId, c.instanceId);
+  // Two concurrent calls need two instances: the second one starts at zero.
+  const [x, y] = await Promise.all([call(s), call(s)]);
+  t.same([x.result, y.result].sort(), ['1', '4']);
+  const fresh = await call(spec(dir));
+  t.equal(fresh.result, '1', 'a new version key is a new pool');
+});
+
+t.test('idle instances are reclaimed after keepAliveMs', async (t) => {
+  const rt2 = await createIsolateRuntime({ hosts: 1, dataDir, keepAliveMs: 150 });
+  t.teardown(() => rt2.close());
+  const s = spec(writeTree({ 'index.js': 'let n = 0; exports.main_handler = () => ++n;' }));
+  t.equal((await rt2.invoke(req(s))).result, '1');
+  t.equal((await rt2.invoke(req(s))).result, '2');
+  await new Promise((r) => setTimeout(r, 100));
+  t.same(rt2.stats().instances[s.key], { busy: 0, idle: 1 });
+  await new Promise((r) => setTimeout(r, 300));
+  const o = await rt2.invoke(req(s));
+  t.equal(o.result, '1', 'reclaimed: state starts over');
+  t.ok(o.coldStart);
+});
+
+t.test('init errors and init timeout', async (t) => {
+  const dir = writeTree({ 'index.js': 'throw new Error("bad init");', 'slow.js': 'for(;;){}' });
+  const o = await call(spec(dir));
+  t.equal(o.statusCode, 430);
+  t.equal(o.errorMessage, 'Error: bad init');
+  const s = await call(spec(dir, { handler: 'slow.main_handler', initTimeoutMs: 200 }));
+  t.equal(s.statusCode, 433);
+  t.match(s.errorMessage, /init time out/);
+});
+
+t.test('web globals are present', async (t) => {
+  const dir = fnTree(`return ['URL','URLSearchParams','TextEncoder','TextDecoder','atob','btoa','structuredClone','Headers','Request','Response','AbortController','Event','EventTarget','queueMicrotask','setTimeout','setInterval','clearTimeout','clearInterval','fetch','crypto','performance','console','process'].filter((n) => typeof globalThis[n] === 'undefined');`);
+  const o = await call(spec(dir));
+  t.same(JSON.parse(o.result), []);
+  const d2 = fnTree(`const u = new URL('https://a.b/c?d=1'); const r = new Response('hi', {status: 201}); return [u.searchParams.get('d'), r.status, await r.text(), new TextDecoder().decode(new TextEncoder().encode('é')), crypto.getRandomValues(new Uint8Array(4)).length, typeof performance.now()];`);
+  const o2 = await call(spec(d2));
+  t.same(JSON.parse(o2.result), ['1', 201, 'hi', 'é', 4, 'number']);
+});
+
+t.test('stats snapshot', async (t) => {
+  const st = rt.stats();
+  t.equal(st.hosts.length, 2);
+  t.ok(st.hosts.every((h) => h.alive && h.pid > 0));
+});

@@ -1,0 +1,129 @@
+'use strict';
+// Limits and failures: 433 timeouts (sync, promise chain, timer callback), 434 memory, host crash containment, 499 cancel.
+const t = require('tap');
+const { createIsolateRuntime } = require('../dist/runtime');
+const { writeTree, spec, req, fnTree, dataDir } = require('./fixtures/runtime/util');
+
+let rt;
+t.before(async () => { rt = await createIsolateRuntime({ hosts: 2, dataDir, keepAliveMs: 60_000 }); });
+t.teardown(() => rt.close());
+
+const healthy = spec(fnTree('return "ok";'));
+
+/** Runs `fn` while calling the healthy function in a loop; returns the healthy latencies and failures. */
+async function withSteadyTraffic(fn, s = healthy) {
+  let stop = false;
+  const lat = [], failures = [];
+  const loop = (async () => {
+    while (!stop) {
+      const t0 = performance.now();
+      const o = await rt.invoke(req(s));
+      lat.push(performance.now() - t0);
+      if (o.kind !== 'ok') failures.push(o);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  const result = await fn();
+  stop = true;
+  await loop;
+  return { result, lat, failures };
+}
+
+const p50 = (a) => a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)];
+
+t.test('433: sync infinite loop, promise-chain loop, timer-callback loop; the instance is replaced', async (t) => {
+  await rt.invoke(req(healthy));
+  const base = [];
+  for (let i = 0; i < 20; i++) { const t0 = performance.now(); await rt.invoke(req(healthy)); base.push(performance.now() - t0); }
+  const dir = writeTree({
+    'index.js': `let calls = 0;
+      exports.sync = () => { calls++; for (;;) {} };
+      exports.chain = () => { function f() { return Promise.resolve().then(f); } return f(); };
+      exports.timer = () => new Promise(() => setTimeout(() => { for (;;) {} }, 10));
+      exports.never = () => new Promise(() => {});
+      exports.count = () => ++calls;`,
+  });
+  for (const h of ['sync', 'chain', 'timer', 'never']) {
+    const s = spec(dir, { handler: `index.${h}`, timeoutMs: 300 });
+    const { result: o, lat, failures } = await withSteadyTraffic(() => rt.invoke(req(s)));
+    t.equal(o.statusCode, 433, h);
+    t.equal(o.kind, 'timeout');
+    t.equal(o.errorMessage, 'time out');
+    t.ok(o.durationMs >= 290 && o.durationMs < 1500, `${h}: duration ${o.durationMs}`);
+    t.same(failures, [], `${h}: healthy function saw no errors`);
+    t.ok(p50(lat) < Math.max(20, 2 * p50(base) + 10), `${h}: healthy p50 ${p50(lat).toFixed(2)} ms vs baseline ${p50(base).toFixed(2)} ms`);
+    // The runaway instance is disposed: the next call of the same version cold-starts.
+    const again = await rt.invoke(req(spec(dir, { handler: 'index.count', key: s.key })));
+    t.ok(again.coldStart, `${h}: replaced by a fresh instance`);
+  }
+});
+
+t.test('434: allocation bomb inside the isolate limit', async (t) => {
+  const dir = fnTree('const a = []; for (;;) a.push({ x: Math.random(), y: [1, 2, 3] });');
+  const { result: o, failures } = await withSteadyTraffic(() => rt.invoke(req(spec(dir, { memoryMb: 16, timeoutMs: 10_000 }))));
+  t.equal(o.statusCode, 434, o.errorMessage);
+  t.equal(o.kind, 'oom');
+  t.same(failures, []);
+  t.equal((await rt.invoke(req(healthy))).result, '"ok"');
+});
+
+for (const [name, body] of [
+  ['new Array(6e7).fill(0)', 'new Array(6e7).fill(0); return 1;'],
+  ['a Map grown without end', 'const m = new Map(); for (let i = 0; ; i++) m.set(i, { i });'],
+]) {
+  t.test(`host crash containment: ${name}`, async (t) => {
+    // Find a healthy function that lives on another host than the bomb.
+    const bomb = spec(fnTree(body), { memoryMb: 16, timeoutMs: 20_000 });
+    const before = rt.stats().hosts.map((h) => h.restarts);
+    const { result: o, failures } = await withSteadyTraffic(() => rt.invoke(req(bomb)));
+    t.equal(o.statusCode, 434, `${o.kind}: ${o.errorMessage}`);
+    t.same(failures.filter((f) => f.statusCode !== 434 && f.statusCode !== 500), [], 'others see no errors beyond in-flight work on the dead host');
+    // Whether the host died or the isolate was contained, every host must be serving within 2 s.
+    const t0 = Date.now();
+    while (!rt.stats().hosts.every((h) => h.alive) && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 20));
+    t.ok(rt.stats().hosts.every((h) => h.alive), `all hosts alive after ${Date.now() - t0} ms`);
+    const after = rt.stats().hosts.map((h) => h.restarts);
+    t.comment(`restarts before ${before} after ${after}`);
+    const again = await rt.invoke(req(healthy));
+    t.equal(again.result, '"ok"');
+  });
+}
+
+t.test('499: a canceled invocation', async (t) => {
+  const s = spec(fnTree('await new Promise((r) => setTimeout(r, 2000)); return 1;'), { timeoutMs: 5000 });
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 100);
+  const t0 = Date.now();
+  const o = await rt.invoke(req(s), ac.signal);
+  t.equal(o.statusCode, 499);
+  t.equal(o.kind, 'canceled');
+  t.ok(Date.now() - t0 < 1000);
+  t.equal((await rt.invoke(req(healthy))).result, '"ok"');
+});
+
+t.test('concurrent requests on one instance: timeout ends that request; logs attributed', async (t) => {
+  const dir = writeTree({ 'index.js': `exports.main_handler = async (e, ctx) => { console.log('start', e.i); await new Promise(r => setTimeout(r, e.wait)); console.log('end', e.i); return e.i; };` });
+  const s = spec(dir, { instanceConcurrency: 4, timeoutMs: 300 });
+  const rs = [0, 1, 2].map((i) => req(s, { i, wait: 20 + i * 10 }));
+  const outs = await Promise.all(rs.map((r) => rt.invoke(r)));
+  t.same(outs.map((o) => o.result), ['0', '1', '2']);
+  t.equal(new Set(outs.map((o) => o.instanceId)).size, 1, 'one instance served all three');
+  outs.forEach((o, i) => {
+    t.same(o.logs.map((l) => l.message), [`start ${i}`, `end ${i}`]);
+    t.ok(o.logs.every((l) => l.requestId === rs[i].requestId));
+  });
+});
+
+t.test('graceful close finishes in-flight work, then refuses', async (t) => {
+  const rt2 = await createIsolateRuntime({ hosts: 1, dataDir });
+  const s = spec(fnTree('await new Promise(r => setTimeout(r, 100)); return 7;'));
+  const p = rt2.invoke(req(s));
+  await new Promise((r) => setTimeout(r, 30));
+  const closing = rt2.close();
+  t.equal((await p).result, '7');
+  await closing;
+  await rt2.close();
+  const after = await rt2.invoke(req(s));
+  t.equal(after.kind, 'internal');
+  t.notOk(rt2.stats().hosts[0].alive);
+});
