@@ -17,9 +17,12 @@ const { ApiClient, createFunction, invoke, planNamespaces } = require('./lib/api
 const { machine, machineLine, percentile, printTable, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
 
 const USAGE = `
-node bench/coldstart.js [--functions n]
+node bench/coldstart.js [--functions n] [--gap ms]
 
   --functions  cold starts to measure, one function each (env BENCH_FUNCTIONS, default 50)
+  --gap        pause between one function's invokes and the next cold start (env BENCH_GAP, default 20;
+               0 = back to back, a burst that may outrun the hosts' refill of pre-warmed isolates)
+  ISOLA_SPARES  passed through to the server's isolate hosts (pre-warmed isolates per memory size)
   BENCH_SERVER_ARGS  extra \`isola serve\` flags
 `;
 
@@ -30,7 +33,8 @@ const code = (i) => `// bench function ${i}\nconst id = ${i};\nexports.main_hand
 
 async function main() {
   if (wantsHelp(USAGE)) return;
-  const count = option('functions', 'BENCH_FUNCTIONS', 50);
+  const count = option('functions', 'BENCH_FUNCTIONS', 50, 'int');
+  const gap = option('gap', 'BENCH_GAP', 20, 'number', { allowZero: true });
   const facts = machine();
   console.log(machineLine(facts));
 
@@ -44,7 +48,10 @@ async function main() {
     if (plan.slots.length < count + 1) {
       fail(`the server allows ${plan.capacity} functions (${plan.namespacesAllowed} namespaces × ${plan.perNamespace}); ask for at most ${plan.capacity - 1}`);
     }
-    console.log(`cold start bench: ${count} functions (+1 warm-up) in ${new Set(plan.slots.map((s) => s.namespace)).size} namespace(s)\n`);
+    console.log(
+      `cold start bench: ${count} functions (+1 warm-up) in ${new Set(plan.slots.map((s) => s.namespace)).size} namespace(s), ` +
+        `${gap} ms between cold starts${process.env.ISOLA_SPARES !== undefined ? `, ISOLA_SPARES=${process.env.ISOLA_SPARES}` : ''}\n`,
+    );
 
     const fns = plan.slots.map((slot) => ({ namespace: slot.namespace, name: `cold-${slot.index}`, index: slot.index }));
     for (const fn of fns) {
@@ -55,7 +62,10 @@ async function main() {
 
     const samples = [];
     let first;
+    // Let the hosts settle after the functions were created (code unpacked, spares made) before the first cold start.
+    await new Promise((r) => setTimeout(r, 500));
     for (const fn of fns) {
+      if (gap > 0) await new Promise((r) => setTimeout(r, gap));
       const event = { name: 'bench' };
       let cold;
       let warm;
@@ -110,6 +120,7 @@ async function main() {
     printTable(
       ['phase', 'p50', 'p99', 'mean', 'min', 'max'],
       rows.map(([label, key]) => [label, stats[key].p50, stats[key].p99, stats[key].mean, stats[key].min, stats[key].max]),
+      { digits: [0, 3, 3, 3, 3, 3] },
     );
     const ratioP50 = stats.coldE2e.p50 / stats.warmE2e.p50;
     const ratioP99 = stats.coldE2e.p99 / stats.warmE2e.p99;
@@ -120,7 +131,7 @@ async function main() {
     console.log(`target: Coldstart p50 ≤ ${TARGET_P50_MS} ms — ${meets ? 'met' : 'NOT met'} (${stats.coldstart.p50} ms)`);
 
     const file = writeResult('coldstart', {
-      settings: { functions: count, serverArgs: process.env.BENCH_SERVER_ARGS ?? '' },
+      settings: { functions: count, gapMs: gap, serverArgs: process.env.BENCH_SERVER_ARGS ?? '', isolaSpares: process.env.ISOLA_SPARES },
       target: { coldstartP50Ms: TARGET_P50_MS, met: meets },
       stats,
       ratio: { coldOverWarmP50: ratioP50, coldOverWarmP99: ratioP99 },

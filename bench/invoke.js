@@ -33,9 +33,9 @@ const EXPECTED_RET = JSON.stringify({ hello: 'bench' });
 async function main() {
   if (wantsHelp(USAGE)) return;
   const duration = option('duration', 'BENCH_DURATION', 5);
-  const rounds = option('rounds', 'BENCH_ROUNDS', 3);
+  const rounds = option('rounds', 'BENCH_ROUNDS', 3, 'int');
   const connections = option('connections', 'BENCH_CONNECTIONS', [16, 64], 'list');
-  const warmup = option('warmup', 'BENCH_WARMUP', 2);
+  const warmup = option('warmup', 'BENCH_WARMUP', 2, 'number', { allowZero: true });
 
   const facts = machine();
   console.log(machineLine(facts));
@@ -49,18 +49,12 @@ async function main() {
     isola = await startIsola().catch((err) => fail(`cannot start the isola server: ${err.message}`));
     client = new ApiClient(isola);
 
-    try {
-      await createFunction(client, { name: 'hello', files: { 'index.js': HELLO } });
-    } catch (err) {
-      fail(`cannot create the hello function: ${err.message}`);
-    }
+    await createFunction(client, { name: 'hello', files: { 'index.js': HELLO } }).catch((err) => fail(`cannot create the hello function: ${err.message}`));
     // Preflight: one real Invoke, so a missing action or a broken runtime is a clear setup failure, not a table of errors.
-    try {
-      const { result } = await invoke(client, { name: 'hello', event: EVENT });
-      if (result.RetMsg !== EXPECTED_RET) fail(`Invoke answered RetMsg ${JSON.stringify(result.RetMsg)}, expected ${EXPECTED_RET}`);
-    } catch (err) {
-      fail(`Invoke of the hello function failed, so there is nothing to measure: ${err.message}`);
-    }
+    const preflight = await invoke(client, { name: 'hello', event: EVENT }).catch((err) =>
+      fail(`Invoke of the hello function failed, so there is nothing to measure: ${err.message}`),
+    );
+    if (preflight.result.RetMsg !== EXPECTED_RET) fail(`Invoke answered RetMsg ${JSON.stringify(preflight.result.RetMsg)}, expected ${EXPECTED_RET}`);
 
     // A good answer carries InvokeResult 0 and the handler's result; anything else counts as an error.
     const okInvoke = (text) => /"InvokeResult":\s*0[,}]/.test(text) && text.includes(JSON.stringify(EXPECTED_RET).slice(1, -1));
@@ -98,7 +92,7 @@ async function main() {
       const base = runs.find((r) => r.round === run.round && r.connections === run.connections && r.target === 'uWS hello');
       perRound.push([run.round, run.connections, run.target, run.rps, run.p50, run.p99, run.errors, run.rps / base.rps]);
     }
-    printTable(['round', 'c', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ratio'], perRound);
+    printTable(['round', 'c', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ratio'], perRound, { digits: [0, 0, 0, 0, 2, 2, 0, 3] });
 
     console.log(`\nsummary: median of ${rounds} rounds (errors: sum)`);
     const summary = [];
@@ -122,6 +116,7 @@ async function main() {
     printTable(
       ['c', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ratio'],
       summary.map((s) => [s.connections, s.target, s.rps, s.p50, s.p99, s.errors, s.ratio]),
+      { digits: [0, 0, 0, 2, 2, 0, 3] },
     );
 
     const file = writeResult('invoke', {

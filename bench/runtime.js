@@ -1,14 +1,16 @@
 'use strict';
 // Runtime bench: cold start by phase (a fresh version key each time), warm invoke latency/throughput,
 // resident memory per idle instance. Talks to the runtime API directly (no HTTP), 1 isolate host.
-// Usage: npm run build && node bench/runtime.js [--cold N] [--warm N] [--idle N] [--concurrency C]
+// Usage: npm run build && node bench/runtime.js [--cold N] [--gap MS] [--warm N] [--idle N] [--concurrency C]
+// --gap: pause between cold starts (0 = back to back, which starves the spare-isolate refill on 2 cores).
+// ISOLA_SPARES=0 disables pre-warmed isolates (the baseline for the cold-start figure).
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { createIsolateRuntime } = require('../dist/runtime');
 
 const arg = (name, def) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : def; };
-const COLD = arg('cold', 300), WARM = arg('warm', 5000), IDLE = arg('idle', 500), CONC = arg('concurrency', 16);
+const GAP = arg('gap', 20), COLD = arg('cold', 300), WARM = arg('warm', 5000), IDLE = arg('idle', 500), CONC = arg('concurrency', 16);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-bench-'));
 fs.writeFileSync(path.join(dir, 'index.js'), 'exports.main_handler = async (event, context) => ({ hello: event.name || "world" });\n');
@@ -34,8 +36,9 @@ const rss = (pid) => { const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc
     e2e.push(performance.now() - t0);
     if (!o.coldStart) throw new Error('expected a cold start');
     for (const k of Object.keys(phases)) phases[k].push(o.coldStart[k]);
+    if (GAP) await new Promise((r) => setTimeout(r, GAP));
   }
-  console.log(`\ncold start (n=${COLD}, ms)      p50     p99`);
+  console.log(`\ncold start (n=${COLD}, gap ${GAP} ms, spares ${process.env.ISOLA_SPARES ?? '2'}, ms)  p50     p99`);
   for (const k of Object.keys(phases)) console.log(`  ${k.padEnd(26)} ${f(pct(phases[k], 0.5)).padStart(7)} ${f(pct(phases[k], 0.99)).padStart(7)}`);
   console.log(`  ${'end-to-end invoke'.padEnd(26)} ${f(pct(e2e, 0.5)).padStart(7)} ${f(pct(e2e, 0.99)).padStart(7)}`);
 

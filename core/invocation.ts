@@ -135,7 +135,7 @@ export class InvocationService {
       requestId,
       statusCode: outcome.statusCode,
       retMsg,
-      errMsg: ok ? '' : errorBody(outcome.statusCode, outcome.errorMessage),
+      errMsg: ok ? '' : errorBody(outcome.statusCode),
       log,
       memUsageBytes: outcome.memUsageBytes,
       durationMs: outcome.durationMs,

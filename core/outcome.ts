@@ -22,9 +22,11 @@ export const STATUS_NAMES: Readonly<Record<number, string>> = Object.freeze({
   500: 'InternalError',
 });
 
-/** The error body callers see: `{"errorCode":-1,"errorMessage":"TimeLimitReached","statusCode":433}`, plus an optional detail. */
-export function errorBody(statusCode: number, detail?: string): string {
-  const body: Record<string, unknown> = { errorCode: -1, errorMessage: STATUS_NAMES[statusCode] ?? 'InternalError', statusCode };
-  if (detail) body['errorDetail'] = detail;
-  return JSON.stringify(body);
+/**
+ * The error body callers see, exactly the spec's shape:
+ * `{"errorCode":-1,"errorMessage":"TimeLimitReached","statusCode":433}`.
+ * Details (the user's error and stack, the throttle reason) go to the log.
+ */
+export function errorBody(statusCode: number): string {
+  return JSON.stringify({ errorCode: -1, errorMessage: STATUS_NAMES[statusCode] ?? 'InternalError', statusCode });
 }

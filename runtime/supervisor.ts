@@ -44,7 +44,7 @@ export class HostProcess extends EventEmitter {
   start(): Promise<void> {
     const child = spawn(process.execPath, ['--no-node-snapshot', HOST_ENTRY], {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-      env: { NODE_ENV: process.env.NODE_ENV ?? 'production', PATH: process.env.PATH ?? '', ISOLA_SNAPSHOT: process.env.ISOLA_SNAPSHOT ?? '' },
+      env: { NODE_ENV: process.env.NODE_ENV ?? 'production', PATH: process.env.PATH ?? '', ISOLA_SNAPSHOT: process.env.ISOLA_SNAPSHOT ?? '', ISOLA_SPARES: process.env.ISOLA_SPARES ?? '' },
     });
     this.child = child;
     this.pid = child.pid ?? 0;

@@ -575,19 +575,57 @@ t.test('interfaces expose the same members as Node (less BYOB parts)', async (t)
     ['[object TextEncoderStream]', '[object TextDecoderStream]'], 'TextEncoderStream/TextDecoderStream carry their toStringTag (as the standard says)');
 });
 
+t.test('where Node 20 departs from the Streams Standard, the standard is followed', async (t) => {
+  const box = sandbox(t);
+  const result = await box.runAsync(probe(`
+    const ws = new WritableStream();
+    const w = ws.getWriter();
+    await w.close();
+    // Node 20 fails an internal assertion here; the standard rejects with a TypeError.
+    const late = await settle(w.write('late'));
+    // ReadableStream/WritableStream are not serializable: DataCloneError (Node 20 throws a TypeError).
+    const clone = attempt(() => structuredClone(new ReadableStream()));
+    let name;
+    try { structuredClone(new WritableStream()); } catch (e) { name = e.name; }
+    const it = new ReadableStream().values();
+    return [late, clone, name, Object.prototype.toString.call(it), Object.getPrototypeOf(Object.getPrototypeOf(it)) ===
+      Object.getPrototypeOf(Object.getPrototypeOf(async function* () {}).prototype)];
+  `));
+  t.same(result, [['err', 'TypeError'], ['throws', 'DOMException'], 'DataCloneError', '[object ReadableStream AsyncIterator]', true]);
+});
+
+t.test('byte sources (type: "bytes") work as default streams; BYOB readers are refused', async (t) => {
+  const box = sandbox(t);
+  const result = await box.runAsync(probe(`
+    const rs = new ReadableStream({ type: 'bytes', start(c) { c.enqueue(new Uint8Array([65, 66])); c.close(); } });
+    const byob = attempt(() => new ReadableStream({ type: 'bytes' }).getReader({ mode: 'byob' }));
+    return [await new Response(rs).text(), byob, typeof ReadableStreamBYOBReader, typeof ReadableByteStreamController];
+  `));
+  t.same(result, ['AB', ['throws', 'TypeError'], 'undefined', 'undefined']);
+});
+
 // ---- Host bridge: not differential (Node has no equivalent).
 
-const CAPTURE = `Object.defineProperty(globalThis, '__isolaCaptureHostBridge', {
-  value: (bridge) => { Object.defineProperty(globalThis, '__testBridge', { value: bridge }); }, configurable: true,
-});`;
+// The README's park-and-take recipe: the prelude parks the bridge, a "bootstrap" takes it into a closure.
+const CAPTURE = `Object.defineProperty(globalThis, '__isolaCaptureHostBridge', { configurable: true, value(bridge) {
+  Object.defineProperty(globalThis, '__isolaHostBridge', { value: bridge, configurable: true });
+} });`;
+const TAKE = `(() => {
+  const bridge = globalThis.__isolaHostBridge;
+  delete globalThis.__isolaHostBridge;
+  Object.defineProperty(globalThis, '__testBridge', { value: bridge }); // test only: a real bootstrap keeps it in its closure
+})()`;
 
 t.test('the host bridge is handed to the capture function and is unreachable otherwise', async (t) => {
   const plain = sandbox(t);
   t.same(await plain.runAsync(`async () => [typeof __isolaCaptureHostBridge, typeof __isolaWebInternals, typeof __testBridge,
     Object.getOwnPropertyNames(globalThis).filter((n) => /isola|bridge/i.test(n))]`), ['undefined', 'undefined', 'undefined', []]);
+  const parked = sandbox(t, CAPTURE);
+  t.equal(await parked.runAsync('async () => Object.isFrozen(globalThis.__isolaHostBridge)'), true, 'the prelude parks the bridge');
   const box = sandbox(t, CAPTURE);
-  t.same(await box.runAsync(`async () => [typeof __isolaCaptureHostBridge, typeof __isolaWebInternals, Object.isFrozen(__testBridge),
-    Object.keys(__testBridge).sort(), __testBridge.version]`), ['undefined', 'undefined', true,
+  box.context.evalSync(TAKE);
+  t.same(await box.runAsync(`async () => [typeof __isolaCaptureHostBridge, typeof __isolaWebInternals, typeof __isolaHostBridge, Object.isFrozen(__testBridge),
+    Object.keys(__testBridge).sort(), __testBridge.version]`), ['undefined', 'undefined', 'undefined', true,
     ['bodyChunks', 'bodyInfo', 'createPushStream', 'createRequest', 'isReadableStream', 'isRequest', 'isResponse', 'readAll', 'requestHead',
       'responseHead', 'version'], 1]);
   const isolate = new ivm.Isolate({ memoryLimit: 32 });
@@ -601,6 +639,7 @@ t.test('the host bridge is handed to the capture function and is unreachable oth
 
 t.test('host bridge: push chunks into a Request body with backpressure', async (t) => {
   const box = sandbox(t, CAPTURE);
+  box.context.evalSync(TAKE);
   const result = await box.runAsync(`async () => {
     const b = __testBridge;
     const log = [];
@@ -645,6 +684,7 @@ t.test('host bridge: push chunks into a Request body with backpressure', async (
 
 t.test('host bridge: drain a Response body chunk by chunk', async (t) => {
   const box = sandbox(t, CAPTURE);
+  box.context.evalSync(TAKE);
   const result = await box.runAsync(`async () => {
     const b = __testBridge;
     const log = [];
@@ -664,6 +704,12 @@ t.test('host bridge: drain a Response body chunk by chunk', async (t) => {
     log.push((await it.next()).value.length, await it.return('client closed'), cancelReason, await it.next());
     log.push(Array.from(await b.readAll(new Response(ReadableStream.from([new Uint8Array([9]), new Uint8Array([8])])))));
     log.push(await b.readAll({}).catch((e) => e.constructor.name));
+    let fail;
+    const failing = new Response(new ReadableStream({ start(c) { c.enqueue(new Uint8Array([7])); fail = c; } }));
+    const it2 = b.bodyChunks(failing);
+    const first = Array.from((await it2.next()).value);
+    fail.error(new RangeError('handler failed mid-stream'));
+    log.push(first, await it2.next().catch((e) => e.message), await drain(new Request('http://x/', { method: 'POST', body: 'rq' })));
     // Tenant code patching the prototype does not change what the host reads.
     Object.defineProperty(Response.prototype, 'status', { get() { return 999; } });
     log.push(b.responseHead(new Response('x', { status: 202 })).status);
@@ -677,12 +723,14 @@ t.test('host bridge: drain a Response body chunk by chunk', async (t) => {
     'TypeError',
     4, { done: true }, 'client closed', { done: true },
     [9, 8], 'TypeError',
+    [7], 'handler failed mid-stream', [[114, 113]],
     202,
   ]);
 });
 
 t.test('host bridge: a push stream piped through a tenant TransformStream into a streamed Response', async (t) => {
   const box = sandbox(t, CAPTURE);
+  box.context.evalSync(TAKE);
   const result = await box.runAsync(`async () => {
     const b = __testBridge;
     const push = b.createPushStream({ highWaterMark: 4 });

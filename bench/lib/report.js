@@ -57,10 +57,15 @@ function fmt(value, digits = 2) {
 
 /**
  * Prints rows (arrays of cells) under `headers` as an aligned text table;
- * numeric columns are right-aligned.
+ * numeric columns are right-aligned. `digits` gives decimals per column
+ * (default 2).
  */
-function printTable(headers, rows, out = console.log) {
-  const cells = rows.map((row) => row.map((c) => (typeof c === 'number' ? fmt(c) : String(c ?? '–'))));
+function printTable(headers, rows, { digits = [], out = console.log } = {}) {
+  const cell = (c, i) => {
+    if (typeof c !== 'number') return String(c ?? '–');
+    return digits[i] !== undefined && Number.isFinite(c) ? c.toFixed(digits[i]) : fmt(c);
+  };
+  const cells = rows.map((row) => row.map(cell));
   const numeric = headers.map((_, i) => rows.every((row) => typeof row[i] === 'number' || row[i] === undefined || row[i] === null));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((row) => (row[i] ?? '').length)));
   const line = (row) => row.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
@@ -80,10 +85,11 @@ function writeResult(name, data) {
 
 /**
  * A knob from `--name value` / `--name=value` on the command line, else the
- * env var, else the default. Numbers are parsed and checked; lists are
- * comma-separated numbers.
+ * env var, else the default. Numbers are parsed and checked (positive, or
+ * also 0 with allowZero; kind 'int' also whole); lists ('list') are
+ * comma-separated positive numbers.
  */
-function option(flag, envName, fallback, kind = 'number') {
+function option(flag, envName, fallback, kind = 'number', { allowZero = false } = {}) {
   const argv = process.argv.slice(2);
   let raw;
   for (let i = 0; i < argv.length; i++) {
@@ -98,7 +104,9 @@ function option(flag, envName, fallback, kind = 'number') {
     return list;
   }
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) fail(`--${flag} / ${envName} expects a positive number, got "${raw}"`);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || (n === 0 && !allowZero) || (kind === 'int' && !Number.isInteger(n))) {
+    fail(`--${flag} / ${envName} expects a ${allowZero ? 'non-negative' : 'positive'} ${kind === 'int' ? 'integer' : 'number'}, got "${raw}"`);
+  }
   return n;
 }
 

@@ -14,8 +14,9 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'isola.js');
 const DIST_MAIN = path.join(ROOT, 'dist', 'cli', 'main.js');
 
-/** Every child started here, killed (SIGKILL) if the bench exits without stopping them. */
+/** Every child started here, killed (SIGKILL) if the bench exits without stopping them; their temp data dirs go too. */
 const live = new Set();
+const tempDirs = new Set();
 process.on('exit', () => {
   for (const child of live) {
     try {
@@ -24,6 +25,7 @@ process.on('exit', () => {
       // already gone
     }
   }
+  if (process.env.BENCH_KEEP_DATA !== '1') for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
@@ -87,6 +89,7 @@ async function startIsola(options = {}) {
     throw new Error(`${path.relative(ROOT, DIST_MAIN)} is missing; run \`npm install\` (or \`npm run build\`) first.`);
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-bench-'));
+  tempDirs.add(dataDir);
   const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean);
   const args = ['--no-node-snapshot', BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--no-sample', ...(options.args ?? []), ...extra];
   const proc = spawnListening('isola server', args, { env: options.env });
@@ -111,6 +114,7 @@ async function startIsola(options = {}) {
     async stop() {
       await proc.stop();
       if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
+      tempDirs.delete(dataDir);
     },
   };
 }

@@ -157,6 +157,7 @@ export class Instance {
     } finally {
       clearTimeout(watchdog);
     }
+    this.deps.spares.replenish(Math.max(8, Math.floor(spec.memoryMb)));
     if (initErr) {
       this.dispose();
       const o: InvokeOutcome = initErr;

@@ -11,6 +11,12 @@ import { Pools } from './pools';
 import { SandboxSources } from './sandbox';
 import { Spares } from './spares';
 
+/** Spare isolates kept per recently used memory size (ISOLA_SPARES, default 2; 0 disables). */
+function sparesPerSize(): number {
+  const n = Number(process.env.ISOLA_SPARES ?? '2');
+  return Number.isInteger(n) && n >= 0 && n <= 16 ? n : 2;
+}
+
 function main(): void {
   const sock = new net.Socket({ fd: 3, readable: true, writable: true });
   const writer = new FrameWriter(sock);
@@ -36,7 +42,7 @@ function main(): void {
     if (!msg) { process.stderr.write('isola-host: dropped a malformed frame\n'); return; }
     switch (msg.t) {
       case 'config':
-        pools = new Pools(msg.config as HostConfig, new Spares(sandbox), pushStats);
+        pools = new Pools(msg.config as HostConfig, new Spares(sandbox, sparesPerSize()), pushStats);
         writer.send({ t: 'ready', pid: process.pid });
         break;
       case 'invoke':

@@ -26,13 +26,16 @@ export class Spares {
   /** `perSize` spares for each of the `maxSizes` most recently used memory sizes (0 disables). */
   constructor(private readonly sandbox: SandboxSources, private readonly perSize = 2, private readonly maxSizes = 4) {}
 
-  /** A prepared isolate with this memory limit: a spare when one is ready, else made now. */
+  /**
+   * A prepared isolate with this memory limit: a spare when one is ready, else
+   * made now. Call replenish() once the cold start is over (refilling during
+   * it would compete with it for the CPU).
+   */
   take(memoryMb: number): Prepared {
     this.lastUse.set(memoryMb, Date.now());
     const list = this.bySize.get(memoryMb);
     let p = list?.pop();
     while (p && p.isolate.isDisposed) p = list?.pop();
-    this.refill(memoryMb);
     if (p) return p;
     const isolate = new ivm.Isolate(this.sandbox.isolateOptions(memoryMb, catastrophic));
     try {
@@ -57,7 +60,8 @@ export class Spares {
     this.bySize.clear();
   }
 
-  private refill(memoryMb: number): void {
+  /** Tops the spares of this size up, off the request path. */
+  replenish(memoryMb: number): void {
     if (this.perSize <= 0 || this.closed || this.refilling.has(memoryMb)) return;
     // Keep spares only for the most recently used sizes.
     if (this.lastUse.size > this.maxSizes) {

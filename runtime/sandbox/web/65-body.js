@@ -79,7 +79,7 @@
         chunkSteps: (chunk) => {
           if (!isUint8Array(chunk)) {
             const error = new TypeError('Received non-Uint8Array chunk');
-            S.readableCancel(body.stream, error);
+            S.setHandled(S.readableCancel(body.stream, error));
             done.reject(error);
             return;
           }

@@ -139,8 +139,9 @@
     static { internals.platformObjectChecks.push((v) => v !== null && typeof v === 'object' && #highWaterMark in v); }
   }
 
-  /** Rejects calls on foreign receivers: `check` is a brand test; returns nothing. */
+  /** The error for `new` on interfaces without a public constructor (controllers). */
   S.illegalConstructor = () => new TypeError('Illegal constructor');
+  /** First constructor argument that makes the platform classes wrap an existing record (never reachable by tenants). */
   S.kInternal = Symbol('internal construction');
 
   internals.streams = S;

@@ -238,19 +238,17 @@
         __proto__: null,
         chunkSteps: (chunk) => S.microtask(() => {
           readAgain = false;
-          if (!canceled1) controllerEnqueue(branch1.controller, chunk);
-          if (!canceled2) {
-            let chunk2 = chunk;
-            if (cloneChunk !== undefined) {
-              try { chunk2 = cloneChunk(chunk); } catch (e) {
-                controllerError(branch1.controller, e);
-                controllerError(branch2.controller, e);
-                cancelPromise.resolve(readableCancel(stream, e));
-                return;
-              }
+          let chunk2 = chunk;
+          if (!canceled2 && cloneChunk !== undefined) {
+            try { chunk2 = cloneChunk(chunk); } catch (e) {
+              controllerError(branch1.controller, e);
+              controllerError(branch2.controller, e);
+              cancelPromise.resolve(readableCancel(stream, e));
+              return;
             }
-            controllerEnqueue(branch2.controller, chunk2);
           }
+          if (!canceled1) controllerEnqueue(branch1.controller, chunk);
+          if (!canceled2) controllerEnqueue(branch2.controller, chunk2);
           reading = false;
           if (readAgain) pull();
         }),

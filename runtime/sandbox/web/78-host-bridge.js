@@ -115,7 +115,7 @@
             if (internals.typedArrayName(chunk) === 'Uint8Array') { d.resolve({ value: chunk, done: false }); return; }
             const error = new TypeError('Received non-Uint8Array chunk');
             finished = true;
-            S.readableCancel(reader.stream, error);
+            S.setHandled(S.readableCancel(reader.stream, error));
             d.reject(error);
           },
           closeSteps: () => { finished = true; d.resolve(done()); },
