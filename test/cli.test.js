@@ -16,7 +16,7 @@ function isola(server, args, { env = {}, input } = {}) {
   const connection = server ? ['--endpoint', `127.0.0.1:${server.port}`, '--data-dir', server.dataDir] : [];
   const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('ISOLA_')));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--no-node-snapshot', BIN, ...args, ...connection], {
+    const child = spawn(process.execPath, [BIN, ...args, ...connection], {
       env: { ...cleanEnv, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -341,7 +341,9 @@ t.test('cli against a server', async (t) => {
 
     const failed = await isola(server, ['invoke', 'myfn', '--event', '{"fail":true}']);
     t.equal(failed.code, 1, 'a failed run exits 1');
-    t.match(failed.stderr, /^isola: function myfn failed .*asked to fail/m);
+    t.match(failed.stderr, /Error: asked to fail/, 'the log (with the exception) is printed when the run fails');
+    t.match(failed.stderr, /^isola: function myfn failed \(request [\w-]+\): .+\n$/m, 'then ErrMsg');
+    t.equal(failed.stdout, '');
 
     const missing = await isola(server, ['invoke', 'nope']);
     t.equal(missing.code, 1);
@@ -440,7 +442,7 @@ t.test('invoke against a canned Invoke server', async (t) => {
 
   const quiet = await isola(null, ['invoke', 'hello', ...flags]);
   t.same(quiet, { code: 0, stdout: '{"ok":true}\n', stderr: '' }, 'no log without --tail');
-  t.match(requests.pop().params, { ClientContext: '{}', LogType: 'None', Namespace: 'default' }, 'default event {}');
+  t.match(requests.pop().params, { ClientContext: '{}', LogType: 'Tail', Namespace: 'default' }, 'default event {}; the log is always requested');
 
   const json = await isola(null, ['invoke', 'hello', '--json', ...flags]);
   t.equal(json.code, 0);
@@ -451,6 +453,12 @@ t.test('invoke against a canned Invoke server', async (t) => {
   t.equal(failed.code, 1, 'InvokeResult != 0 exits 1');
   t.equal(failed.stdout, '');
   t.equal(failed.stderr, 'before the throw\nisola: function hello failed (request f-123): Error: boom\n');
+  const failedQuiet = await isola(null, ['invoke', 'hello', ...flags]);
+  t.same(failedQuiet, { code: 1, stdout: '', stderr: 'before the throw\nisola: function hello failed (request f-123): Error: boom\n' }, 'the log is printed on failure even without --tail');
+
+  reply = { Result: { FunctionRequestId: 'f-old', RetMsg: '', ErrMsg: 'no InvokeResult field' } };
+  const noInvokeResult = await isola(null, ['invoke', 'hello', ...flags]);
+  t.equal(noInvokeResult.code, 1, 'without InvokeResult, an ErrMsg means failure');
 
   reply = { Result: { FunctionRequestId: 'f-async' } };
   const queued = await isola(null, ['invoke', 'hello', '--async', ...flags]);

@@ -185,6 +185,25 @@ hostile('27. Redefining console, setTimeout and JSON does not break the platform
   return { still: 'fine' };`,
 (t, o) => t.same(ok(t, o), { still: 'fine' }));
 
+hostile('28. Symbol.species on the returned promise cannot hijack the adapter', `
+  const p = Promise.resolve(7);
+  p.constructor = { [Symbol.species]: function Evil(executor) { throw new Error('species'); } };
+  return p;`,
+(t, o) => t.ok(o.statusCode === 200 || o.statusCode === 430, `${o.statusCode} ${o.errorMessage}`));
+
+hostile('29. Reentrancy: the handler calls itself through module exports recursively with timers', {
+  'index.js': `exports.main_handler = async function h(e, c) { if ((e.d || 0) > 50) return e.d; await new Promise(r => setTimeout(r, 0)); return exports.main_handler({ d: (e.d || 0) + 1 }, c); };`,
+}, (t, o) => t.equal(o.result, '51'));
+
+hostile('30. Invalid event JSON from a caller is a clean 430 (not a host error)', {
+  'index.js': 'exports.main_handler = (e) => e;',
+}, async (t, o, s) => {
+  t.equal(o.kind, 'ok');
+  const bad = await rt.invoke({ requestId: 'bad-json', spec: s, event: '{not json' });
+  t.equal(bad.statusCode, 430);
+  t.match(bad.errorMessage, /SyntaxError/);
+});
+
 t.test('control: fetch works when the policy allows loopback', async (t) => {
   const rt2 = await createIsolateRuntime({ hosts: 1, dataDir, fetchPolicy: { allowLoopback: true } });
   t.teardown(() => rt2.close());

@@ -76,6 +76,16 @@ t.test('ES modules: .mjs, type:module, import of CJS gets default', async (t) =>
   });
   const o2 = await call(spec(b));
   t.equal(o2.result, '42', o2.errorMessage);
+  const c = writeTree({
+    'index.mjs': `const v = await new Promise((r) => setTimeout(() => r(42), 20)); console.log('tla done'); export const main_handler = () => v;`,
+    'bad.mjs': `await null; throw new TypeError('tla failed'); export const main_handler = () => 1;`,
+  });
+  const o3 = await call(spec(c));
+  t.equal(o3.result, '42', 'top-level await on a timer');
+  t.same(o3.logs.map((l) => l.message), ['tla done']);
+  const o4 = await call(spec(c, { handler: 'bad.main_handler' }));
+  t.equal(o4.statusCode, 430);
+  t.match(o4.errorMessage, /tla failed/);
 });
 
 t.test('bundled npm package with nested node_modules, main and exports', async (t) => {
@@ -179,14 +189,15 @@ t.test('warm reuse keeps module state; a new instance starts at zero; coldStart 
 });
 
 t.test('idle instances are reclaimed after keepAliveMs', async (t) => {
-  const rt2 = await createIsolateRuntime({ hosts: 1, dataDir, keepAliveMs: 150 });
+  const rt2 = await createIsolateRuntime({ hosts: 1, dataDir, keepAliveMs: 500 });
   t.teardown(() => rt2.close());
   const s = spec(writeTree({ 'index.js': 'let n = 0; exports.main_handler = () => ++n;' }));
   t.equal((await rt2.invoke(req(s))).result, '1');
   t.equal((await rt2.invoke(req(s))).result, '2');
   await new Promise((r) => setTimeout(r, 100));
   t.same(rt2.stats().instances[s.key], { busy: 0, idle: 1 });
-  await new Promise((r) => setTimeout(r, 300));
+  await new Promise((r) => setTimeout(r, 900));
+  t.notOk(rt2.stats().instances[s.key], 'the pool is gone from stats');
   const o = await rt2.invoke(req(s));
   t.equal(o.result, '1', 'reclaimed: state starts over');
   t.ok(o.coldStart);

@@ -114,6 +114,22 @@ t.test('concurrent requests on one instance: timeout ends that request; logs att
   });
 });
 
+t.test('concurrent requests on one instance: a timeout ends only that request, the instance is then retired', async (t) => {
+  const dir = writeTree({ 'index.js': `exports.main_handler = async (e) => { await new Promise(r => setTimeout(r, e.wait)); return e.wait; };` });
+  const s = spec(dir, { instanceConcurrency: 4, timeoutMs: 300 });
+  await rt.invoke(req(s, { wait: 1 }));
+  const slow = rt.invoke(req(s, { wait: 5000 }));
+  await new Promise((r) => setTimeout(r, 150));
+  const fast = rt.invoke(req(s, { wait: 250 }));
+  const [a, b] = await Promise.all([slow, fast]);
+  t.equal(a.statusCode, 433);
+  t.equal(b.statusCode, 200, b.errorMessage);
+  t.equal(b.result, '250');
+  t.equal(a.instanceId, b.instanceId);
+  const next = await rt.invoke(req(s, { wait: 1 }));
+  t.not(next.instanceId, a.instanceId, 'the instance that saw a timeout is not reused');
+});
+
 t.test('graceful close finishes in-flight work, then refuses', async (t) => {
   const rt2 = await createIsolateRuntime({ hosts: 1, dataDir });
   const s = spec(fnTree('await new Promise(r => setTimeout(r, 100)); return 7;'));

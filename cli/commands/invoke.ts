@@ -20,7 +20,9 @@ const SYNC_INVOKE_TIMEOUT_MS = 330_000;
 /**
  * `isola invoke <fn>`: Invoke (RequestResponse). The function's result
  * (RetMsg) goes to stdout, its log (--tail) to stderr, and a failed run
- * (InvokeResult ≠ 0) prints ErrMsg to stderr and exits 1.
+ * (InvokeResult ≠ 0) prints its log and ErrMsg to stderr and exits 1. The log
+ * is always requested: ErrMsg alone says only the failure class
+ * (UserCodeException…), the exception itself is in the log.
  */
 export function registerInvoke(program: Command): void {
   addClientOptions(
@@ -30,7 +32,7 @@ export function registerInvoke(program: Command): void {
       .argument('<fn>', 'function name')
       .option('--event <json>', 'event as JSON, @file to read it from a file, @- from stdin (default: {})')
       .option('--qualifier <q>', 'version or alias (default: $LATEST)')
-      .option('--tail', "print the invocation's log to stderr")
+      .option('--tail', "print the invocation's log to stderr (printed anyway when the run fails)")
       .option('--async', 'queue the invocation (InvocationType Event) and print its request id'),
   ).action(async (name: string, opts: ClientFlags & { event?: string; qualifier?: string; tail?: boolean; async?: boolean }) => {
     const event = readEvent(opts.event);
@@ -43,7 +45,7 @@ export function registerInvoke(program: Command): void {
         InvocationType: opts.async ? 'Event' : 'RequestResponse',
         Qualifier: opts.qualifier,
         ClientContext: event,
-        LogType: opts.tail && !opts.async ? 'Tail' : 'None',
+        LogType: opts.async ? 'None' : 'Tail',
       },
       SYNC_INVOKE_TIMEOUT_MS,
     );
@@ -55,7 +57,7 @@ export function registerInvoke(program: Command): void {
     } else if (opts.async) {
       print(result.FunctionRequestId ?? '');
     } else {
-      if (opts.tail && result.Log) process.stderr.write(result.Log.endsWith('\n') ? result.Log : result.Log + '\n');
+      if ((opts.tail || failed) && result.Log) process.stderr.write(result.Log.endsWith('\n') ? result.Log : result.Log + '\n');
       if (!failed && result.RetMsg !== undefined) print(result.RetMsg);
     }
     if (failed) {

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { resolveConfig } from '../../core/config';
-import { startPlatform } from '../../core/platform';
-import { startGateway } from '../../gateway/server';
 
 /** Reads a setting from the environment (ISOLA_*), ignoring empty values. */
 function env(name: string): string | undefined {
@@ -40,6 +38,10 @@ export function registerServe(program: Command): void {
 }
 
 async function serve(config: ReturnType<typeof resolveConfig>): Promise<void> {
+  // Loaded here, not at the top: client commands should not pay for the
+  // server's modules (SQLite, uWS, the runtime) on every start.
+  const { startPlatform } = await import('../../core/platform');
+  const { startGateway } = await import('../../gateway/server');
   const { platform, createdCredentials } = await startPlatform(config);
   let gateway;
   try {

@@ -56,7 +56,7 @@ interface Inflight {
   pending?: InvokeOutcome;
 }
 
-type Api = Record<'dispatch' | 'fireTimer' | 'fetchDone' | 'initCjs' | 'beginInit' | 'initEsm' | 'cjsForEsm' | 'forget', ivm.Reference<unknown>>;
+type Api = Record<'dispatch' | 'fireTimer' | 'fetchDone' | 'initCjs' | 'beginInit' | 'initEsm' | 'esmReady' | 'cjsForEsm' | 'forget', ivm.Reference<unknown>>;
 
 let seq = 0;
 
@@ -78,6 +78,9 @@ export class Instance {
   private initLogs: LogLine[] = [];
   private heapUsed = 0;
   private memoryKill = false;
+  /** True during the cold start: timers may fire (top-level await on a timer). */
+  private initializing = false;
+  private esmReady: (() => void) | null = null;
 
   constructor(spec: FunctionVersionSpec, private readonly resolver: Resolver, private readonly deps: InstanceDeps) {
     this.spec = spec;
@@ -121,7 +124,7 @@ export class Instance {
       const apiRef = boot.applySync(undefined, this.callbacks() as any[], { result: { reference: true }, timeout: 2000 }) as unknown as ivm.Reference<any>;
       boot.release();
       const api: Partial<Api> = {};
-      for (const k of ['dispatch', 'fireTimer', 'fetchDone', 'initCjs', 'beginInit', 'initEsm', 'cjsForEsm', 'forget'] as const) {
+      for (const k of ['dispatch', 'fireTimer', 'fetchDone', 'initCjs', 'beginInit', 'initEsm', 'esmReady', 'cjsForEsm', 'forget'] as const) {
         api[k] = (apiRef.getSync as (k: string, o: { reference: true }) => ivm.Reference<unknown>)(k, { reference: true });
       }
       apiRef.release();
@@ -134,6 +137,7 @@ export class Instance {
 
     const fs1 = this.resolver.fsMs;
     let initErr: InvokeOutcome | null = null;
+    this.initializing = true;
     const watchdog = setTimeout(() => {
       initErr = failure('timeout', `init time out (${spec.initTimeoutMs} ms)`, this.id);
       this.dispose();
@@ -156,6 +160,7 @@ export class Instance {
       initErr ??= this.entryFailure(e, true);
     } finally {
       clearTimeout(watchdog);
+      this.initializing = false;
     }
     this.deps.spares.replenish(Math.max(8, Math.floor(spec.memoryMb)));
     if (initErr) {
@@ -197,20 +202,32 @@ export class Instance {
       return m;
     };
     const root = await compile(entryPath, 'esm');
-    await root.instantiate(this.context, async (specifier, referrer) => {
+    // The wrapper's body runs only once the whole graph, top-level await included, has evaluated:
+    // it hands the namespace to the bootstrap, which signals the host ('init' done).
+    const wrapper = await isolate.compileModule(`import * as ns from ${JSON.stringify(entryPath)};\nglobalThis.__isola_esm_ready(ns);`, { filename: 'isola:esm-entry' });
+    await wrapper.instantiate(this.context, async (specifier, referrer) => {
+      if (referrer === wrapper) return root;
       const r = this.resolver.resolve(pathOf.get(referrer) ?? null, specifier, 'import');
       if ('error' in r) throw new Error(r.error);
       return compile(r.path, r.format);
     });
+    const ready = new Promise<void>((resolve) => { this.esmReady = resolve; });
     await this.api.beginInit.apply(undefined, []);
     const g = this.context.global;
     await g.set('__isola_cjs', this.api.cjsForEsm.derefInto());
+    await g.set('__isola_esm_ready', this.api.esmReady.derefInto());
     try {
-      await root.evaluate({ timeout: this.spec.initTimeoutMs });
+      await wrapper.evaluate({ timeout: this.spec.initTimeoutMs });
+      // Top-level await still pending (e.g. on a timer): wait; the init watchdog bounds this.
+      await Promise.race([ready, new Promise((r) => setTimeout(r, this.spec.initTimeoutMs + 100))]);
     } finally {
-      if (!this.isolate.isDisposed) await g.delete('__isola_cjs').catch(() => undefined);
+      this.esmReady = null;
+      if (!this.isolate.isDisposed) {
+        await g.delete('__isola_cjs').catch(() => undefined);
+        await g.delete('__isola_esm_ready').catch(() => undefined);
+      }
     }
-    return this.api.initEsm.apply(undefined, [root.namespace.derefInto(), exportName, label], { timeout: this.spec.initTimeoutMs });
+    return this.api.initEsm.apply(undefined, [exportName, label], { timeout: this.spec.initTimeoutMs });
   }
 
   /** Runs one invocation on this instance (a slot must be free). */
@@ -384,7 +401,7 @@ export class Instance {
       const fire = (): void => {
         if (!repeat) this.timers.delete(id);
         if (this.disposed) return;
-        if (this.inflight.size === 0) { this.deferred.add(id); return; }   // frozen between invocations
+        if (this.inflight.size === 0 && !this.initializing) { this.deferred.add(id); return; }   // frozen between invocations
         this.enter(null, () => this.api.fireTimer.apply(undefined, [id], { timeout: this.spec.timeoutMs + 50 }));
       };
       const delay = Math.min(Math.max(1, ms), 2_147_483_647);
@@ -416,6 +433,7 @@ export class Instance {
     };
     const done = (rid: unknown, status: unknown, payload: unknown): void => {
       if (typeof rid !== 'string' || typeof payload !== 'string') return;
+      if (rid === '' && status === 'init') { this.esmReady?.(); return; }
       if (!this.inflight.has(rid)) return;
       if (status === 'ok') {
         this.settle(rid, { kind: 'ok', statusCode: 200, result: payload, logs: [], durationMs: 0, memUsageBytes: 0, instanceId: this.id });

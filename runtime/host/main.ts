@@ -13,7 +13,9 @@ import { Spares } from './spares';
 
 /** Spare isolates kept per recently used memory size (ISOLA_SPARES, default 2; 0 disables). */
 function sparesPerSize(): number {
-  const n = Number(process.env.ISOLA_SPARES ?? '2');
+  const raw = process.env.ISOLA_SPARES;
+  if (raw === undefined || raw === '') return 2;
+  const n = Number(raw);
   return Number.isInteger(n) && n >= 0 && n <= 16 ? n : 2;
 }
 

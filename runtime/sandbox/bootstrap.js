@@ -322,7 +322,15 @@
     }
     return endInit(exp, exportName, label);
   }
-  function initEsm(ns, exportName, label) {
+  let esmNamespace = null;
+  // Called by the host's wrapper module once the ESM graph (top-level await included) has evaluated.
+  function esmReady(ns) {
+    esmNamespace = ns;
+    hostDone('', 'init', '');
+  }
+  function initEsm(exportName, label) {
+    const ns = esmNamespace;
+    esmNamespace = null;
     return endInit(ns, exportName, label);
   }
 
@@ -458,5 +466,5 @@
   // Host entry: an invocation was ended by the host (timeout/cancel): forget it.
   function forget(rid) { active.delete(rid); }
 
-  return { dispatch, fireTimer, fetchDone, initCjs, beginInit, initEsm, cjsForEsm, forget };
+  return { dispatch, fireTimer, fetchDone, initCjs, beginInit, initEsm, esmReady, cjsForEsm, forget };
 })

@@ -1,0 +1,77 @@
+'use strict';
+// Unit tests: frames, options validation, package "exports" resolution, fetch address policy.
+const t = require('tap');
+const { PassThrough } = require('node:stream');
+const { FrameWriter, FrameReader, MAX_FRAME } = require('../dist/runtime/frames');
+const { resolveOptions } = require('../dist/runtime/options');
+const { resolveExports } = require('../dist/runtime/host/resolver');
+const { addressClass, denyReason } = require('../dist/runtime/host/fetch');
+const { checkFromHost, checkToHost } = require('../dist/runtime/protocol');
+
+t.test('frames: batched per turn, split across chunks, in order', async (t) => {
+  const s = new PassThrough();
+  const writes = [];
+  const origWrite = s.write.bind(s);
+  s.write = (d) => { writes.push(d.length); return origWrite(d); };
+  const w = new FrameWriter(s);
+  const got = [];
+  const r = new FrameReader((m) => got.push(m));
+  for (let i = 0; i < 100; i++) w.send({ t: 'ping', n: i, pad: 'x'.repeat(i) });
+  await new Promise((res) => setImmediate(res));
+  t.equal(writes.length, 1, 'one write for the whole turn');
+  const all = s.read();
+  for (let i = 0; i < all.length; i += 7) r.push(all.subarray(i, i + 7));
+  t.equal(got.length, 100);
+  t.same(got.map((m) => m.n), [...Array(100).keys()]);
+});
+
+t.test('frames: oversized length is refused', async (t) => {
+  const r = new FrameReader(() => {});
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(MAX_FRAME + 1);
+  t.throws(() => r.push(head), /exceeds/);
+});
+
+t.test('schema checks', async (t) => {
+  t.equal(checkFromHost({ t: 'result', id: 1 }), null);
+  t.equal(checkFromHost(null), null);
+  t.equal(checkFromHost({ t: 'evil' }), null);
+  t.ok(checkFromHost({ t: 'result', id: 'a', outcome: { kind: 'ok', statusCode: 200, logs: [] } }));
+  t.equal(checkToHost({ t: 'invoke', id: 'a', spec: {}, event: 1 }), null);
+  t.ok(checkToHost({ t: 'ping', n: 1 }));
+});
+
+t.test('options: defaults, frozen, unknown keys with a suggestion, type errors', async (t) => {
+  const o = resolveOptions({ dataDir: '/tmp/x' });
+  t.ok(Object.isFrozen(o) && Object.isFrozen(o.fetchPolicy));
+  t.equal(o.keepAliveMs, 600000);
+  t.equal(o.fetchPolicy.allowLoopback, false);
+  t.throws(() => resolveOptions({ dataDir: '/tmp/x', keepAliveMS: 1 }), /Unknown option `keepAliveMS` \(did you mean `keepAliveMs`\?\)/);
+  t.throws(() => resolveOptions({ dataDir: '/tmp/x', fetchPolicy: { allowLoopbak: true } }), /fetchPolicy\.allowLoopbak.*allowLoopback/);
+  t.throws(() => resolveOptions({ dataDir: '/tmp/x', hosts: 0 }), /Expected `hosts` to be an integer between 1 and 256, got 0/);
+  t.throws(() => resolveOptions({}), /dataDir/);
+});
+
+t.test('package.json exports', async (t) => {
+  t.equal(resolveExports('./a.js', '.', 'require'), './a.js');
+  t.equal(resolveExports('./a.js', './x', 'require'), null);
+  t.equal(resolveExports({ import: './e.mjs', require: './c.js' }, '.', 'require'), './c.js');
+  t.equal(resolveExports({ import: './e.mjs', require: './c.js' }, '.', 'import'), './e.mjs');
+  t.equal(resolveExports({ '.': { node: { require: './n.js' }, default: './d.js' } }, '.', 'require'), './n.js');
+  t.equal(resolveExports({ './feat/*': './lib/*.js' }, './feat/x', 'require'), './lib/x.js');
+  t.equal(resolveExports({ '.': ['bad-no-dot-slash', './good.js'] }, '.', 'require'), './good.js');
+  t.equal(resolveExports({ '.': '../escape.js' }, '.', 'require'), null);
+});
+
+t.test('fetch address policy', async (t) => {
+  const p = resolveOptions({ dataDir: '/tmp/x' }).fetchPolicy;
+  for (const [ip, c] of [['127.0.0.1', 'loopback'], ['::1', 'loopback'], ['::ffff:127.0.0.1', 'loopback'], ['10.1.2.3', 'private'],
+    ['172.16.0.1', 'private'], ['172.32.0.1', 'public'], ['192.168.0.1', 'private'], ['169.254.169.254', 'linklocal'], ['fe80::1', 'linklocal'],
+    ['fd00::1', 'private'], ['0.0.0.0', 'unspecified'], ['8.8.8.8', 'public'], ['2606:4700::1111', 'public']]) {
+    t.equal(addressClass(ip), c, ip);
+  }
+  t.match(denyReason('x', '127.0.0.1', p), /loopback/);
+  t.equal(denyReason('x', '8.8.8.8', p), null);
+  t.equal(denyReason('x', '127.0.0.1', { ...p, allowLoopback: true }), null);
+  t.equal(denyReason('api.internal', '10.0.0.1', { ...p, allowHosts: ['*.internal'] }), null);
+});
