@@ -88,7 +88,7 @@ async function startIsola(options = {}) {
   if (!fs.existsSync(DIST_MAIN)) {
     throw new Error(`${path.relative(ROOT, DIST_MAIN)} is missing; run \`npm install\` (or \`npm run build\`) first.`);
   }
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-bench-'));
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-bench-server-'));
   tempDirs.add(dataDir);
   const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean);
   const args = ['--no-node-snapshot', BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--no-sample', ...(options.args ?? []), ...extra];
