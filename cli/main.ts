@@ -9,6 +9,7 @@ import { registerDeploy } from './commands/deploy';
 import { registerFn } from './commands/fn';
 import { registerInvoke } from './commands/invoke';
 import { registerLogs } from './commands/logs';
+import { registerMetrics } from './commands/metrics';
 import { registerNs } from './commands/ns';
 import { registerServe } from './commands/serve';
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerDeploy(program);
   registerInvoke(program);
   registerLogs(program);
+  registerMetrics(program);
   registerFn(program);
   registerNs(program);
   registerConfig(program);

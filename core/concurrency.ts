@@ -31,11 +31,6 @@ export interface ConcurrencyTotals {
 }
 
 export class ConcurrencyService {
-  // TODO(store): these belong in store/functions.ts (FunctionsRepo.setReservedMemory etc.); prepared here once meanwhile.
-  private readonly setReservedStmt;
-  private readonly reservedSumStmt;
-  private readonly reservedRowsStmt;
-  private readonly provisionedMemStmt;
   private totalMb: number;
   private readonly unsubscribe: () => void;
 
@@ -46,19 +41,9 @@ export class ConcurrencyService {
     functions: FunctionService,
     private readonly admission: AdmissionController,
   ) {
-    const db = store.db;
-    this.setReservedStmt = db.prepare<[number | null, number, number]>('UPDATE functions SET reserved_memory = ?, mod_time = ? WHERE id = ?');
-    this.reservedSumStmt = db.prepare<[number], { n: number }>('SELECT coalesce(sum(reserved_memory), 0) AS n FROM functions WHERE id != ?');
-    this.reservedRowsStmt = db.prepare<[], { namespace: string; name: string; reserved_memory: number }>(
-      'SELECT namespace, name, reserved_memory FROM functions WHERE reserved_memory IS NOT NULL',
-    );
-    this.provisionedMemStmt = db.prepare<[number], { n: number }>(
-      `SELECT coalesce(sum(p.target * v.memory_size), 0) AS n FROM provisioned_concurrency p
-       JOIN function_versions v ON v.function_id = p.function_id AND v.version = p.qualifier WHERE p.function_id = ?`,
-    );
     this.totalMb = this.readTotal();
     admission.setAccountQuota(this.totalMb);
-    admission.loadReservations(this.reservedRowsStmt.all().map((r) => ({ namespace: r.namespace, functionName: r.name, reservedMb: r.reserved_memory })));
+    admission.loadReservations(store.functions.reservations().map((r) => ({ namespace: r.namespace, functionName: r.name, reservedMb: r.reserved_memory })));
     this.unsubscribe = functions.onChange((change) => this.refresh(change));
   }
 
@@ -71,7 +56,7 @@ export class ConcurrencyService {
   totals(): ConcurrencyTotals {
     const reservedByNamespace = new Map<string, number>();
     let reservedMb = 0;
-    for (const row of this.reservedRowsStmt.all()) {
+    for (const row of this.store.functions.reservations()) {
       reservedMb += row.reserved_memory;
       reservedByNamespace.set(row.namespace, (reservedByNamespace.get(row.namespace) ?? 0) + row.reserved_memory);
     }
@@ -95,7 +80,7 @@ export class ConcurrencyService {
     }
     this.store.transaction(() => {
       const fn = this.requireFunction(namespace, name);
-      const others = this.reservedSumStmt.get(fn.id)!.n;
+      const others = this.store.functions.reservedMemorySum(fn.id);
       const available = this.totalMb - this.config.unreservedFloorMb - others;
       if (mb > available) {
         throw new ApiError(
@@ -104,11 +89,11 @@ export class ConcurrencyService {
             `${others} MB reserved by other functions, ${this.config.unreservedFloorMb} MB always unreserved.`,
         );
       }
-      const provisioned = this.provisionedMemStmt.get(fn.id)!.n;
+      const provisioned = this.store.functions.provisionedMemory(fn.id);
       if (mb < provisioned) {
         throw new ApiError('FailedOperation.ProvisionedExceedReserved', `Function ${name} has ${provisioned} MB of provisioned concurrency, more than ${mb} MB.`);
       }
-      this.setReservedStmt.run(mb, Date.now(), fn.id);
+      this.store.functions.setReservedMemory(fn.id, mb, Date.now());
     });
     this.admission.setReserved(namespace, name, mb);
   }
@@ -117,7 +102,7 @@ export class ConcurrencyService {
   deleteReserved(namespace: string, name: string): void {
     this.store.transaction(() => {
       const fn = this.requireFunction(namespace, name);
-      if (fn.reserved_memory !== null) this.setReservedStmt.run(null, Date.now(), fn.id);
+      if (fn.reserved_memory !== null) this.store.functions.setReservedMemory(fn.id, null, Date.now());
     });
     this.admission.setReserved(namespace, name, null);
   }
@@ -133,7 +118,7 @@ export class ConcurrencyService {
     }
     this.store.transaction(() => {
       if (namespace !== undefined) this.namespaces.get(namespace);
-      const reserved = this.reservedSumStmt.get(-1)!.n;
+      const reserved = this.store.functions.reservedMemorySum();
       const needed = reserved + this.config.unreservedFloorMb;
       if (mb < needed) {
         throw new ApiError(

@@ -28,6 +28,10 @@ export interface PlatformConfig {
   logFlushIntervalMs: number;
   /** Log records older than this are pruned. */
   logRetentionMs: number;
+  /** Stored per-minute metric rollups older than this are pruned. */
+  metricsRetentionMs: number;
+  /** Metric series (namespace × function × version × alias) tracked at most; further ones only count as overflow. */
+  metricsMaxSeries: number;
   /** Deploy the sample function `hello` on the first start of a data directory. */
   deploySample: boolean;
   /** Account concurrency quota in MB (instances × memory) until PutTotalConcurrencyConfig sets one (spec: 128,000 MB). */
@@ -58,6 +62,8 @@ export const defaultConfig: Readonly<PlatformConfig> = Object.freeze({
   instanceKeepAliveMs: 10 * 60 * 1000,
   logFlushIntervalMs: 50,
   logRetentionMs: 7 * 24 * 60 * 60 * 1000,
+  metricsRetentionMs: 7 * 24 * 60 * 60 * 1000,
+  metricsMaxSeries: 2000,
 });
 
 /**
@@ -94,7 +100,22 @@ export function resolveConfig(overrides: Partial<Record<string, unknown>> = {}):
 }
 
 function suggest(key: string): string {
-  const lower = key.toLowerCase();
-  const match = Object.keys(defaultConfig).find((k) => k.toLowerCase() === lower || k.toLowerCase().includes(lower));
-  return match ? ` (did you mean \`${match}\`?)` : '';
+  // Closest known key by letter-pair (bigram) overlap: catches typos and case slips.
+  const pairs = (word: string) => {
+    const lower = word.toLowerCase();
+    const set = new Set<string>();
+    for (let i = 0; i < lower.length - 1; i++) set.add(lower.slice(i, i + 2));
+    return set;
+  };
+  const wanted = pairs(key);
+  let best = '';
+  let bestScore = 0;
+  for (const known of Object.keys(defaultConfig)) {
+    const have = pairs(known);
+    let shared = 0;
+    for (const pair of wanted) if (have.has(pair)) shared++;
+    const score = (2 * shared) / (wanted.size + have.size || 1);
+    if (score > bestScore) [best, bestScore] = [known, score];
+  }
+  return bestScore >= 0.5 ? ` (did you mean \`${best}\`?)` : '';
 }

@@ -4,6 +4,7 @@ import { ApiError } from './errors';
 import type { Admission } from './admission';
 import type { AccountIdentity } from './identity';
 import type { LogService } from './logs';
+import type { MetricsService } from './metrics';
 import { errorBody } from './outcome';
 import type { ResolvedVersion, VersionResolver } from './version-resolver';
 
@@ -39,6 +40,7 @@ export interface InvocationDeps {
   runtime: IsolateRuntime;
   admission: Admission;
   logs: LogService;
+  metrics: MetricsService;
   identity: AccountIdentity;
   region: string;
 }
@@ -49,6 +51,9 @@ export interface InvocationDeps {
  * codes and error bodies; every call, throttles included, leaves a log record.
  */
 export class InvocationService {
+  /** Calls in flight per version key (see the burst check in invokeSync). */
+  private readonly inFlight = new Map<string, number>();
+
   constructor(private readonly deps: InvocationDeps) {}
 
   async invokeSync(req: SyncInvokeRequest): Promise<InvocationResult> {
@@ -77,12 +82,20 @@ export class InvocationService {
     const startTime = Date.now();
     const lease = admission.tryAcquire({ namespace: resolved.namespace, functionName: resolved.functionName, memoryMb: resolved.config.memorySize });
     if (!lease.ok) return this.finish(resolved, requestId, startTime, throttled(lease.statusCode, lease.reason));
+    let running: ReturnType<MetricsService['begin']> = null;
     try {
-      // TODO(perf): ask the runtime for an idle instance of this key without building a full stats snapshot.
+      // A call needs a new instance when this version already has as many calls
+      // in flight as instances exist (one slot each); only those spend burst
+      // tokens. The host's pool report lags a little, so count in-flight here.
+      // TODO(perf): ask the runtime for this key's instance count without building a full stats snapshot.
+      const inFlight = this.inFlight.get(resolved.key) ?? 0;
       const pool = runtime.stats().instances[resolved.key];
-      if (!(pool && pool.idle > 0) && !admission.admitColdStart({ namespace: resolved.namespace, functionName: resolved.functionName })) {
+      const instances = pool ? pool.busy + pool.idle : 0;
+      if (inFlight >= instances && !admission.admitColdStart({ namespace: resolved.namespace, functionName: resolved.functionName })) {
         return this.finish(resolved, requestId, startTime, throttled(429, 'scale-out speed limit reached (new instances per minute)'));
       }
+      this.inFlight.set(resolved.key, inFlight + 1);
+      running = this.deps.metrics.begin(resolved, startTime);
       const outcome = await runtime.invoke(
         {
           requestId,
@@ -104,16 +117,31 @@ export class InvocationService {
         },
         req.signal,
       );
+      const n = (this.inFlight.get(resolved.key) ?? 1) - 1;
+      if (n > 0) this.inFlight.set(resolved.key, n);
+      else this.inFlight.delete(resolved.key);
       return this.finish(resolved, requestId, startTime, outcome);
     } finally {
+      this.deps.metrics.end(running);
       lease.release();
     }
   }
 
-  /** Writes the log record and builds the API result. */
+  /** Writes the log record, counts the call in the metrics and builds the API result. */
   private finish(resolved: ResolvedVersion, requestId: string, startTime: number, outcome: OutcomeLike): InvocationResult {
     const ok = outcome.statusCode === 200;
     const retMsg = ok ? (outcome.result ?? 'null') : '';
+    this.deps.metrics.record(
+      resolved,
+      startTime + outcome.durationMs,
+      outcome.statusCode,
+      outcome.durationMs,
+      outcome.memUsageBytes,
+      resolved.config.memorySize,
+      outcome.coldStart?.totalMs,
+      // Characters, not UTF-8 bytes: equal for ASCII JSON, and O(1).
+      retMsg.length,
+    );
     const log = this.deps.logs.recordInvocation({
       requestId,
       namespace: resolved.namespace,

@@ -9,6 +9,7 @@ import { NamespaceService } from './namespaces';
 import { createIsolateRuntime, type IsolateRuntime } from '../runtime';
 import { InvocationService } from './invocation';
 import { LogService } from './logs';
+import { MetricsService } from './metrics';
 import { deploySampleOnce } from './sample';
 import { VersionResolver } from './version-resolver';
 
@@ -29,6 +30,8 @@ export interface Platform {
   readonly concurrency: ConcurrencyService;
   /** Per-invocation log records (batched writes) and their queries. */
   readonly logs: LogService;
+  /** Per-minute function metrics (in memory, rolled up to the store) and the /metrics exposition. */
+  readonly metrics: MetricsService;
   /** The JavaScript runtime: isolate host processes. */
   readonly runtime: IsolateRuntime;
   /** Synchronous invocation (Invoke / InvokeFunction). */
@@ -72,8 +75,14 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     store.close();
     throw err;
   }
+  const metrics = new MetricsService(store.metrics, {
+    retentionMs: config.metricsRetentionMs,
+    maxSeries: config.metricsMaxSeries,
+    runtimeStats: () => runtime.stats(),
+    admissionStats: () => admission.stats(),
+  });
   const resolver = new VersionResolver(store, functions);
-  const invocations = new InvocationService({ resolver, runtime, admission, logs, identity, region: config.region });
+  const invocations = new InvocationService({ resolver, runtime, admission, logs, metrics, identity, region: config.region });
   if (config.deploySample) await deploySampleOnce(store, functions);
 
   let closing: Promise<void> | undefined;
@@ -87,6 +96,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     admission,
     concurrency,
     logs,
+    metrics,
     runtime,
     invocations,
     close() {
@@ -94,6 +104,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
         // In-flight invocations finish (or fail) before their log records are flushed.
         await runtime.close();
         logs.close();
+        metrics.close();
         concurrency.close();
         store.close();
       })();

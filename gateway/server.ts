@@ -34,6 +34,11 @@ export async function startGateway(platform: Platform): Promise<Gateway> {
     res.status(200).json({ status: 'ok', version: VERSION, uptimeSeconds: Math.round((Date.now() - platform.startedAt) / 1000) });
   });
 
+  // Prometheus scrape target; unauthenticated like /healthz (bind the gateway to a private address, or filter it at the proxy).
+  server.get('/metrics', (_req, res) => {
+    res.status(200).header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8').send(platform.metrics.prometheus());
+  });
+
   const controlRoute = async (req: import('hyper-express').Request, res: import('hyper-express').Response) => {
     const body = req.method === 'POST' ? await req.buffer() : Buffer.alloc(0);
     const result = await handleControlRequest(platform, { method: req.method, query: req.path_query, headers: req.headers, body });

@@ -42,7 +42,7 @@ export class HostProcess extends EventEmitter {
 
   /** Spawns the host and resolves once it answered `ready`; rejects if it exits or times out first. */
   start(): Promise<void> {
-    const child = spawn(process.execPath, ['--no-node-snapshot', HOST_ENTRY], {
+    const child = spawn(process.execPath, ['--no-node-snapshot', ...(process.env.ISOLA_HOST_V8_FLAGS ?? '').split(' ').filter(Boolean), HOST_ENTRY], {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
       env: { NODE_ENV: process.env.NODE_ENV ?? 'production', PATH: process.env.PATH ?? '', ISOLA_SNAPSHOT: process.env.ISOLA_SNAPSHOT ?? '', ISOLA_SPARES: process.env.ISOLA_SPARES ?? '' },
     });
@@ -115,6 +115,7 @@ export class HostProcess extends EventEmitter {
         this.cancel(id);
         resolve(failure('internal', 'isolate host did not answer in time'));
       }, spec.timeoutMs + spec.initTimeoutMs + 10_000);
+      guard.unref();
       this.inflight.set(id, (o) => { clearTimeout(guard); resolve(o); });
       this.writer.send({ t: 'invoke', id, spec, event });
     });

@@ -68,6 +68,13 @@ export interface FunctionUsageRow {
   provisioned_memory: number;
 }
 
+/** A function with reserved concurrency memory (MB). */
+export interface ReservationRow {
+  namespace: string;
+  name: string;
+  reserved_memory: number;
+}
+
 export class FunctionsRepo {
   private readonly getStmt;
   private readonly getByIdStmt;
@@ -77,6 +84,10 @@ export class FunctionsRepo {
   private readonly countInNamespaceStmt;
   private readonly summariesStmt;
   private readonly allNamesStmt;
+  private readonly setReservedStmt;
+  private readonly reservedSumStmt;
+  private readonly reservationsStmt;
+  private readonly provisionedMemStmt;
   constructor(db: Db) {
     this.getStmt = db.prepare<[string, string], FunctionRow>('SELECT * FROM functions WHERE namespace = ? AND name = ?');
     this.getByIdStmt = db.prepare<[number], FunctionRow>('SELECT * FROM functions WHERE id = ?');
@@ -102,6 +113,13 @@ export class FunctionsRepo {
                         JOIN function_versions pv ON pv.function_id = p.function_id AND pv.version = p.qualifier
                         WHERE p.function_id = f.id), 0) AS provisioned_memory
        FROM functions f ORDER BY f.namespace, f.id`,
+    );
+    this.setReservedStmt = db.prepare<[number | null, number, number]>('UPDATE functions SET reserved_memory = ?, mod_time = ? WHERE id = ?');
+    this.reservedSumStmt = db.prepare<[number], { n: number }>('SELECT coalesce(sum(reserved_memory), 0) AS n FROM functions WHERE id != ?');
+    this.reservationsStmt = db.prepare<[], ReservationRow>('SELECT namespace, name, reserved_memory FROM functions WHERE reserved_memory IS NOT NULL');
+    this.provisionedMemStmt = db.prepare<[number], { n: number }>(
+      `SELECT coalesce(sum(p.target * v.memory_size), 0) AS n FROM provisioned_concurrency p
+       JOIN function_versions v ON v.function_id = p.function_id AND v.version = p.qualifier WHERE p.function_id = ?`,
     );
   }
   get(namespace: string, name: string): FunctionRow | undefined {
@@ -131,6 +149,22 @@ export class FunctionsRepo {
   /** Namespace, name, reserved and provisioned memory of every function (account usage). */
   allNames(): FunctionUsageRow[] {
     return this.allNamesStmt.all();
+  }
+  /** Sets (or with null clears) a function's reserved concurrency memory, MB, and its mod time. */
+  setReservedMemory(id: number, mb: number | null, now: number): void {
+    this.setReservedStmt.run(mb, now, id);
+  }
+  /** Σ reserved concurrency memory, MB, over every function except `exceptId` (all of them when omitted). */
+  reservedMemorySum(exceptId = -1): number {
+    return this.reservedSumStmt.get(exceptId)!.n;
+  }
+  /** Every function that has reserved concurrency memory. */
+  reservations(): ReservationRow[] {
+    return this.reservationsStmt.all();
+  }
+  /** Σ provisioned concurrency target × version memory over a function's versions, MB. */
+  provisionedMemory(id: number): number {
+    return this.provisionedMemStmt.get(id)!.n;
   }
 }
 

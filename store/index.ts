@@ -10,6 +10,7 @@ import { NamespacesRepo } from './namespaces';
 import { FunctionsRepo, VersionsRepo } from './functions';
 import { SettingsRepo } from './settings';
 import { LogsRepo } from './logs';
+import { MetricsRepo } from './metrics';
 import { CodeStore, type CodeStoreLimits } from './code-store';
 
 export type { Db } from './db';
@@ -17,6 +18,7 @@ export type { CredentialRow } from './credentials';
 export type { NamespaceRow } from './namespaces';
 export type { FunctionRow, NewFunctionRow, VersionRow, VersionWithCode, FunctionSummaryRow, FunctionUsageRow } from './functions';
 export type { LogsRepo } from './logs';
+export type { MetricsRepo, MinuteRecord, MinuteQuery } from './metrics';
 export type { CodePackage, CodeStoreLimits, PutOptions } from './code-store';
 
 export class Store {
@@ -28,6 +30,7 @@ export class Store {
   readonly versions: VersionsRepo;
   readonly code: CodeStore;
   readonly logs: LogsRepo;
+  readonly metrics: MetricsRepo;
   private closed = false;
 
   constructor(
@@ -42,6 +45,7 @@ export class Store {
     this.versions = new VersionsRepo(this.db);
     this.code = new CodeStore(dataDir, this.db, codeLimits);
     this.logs = new LogsRepo(this.db);
+    this.metrics = new MetricsRepo(this.db);
   }
 
   /** Runs `fn` in one synchronous transaction; a throw rolls every write back. */

@@ -204,6 +204,17 @@ hostile('30. Invalid event JSON from a caller is a clean 430 (not a host error)'
   t.match(bad.errorMessage, /SyntaxError/);
 });
 
+hostile('31. Endless distinct require() names hit a quota instead of growing the host', `
+  let last = '';
+  for (let i = 0; i < 20000; i++) { try { require('./nope-' + i); } catch (e) { last = e.code; if (e.code === 'ERR_QUOTA') return [i, last]; } }
+  return ['no quota', last];`,
+(t, o) => { const [n, code] = ok(t, o); t.equal(code, 'ERR_QUOTA'); t.equal(n, 10000); }, { timeoutMs: 5000 });
+
+hostile('32. A cached require() in a hot loop does not reach the host', {
+  'index.js': `exports.main_handler = () => { let s = 0; for (let i = 0; i < 50000; i++) s += require('./lib').v; return s; };`,
+  'lib.js': 'exports.v = 1;',
+}, (t, o) => t.equal(o.result, '50000'), { timeoutMs: 5000 });
+
 t.test('control: fetch works when the policy allows loopback', async (t) => {
   const rt2 = await createIsolateRuntime({ hosts: 1, dataDir, fetchPolicy: { allowLoopback: true } });
   t.teardown(() => rt2.close());

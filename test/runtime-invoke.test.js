@@ -203,11 +203,28 @@ t.test('idle instances are reclaimed after keepAliveMs', async (t) => {
   t.ok(o.coldStart);
 });
 
+t.test('instances are frozen between invocations: timers and intervals wait for the next one', async (t) => {
+  const dir = writeTree({ 'index.js': `let ticks = 0; let late = 0; setInterval(() => ticks++, 5);
+exports.main_handler = async (e) => { if (e.wait) { setTimeout(() => late++, 30); await new Promise(r => setTimeout(r, e.wait)); } return { ticks, late }; };` });
+  const s = spec(dir);
+  const a = JSON.parse((await call(s, { wait: 60 })).result);
+  t.ok(a.ticks >= 3, `ticks while running: ${a.ticks}`);
+  await new Promise((r) => setTimeout(r, 300));
+  const b = JSON.parse((await call(s, {})).result);
+  t.ok(b.ticks - a.ticks <= 3, `ticks while idle: ${b.ticks - a.ticks} (frozen)`);
+  await new Promise((r) => setTimeout(r, 20));
+  const c = JSON.parse((await call(s, { wait: 40 })).result);
+  t.ok(c.ticks - b.ticks >= 3, 'the interval runs again during the next invocation');
+});
+
 t.test('init errors and init timeout', async (t) => {
-  const dir = writeTree({ 'index.js': 'throw new Error("bad init");', 'slow.js': 'for(;;){}' });
-  const o = await call(spec(dir));
+  const dir = writeTree({ 'index.js': 'console.log("before"); throw new Error("bad init");', 'slow.js': 'for(;;){}' });
+  const r = req(spec(dir));
+  const o = await rt.invoke(r);
   t.equal(o.statusCode, 430);
   t.equal(o.errorMessage, 'Error: bad init');
+  t.match(o.errorStack, /\/var\/user\/index\.js/);
+  t.same(o.logs.map((l) => [l.message, l.requestId]), [['before', r.requestId]]);
   const s = await call(spec(dir, { handler: 'slow.main_handler', initTimeoutMs: 200 }));
   t.equal(s.statusCode, 433);
   t.match(s.errorMessage, /init time out/);

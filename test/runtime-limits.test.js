@@ -89,6 +89,27 @@ for (const [name, body] of [
   });
 }
 
+t.test('a host killed from outside: its in-flight work fails with 500, it is back within 2 s', async (t) => {
+  const s = spec(fnTree('await new Promise((r) => setTimeout(r, 3000)); return 1;'), { timeoutMs: 5000 });
+  const p = rt.invoke(req(s));
+  await new Promise((r) => setTimeout(r, 200));
+  const victim = rt.stats().hosts.find((h) => h.inFlight > 0);
+  t.ok(victim, 'found the host running it');
+  const restartsBefore = victim.restarts;
+  process.kill(victim.pid, 'SIGKILL');
+  const o = await p;
+  t.equal(o.statusCode, 500);
+  t.equal(o.kind, 'internal');
+  t.match(o.errorMessage, /isolate host exited \(signal SIGKILL\)/);
+  const t0 = Date.now();
+  while (!rt.stats().hosts[victim.index].alive && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 10));
+  const h = rt.stats().hosts[victim.index];
+  t.ok(h.alive, `restarted in ${Date.now() - t0} ms`);
+  t.equal(h.restarts, restartsBefore + 1);
+  t.not(h.pid, victim.pid);
+  t.equal((await rt.invoke(req(s.key === healthy.key ? healthy : healthy))).result, '"ok"');
+});
+
 t.test('499: a canceled invocation', async (t) => {
   const s = spec(fnTree('await new Promise((r) => setTimeout(r, 2000)); return 1;'), { timeoutMs: 5000 });
   const ac = new AbortController();

@@ -1,5 +1,19 @@
+import fs from 'node:fs';
 import type { Command } from 'commander';
 import { resolveConfig } from '../../core/config';
+
+/** Reads `--config <file>` (env ISOLA_CONFIG): a JSON object of settings; flags and env win over it. */
+function readConfigFile(file: string | undefined): Record<string, unknown> {
+  if (file === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read the config file ${file}: ${(err as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`the config file ${file} must hold a JSON object`);
+  return parsed as Record<string, unknown>;
+}
 
 /** Reads a setting from the environment (ISOLA_*), ignoring empty values. */
 function env(name: string): string | undefined {
@@ -20,18 +34,22 @@ export function registerServe(program: Command): void {
     .option('-H, --host <host>', 'address to bind (env ISOLA_HOST)')
     .option('-d, --data-dir <dir>', 'data directory (env ISOLA_DATA_DIR)')
     .option('--isolate-hosts <n>', 'isolate host processes (env ISOLA_ISOLATE_HOSTS)', toInt('--isolate-hosts'))
+    .option('-c, --config <file>', 'JSON file of settings (any key of the configuration table in the README; env ISOLA_CONFIG)')
     .option('--no-sample', 'do not deploy the sample function on first start (env ISOLA_SAMPLE=0)')
     .option('--allow-uws-fallback', 'run even if uWebSockets.js fell back to its slow JS server (env ISOLA_ALLOW_UWS_FALLBACK=1)')
-    .action(async (opts: { port?: number; host?: string; dataDir?: string; isolateHosts?: number; allowUwsFallback?: boolean; sample: boolean }) => {
+    .action(async (opts: { config?: string; port?: number; host?: string; dataDir?: string; isolateHosts?: number; allowUwsFallback?: boolean; sample: boolean }) => {
       const envPort = env('ISOLA_PORT');
       const envHosts = env('ISOLA_ISOLATE_HOSTS');
+      const fromFile = readConfigFile(opts.config ?? env('ISOLA_CONFIG'));
+      const sampleOff = !opts.sample || env('ISOLA_SAMPLE') === '0';
       const config = resolveConfig({
+        ...fromFile,
         port: opts.port ?? (envPort !== undefined ? toInt('ISOLA_PORT')(envPort) : undefined),
         host: opts.host ?? env('ISOLA_HOST'),
         dataDir: opts.dataDir ?? env('ISOLA_DATA_DIR'),
         isolateHosts: opts.isolateHosts ?? (envHosts !== undefined ? toInt('ISOLA_ISOLATE_HOSTS')(envHosts) : undefined),
         allowUwsFallback: opts.allowUwsFallback ?? (env('ISOLA_ALLOW_UWS_FALLBACK') === '1' ? true : undefined),
-        deploySample: opts.sample && env('ISOLA_SAMPLE') !== '0',
+        deploySample: sampleOff ? false : undefined,
       });
       await serve(config);
     });

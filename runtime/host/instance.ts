@@ -29,6 +29,8 @@ export const LIMITS = Object.freeze({
   maxFetchBodyBytes: 6 * 1024 * 1024,
   /** Bounds host memory held for one invocation's responses (× fetchPolicy.maxResponseBytes). */
   maxConcurrentFetches: 6,
+  /** require()/import resolutions that reach the host per invocation (cached modules do not count). */
+  maxResolvesPerInvocation: 10_000,
 });
 
 const LEVELS = new Set<LogLevel>(['log', 'info', 'warn', 'error', 'debug']);
@@ -74,10 +76,12 @@ export class Instance {
   private readonly queue: Array<{ run: () => Promise<unknown>; rid: string | null }> = [];
   private busy = false;
   private readonly timers = new Map<number, NodeJS.Timeout>();
-  private readonly deferred = new Set<number>();
+  /** Timers that came due while frozen: id → re-arm function for a paused interval (null for a timeout). */
+  private readonly deferred = new Map<number, (() => void) | null>();
   private initLogs: LogLine[] = [];
   private heapUsed = 0;
   private memoryKill = false;
+  private resolveCalls = 0;
   /** True during the cold start: timers may fire (top-level await on a timer). */
   private initializing = false;
   private esmReady: (() => void) | null = null;
@@ -99,7 +103,8 @@ export class Instance {
    * Cold start: InitRuntime (isolate, context, globals) and InitFunction (the
    * module's top level) under the init timeout. PullCode (resolving/reading
    * files) is measured by the resolver and reported apart.
-   * Resolves to null on success or to the failure outcome.
+   * Resolves to the phase timings, or to the failure outcome (its logs are
+   * the top-level console lines, with request id '').
    */
   async start(): Promise<{ error: InvokeOutcome } | { cold: ColdStart }> {
     const spec = this.spec;
@@ -245,14 +250,16 @@ export class Instance {
         this.initLogs = [];
       }
       this.inflight.set(rid, inf);
+      this.resolveCalls = 0;
       this.lastActive = Date.now();
       this.deps.onStateChange(this);
       const info = JSON.stringify({ deadline });
       this.enter(rid, () => this.api.dispatch.apply(undefined, [rid, event, info], { timeout: this.spec.timeoutMs + 50 }));
       if (this.deferred.size) {
-        const ids = [...this.deferred];
+        const due = [...this.deferred];
         this.deferred.clear();
-        for (const id of ids) this.enter(null, () => this.api.fireTimer.apply(undefined, [id], { timeout: this.spec.timeoutMs + 50 }));
+        for (const [, rearm] of due) rearm?.();
+        for (const [id] of due) this.enter(null, () => this.api.fireTimer.apply(undefined, [id], { timeout: this.spec.timeoutMs + 50 }));
       }
     });
   }
@@ -401,7 +408,17 @@ export class Instance {
       const fire = (): void => {
         if (!repeat) this.timers.delete(id);
         if (this.disposed) return;
-        if (this.inflight.size === 0 && !this.initializing) { this.deferred.add(id); return; }   // frozen between invocations
+        if (this.inflight.size === 0 && !this.initializing) {
+          // Frozen between invocations: remember it; an interval is paused so idle instances cost no wake-ups.
+          if (repeat) {
+            const h = this.timers.get(id);
+            if (h) clearInterval(h);
+            this.deferred.set(id, () => { this.timers.set(id, setInterval(fire, delay)); });
+          } else {
+            this.deferred.set(id, null);
+          }
+          return;
+        }
         this.enter(null, () => this.api.fireTimer.apply(undefined, [id], { timeout: this.spec.timeoutMs + 50 }));
       };
       const delay = Math.min(Math.max(1, ms), 2_147_483_647);
@@ -446,7 +463,9 @@ export class Instance {
       }
     };
     const resolve = (from: unknown, spec: unknown, mode: unknown): string => {
-      if ((typeof from !== 'string' && from !== null) || typeof spec !== 'string') return JSON.stringify({ error: 'invalid module request', code: 'ERR_INVALID_ARG' });
+      if ((typeof from !== 'string' && from !== null) || typeof spec !== 'string' || spec.length > 4096) return JSON.stringify({ error: 'invalid module request', code: 'ERR_INVALID_ARG' });
+      // Each call runs on the host's event loop: bound them so one tenant cannot starve the others.
+      if (++this.resolveCalls > LIMITS.maxResolvesPerInvocation) return JSON.stringify({ error: `too many module resolutions (limit ${LIMITS.maxResolvesPerInvocation} per invocation)`, code: 'ERR_QUOTA' });
       return JSON.stringify(this.resolver.resolve(from, spec, mode === 'import' ? 'import' : 'require'));
     };
     const source = (p: unknown): string | null => (typeof p === 'string' ? this.resolver.source(p) : null);

@@ -50,7 +50,7 @@ export class Pools {
         pool.instances.delete(inst);
         this.dropIfEmpty(pool);
         this.onChange();
-        return r.error;
+        return { ...r.error, logs: r.error.logs.map((l) => ({ ...l, requestId: rid })) };
       }
       cold = r.cold;
     } else if (inst.starting) {

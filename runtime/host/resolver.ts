@@ -15,6 +15,15 @@ export type ModuleFormat = 'cjs' | 'esm' | 'json';
 export type Resolution = { path: string; format: ModuleFormat } | { error: string; code: string };
 
 const BUILTINS = new Set(builtinModules);
+/** Cache entries kept per map: tenant code can ask for endless distinct names; the host must not grow with it. */
+const CACHE_MAX = 20_000;
+/** Source text kept per version (the rest is re-read on demand). */
+const SOURCE_CACHE_BYTES = 64 * 1024 * 1024;
+
+function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+  if (map.size >= CACHE_MAX) map.clear();
+  map.set(key, value);
+}
 const CODE_PREFIX = '/var/user';
 
 interface Root { prefix: string; real: string }
@@ -31,6 +40,7 @@ export class Resolver {
   private readonly pkgCache = new Map<string, Record<string, unknown> | null>();
   private readonly resolveCache = new Map<string, Resolution>();
   private readonly sourceCache = new Map<string, string>();
+  private sourceBytes = 0;
 
   constructor(codeDir: string, layerDirs: string[]) {
     const t0 = performance.now();
@@ -63,7 +73,7 @@ export class Resolver {
       const t0 = performance.now();
       r = this.doResolve(base, specifier, mode, from);
       this.fsMs += performance.now() - t0;
-      this.resolveCache.set(key, r);
+      remember(this.resolveCache, key, r);
     }
     return r;
   }
@@ -78,7 +88,7 @@ export class Resolver {
     let text: string | null;
     try { text = fs.readFileSync(real, 'utf8'); } catch { text = null; }
     this.fsMs += performance.now() - t0;
-    if (text !== null) this.sourceCache.set(vpath, text);
+    if (text !== null && this.sourceBytes + text.length <= SOURCE_CACHE_BYTES) { this.sourceCache.set(vpath, text); this.sourceBytes += text.length; }
     return text;
   }
 
@@ -189,7 +199,7 @@ export class Resolver {
         if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) hit = parsed as Record<string, unknown>;
       } catch { hit = null; }
     }
-    this.pkgCache.set(dirV, hit);
+    remember(this.pkgCache, dirV, hit);
     return hit;
   }
 
@@ -218,7 +228,7 @@ export class Resolver {
       const st = fs.statSync(real, { throwIfNoEntry: false });
       k = st ? (st.isFile() ? 'file' : st.isDirectory() ? 'dir' : null) : null;
     }
-    this.statCache.set(v, k);
+    remember(this.statCache, v, k);
     return k;
   }
 

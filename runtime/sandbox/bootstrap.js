@@ -245,6 +245,7 @@
 
   // ---------------------------------------------------------------- modules
   const moduleCache = new MapCtor();     // path -> module record
+  const resolveCache = new MapCtor();    // from + NUL + specifier -> resolution (hits never reach the host)
   function loadError(message, code) {
     const e = new ErrorCtor(message);
     e.code = code;
@@ -252,7 +253,12 @@
   }
   function resolve(from, specifier) {
     if (typeof specifier !== 'string') throw new TypeErrorCtor('The "id" argument must be of type string');
-    const r = JSONparse(hostResolve(from, specifier, 'require'));
+    const key = from + '\0' + specifier;
+    let r = resolveCache.get(key);
+    if (r === undefined) {
+      r = JSONparse(hostResolve(from, specifier, 'require'));
+      if (!r.error && resolveCache.size < 10000) resolveCache.set(key, r);
+    }
     if (r.error) throw loadError(r.error, r.code);
     return r;
   }

@@ -4,6 +4,7 @@ import { concurrencyActions } from './concurrency';
 import { functionActions } from './functions';
 import { invokeActions } from './invoke';
 import { logActions } from './logs';
+import { metricsActions } from './metrics';
 import { namespaceActions } from './namespaces';
 
 /** Every control-API action by its X-TC-Action name. */
@@ -14,4 +15,5 @@ export const actions: ActionTable = Object.freeze({
   ...concurrencyActions,
   ...invokeActions,
   ...logActions,
+  ...metricsActions,
 });

@@ -1,0 +1,129 @@
+/**
+ * GET /metrics: Prometheus text exposition format 0.0.4. Per-series families
+ * carry the labels namespace, function, version (and alias, only on series an
+ * alias routed); counters are cumulative since the server started. Process
+ * families come from the runtime and admission snapshots.
+ */
+import type { AdmissionStats } from './admission';
+import type { RuntimeStats } from '../runtime';
+import type { MetricsCounters, Series, SeriesTotals } from './metrics';
+
+/** Prometheus bucket bounds of the duration histogram, ms. */
+export const DURATION_BOUNDS_MS: readonly number[] = Object.freeze([1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 300_000, 900_000]);
+
+export interface PrometheusSource {
+  series(): Iterable<Series>;
+  counts(): MetricsCounters & { maxSeries: number };
+}
+
+type Family = readonly [name: string, type: 'counter' | 'gauge', help: string, value: (t: SeriesTotals, s: Series) => number];
+
+const SERIES_FAMILIES: readonly Family[] = [
+  ['isola_function_invocations_total', 'counter', 'Calls that ran (throttled calls are not invocations).', (t) => t.invocations],
+  ['isola_function_errors_total', 'counter', 'Calls that ran and ended with a status other than 200.', (t) => t.errors],
+  ['isola_function_throttles_total', 'counter', 'Calls refused by admission (432 concurrency, 429 scale-out).', (t) => t.throttles],
+  ['isola_function_cold_starts_total', 'counter', 'Calls that paid for a cold start.', (t) => t.coldStarts],
+  ['isola_function_mem_duration_mb_milliseconds_total', 'counter', 'Configured memory (MB) times duration (ms), summed.', (t) => t.memDuration],
+  ['isola_function_out_flow_bytes_total', 'counter', 'Bytes of results returned.', (t) => t.outFlow],
+  ['isola_function_http_2xx_total', 'counter', 'Calls that ended 2xx.', (t) => t.http2xx],
+  ['isola_function_http_4xx_total', 'counter', 'Calls that ended 4xx (432, 433 and 434 included).', (t) => t.http4xx],
+  ['isola_function_http_432_total', 'counter', 'Calls that ended 432 ResourceLimitReached.', (t) => t.http432],
+  ['isola_function_http_433_total', 'counter', 'Calls that ended 433 TimeLimitReached.', (t) => t.http433],
+  ['isola_function_http_434_total', 'counter', 'Calls that ended 434 MemoryLimitReached.', (t) => t.http434],
+  ['isola_function_http_5xx_total', 'counter', 'Calls that ended 5xx (system errors).', (t) => t.http5xx],
+  ['isola_function_concurrent_executions', 'gauge', 'Calls running now.', (_t, s) => s.running],
+  ['isola_function_memory_max_megabytes', 'gauge', 'Highest memory one call used since the server started, MB.', (t) => round(t.memMaxMb)],
+];
+
+/** Renders the whole exposition. */
+export function renderPrometheus(source: PrometheusSource, gauges: { runtime: RuntimeStats | null; admission: AdmissionStats | null }): string {
+  const all = [...source.series()];
+  const labels = all.map(labelsOf);
+  const out: string[] = [];
+  for (const [name, type, help, value] of SERIES_FAMILIES) {
+    head(out, name, type, help);
+    for (let i = 0; i < all.length; i++) out.push(`${name}{${labels[i]}} ${num(value(all[i]!.totals, all[i]!))}`);
+  }
+
+  const h = 'isola_function_duration_milliseconds';
+  head(out, h, 'histogram', 'Duration of calls that ran, ms.');
+  for (let i = 0; i < all.length; i++) {
+    const t = all[i]!.totals;
+    let cumulative = 0;
+    for (let b = 0; b < DURATION_BOUNDS_MS.length; b++) {
+      cumulative += t.durationBuckets[b]!;
+      out.push(`${h}_bucket{${labels[i]},le="${DURATION_BOUNDS_MS[b]}"} ${cumulative}`);
+    }
+    cumulative += t.durationBuckets[DURATION_BOUNDS_MS.length]!;
+    out.push(`${h}_bucket{${labels[i]},le="+Inf"} ${cumulative}`);
+    out.push(`${h}_sum{${labels[i]}} ${num(t.durationSum)}`);
+    out.push(`${h}_count{${labels[i]}} ${t.invocations}`);
+  }
+  const init = 'isola_function_init_duration_milliseconds';
+  head(out, init, 'summary', 'Cold start (init) duration, ms.');
+  for (let i = 0; i < all.length; i++) {
+    const t = all[i]!.totals;
+    out.push(`${init}_sum{${labels[i]}} ${num(t.initSum)}`);
+    out.push(`${init}_count{${labels[i]}} ${t.coldStarts}`);
+  }
+
+  const counts = source.counts();
+  gauge(out, 'isola_concurrent_executions', 'Calls running now, all functions.', counts.running);
+  if (gauges.runtime) {
+    const hosts = gauges.runtime.hosts;
+    gauge(out, 'isola_isolate_hosts', 'Isolate host processes configured.', hosts.length);
+    gauge(out, 'isola_isolate_hosts_alive', 'Isolate host processes alive.', hosts.filter((x) => x.alive).length);
+    counter(out, 'isola_isolate_host_restarts_total', 'Isolate host restarts.', hosts.reduce((n, x) => n + x.restarts, 0));
+    let busy = 0;
+    let idle = 0;
+    for (const pool of Object.values(gauges.runtime.instances)) {
+      busy += pool.busy;
+      idle += pool.idle;
+    }
+    head(out, 'isola_instances', 'gauge', 'Function instances by state.');
+    out.push(`isola_instances{state="busy"} ${busy}`, `isola_instances{state="idle"} ${idle}`);
+  }
+  if (gauges.admission) {
+    const a = gauges.admission;
+    gauge(out, 'isola_admission_account_megabytes', 'Account concurrency quota, MB.', a.accountMb);
+    gauge(out, 'isola_admission_reserved_megabytes', 'Sum of reserved concurrency, MB.', a.reservedMb);
+    gauge(out, 'isola_admission_in_use_megabytes', 'Concurrency in use, MB.', a.inUseMb);
+    gauge(out, 'isola_admission_leases', 'Admission leases held (running calls or busy instances).', a.leases);
+    head(out, 'isola_admission_throttles_total', 'counter', 'Throttles decided by admission, by status code.');
+    out.push(`isola_admission_throttles_total{code="432"} ${a.throttled.concurrency432}`, `isola_admission_throttles_total{code="429"} ${a.throttled.burst429}`);
+  }
+  gauge(out, 'isola_metrics_series', 'Metric series tracked.', counts.series);
+  gauge(out, 'isola_metrics_series_limit', 'Metric series tracked at most.', counts.maxSeries);
+  counter(out, 'isola_metrics_overflow_total', 'Calls not attributed to a series because the series limit was reached.', counts.overflow);
+  counter(out, 'isola_metrics_rows_written_total', 'Minute rollup rows written to the store.', counts.rowsWritten);
+  counter(out, 'isola_metrics_write_failures_total', 'Rollup transactions that failed (their rows are lost).', counts.writeFailures);
+  const memory = process.memoryUsage();
+  gauge(out, 'process_resident_memory_bytes', 'Resident memory of the gateway process, bytes.', memory.rss);
+  gauge(out, 'nodejs_heap_used_bytes', 'V8 heap used by the gateway process, bytes.', memory.heapUsed);
+  gauge(out, 'isola_uptime_seconds', 'Seconds since the gateway process started.', Math.round(process.uptime()));
+  return out.join('\n') + '\n';
+}
+
+function labelsOf(s: Series): string {
+  const base = `namespace="${esc(s.namespace)}",function="${esc(s.functionName)}",version="${esc(s.version)}"`;
+  return s.alias ? `${base},alias="${esc(s.alias)}"` : base;
+}
+
+function head(out: string[], name: string, type: string, help: string): void {
+  out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+}
+
+function gauge(out: string[], name: string, help: string, value: number): void {
+  head(out, name, 'gauge', help);
+  out.push(`${name} ${num(value)}`);
+}
+
+function counter(out: string[], name: string, help: string, value: number): void {
+  head(out, name, 'counter', help);
+  out.push(`${name} ${num(value)}`);
+}
+
+/** Label values: backslash, double quote and newline escaped (exposition format). */
+const esc = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const round = (n: number) => Math.round(n * 1000) / 1000;
+const num = (n: number) => (Number.isFinite(n) ? String(round(n)) : n > 0 ? '+Inf' : n < 0 ? '-Inf' : 'NaN');
