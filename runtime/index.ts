@@ -10,7 +10,8 @@ import { HostProcess } from './supervisor';
 import type { InvokeOutcome, InvokeRequest, IsolateRuntime, IsolateRuntimeOptions, RuntimeStats } from './types';
 
 export type {
-  ColdStart, FetchPolicy, FunctionVersionSpec, HostStats, InvokeOutcome, InvokeRequest, IsolateRuntime,
+  ColdStart, FetchPolicy, FunctionVersionSpec, HostStats, HttpInvokeOutcome, HttpInvokeRequest, HttpRequestData, HttpResponseSink,
+  InvokeOutcome, InvokeRequest, IsolateRuntime,
   IsolateRuntimeOptions, LogLevel, LogLine, OutcomeKind, RuntimeStats,
 } from './types';
 

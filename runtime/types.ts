@@ -112,9 +112,69 @@ export interface RuntimeStats {
   instances: Record<string, { busy: number; idle: number }>;
 }
 
+/**
+ * One HTTP request for a web function (a module whose default export has
+ * `fetch(request, env, ctx)`, the Workers module format).
+ */
+export interface HttpRequestData {
+  method: string;
+  /** Absolute URL the handler sees as `request.url`: `http://<host>/<rest>?<query>`. */
+  url: string;
+  /** In arrival order; repeated names repeat. The gateway has already added the X-Scf-* headers. */
+  headers: Array<[string, string]>;
+  /** The whole body when the gateway already holds all of it (the fast path), or null. */
+  body: Uint8Array | null;
+  /**
+   * The body still arriving (set only when `body` is null and the request has
+   * one): chunks in order; the iterator throws if the client went away.
+   */
+  bodyStream?: AsyncIterable<Uint8Array>;
+}
+
+export interface HttpInvokeRequest {
+  requestId: string;
+  spec: FunctionVersionSpec;
+  request: HttpRequestData;
+}
+
+/**
+ * Where the runtime writes the function's Response. `start` comes once,
+ * before any `write`; `end` once after the last. A small complete body is
+ * delivered as start + one write + end in the same tick so the gateway can
+ * cork them into one send.
+ */
+export interface HttpResponseSink {
+  start(status: number, headers: Array<[string, string]>): void;
+  /** Returns false when the client is not draining: the runtime waits for `drained()` before writing more. */
+  write(chunk: Uint8Array): boolean;
+  /** Resolves when a `write` that returned false may be followed by more. */
+  drained(): Promise<void>;
+  end(): void;
+}
+
+/**
+ * The end of an HTTP invocation. `statusCode` is the platform status (200
+ * when the handler produced a Response, whatever its HTTP status; else 430,
+ * 433, 434, 410 (body over 6 MB), 499, 500). When `responseStarted` is false
+ * the gateway answers the spec's error body with that status itself.
+ */
+export interface HttpInvokeOutcome extends InvokeOutcome {
+  responseStarted: boolean;
+  /** HTTP status the function answered (when it did). */
+  httpStatus?: number;
+  /** Response body bytes written to the sink. */
+  responseBytes: number;
+}
+
 export interface IsolateRuntime {
   /** Runs one invocation. Never rejects: platform faults become kind 'internal'. */
   invoke(req: InvokeRequest, signal?: AbortSignal): Promise<InvokeOutcome>;
+  /**
+   * Runs one HTTP request through a web function's `fetch` handler, streaming
+   * the response into `sink`. Never rejects. Aborting `signal` (client gone)
+   * ends it as 499 and frees the slot.
+   */
+  invokeHttp(req: HttpInvokeRequest, sink: HttpResponseSink, signal?: AbortSignal): Promise<HttpInvokeOutcome>;
   /** Snapshot of hosts and instances. */
   stats(): RuntimeStats;
   /** Graceful: stop taking work, finish in-flight, stop hosts; idempotent. */
