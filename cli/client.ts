@@ -13,6 +13,45 @@ export const API_VERSION = '2018-04-16';
 /** The server reads the service from the Authorization header; `scf` is what the cloud uses. */
 const SERVICE = 'scf';
 
+/** Who signs a request and the `host[:port]` it is sent to (the signature covers it). */
+export interface SigningTarget {
+  host: string;
+  secretId: string;
+  secretKey: string;
+}
+
+/**
+ * The headers of one control-API request (`POST /` with the JSON `body`) for
+ * `action`, signed with TC3-HMAC-SHA256 over the body, content type and host
+ * as the SDK signs them. The server accepts the signature for 5 minutes, so
+ * the same request may be sent again unchanged within that window (the
+ * benches replay one). `timestamp` (Unix seconds) defaults to now.
+ */
+export function signedHeaders(target: SigningTarget, action: string, body: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
+  const date = new Date(timestamp * 1000).toISOString().slice(0, 10);
+  const contentType = 'application/json';
+  const signature = tc3Signature({
+    secretKey: target.secretKey,
+    method: 'POST',
+    query: '',
+    contentType,
+    hostname: hostnameOf(target.host),
+    body,
+    timestamp,
+    date,
+    service: SERVICE,
+  });
+  return {
+    'Content-Type': contentType,
+    Host: target.host,
+    'X-TC-Action': action,
+    'X-TC-Version': API_VERSION,
+    'X-TC-Timestamp': String(timestamp),
+    Authorization:
+      `TC3-HMAC-SHA256 Credential=${target.secretId}/${date}/${SERVICE}/tc3_request, ` +
+      `SignedHeaders=content-type;host, Signature=${signature}`,
+  };
+}
 
 export interface ClientOptions {
   /** `http://host:port` or `https://host:port`, no path. */
@@ -21,6 +60,11 @@ export interface ClientOptions {
   secretKey: string;
   /** Per-request time limit in ms; default 120 000. */
   timeoutMs?: number;
+  /**
+   * The agent for an `http:` endpoint (a keep-alive one reuses connections);
+   * default none: one connection per call, so nothing keeps the CLI alive afterwards.
+   */
+  agent?: http.Agent;
 }
 
 /** An error the server answered with (`Response.Error`); `code` is the API's code. */
@@ -58,32 +102,11 @@ export class ControlClient {
    */
   async call<T extends ApiResponse = ApiResponse>(action: string, params: object = {}, timeoutMs?: number): Promise<T> {
     const body = JSON.stringify(dropNulls(params) ?? {});
-    const timestamp = Math.floor(Date.now() / 1000);
-    const date = new Date(timestamp * 1000).toISOString().slice(0, 10);
-    const contentType = 'application/json';
-    const host = this.url.host;
-    const signature = tc3Signature({
-      secretKey: this.options.secretKey,
-      method: 'POST',
-      query: '',
-      contentType,
-      hostname: hostnameOf(host),
-      body,
-      timestamp,
-      date,
-      service: SERVICE,
-    });
+    const { secretId, secretKey } = this.options;
     const headers = {
-      'Content-Type': contentType,
-      Host: host,
-      'X-TC-Action': action,
-      'X-TC-Version': API_VERSION,
-      'X-TC-Timestamp': String(timestamp),
+      ...signedHeaders({ host: this.url.host, secretId, secretKey }, action, body),
       'X-TC-RequestClient': `isola-cli/${VERSION}`,
       'Content-Length': String(Buffer.byteLength(body)),
-      Authorization:
-        `TC3-HMAC-SHA256 Credential=${this.options.secretId}/${date}/${SERVICE}/tc3_request, ` +
-        `SignedHeaders=content-type;host, Signature=${signature}`,
     };
     const { status, text } = await this.post(headers, body, timeoutMs ?? this.options.timeoutMs ?? 120_000);
     if (status !== 200) {
@@ -109,8 +132,8 @@ export class ControlClient {
   private post(headers: Record<string, string>, body: string, timeoutMs: number): Promise<{ status: number; text: string }> {
     const transport = this.url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      // agent: false — one connection per call, so nothing keeps the CLI alive afterwards.
-      const req = transport.request(this.url, { method: 'POST', path: '/', headers, agent: false }, (res) => {
+      const agent = transport === http ? (this.options.agent ?? false) : false;
+      const req = transport.request(this.url, { method: 'POST', path: '/', headers, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));

@@ -4,11 +4,28 @@
  */
 import fs from 'node:fs';
 import { InvalidArgumentError } from 'commander';
+import { formatTime, TIME_PATTERN } from '../core/validate';
 
 /** `--memory 256` → 256; rejects anything but a non-negative integer. */
 export const intFlag = (flag: string) => (value: string): number => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${flag} expects a non-negative integer, got "${value}".`);
   return Number(value);
+};
+
+const UNITS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * `--since 10m`, `--since "2026-11-22 10:00:00"` (UTC) or an ISO date → the
+ * API's `YYYY-MM-DD HH:MM:SS` (UTC). A relative time is taken from now, when
+ * the flag is parsed.
+ */
+export const timeFlag = (flag: string) => (value: string): string => {
+  const relative = /^(\d+)([smhd])$/.exec(value);
+  if (relative) return formatTime(Date.now() - Number(relative[1]) * UNITS[relative[2]!]!);
+  if (TIME_PATTERN.test(value)) return value;
+  const ms = Date.parse(value);
+  if (Number.isFinite(ms)) return formatTime(ms);
+  throw new InvalidArgumentError(`${flag} expects a duration ago (30s, 10m, 2h, 1d), "YYYY-MM-DD HH:MM:SS" (UTC) or an ISO date, got "${value}".`);
 };
 
 /** Collects repeated `--env KEY=VALUE` into a list of [key, value] pairs. */

@@ -28,6 +28,14 @@ export interface PlatformConfig {
   logFlushIntervalMs: number;
   /** Log records older than this are pruned. */
   logRetentionMs: number;
+  /**
+   * Store invocation log records (default true). When false, every call
+   * still builds its log text (Invoke's `LogType: "Tail"` is unchanged) but
+   * nothing is written to the database, so GetFunctionLogs, GetRequestStatus
+   * and `isola logs` find nothing. For measuring what logging costs
+   * (bench/logging.js), not for production.
+   */
+  invocationLogs: boolean;
   /** Stored per-minute metric rollups older than this are pruned. */
   metricsRetentionMs: number;
   /** Metric series (namespace × function × version × alias) tracked at most; further ones only count as overflow. */
@@ -62,6 +70,7 @@ export const defaultConfig: Readonly<PlatformConfig> = Object.freeze({
   instanceKeepAliveMs: 10 * 60 * 1000,
   logFlushIntervalMs: 50,
   logRetentionMs: 7 * 24 * 60 * 60 * 1000,
+  invocationLogs: true,
   metricsRetentionMs: 7 * 24 * 60 * 60 * 1000,
   metricsMaxSeries: 2000,
 });

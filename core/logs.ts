@@ -21,12 +21,10 @@
  */
 import {
   LogWriter,
-  type ColdStartRecord,
   type InvocationQuery,
   type InvocationRecord,
   type InvocationRow,
   type LogLineRecord,
-  type LogLineRow,
   type LogOrderBy,
   type LogsRepo,
   type LogWriterOptions,
@@ -68,6 +66,13 @@ export interface InvocationOutcome {
 }
 
 export interface LogServiceOptions extends LogWriterOptions {
+  /**
+   * Queue records for the database (default true). False still builds each
+   * record and returns its text from `recordInvocation` (the Tail log) but
+   * appends nothing to the writer: searches find nothing. Set from the
+   * `invocationLogs` setting; exists to measure what storing logs costs.
+   */
+  persist: boolean;
   maxLineBytes: number;
   maxLinesPerWindow: number;
   maxBytesPerWindow: number;
@@ -83,32 +88,16 @@ const limitDefaults: Readonly<LogLimits> = Object.freeze({
   windowMs: 5000,
 });
 
-/** One invocation as searches return it. */
-export interface InvocationLog {
+/**
+ * One invocation as searches return it: the record as written (`retCode` is
+ * FunctionLog.RetCode, see `retCodeOf`) with its lines rendered into `log`.
+ */
+export type InvocationLog = Omit<InvocationRecord, 'lines'> & {
   /** Commit order; follow cursors compare against it. */
   id: number;
-  requestId: string;
-  namespace: string;
-  functionName: string;
-  qualifier: string;
-  version: string;
-  alias: string | null;
-  startTime: number;
-  logTime: number;
-  durationMs: number;
-  billDuration: number;
-  memoryMb: number;
-  memUsageBytes: number;
-  statusCode: number;
-  /** FunctionLog.RetCode: 0 success, 3 interrupted (499), 1 any other failure. */
-  retCode: number;
-  retryNum: number;
-  errorMessage: string | null;
-  retMsg: string | null;
-  coldStart: ColdStartFigures | null;
   /** The whole record's text. */
   log: string;
-}
+};
 
 /** A status filter: the API's LogFilter.RetCode values, plus a bare status code ("433"). */
 export type StatusFilter = NonNullable<InvocationQuery['status']>;
@@ -136,22 +125,11 @@ export function parseStatusFilter(value: string): StatusFilter {
 /** FunctionLog.RetCode for a status code. */
 export const retCodeOf = (statusCode: number): number => (statusCode === 200 ? 0 : statusCode === 499 ? 3 : 1);
 
-export interface LogSearch {
-  namespace: string;
-  functionName: string;
-  qualifier?: string;
-  requestId?: string;
-  status?: StatusFilter;
-  /** Inclusive start_time bounds, epoch ms. */
-  startTime?: number;
-  endTime?: number;
+/** A search as the store takes it (`InvocationQuery`), with the follow cursor named `after`. */
+export type LogSearch = Omit<InvocationQuery, 'afterId'> & {
   /** Follow mode: only invocations committed after this cursor, oldest first. */
   after?: number;
-  orderBy?: LogOrderBy;
-  order?: 'asc' | 'desc';
-  offset?: number;
-  limit?: number;
-}
+};
 
 export interface LogPage {
   total: number;
@@ -168,12 +146,15 @@ export interface LogPage {
 export class LogService {
   readonly writer: LogWriter;
   private readonly limits: Readonly<LogLimits>;
+  private readonly persist: boolean;
 
   constructor(
     private readonly repo: LogsRepo,
     options: Partial<LogServiceOptions> = {},
   ) {
-    const { maxLineBytes, maxLinesPerWindow, maxBytesPerWindow, windowMs, ...writerOptions } = options;
+    const { persist = true, maxLineBytes, maxLinesPerWindow, maxBytesPerWindow, windowMs, ...writerOptions } = options;
+    if (typeof persist !== 'boolean') throw new TypeError(`Expected \`persist\` to be a boolean, got ${JSON.stringify(persist)}`);
+    this.persist = persist;
     const limits: LogLimits = { ...limitDefaults };
     for (const [key, value] of Object.entries({ maxLineBytes, maxLinesPerWindow, maxBytesPerWindow, windowMs })) {
       if (value === undefined) continue;
@@ -189,8 +170,8 @@ export class LogService {
 
   /**
    * Builds the record of one finished invocation, queues it for the next
-   * batch (O(lines), no I/O) and returns its text (the Invoke API's
-   * `LogType: "Tail"`).
+   * batch (O(lines), no I/O; skipped when `persist` is false) and returns its
+   * text (the Invoke API's `LogType: "Tail"`).
    */
   recordInvocation(outcome: InvocationOutcome): string {
     const endTime = outcome.startTime + outcome.durationMs;
@@ -219,7 +200,7 @@ export class LogService {
       coldStart: outcome.coldStart ? { ...outcome.coldStart } : null,
       lines,
     };
-    this.writer.append(record);
+    if (this.persist) this.writer.append(record);
     return renderLog(record.requestId, record, lines);
   }
 
@@ -243,21 +224,8 @@ export class LogService {
     return { total, items, cursor };
   }
 
-  private storeQuery(query: LogSearch): InvocationQuery {
-    return {
-      namespace: query.namespace,
-      functionName: query.functionName,
-      qualifier: query.qualifier,
-      requestId: query.requestId,
-      status: query.status,
-      startTime: query.startTime,
-      endTime: query.endTime,
-      afterId: query.after,
-      orderBy: query.orderBy,
-      order: query.order,
-      offset: query.offset,
-      limit: query.limit,
-    };
+  private storeQuery({ after, ...rest }: LogSearch): InvocationQuery {
+    return { ...rest, afterId: after };
   }
 
   /** Writes pending records now (shutdown, tests). */
@@ -360,17 +328,10 @@ export class LogService {
   }
 }
 
-interface RecordFigures {
-  startTime: number;
-  durationMs: number;
-  memoryMb: number;
-  memUsageBytes: number;
-  statusCode: number;
-  coldStart: ColdStartRecord | null;
-}
+type RecordFigures = Pick<InvocationRecord, 'startTime' | 'durationMs' | 'memoryMb' | 'memUsageBytes' | 'statusCode' | 'coldStart'>;
 
 /** The text of one record: platform lines rendered from its figures around its stored lines. */
-function renderLog(requestId: string, r: RecordFigures, lines: ReadonlyArray<LogLineRecord | LogLineRow>): string {
+function renderLog(requestId: string, r: RecordFigures, lines: ReadonlyArray<Pick<LogLineRecord, 'time' | 'level' | 'message'>>): string {
   const out = [startLine(requestId)];
   if (r.coldStart) out.push(initReportLine(requestId, r.coldStart));
   for (const line of lines) out.push(`${new Date(line.time).toISOString()}\t${requestId}\t${line.level}\t${line.message}`);

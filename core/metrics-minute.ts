@@ -9,58 +9,66 @@ import { addEncoded, encodeBuckets, mergeBuckets, newBuckets, quantile } from '.
 
 export const MINUTE_MS = 60_000;
 
-/** One minute as GetFunctionMetrics reports it (durations ms, memory MB). */
-export interface MetricPoint {
-  /** Start of the minute, epoch ms. */
-  minute: number;
+/** Status-class counters: every call counts in one or more (throttles included). */
+const STATUS_COUNTS = ['http2xx', 'http4xx', 'http432', 'http433', 'http434', 'http5xx'] as const;
+
+/** Figures a point reports as they were counted. */
+const COUNTS = ['minute', 'invocations', 'errors', 'throttles', 'maxConcurrency', 'outFlow', 'coldStarts', ...STATUS_COUNTS] as const;
+
+/** Figures a row stores as they were counted (durationMin and the histogram need care). */
+const STORED = [...COUNTS, 'durationSum', 'durationMax', 'memMaxMb', 'memDuration', 'initSum', 'initMax'] as const;
+
+/** Figures a merge adds up. Max concurrency too: series are counted apart, so the function's peak is at most their sum. */
+const SUMMED = ['invocations', 'errors', 'throttles', 'durationSum', 'maxConcurrency', 'memDuration', 'outFlow', 'coldStarts', 'initSum', ...STATUS_COUNTS] as const;
+
+/** One minute as GetFunctionMetrics reports it (durations ms, memory MB); counters mean what the row's do. */
+export interface MetricPoint extends Pick<MinuteRecord, (typeof COUNTS)[number]> {
   /** True for a minute still being recorded (read from memory, not yet stored). */
   open: boolean;
-  invocations: number;
-  errors: number;
-  throttles: number;
   durationAvg: number;
   durationP50: number;
   durationP99: number;
   durationMax: number;
-  maxConcurrency: number;
   memMaxMb: number;
   memDuration: number;
-  outFlow: number;
-  coldStarts: number;
   initAvg: number;
   initMax: number;
-  http2xx: number;
-  http4xx: number;
-  http432: number;
-  http433: number;
-  http434: number;
-  http5xx: number;
 }
 
-export class MinuteTally {
-  minute = 0;
+/**
+ * The counters a call adds to, kept per minute (MinuteTally) and since the
+ * server started (core/metrics.ts SeriesTotals). Meanings are those of the
+ * row (store/metrics.ts MinuteRecord).
+ */
+export class CallCounts {
   invocations = 0;
   errors = 0;
   throttles = 0;
   durationSum = 0;
-  durationMin = Infinity;
-  durationMax = 0;
-  readonly hist = newBuckets();
-  maxConcurrency = 0;
   memMaxMb = 0;
   memDuration = 0;
   outFlow = 0;
   coldStarts = 0;
   initSum = 0;
-  initMax = 0;
   http2xx = 0;
   http4xx = 0;
   http432 = 0;
   http433 = 0;
   http434 = 0;
   http5xx = 0;
+}
+
+/** One series' minute as the request path counts it; `toRecord` is its stored row, `toPoint` what readers get. */
+export class MinuteTally extends CallCounts implements Pick<MinuteRecord, (typeof STORED)[number]> {
+  minute = 0;
+  durationMin = Infinity;
+  durationMax = 0;
+  readonly hist = newBuckets();
+  maxConcurrency = 0;
+  initMax = 0;
 
   constructor(minute: number) {
+    super();
     this.minute = minute;
   }
 
@@ -71,104 +79,63 @@ export class MinuteTally {
 
   /** Starts `minute` afresh in place; calls still running count as its starting concurrency. */
   reset(minute: number, running: number): void {
+    for (const key of SUMMED) this[key] = 0;
     this.minute = minute;
-    this.invocations = this.errors = this.throttles = 0;
-    this.durationSum = this.durationMax = 0;
     this.durationMin = Infinity;
+    this.durationMax = this.memMaxMb = this.initMax = 0;
     this.hist.fill(0);
     this.maxConcurrency = running;
-    this.memMaxMb = this.memDuration = this.outFlow = 0;
-    this.coldStarts = this.initSum = this.initMax = 0;
-    this.http2xx = this.http4xx = this.http432 = this.http433 = this.http434 = this.http5xx = 0;
   }
 
   /** The row this minute is stored as. */
   toRecord(labels: { namespace: string; functionName: string; version: string; alias: string }): MinuteRecord {
+    const active = this.invocations > 0;
     return {
-      minute: this.minute,
+      ...pick(this, STORED),
       namespace: labels.namespace,
       functionName: labels.functionName,
       version: labels.version,
       alias: labels.alias,
-      invocations: this.invocations,
-      errors: this.errors,
-      throttles: this.throttles,
-      durationSum: this.durationSum,
-      durationMin: this.invocations > 0 ? this.durationMin : 0,
-      durationMax: this.durationMax,
-      durationHist: this.invocations > 0 ? encodeBuckets(this.hist) : null,
-      maxConcurrency: this.maxConcurrency,
-      memMaxMb: this.memMaxMb,
-      memDuration: this.memDuration,
-      outFlow: this.outFlow,
-      coldStarts: this.coldStarts,
-      initSum: this.initSum,
-      initMax: this.initMax,
-      http2xx: this.http2xx,
-      http4xx: this.http4xx,
-      http432: this.http432,
-      http433: this.http433,
-      http434: this.http434,
-      http5xx: this.http5xx,
+      durationMin: active ? this.durationMin : 0,
+      durationHist: active ? encodeBuckets(this.hist) : null,
     };
   }
 
   /** Merges a stored row (or another tally) into this one. */
   add(other: MinuteRecord | MinuteTally): void {
-    this.invocations += other.invocations;
-    this.errors += other.errors;
-    this.throttles += other.throttles;
-    this.durationSum += other.durationSum;
+    for (const key of SUMMED) this[key] += other[key];
     if (other.invocations > 0) {
       this.durationMin = Math.min(this.durationMin, other.durationMin);
       this.durationMax = Math.max(this.durationMax, other.durationMax);
     }
     if (other instanceof MinuteTally) mergeBuckets(this.hist, other.hist);
     else addEncoded(this.hist, other.durationHist);
-    // Series are counted apart, so the function's peak is at most their sum; the sum is the reported bound.
-    this.maxConcurrency += other.maxConcurrency;
     this.memMaxMb = Math.max(this.memMaxMb, other.memMaxMb);
-    this.memDuration += other.memDuration;
-    this.outFlow += other.outFlow;
-    this.coldStarts += other.coldStarts;
-    this.initSum += other.initSum;
     this.initMax = Math.max(this.initMax, other.initMax);
-    this.http2xx += other.http2xx;
-    this.http4xx += other.http4xx;
-    this.http432 += other.http432;
-    this.http433 += other.http433;
-    this.http434 += other.http434;
-    this.http5xx += other.http5xx;
   }
 
   toPoint(open: boolean): MetricPoint {
     const n = this.invocations;
     const min = n > 0 ? this.durationMin : 0;
     return {
-      minute: this.minute,
+      ...pick(this, COUNTS),
       open,
-      invocations: n,
-      errors: this.errors,
-      throttles: this.throttles,
       durationAvg: n > 0 ? round(this.durationSum / n) : 0,
       durationP50: round(quantile(this.hist, n, 0.5, min, this.durationMax)),
       durationP99: round(quantile(this.hist, n, 0.99, min, this.durationMax)),
       durationMax: round(this.durationMax),
-      maxConcurrency: this.maxConcurrency,
       memMaxMb: round(this.memMaxMb),
       memDuration: round(this.memDuration),
-      outFlow: this.outFlow,
-      coldStarts: this.coldStarts,
       initAvg: this.coldStarts > 0 ? round(this.initSum / this.coldStarts) : 0,
       initMax: round(this.initMax),
-      http2xx: this.http2xx,
-      http4xx: this.http4xx,
-      http432: this.http432,
-      http433: this.http433,
-      http434: this.http434,
-      http5xx: this.http5xx,
     };
   }
+}
+
+function pick<T, K extends keyof T>(from: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const key of keys) out[key] = from[key];
+  return out;
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;

@@ -5,6 +5,7 @@
  * families come from the runtime and admission snapshots.
  */
 import type { AdmissionStats } from './admission';
+import type { LogWriterStats } from './logs';
 import type { RuntimeStats } from '../runtime';
 import type { MetricsCounters, Series, SeriesTotals } from './metrics';
 
@@ -36,7 +37,10 @@ const SERIES_FAMILIES: readonly Family[] = [
 ];
 
 /** Renders the whole exposition. */
-export function renderPrometheus(source: PrometheusSource, gauges: { runtime: RuntimeStats | null; admission: AdmissionStats | null }): string {
+export function renderPrometheus(
+  source: PrometheusSource,
+  gauges: { runtime: RuntimeStats | null; admission: AdmissionStats | null; logs: LogWriterStats | null },
+): string {
   const all = [...source.series()];
   const labels = all.map(labelsOf);
   const out: string[] = [];
@@ -91,6 +95,21 @@ export function renderPrometheus(source: PrometheusSource, gauges: { runtime: Ru
     gauge(out, 'isola_admission_leases', 'Admission leases held (running calls or busy instances).', a.leases);
     head(out, 'isola_admission_throttles_total', 'counter', 'Throttles decided by admission, by status code.');
     out.push(`isola_admission_throttles_total{code="432"} ${a.throttled.concurrency432}`, `isola_admission_throttles_total{code="429"} ${a.throttled.burst429}`);
+  }
+  if (gauges.logs) {
+    const l = gauges.logs;
+    counter(out, 'isola_log_batches_total', 'Log batches committed.', l.batches);
+    counter(out, 'isola_log_records_total', 'Invocation log records committed.', l.records);
+    counter(out, 'isola_log_dropped_total', 'Invocation log records dropped (queue full or failed batch).', l.dropped);
+    gauge(out, 'isola_log_batch_size_max', 'Largest log batch committed, records.', l.maxBatchSize);
+    head(out, 'isola_log_commit_milliseconds', 'summary', 'Time one log batch transaction took, ms.');
+    out.push(
+      `isola_log_commit_milliseconds{quantile="0.99"} ${num(l.p99CommitMs)}`,
+      `isola_log_commit_milliseconds_sum ${num(l.avgCommitMs * l.batches)}`,
+      `isola_log_commit_milliseconds_count ${l.batches}`,
+    );
+    gauge(out, 'isola_log_commit_milliseconds_max', 'Longest log batch transaction, ms.', l.maxCommitMs);
+    gauge(out, 'isola_log_commit_age_milliseconds_max', 'Oldest record age when its batch committed (the crash-loss window seen), ms.', l.maxAgeMs);
   }
   gauge(out, 'isola_metrics_series', 'Metric series tracked.', counts.series);
   gauge(out, 'isola_metrics_series_limit', 'Metric series tracked at most.', counts.maxSeries);

@@ -41,10 +41,11 @@
  * counted in `overflow` only.
  */
 import type { AdmissionStats } from './admission';
+import type { LogWriterStats } from './logs';
 import type { RuntimeStats } from '../runtime';
 import type { MinuteQuery, MinuteRecord } from '../store';
 import { BUCKETS, bucketOf, upperBoundOf } from './metrics-sketch';
-import { MINUTE_MS, MinuteTally, type MetricPoint } from './metrics-minute';
+import { CallCounts, MINUTE_MS, MinuteTally, type MetricPoint } from './metrics-minute';
 import { DURATION_BOUNDS_MS, renderPrometheus } from './metrics-prometheus';
 
 export type { MetricPoint } from './metrics-minute';
@@ -65,24 +66,9 @@ export interface MinuteSink {
 }
 
 /** Cumulative since start: what /metrics shows per series. */
-export class SeriesTotals {
-  invocations = 0;
-  errors = 0;
-  throttles = 0;
-  durationSum = 0;
+export class SeriesTotals extends CallCounts {
   /** Per DURATION_BOUNDS_MS bucket (last = +Inf), not cumulative. */
   readonly durationBuckets = new Float64Array(DURATION_BOUNDS_MS.length + 1);
-  memMaxMb = 0;
-  memDuration = 0;
-  outFlow = 0;
-  coldStarts = 0;
-  initSum = 0;
-  http2xx = 0;
-  http4xx = 0;
-  http432 = 0;
-  http433 = 0;
-  http434 = 0;
-  http5xx = 0;
 }
 
 export class Series {
@@ -116,6 +102,8 @@ export interface MetricsOptions {
   /** Process gauges for /metrics. */
   runtimeStats: (() => RuntimeStats) | null;
   admissionStats: (() => AdmissionStats) | null;
+  /** The log writer's batch figures for /metrics. */
+  logStats: (() => LogWriterStats) | null;
 }
 
 const defaults: Readonly<MetricsOptions> = Object.freeze({
@@ -125,6 +113,7 @@ const defaults: Readonly<MetricsOptions> = Object.freeze({
   now: Date.now,
   runtimeStats: null,
   admissionStats: null,
+  logStats: null,
 });
 
 /** Rows deleted per retention transaction. */
@@ -346,6 +335,7 @@ export class MetricsService {
     return renderPrometheus(this, {
       runtime: this.options.runtimeStats?.() ?? null,
       admission: this.options.admissionStats?.() ?? null,
+      logs: this.options.logStats?.() ?? null,
     });
   }
 
@@ -461,7 +451,7 @@ function resolveOptions(overrides: Partial<MetricsOptions>): Readonly<MetricsOpt
       const hint = Object.keys(defaults).find((k) => k.toLowerCase() === key.toLowerCase());
       throw new TypeError(`Unknown metrics option \`${key}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}`);
     }
-    if (key === 'now' || key === 'runtimeStats' || key === 'admissionStats') {
+    if (key === 'now' || key === 'runtimeStats' || key === 'admissionStats' || key === 'logStats') {
       if (value !== null && typeof value !== 'function') throw new TypeError(`Expected \`${key}\` to be a function, got ${typeof value}`);
     } else if (key === 'timer') {
       if (typeof value !== 'boolean') throw new TypeError(`Expected \`timer\` to be a boolean, got ${JSON.stringify(value)}`);

@@ -7,6 +7,7 @@ import { AdmissionController } from './admission';
 import { ConcurrencyService } from './concurrency';
 import { NamespaceService } from './namespaces';
 import { createIsolateRuntime, type IsolateRuntime } from '../runtime';
+import { HttpInvocationService } from './http-invocation';
 import { InvocationService } from './invocation';
 import { LogService } from './logs';
 import { MetricsService } from './metrics';
@@ -36,6 +37,8 @@ export interface Platform {
   readonly runtime: IsolateRuntime;
   /** Synchronous invocation (Invoke / InvokeFunction). */
   readonly invocations: InvocationService;
+  /** HTTP invocation of web functions (the data plane's core half; the gateway's gateway/http calls it). */
+  readonly http: HttpInvocationService;
   /** Flushes pending writes and closes the store; idempotent. */
   close(): Promise<void>;
 }
@@ -65,7 +68,11 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
   });
   const concurrency = new ConcurrencyService(store, config, namespaces, functions, admission);
   sweepCode(store);
-  const logs = new LogService(store.logs, { flushIntervalMs: config.logFlushIntervalMs, retentionMs: config.logRetentionMs });
+  const logs = new LogService(store.logs, {
+    flushIntervalMs: config.logFlushIntervalMs,
+    retentionMs: config.logRetentionMs,
+    persist: config.invocationLogs,
+  });
   let runtime: IsolateRuntime;
   try {
     runtime = await createIsolateRuntime({ hosts: config.isolateHosts, dataDir: config.dataDir, keepAliveMs: config.instanceKeepAliveMs });
@@ -80,9 +87,12 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     maxSeries: config.metricsMaxSeries,
     runtimeStats: () => runtime.stats(),
     admissionStats: () => admission.stats(),
+    logStats: () => logs.stats(),
   });
   const resolver = new VersionResolver(store, functions);
-  const invocations = new InvocationService({ resolver, runtime, admission, logs, metrics, identity, region: config.region });
+  const invocationDeps = { resolver, runtime, admission, logs, metrics, identity, region: config.region };
+  const invocations = new InvocationService(invocationDeps);
+  const http = new HttpInvocationService(invocationDeps, functions);
   if (config.deploySample) await deploySampleOnce(store, functions);
 
   let closing: Promise<void> | undefined;
@@ -99,6 +109,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     metrics,
     runtime,
     invocations,
+    http,
     close() {
       closing ??= (async () => {
         // In-flight invocations finish (or fail) before their log records are flushed.

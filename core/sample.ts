@@ -6,18 +6,24 @@ import type { FunctionService } from './functions';
 import { DEFAULT_NAMESPACE } from './namespaces';
 
 export const SAMPLE_FUNCTION = 'hello';
-const SAMPLE_DIR = path.join(__dirname, '..', '..', 'samples', 'hello');
+/** The sample web function: `curl http://127.0.0.1:9000/default/hello-web/`. */
+export const SAMPLE_WEB_FUNCTION = 'hello-web';
+const SAMPLES = path.join(__dirname, '..', '..', 'samples');
 const DEPLOYED_FLAG = 'sample.deployed';
+const WEB_DEPLOYED_FLAG = 'sample.web.deployed';
 
 /**
- * Deploys the sample function on the first start of a data directory, so a
- * fresh `npm start` has something to call. Only once: a user who deletes it
- * does not get it back.
+ * Deploys the sample functions on the first start of a data directory, so a
+ * fresh `npm start` has something to call: `hello` (an event function) and
+ * `hello-web` (a web function at /default/hello-web/). Each only once: a
+ * user who deletes one does not get it back. A data directory that got
+ * `hello` before `hello-web` existed gets `hello-web` on its next start.
  */
 export async function deploySampleOnce(store: Store, functions: FunctionService): Promise<boolean> {
-  if (store.settings.get(DEPLOYED_FLAG)) return false;
+  const web = await deployWebSampleOnce(store, functions);
+  if (store.settings.get(DEPLOYED_FLAG)) return web;
   if (!store.functions.get(DEFAULT_NAMESPACE, SAMPLE_FUNCTION)) {
-    const zip = await zipFiles(SAMPLE_DIR, ['index.js']);
+    const zip = await zipFiles(path.join(SAMPLES, 'hello'), ['index.js']);
     await functions.create(DEFAULT_NAMESPACE, SAMPLE_FUNCTION, {
       Runtime: 'Isolate',
       Handler: 'index.main_handler',
@@ -26,6 +32,22 @@ export async function deploySampleOnce(store: Store, functions: FunctionService)
     });
   }
   store.settings.put(DEPLOYED_FLAG, new Date().toISOString());
+  return true;
+}
+
+async function deployWebSampleOnce(store: Store, functions: FunctionService): Promise<boolean> {
+  if (store.settings.get(WEB_DEPLOYED_FLAG)) return false;
+  if (!store.functions.get(DEFAULT_NAMESPACE, SAMPLE_WEB_FUNCTION)) {
+    const zip = await zipFiles(path.join(SAMPLES, 'hello-web'), ['index.mjs']);
+    await functions.create(DEFAULT_NAMESPACE, SAMPLE_WEB_FUNCTION, {
+      Runtime: 'Isolate',
+      Type: 'HTTP',
+      Handler: 'index.fetch',
+      Description: 'Sample web function deployed by isola on first start: curl http://127.0.0.1:9000/default/hello-web/',
+      Code: { ZipFile: zip.toString('base64') },
+    });
+  }
+  store.settings.put(WEB_DEPLOYED_FLAG, new Date().toISOString());
   return true;
 }
 

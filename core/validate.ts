@@ -33,6 +33,23 @@ export function paging(params: Record<string, unknown>, maxLimit = 100): { offse
   return { offset, limit };
 }
 
+/** The API's time form, `YYYY-MM-DD HH:MM:SS` (UTC). */
+export const TIME_PATTERN = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/;
+
+/**
+ * Reads a time given as `YYYY-MM-DD HH:MM:SS` (UTC, as the server reports
+ * times) → epoch ms; absent or empty → undefined. Anything else is
+ * `InvalidParameterValue.<name>`.
+ */
+export function optionalTime(params: Record<string, unknown>, name: string): number | undefined {
+  const value = optionalString(params, name, `InvalidParameterValue.${name}`);
+  if (value === undefined || value === '') return undefined;
+  const ms = TIME_PATTERN.test(value) ? Date.parse(value.replace(' ', 'T') + 'Z') : NaN;
+  if (!Number.isFinite(ms)) throw new ApiError(`InvalidParameterValue.${name}`, `${name} must be YYYY-MM-DD HH:MM:SS, got ${JSON.stringify(value)}.`);
+  return ms;
+}
+
+/** Epoch ms → `YYYY-MM-DD HH:MM:SS` (UTC), the form `optionalTime` reads. */
 export function formatTime(ms: number): string {
   // SCF times are 'YYYY-MM-DD HH:MM:SS'; the server reports UTC.
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);

@@ -7,6 +7,7 @@
 import type { Platform } from '../core/platform';
 import { VERSION } from '../core/version';
 import { handleControlRequest } from './control-api';
+import { registerHttpRoutes } from './http';
 import { loadUws } from './uws';
 
 export interface Gateway {
@@ -55,6 +56,11 @@ export async function startGateway(platform: Platform): Promise<Gateway> {
     if (!res.completed) res.status(500).json({ errorCode: -1, errorMessage: 'InternalError', statusCode: 500 });
   });
 
+  // The data plane: web functions at /<namespace>/<function>/<rest> on the raw uWS app (two or more
+  // path segments, so the control API at / and /healthz, /metrics are untouched; uWS prefers these
+  // parameter routes over hyper-express's catch-all not-found route).
+  const dataPlane = registerHttpRoutes(server.uws_instance, platform);
+
   await server.listen(config.port, config.host);
   const port = server.port;
 
@@ -63,7 +69,7 @@ export async function startGateway(platform: Platform): Promise<Gateway> {
     port,
     close(graceMs = 10_000) {
       closing ??= (async () => {
-        const drained = server.shutdown();
+        const drained = Promise.all([server.shutdown(), dataPlane.idle()]);
         await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
         server.close();
       })();

@@ -7,7 +7,9 @@
 import { failure } from './protocol';
 import { resolveOptions, type ResolvedOptions } from './options';
 import { HostProcess } from './supervisor';
-import type { InvokeOutcome, InvokeRequest, IsolateRuntime, IsolateRuntimeOptions, RuntimeStats } from './types';
+import type {
+  FunctionVersionSpec, HttpInvokeOutcome, HttpInvokeRequest, HttpResponseSink, InvokeOutcome, InvokeRequest, IsolateRuntime, IsolateRuntimeOptions, RuntimeStats,
+} from './types';
 
 export type {
   ColdStart, FetchPolicy, FunctionVersionSpec, HostStats, HttpInvokeOutcome, HttpInvokeRequest, HttpRequestData, HttpResponseSink,
@@ -69,6 +71,29 @@ class Runtime implements IsolateRuntime {
     } catch (e) {
       return failure('internal', `runtime fault: ${(e as Error).message}`);
     } finally {
+      this.inFlight--;
+    }
+  }
+
+  async invokeHttp(req: HttpInvokeRequest, sink: HttpResponseSink, signal?: AbortSignal): Promise<HttpInvokeOutcome> {
+    if (this.closing) return httpFailure('internal', 'runtime is closed');
+    if (signal?.aborted) return httpFailure('canceled', 'request canceled');
+    this.inFlight++;
+    let onAbort: (() => void) | null = null;
+    try {
+      const host = await this.pick(req.spec.key);
+      if (!host) return httpFailure('internal', 'no isolate host available');
+      if (signal?.aborted) return httpFailure('canceled', 'request canceled');
+      const p = host.invokeHttp(req.requestId, webSpec(req.spec), req.request, sink);
+      if (signal) {
+        onAbort = () => host.cancelHttp(req.requestId);
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+      return normaliseHttp(await p);
+    } catch (e) {
+      return httpFailure('internal', `runtime fault: ${(e as Error).message}`);
+    } finally {
+      if (onAbort) signal!.removeEventListener('abort', onAbort);
       this.inFlight--;
     }
   }
@@ -137,6 +162,23 @@ class Runtime implements IsolateRuntime {
     const delay = recent.length > 3 ? 500 : 0;
     setTimeout(() => { if (!this.closing) h.start().catch(() => undefined); }, delay);
   }
+}
+
+/** A web function's handler: '' → 'index.fetch', 'file' → 'file.fetch' (same object when already complete). */
+function webSpec(spec: FunctionVersionSpec): FunctionVersionSpec {
+  const h = spec.handler;
+  if (typeof h === 'string' && h.lastIndexOf('.') > 0) return spec;
+  return { ...spec, handler: `${typeof h === 'string' && h !== '' ? h : 'index'}.fetch` };
+}
+
+function httpFailure(kind: InvokeOutcome['kind'], message: string): HttpInvokeOutcome {
+  return { ...failure(kind, message), responseStarted: false, responseEnded: false, responseBytes: 0 };
+}
+
+function normaliseHttp(o: HttpInvokeOutcome): HttpInvokeOutcome {
+  if (!(o.kind === 'user_error' && o.statusCode === 410)) o.statusCode = STATUS[o.kind] ?? 500;
+  if (!Array.isArray(o.logs)) o.logs = [];
+  return o;
 }
 
 function normalise(o: InvokeOutcome): InvokeOutcome {

@@ -17,14 +17,28 @@ export type ToHost =
   | { t: 'invoke'; id: string; spec: FunctionVersionSpec; event: string }
   | { t: 'cancel'; id: string }
   | { t: 'ping'; n: number }
-  | { t: 'shutdown' };
+  | { t: 'shutdown' }
+  /** An HTTP request: head, and the whole body (`b`) or `s` = the body follows as `hbody` frames. */
+  | { t: 'http'; id: string; spec: FunctionVersionSpec; m: string; u: string; h: Array<[string, string]>; b: Uint8Array | null; s: boolean }
+  /** Request body bytes (may be null) and/or its end (`e`). */
+  | { t: 'hbody'; id: string; c: Uint8Array | null; e: boolean }
+  /** The sink took `n` more response bytes (credit for the host). */
+  | { t: 'hack'; id: string; n: number };
 
 /** Host → parent. */
 export type FromHost =
   | { t: 'ready'; pid: number }
   | { t: 'result'; id: string; outcome: InvokeOutcome }
   | { t: 'pong'; n: number }
-  | { t: 'pools'; pools: Record<string, { busy: number; idle: number }>; instances: number };
+  | { t: 'pools'; pools: Record<string, { busy: number; idle: number }>; instances: number }
+  /** Response head (`h` = JSON of [name, value] pairs), optionally the whole body `b`, and `e` = ended. */
+  | { t: 'hstart'; id: string; s: number; h: string; b: Uint8Array | null; e: boolean }
+  /** Response body bytes (may be null) and/or its end. */
+  | { t: 'hchunk'; id: string; c: Uint8Array | null; e: boolean }
+  /** `n` request body bytes reached the isolate (credit for the parent's sender). */
+  | { t: 'hack'; id: string; n: number }
+  /** The function cancelled the request body: stop sending it. */
+  | { t: 'hstop'; id: string };
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -42,8 +56,16 @@ export function checkFromHost(v: unknown): FromHost | null {
       return v as FromHost;
     }
     case 'pools': return isObj(v.pools) && typeof v.instances === 'number' ? (v as FromHost) : null;
+    case 'hstart': return typeof v.id === 'string' && typeof v.s === 'number' && typeof v.h === 'string' && isBytesOrNull(v.b) && typeof v.e === 'boolean' ? (v as FromHost) : null;
+    case 'hchunk': return typeof v.id === 'string' && isBytesOrNull(v.c) && typeof v.e === 'boolean' ? (v as FromHost) : null;
+    case 'hack': return typeof v.id === 'string' && typeof v.n === 'number' ? (v as FromHost) : null;
+    case 'hstop': return typeof v.id === 'string' ? (v as FromHost) : null;
     default: return null;
   }
+}
+
+function isBytesOrNull(v: unknown): boolean {
+  return v === null || v instanceof Uint8Array;
 }
 
 /** Checks a frame from the parent; returns null when it does not match the schema. */
@@ -55,12 +77,28 @@ export function checkToHost(v: unknown): ToHost | null {
     case 'cancel': return typeof v.id === 'string' ? (v as ToHost) : null;
     case 'ping': return typeof v.n === 'number' ? (v as ToHost) : null;
     case 'shutdown': return v as ToHost;
+    case 'http': return typeof v.id === 'string' && isObj(v.spec) && typeof v.m === 'string' && typeof v.u === 'string' && Array.isArray(v.h) && isBytesOrNull(v.b) && typeof v.s === 'boolean' ? (v as ToHost) : null;
+    case 'hbody': return typeof v.id === 'string' && isBytesOrNull(v.c) && typeof v.e === 'boolean' ? (v as ToHost) : null;
+    case 'hack': return typeof v.id === 'string' && typeof v.n === 'number' ? (v as ToHost) : null;
     default: return null;
   }
 }
+
+/** Bytes of a streamed response the host may have sent that the sink has not taken yet. */
+export const HTTP_WINDOW_BYTES = 128 * 1024;
+/** Bytes of a streamed request body the parent may have sent that have not reached the isolate yet. */
+export const HTTP_REQUEST_WINDOW_BYTES = 256 * 1024;
+/** Response body limit (the spec's 6 MB): over it the invocation ends as 410. */
+export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
 
 /** Builds a failure outcome (used by both sides). */
 export function failure(kind: InvokeOutcome['kind'], message: string, instanceId = '', durationMs = 0): InvokeOutcome {
   const statusCode = ({ ok: 200, user_error: 430, timeout: 433, oom: 434, canceled: 499, internal: 500 } as const)[kind];
   return { kind, statusCode, errorMessage: message, logs: [], durationMs, memUsageBytes: 0, instanceId };
+}
+
+/** A 430 outcome from an error serialised in the isolate ({ name, message, stack }). */
+export function userError(info: { name: string; message: string; stack: string }, instanceId: string): InvokeOutcome {
+  const message = info.name ? `${info.name}: ${info.message}` : info.message;
+  return { ...failure('user_error', message, instanceId), errorStack: info.stack || message };
 }

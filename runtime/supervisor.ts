@@ -10,9 +10,10 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { FrameReader, FrameWriter } from './frames';
+import { HttpCall } from './http-call';
 import { checkFromHost, failure } from './protocol';
 import type { HostConfig } from './protocol';
-import type { FunctionVersionSpec, InvokeOutcome } from './types';
+import type { FunctionVersionSpec, HttpInvokeOutcome, HttpRequestData, HttpResponseSink, InvokeOutcome } from './types';
 
 const HOST_ENTRY = path.join(__dirname, 'host', 'main.js');
 const MEMORY_DEATH = /out of memory|out-of-memory|heap limit|invalid (array|table|string) (size|length)|Fatal JavaScript invalid size|Allocation failed/i;
@@ -27,6 +28,7 @@ export class HostProcess extends EventEmitter {
   private child: ChildProcess | null = null;
   private writer: FrameWriter | null = null;
   private readonly inflight = new Map<string, (o: InvokeOutcome) => void>();
+  private readonly http = new Map<string, HttpCall>();
   private stderrTail = '';
   private lastPong = Date.now();
   private pingN = 0;
@@ -87,6 +89,10 @@ export class HostProcess extends EventEmitter {
             if (done) { this.inflight.delete(msg.id); done(msg.outcome); }
             break;
           }
+          case 'hstart': this.http.get(msg.id)?.onStart(msg.s, msg.h, msg.b, msg.e); break;
+          case 'hchunk': this.http.get(msg.id)?.onChunk(msg.c, msg.e); break;
+          case 'hack': this.http.get(msg.id)?.onRequestAck(msg.n); break;
+          case 'hstop': this.http.get(msg.id)?.onRequestStop(); break;
         }
       });
       sock.on('data', (chunk: Buffer) => {
@@ -123,6 +129,39 @@ export class HostProcess extends EventEmitter {
 
   cancel(id: string): void {
     if (this.inflight.delete(id)) this.writer?.send({ t: 'cancel', id });
+  }
+
+  /**
+   * Sends an HTTP invocation (head + whole body in one frame, or head then
+   * `hbody` frames); the response goes into `sink`. Resolves with the outcome
+   * once the response is complete and the invocation ended, or with a failure
+   * when the host dies.
+   */
+  invokeHttp(id: string, spec: FunctionVersionSpec, req: HttpRequestData, sink: HttpResponseSink): Promise<HttpInvokeOutcome> {
+    return new Promise((resolve) => {
+      const writer = this.writer;
+      const call = new HttpCall(id, sink, (m) => writer?.send(m), (o) => { this.http.delete(id); resolve(o); });
+      if (!this.alive || !writer) { call.finish(failure('internal', 'isolate host is not running')); return; }
+      const guard = setTimeout(() => {
+        if (!this.inflight.has(id)) return;
+        this.cancel(id);
+        call.finish(failure('internal', 'isolate host did not answer in time'));
+      }, spec.timeoutMs + spec.initTimeoutMs + 10_000);
+      guard.unref();
+      this.http.set(id, call);
+      this.inflight.set(id, (o) => { clearTimeout(guard); call.finish(o); });
+      const streamed = req.body === null && req.bodyStream !== undefined;
+      call.onClientGone = () => this.cancelHttp(id);
+      writer.send({ t: 'http', id, spec, m: req.method, u: req.url, h: req.headers, b: req.body, s: streamed });
+      if (streamed) void call.sendBody(req.bodyStream!);
+    });
+  }
+
+  /** The client went away: the invocation resolves as 499 now; the host ends it and frees the slot. */
+  cancelHttp(id: string): void {
+    const call = this.http.get(id);
+    this.cancel(id);
+    call?.cancel();
   }
 
   /** Graceful stop: shutdown frame, then SIGTERM, then SIGKILL. */

@@ -49,7 +49,8 @@ export interface ColdStart {
 
 export interface InvokeOutcome {
   kind: OutcomeKind;
-  statusCode: 200 | 430 | 433 | 434 | 499 | 500;
+  /** 410 only for HTTP invocations (response body over 6 MB). */
+  statusCode: 200 | 410 | 430 | 433 | 434 | 499 | 500;
   /** JSON text of the handler's return value (kind 'ok'). */
   result?: string;
   errorMessage?: string;
@@ -150,6 +151,14 @@ export interface HttpResponseSink {
   /** Resolves when a `write` that returned false may be followed by more. */
   drained(): Promise<void>;
   end(): void;
+  /**
+   * Optional: called instead of `end()` when a response whose head was already
+   * sent cannot be completed (body over 6 MB → 410, an error thrown by the body
+   * stream → 430, 433, 434, 500): the gateway should drop the connection so
+   * the client sees a truncated response. If absent, the outcome says the same
+   * (`responseStarted` true, `responseEnded` false). Never called after `end()`.
+   */
+  abort?(reason: string): void;
 }
 
 /**
@@ -164,6 +173,8 @@ export interface HttpInvokeOutcome extends InvokeOutcome {
   httpStatus?: number;
   /** Response body bytes written to the sink. */
   responseBytes: number;
+  /** True when `end()` was called (the response is complete); false with `responseStarted` = the response must be aborted. */
+  responseEnded: boolean;
 }
 
 export interface IsolateRuntime {

@@ -5,25 +5,13 @@ const fs = require('node:fs');
 const path = require('node:path');
 const zlib = require('node:zlib');
 const t = require('tap');
-const yazl = require('yazl');
 const { startServer, expectApiError } = require('./helpers/server');
 const { rawRequest, errorCode } = require('./helpers/raw-api');
-const { makeZip } = require('./helpers/zip');
-
-function zipBase64(files) {
-  const zip = new yazl.ZipFile();
-  for (const [name, text] of Object.entries(files)) zip.addBuffer(Buffer.from(text), name);
-  zip.end();
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    zip.outputStream.on('data', (c) => chunks.push(c));
-    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks).toString('base64')));
-    zip.outputStream.on('error', reject);
-  });
-}
+const { makeZip, yazlZip } = require('./helpers/zip');
 
 const NODE_INDEX = 'exports.main_handler = async () => ({ ok: true });\n';
 const b64 = (buf) => buf.toString('base64');
+const zipBase64 = async (files) => b64(await yazlZip(files));
 
 t.test('bad function parameters', async (t) => {
   const server = await startServer(t);

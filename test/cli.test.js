@@ -3,32 +3,13 @@
 // the way a user runs it, outcomes checked through the official SDK and the
 // server's unpacked code trees.
 const t = require('tap');
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const http = require('node:http');
-const { startServer, expectApiError, BIN, ROOT } = require('./helpers/server');
+const { isola } = require('./helpers/cli');
+const { startServer, expectApiError, ROOT } = require('./helpers/server');
 const { makeZip } = require('./helpers/zip');
-
-/** Runs `isola <args>` (pointed at `server` unless it is null); resolves with exit code and output. */
-function isola(server, args, { env = {}, input } = {}) {
-  const connection = server ? ['--endpoint', `127.0.0.1:${server.port}`, '--data-dir', server.dataDir] : [];
-  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('ISOLA_')));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args, ...connection], {
-      env: { ...cleanEnv, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
 
 /** Every file and symlink under `dir`, relative, sorted. */
 function listTree(dir) {

@@ -5,25 +5,13 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const t = require('tap');
-const yazl = require('yazl');
 const { startServer } = require('./helpers/server');
-
-function zipBuffer(files) {
-  const zip = new yazl.ZipFile();
-  for (const [name, text] of Object.entries(files)) zip.addBuffer(Buffer.from(text), name);
-  zip.end();
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    zip.outputStream.on('data', (c) => chunks.push(c));
-    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    zip.outputStream.on('error', reject);
-  });
-}
+const { yazlZip } = require('./helpers/zip');
 
 t.test('a created function survives kill -9', async (t) => {
   const first = await startServer(t);
   const dataDir = first.dataDir;
-  const zip = await zipBuffer({ 'index.js': 'exports.main_handler = async () => "survivor";\n', 'lib/util.js': 'module.exports = 42;\n' });
+  const zip = await yazlZip({ 'index.js': 'exports.main_handler = async () => "survivor";\n', 'lib/util.js': 'module.exports = 42;\n' });
   const client = first.client();
   await client.CreateFunction({
     FunctionName: 'survivor',
@@ -54,8 +42,8 @@ t.test('a created function survives kill -9', async (t) => {
 t.test('a crash after a code update keeps the new code', async (t) => {
   const first = await startServer(t);
   const client = first.client();
-  const v1 = await zipBuffer({ 'index.js': 'exports.main_handler = () => 1;\n' });
-  const v2 = await zipBuffer({ 'index.js': 'exports.main_handler = () => 2;\n// second version\n' });
+  const v1 = await yazlZip({ 'index.js': 'exports.main_handler = () => 1;\n' });
+  const v2 = await yazlZip({ 'index.js': 'exports.main_handler = () => 2;\n// second version\n' });
   await client.CreateFunction({ FunctionName: 'updated', Runtime: 'Nodejs18.15', Code: { ZipFile: v1.toString('base64') } });
   await client.UpdateFunctionCode({ FunctionName: 'updated', Code: { ZipFile: v2.toString('base64') } });
   await first.kill9();

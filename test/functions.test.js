@@ -1,20 +1,10 @@
 'use strict';
 const t = require('tap');
-const yazl = require('yazl');
 const { startServer, expectApiError } = require('./helpers/server');
+const { yazlZip } = require('./helpers/zip');
 
 /** A zip of `files` ({name: text}) as base64, built with yazl. */
-function zipBase64(files) {
-  const zip = new yazl.ZipFile();
-  for (const [name, text] of Object.entries(files)) zip.addBuffer(Buffer.from(text), name);
-  zip.end();
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    zip.outputStream.on('data', (c) => chunks.push(c));
-    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks).toString('base64')));
-    zip.outputStream.on('error', reject);
-  });
-}
+const zipBase64 = async (files) => (await yazlZip(files)).toString('base64');
 
 const HELLO = { 'index.js': 'exports.main_handler = async (event) => ({ ok: true });\n' };
 const TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/;

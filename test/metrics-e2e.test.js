@@ -4,8 +4,8 @@
 // `isola metrics --json` report them with the right labels and values.
 const t = require('tap');
 const http = require('node:http');
-const { spawn } = require('node:child_process');
-const { startServer, expectApiError, BIN } = require('./helpers/server');
+const { isola } = require('./helpers/cli');
+const { startServer, expectApiError } = require('./helpers/server');
 const { createFunction, invoke } = require('./helpers/functions');
 
 const CODE = `exports.main_handler = async (event) => {
@@ -23,20 +23,6 @@ function get(server, path) {
         res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body }));
       })
       .on('error', reject);
-  });
-}
-
-/** `isola <args>` against `server`; resolves with exit code and output. */
-function isola(server, args) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('ISOLA_')));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args, '--endpoint', `127.0.0.1:${server.port}`, '--data-dir', server.dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 

@@ -1,28 +1,7 @@
 'use strict';
 // Differential test: Headers / Request / Response inside an isolate against Node 20's (undici).
 const t = require('tap');
-const fs = require('node:fs');
-const path = require('node:path');
-const ivm = require('isolated-vm');
-
-const WEB_DIR = path.join(__dirname, '..', 'runtime', 'sandbox', 'web');
-
-/** A fresh isolate with every web file loaded in name order; run/runAsync call fn inside it. */
-function sandbox(t) {
-  const isolate = new ivm.Isolate({ memoryLimit: 64 });
-  t.teardown(() => isolate.dispose());
-  const context = isolate.createContextSync();
-  for (const file of fs.readdirSync(WEB_DIR).filter((f) => f.endsWith('.js')).sort()) {
-    isolate.compileScriptSync(fs.readFileSync(path.join(WEB_DIR, file), 'utf8'), { filename: file }).runSync(context);
-  }
-  return {
-    run: (fn, arg) => JSON.parse(context.evalSync(`JSON.stringify((${fn})(${JSON.stringify(arg)}))`, { timeout: 5000 })),
-    runAsync: async (fn, arg) => JSON.parse(await context.eval(
-      `(async () => JSON.stringify(await (${fn})(${JSON.stringify(arg)})))()`, { promise: true, timeout: 5000 })),
-  };
-}
-const native = (fn, arg) => JSON.parse(JSON.stringify(fn(arg)));
-const nativeAsync = async (fn, arg) => JSON.parse(JSON.stringify(await fn(arg)));
+const { sandbox, native, nativeAsync } = require('./helpers/sandbox');
 
 const headerInits = {
   record: () => ({ 'Content-Type': 'text/html', 'X-Multi': 'a', accept: '*/*' }),

@@ -4,9 +4,7 @@ const t = require('tap');
 const fs = require('node:fs');
 const path = require('node:path');
 const ivm = require('isolated-vm');
-
-const WEB_DIR = path.join(__dirname, '..', 'runtime', 'sandbox', 'web');
-const FILES = fs.readdirSync(WEB_DIR).filter((f) => f.endsWith('.js')).sort();
+const { WEB_DIR, WEB_FILES, loadWebFiles } = require('./helpers/sandbox');
 
 const EXPECTED_GLOBALS = [
   'AbortController', 'AbortSignal', 'ByteLengthQueuingStrategy', 'CountQueuingStrategy', 'DOMException', 'Event', 'EventTarget', 'Headers',
@@ -17,20 +15,19 @@ const EXPECTED_GLOBALS = [
 
 function bareContext(t) {
   const isolate = new ivm.Isolate({ memoryLimit: 64 });
-  t.teardown(() => isolate.dispose());
   const context = isolate.createContextSync();
-  const load = () => {
-    for (const file of FILES) {
-      isolate.compileScriptSync(fs.readFileSync(path.join(WEB_DIR, file), 'utf8'), { filename: file }).runSync(context);
-    }
-  };
+  t.teardown(() => {
+    context.release();
+    isolate.dispose();
+  });
+  const load = () => loadWebFiles(isolate, context);
   const run = (fn) => JSON.parse(context.evalSync(`JSON.stringify((${fn})())`, { timeout: 5000 }));
   return { load, run };
 }
 
 t.test('files follow the NN-name.js convention and are plain classic scripts', async (t) => {
-  t.ok(FILES.length > 5);
-  for (const file of FILES) {
+  t.ok(WEB_FILES.length > 5);
+  for (const file of WEB_FILES) {
     t.match(file, /^\d\d-[a-z0-9-]+\.js$/, `${file} name`);
     const source = fs.readFileSync(path.join(WEB_DIR, file), 'utf8');
     t.notMatch(source, /\brequire\s*\(|^\s*import\s|^\s*export\s|\bprocess\.|\bBuffer\b/m, `${file} uses no Node or module syntax`);
@@ -152,10 +149,13 @@ t.test('prototype members are enumerable like WebIDL attributes and operations',
 
 t.test('a host-provided queueMicrotask is kept', async (t) => {
   const isolate = new ivm.Isolate({ memoryLimit: 64 });
-  t.teardown(() => isolate.dispose());
   const context = isolate.createContextSync();
+  t.teardown(() => {
+    context.release();
+    isolate.dispose();
+  });
   context.evalSync('globalThis.queueMicrotask = function hostQueueMicrotask() {}');
-  for (const file of FILES) isolate.compileScriptSync(fs.readFileSync(path.join(WEB_DIR, file), 'utf8'), { filename: file }).runSync(context);
+  loadWebFiles(isolate, context);
   t.equal(context.evalSync('queueMicrotask.name'), 'hostQueueMicrotask');
 });
 

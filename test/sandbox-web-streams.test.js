@@ -2,29 +2,8 @@
 // Differential test: WHATWG streams and stream bodies inside an isolate against Node 20's own
 // (ReadableStream & co. are Node globals; Request/Response are undici's). Plus the host bridge.
 const t = require('tap');
-const fs = require('node:fs');
-const path = require('node:path');
 const ivm = require('isolated-vm');
-
-const WEB_DIR = path.join(__dirname, '..', 'runtime', 'sandbox', 'web');
-const FILES = fs.readdirSync(WEB_DIR).filter((f) => f.endsWith('.js')).sort();
-
-/** A fresh isolate with every web file loaded in name order; `prelude` runs before the files. */
-function sandbox(t, prelude) {
-  const isolate = new ivm.Isolate({ memoryLimit: 64 });
-  t.teardown(() => isolate.dispose());
-  const context = isolate.createContextSync();
-  if (prelude) context.evalSync(prelude);
-  for (const file of FILES) {
-    isolate.compileScriptSync(fs.readFileSync(path.join(WEB_DIR, file), 'utf8'), { filename: file }).runSync(context);
-  }
-  return {
-    context,
-    runAsync: async (fn, arg) => JSON.parse(await context.eval(
-      `(async () => JSON.stringify(await (${fn})(${JSON.stringify(arg)})))()`, { promise: true, timeout: 5000 })),
-  };
-}
-const nativeAsync = async (fn, arg) => JSON.parse(JSON.stringify(await fn(arg)));
+const { loadWebFiles, sandbox, nativeAsync } = require('./helpers/sandbox');
 
 /** Runs every probe in the isolate and natively, and compares. */
 async function differential(t, probes) {
@@ -629,12 +608,13 @@ t.test('the host bridge is handed to the capture function and is unreachable oth
     ['bodyChunks', 'bodyInfo', 'createPushStream', 'createRequest', 'isReadableStream', 'isRequest', 'isResponse', 'readAll', 'requestHead',
       'responseHead', 'version'], 1]);
   const isolate = new ivm.Isolate({ memoryLimit: 32 });
-  t.teardown(() => isolate.dispose());
   const context = isolate.createContextSync();
+  t.teardown(() => {
+    context.release();
+    isolate.dispose();
+  });
   context.evalSync("Object.defineProperty(globalThis, '__isolaCaptureHostBridge', { value: () => {}, configurable: false })");
-  t.throws(() => {
-    for (const file of FILES) isolate.compileScriptSync(fs.readFileSync(path.join(WEB_DIR, file), 'utf8'), { filename: file }).runSync(context);
-  }, /configurable/, 'a non-configurable capture point is refused');
+  t.throws(() => loadWebFiles(isolate, context), /configurable/, 'a non-configurable capture point is refused');
 });
 
 t.test('host bridge: push chunks into a Request body with backpressure', async (t) => {

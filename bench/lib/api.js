@@ -1,29 +1,27 @@
 'use strict';
 /**
- * Control-API helpers: a TC3-HMAC-SHA256 signed request (headers + body) for
- * one action, signed with the server's own implementation
- * (dist/core/signing.js), a small keep-alive client, and function setup
- * (namespaces, CreateFunction from in-memory files, waiting for Active).
+ * Control-API helpers over the CLI's own client (dist/cli/client.js: the
+ * TC3 signing and the `Response` envelope): a signed request (headers + body)
+ * for one action that a load generator can replay, a keep-alive client that
+ * times each call, and function setup (namespaces, CreateFunction from
+ * in-memory files, waiting for Active).
  */
 const http = require('node:http');
 const path = require('node:path');
 const { zipFiles } = require('./zip');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-let signing;
-function loadSigning() {
-  if (!signing) {
+let cliClient;
+function loadClient() {
+  if (!cliClient) {
     try {
-      signing = require(path.join(ROOT, 'dist', 'core', 'signing.js'));
+      cliClient = require(path.join(ROOT, 'dist', 'cli', 'client.js'));
     } catch (err) {
-      throw new Error(`cannot load dist/core/signing.js (${err.message}); run \`npm install\` (or \`npm run build\`) first.`);
+      throw new Error(`cannot load dist/cli/client.js (${err.message}); run \`npm install\` (or \`npm run build\`) first.`);
     }
   }
-  return signing;
+  return cliClient;
 }
-
-const API_VERSION = '2018-04-16';
-const SERVICE = 'scf';
 
 /**
  * Headers and body of one signed control-API request (`POST /`). The
@@ -32,38 +30,9 @@ const SERVICE = 'scf';
  * generator within that window.
  */
 function signedRequest({ url, credentials, action, params = {} }) {
-  const { tc3Signature, hostnameOf } = loadSigning();
-  const host = new URL(url).host;
   const body = JSON.stringify(params);
-  const timestamp = Math.floor(Date.now() / 1000);
-  const date = new Date(timestamp * 1000).toISOString().slice(0, 10);
-  const contentType = 'application/json';
-  const signature = tc3Signature({
-    secretKey: credentials.SecretKey,
-    method: 'POST',
-    query: '',
-    contentType,
-    hostname: hostnameOf(host),
-    body,
-    timestamp,
-    date,
-    service: SERVICE,
-  });
-  return {
-    method: 'POST',
-    path: '/',
-    body,
-    headers: {
-      'content-type': contentType,
-      host,
-      'x-tc-action': action,
-      'x-tc-version': API_VERSION,
-      'x-tc-timestamp': String(timestamp),
-      authorization:
-        `TC3-HMAC-SHA256 Credential=${credentials.SecretId}/${date}/${SERVICE}/tc3_request, ` +
-        `SignedHeaders=content-type;host, Signature=${signature}`,
-    },
-  };
+  const target = { host: new URL(url).host, secretId: credentials.SecretId, secretKey: credentials.SecretKey };
+  return { method: 'POST', path: '/', body, headers: loadClient().signedHeaders(target, action, body) };
 }
 
 /** An error the server answered in the `Response.Error` envelope. */
@@ -80,35 +49,21 @@ class ApiClient {
     this.url = server.url;
     this.credentials = server.credentials;
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+    const { ControlClient } = loadClient();
+    this.client = new ControlClient({ url: server.url, secretId: server.credentials.SecretId, secretKey: server.credentials.SecretKey, agent: this.agent });
   }
 
   /** POSTs one signed action; rejects with ApiError for an error envelope. Resolves { response, ms }. */
   async timedCall(action, params = {}, timeoutMs = 60_000) {
-    const req = signedRequest({ url: this.url, credentials: this.credentials, action, params });
     const started = process.hrtime.bigint();
-    const { status, text } = await new Promise((resolve, reject) => {
-      const r = http.request(this.url, { method: 'POST', path: '/', headers: req.headers, agent: this.agent }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
-      r.setTimeout(timeoutMs, () => r.destroy(new Error(`${action} got no answer within ${timeoutMs / 1000} s`)));
-      r.on('error', reject);
-      r.end(req.body);
-    });
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    let parsed;
+    let response;
     try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new Error(`${action}: HTTP ${status}, not JSON: ${text.slice(0, 200)}`);
+      response = await this.client.call(action, params, timeoutMs);
+    } catch (err) {
+      if (err.name === 'RemoteApiError') throw new ApiError(action, err.code, err.apiMessage);
+      throw new Error(`${action}: ${err.message}`);
     }
-    const response = parsed && parsed.Response;
-    if (!response) throw new Error(`${action}: HTTP ${status}, no Response envelope: ${text.slice(0, 200)}`);
-    if (response.Error) throw new ApiError(action, response.Error.Code, response.Error.Message);
-    if (status !== 200) throw new Error(`${action}: HTTP ${status}: ${text.slice(0, 200)}`);
-    return { response, ms };
+    return { response, ms: Number(process.hrtime.bigint() - started) / 1e6 };
   }
 
   async call(action, params, timeoutMs) {

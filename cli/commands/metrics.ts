@@ -1,7 +1,7 @@
-import { type Command, InvalidArgumentError } from 'commander';
-import { formatTime } from '../../core/validate';
+import type { Command } from 'commander';
 import type { ApiResponse } from '../client';
 import { addClientOptions, type ClientFlags, resolveClient } from '../config';
+import { timeFlag } from '../flags';
 import { formatTable, print, printJson } from '../output';
 
 /** The GetFunctionMetrics point fields the table shows. */
@@ -29,18 +29,6 @@ interface MetricsFlags extends ClientFlags {
   since?: string;
   until?: string;
 }
-
-const UNITS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `--since 10m`, `--since "2026-11-22 10:00:00"` (UTC) or an ISO date → the API's `YYYY-MM-DD HH:MM:SS`. */
-const timeFlag = (flag: string) => (value: string): string => {
-  const relative = /^(\d+)([smhd])$/.exec(value);
-  if (relative) return formatTime(Date.now() - Number(relative[1]) * UNITS[relative[2]!]!);
-  if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(value)) return value;
-  const ms = Date.parse(value);
-  if (Number.isFinite(ms)) return formatTime(ms);
-  throw new InvalidArgumentError(`${flag} expects a duration ago (30s, 10m, 2h, 1d), "YYYY-MM-DD HH:MM:SS" (UTC) or an ISO date, got "${value}".`);
-};
 
 /**
  * `isola metrics <fn>`: GetFunctionMetrics (an isola extension). One row per

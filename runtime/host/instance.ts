@@ -13,8 +13,10 @@
 import crypto from 'node:crypto';
 import ivm from 'isolated-vm';
 import type { ColdStart, FunctionVersionSpec, InvokeOutcome, LogLevel, LogLine } from '../types';
-import { failure } from '../protocol';
+import { HTTP_WINDOW_BYTES, MAX_RESPONSE_BYTES, failure, userError } from '../protocol';
+import type { FromHost } from '../protocol';
 import type { FetchPolicyResolved } from '../options';
+import type { HttpExchange } from './http-exchange';
 import { policedFetch } from './fetch';
 import type { Resolver } from './resolver';
 import type { Spares } from './spares';
@@ -31,7 +33,16 @@ export const LIMITS = Object.freeze({
   maxConcurrentFetches: 6,
   /** require()/import resolutions that reach the host per invocation (cached modules do not count). */
   maxResolvesPerInvocation: 10_000,
+  /** HTTP: response bytes the isolate may send beyond what the client took. */
+  httpWindowBytes: HTTP_WINDOW_BYTES,
+  /** HTTP: response body limit (410 beyond it). */
+  maxResponseBytes: MAX_RESPONSE_BYTES,
+  /** HTTP: bytes the request body stream queues in the isolate before it stops asking for more. */
+  requestBodyHighWater: 64 * 1024,
 });
+
+/** After a deadline, how long another request's entry may keep the isolate before it counts as a runaway. */
+const FOREIGN_ENTRY_GRACE_MS = 100;
 
 const LEVELS = new Set<LogLevel>(['log', 'info', 'warn', 'error', 'debug']);
 const OOM_MESSAGE = 'memory limit exceeded';
@@ -41,6 +52,8 @@ export interface InstanceDeps {
   fetchPolicy: FetchPolicyResolved;
   /** Called when the instance becomes idle, busy, or disposed (pool bookkeeping). */
   onStateChange(inst: Instance): void;
+  /** Sends a frame to the parent (HTTP response frames). */
+  out(m: FromHost): void;
 }
 
 interface Inflight {
@@ -56,9 +69,26 @@ interface Inflight {
   timer: NodeJS.Timeout;
   resolve(o: InvokeOutcome): void;
   pending?: InvokeOutcome;
+  http?: HttpExchange;
 }
 
-type Api = Record<'dispatch' | 'fireTimer' | 'fetchDone' | 'initCjs' | 'beginInit' | 'initEsm' | 'esmReady' | 'cjsForEsm' | 'forget', ivm.Reference<unknown>>;
+const API_NAMES = ['dispatch', 'fireTimer', 'fetchDone', 'initCjs', 'beginInit', 'initEsm', 'esmReady', 'cjsForEsm', 'forget', 'dispatchHttp', 'dispatchHttpBatch', 'httpCredit', 'httpBody'] as const;
+type Api = Record<typeof API_NAMES[number], ivm.Reference<unknown>>;
+
+interface Job {
+  run: () => Promise<unknown>;
+  /** The request an entry failure is reported to (null: none). */
+  rid: string | null;
+  /** The request whose code the entry runs, when known (timeout handling). */
+  owner: string | null;
+  /** An HTTP dispatch that may share one isolate call with others queued next to it: its arguments. */
+  batch?: unknown[];
+}
+
+/** HTTP dispatches queued together cross into the isolate in one call (up to this many). */
+const MAX_BATCH = 32;
+/** Request bodies up to this size may ride in a batch (copied with the call's arguments). */
+const MAX_BATCH_BODY = 64 * 1024;
 
 let seq = 0;
 
@@ -73,8 +103,11 @@ export class Instance {
   private context!: ivm.Context;
   private api!: Api;
   private readonly inflight = new Map<string, Inflight>();
-  private readonly queue: Array<{ run: () => Promise<unknown>; rid: string | null }> = [];
+  private readonly queue: Job[] = [];
   private busy = false;
+  /** The entry running now (identity) and the requests it was made for (empty = unknown). */
+  private runningJob: object | null = null;
+  private runningOwners: string[] = [];
   private readonly timers = new Map<number, NodeJS.Timeout>();
   /** Timers that came due while frozen: id → re-arm function for a paused interval (null for a timeout). */
   private readonly deferred = new Map<number, (() => void) | null>();
@@ -129,7 +162,7 @@ export class Instance {
       const apiRef = boot.applySync(undefined, this.callbacks() as any[], { result: { reference: true }, timeout: 2000 }) as unknown as ivm.Reference<any>;
       boot.release();
       const api: Partial<Api> = {};
-      for (const k of ['dispatch', 'fireTimer', 'fetchDone', 'initCjs', 'beginInit', 'initEsm', 'esmReady', 'cjsForEsm', 'forget'] as const) {
+      for (const k of API_NAMES) {
         api[k] = (apiRef.getSync as (k: string, o: { reference: true }) => ivm.Reference<unknown>)(k, { reference: true });
       }
       apiRef.release();
@@ -238,37 +271,89 @@ export class Instance {
   /** Runs one invocation on this instance (a slot must be free). */
   run(rid: string, event: string, cold?: ColdStart): Promise<InvokeOutcome> {
     return new Promise<InvokeOutcome>((resolve) => {
-      const start = Date.now();
-      const deadline = start + this.spec.timeoutMs;
-      const inf: Inflight = {
-        rid, start, deadline, logs: [], logBytes: 0, fetches: 0, fetchesActive: 0, heap: 0, resolve,
-        timer: setTimeout(() => this.onDeadline(rid), this.spec.timeoutMs),
-      };
-      if (cold) inf.cold = cold;
-      if (this.initLogs.length) {
-        inf.logs = this.initLogs.map((l) => ({ ...l, requestId: rid }));
-        this.initLogs = [];
-      }
-      this.inflight.set(rid, inf);
-      this.resolveCalls = 0;
-      this.lastActive = Date.now();
-      this.deps.onStateChange(this);
-      const info = JSON.stringify({ deadline });
+      const inf = this.admit(rid, resolve, cold);
+      const info = JSON.stringify({ deadline: inf.deadline });
       this.enter(rid, () => this.api.dispatch.apply(undefined, [rid, event, info], { timeout: this.spec.timeoutMs + 50 }));
-      if (this.deferred.size) {
-        const due = [...this.deferred];
-        this.deferred.clear();
-        for (const [, rearm] of due) rearm?.();
-        for (const [id] of due) this.enter(null, () => this.api.fireTimer.apply(undefined, [id], { timeout: this.spec.timeoutMs + 50 }));
-      }
+      this.fireDeferred();
     });
   }
 
-  /** Ends an invocation early because its caller went away (499); the instance is retired. */
+  /**
+   * Runs one HTTP request through the module's fetch handler (a slot must be
+   * free). The response leaves through `ex` as frames; resolves with the
+   * outcome once the response is complete and ctx.waitUntil work settled.
+   */
+  runHttp(rid: string, ex: HttpExchange, cold?: ColdStart): Promise<InvokeOutcome> {
+    return new Promise<InvokeOutcome>((resolve) => {
+      const inf = this.admit(rid, resolve, cold);
+      inf.http = ex;
+      const h = ex.head;
+      const timeout = { timeout: this.spec.timeoutMs + 50 };
+      ex.attach({
+        deliver: (c, end) => {
+          const bytes = c === null ? null : new ivm.ExternalCopy(c.buffer, { transferList: [c.buffer] }).copyInto({ release: true, transferIn: true });
+          this.enter(rid, () => this.api.httpBody.apply(undefined, [rid, bytes, end], timeout));
+        },
+        grant: (n) => this.enter(rid, () => this.api.httpCredit.apply(undefined, [rid, n], timeout)),
+      });
+      const headers = JSON.stringify(h.headers);
+      const body = h.body !== null && h.body.byteLength > 0 ? h.body : null;
+      if (body === null || body.byteLength <= MAX_BATCH_BODY) {
+        // A view into a larger buffer (a msgpack frame) would be copied whole: copy the bytes out.
+        const own = body === null || (body.byteOffset === 0 && body.byteLength === body.buffer.byteLength) ? body : new Uint8Array(body);
+        const args = [rid, h.method, h.url, headers, own, h.streamed];
+        // Alone in the queue: plain arguments (copy: true costs more than the body's ExternalCopy).
+        const run = (): Promise<unknown> => this.api.dispatchHttp.apply(undefined,
+          [rid, h.method, h.url, headers, own === null ? null : new ivm.ExternalCopy(own).copyInto({ release: true }), h.streamed], timeout);
+        this.queue.push({ rid, owner: rid, batch: args, run });
+        if (!this.busy) void this.pump();
+      } else {
+        const own = new Uint8Array(body);
+        const copy = new ivm.ExternalCopy(own.buffer, { transferList: [own.buffer] }).copyInto({ release: true, transferIn: true });
+        this.enter(rid, () => this.api.dispatchHttp.apply(undefined, [rid, h.method, h.url, headers, copy, h.streamed], timeout));
+      }
+      this.fireDeferred();
+    });
+  }
+
+  private admit(rid: string, resolve: (o: InvokeOutcome) => void, cold: ColdStart | undefined): Inflight {
+    const start = Date.now();
+    const inf: Inflight = {
+      rid, start, deadline: start + this.spec.timeoutMs, logs: [], logBytes: 0, fetches: 0, fetchesActive: 0, heap: 0, resolve,
+      timer: setTimeout(() => this.onDeadline(rid), this.spec.timeoutMs),
+    };
+    if (cold) inf.cold = cold;
+    if (this.initLogs.length) {
+      inf.logs = this.initLogs.map((l) => ({ ...l, requestId: rid }));
+      this.initLogs = [];
+    }
+    this.inflight.set(rid, inf);
+    this.resolveCalls = 0;
+    this.lastActive = start;
+    this.deps.onStateChange(this);
+    return inf;
+  }
+
+  /** Timers that came due while the instance was frozen run now (once each). */
+  private fireDeferred(): void {
+    if (!this.deferred.size) return;
+    const due = [...this.deferred];
+    this.deferred.clear();
+    for (const [, rearm] of due) rearm?.();
+    for (const [id] of due) this.enter(null, () => this.api.fireTimer.apply(undefined, [id], { timeout: this.spec.timeoutMs + 50 }));
+  }
+
+  /**
+   * Ends an invocation early because its caller went away (499). An event
+   * invocation retires the instance; an HTTP request does not (clients going
+   * away is routine): its body streams are errored/cancelled in the isolate
+   * and code it left running finds its request gone.
+   */
   cancel(rid: string): void {
-    if (!this.inflight.has(rid)) return;
+    const inf = this.inflight.get(rid);
+    if (!inf) return;
     this.settle(rid, failure('canceled', 'request canceled', this.id));
-    this.retireAfterFault();
+    if (!inf.http) this.retireAfterFault();
   }
 
   /** Frees the isolate; every invocation still running fails with `kind`. */
@@ -287,25 +372,46 @@ export class Instance {
 
   // ------------------------------------------------------------------ internals
 
-  private enter(rid: string | null, run: () => Promise<unknown>): void {
+  private enter(rid: string | null, run: () => Promise<unknown>, owner: string | null = rid): void {
     if (this.disposed) return;
-    this.queue.push({ run, rid });
+    this.queue.push({ run, rid, owner });
     if (!this.busy) void this.pump();
+  }
+
+  /** Consecutive HTTP dispatches at the head of the queue become one isolate call. */
+  private nextJob(): { job: object; run: () => Promise<unknown>; rids: string[]; owners: string[] } {
+    const job = this.queue.shift()!;
+    if (!job.batch || !this.queue[0]?.batch) return { job, run: job.run, rids: job.rid === null ? [] : [job.rid], owners: job.owner === null ? [] : [job.owner] };
+    const jobs = [job];
+    while (jobs.length < MAX_BATCH && this.queue[0]?.batch) jobs.push(this.queue.shift()!);
+    const rids = jobs.map((j) => j.rid!);
+    const list = jobs.flatMap((j) => j.batch!);
+    return {
+      job, rids, owners: rids,
+      run: () => this.api.dispatchHttpBatch.apply(undefined, [list], { timeout: this.spec.timeoutMs + 50, arguments: { copy: true } }),
+    };
   }
 
   private async pump(): Promise<void> {
     this.busy = true;
     while (this.queue.length && !this.disposed) {
-      const job = this.queue.shift()!;
+      const { job, run, rids, owners } = this.nextJob();
+      this.runningJob = job;
+      this.runningOwners = owners;
       try {
-        await job.run();
+        await run();
       } catch (e) {
         if (!this.disposed) {
           const o = this.entryFailure(e, false);
           if (o.kind === 'timeout' || o.kind === 'oom') this.dispose(o.kind, o.errorMessage);
-          else if (job.rid !== null && this.inflight.has(job.rid)) { this.settle(job.rid, o); this.retireAfterFault(); }
+          else {
+            const hit = rids.filter((r) => this.inflight.has(r));
+            for (const r of hit) this.settle(r, { ...o, logs: [] });
+            if (hit.length) this.retireAfterFault();
+          }
         }
       }
+      this.runningJob = null;
       if (!this.disposed) this.sampleHeap();
       this.flushPending();
     }
@@ -342,8 +448,19 @@ export class Instance {
     // A result produced but the entry never returned (code still running after it): keep the result, kill the isolate.
     if (inf.pending) this.finalize(inf, inf.pending);
     else this.settle(rid, failure('timeout', 'time out', this.id));
-    if (this.busy) this.dispose('timeout', 'time out');
-    else this.retireAfterFault();
+    if (!this.busy) { this.retireAfterFault(); return; }
+    // The isolate is executing. If it runs this request's entry (or one of unknown owner), it is the
+    // runaway: dispose now. If it runs another request's entry, give that entry a moment to return
+    // (the usual case with several slots); only if it is still the same entry then, dispose.
+    if (this.runningOwners.length === 0 || this.runningOwners.includes(rid) || this.slots === 1) { this.dispose('timeout', 'time out'); return; }
+    this.retired = true;
+    this.deps.onStateChange(this);
+    const job = this.runningJob;
+    setTimeout(() => {
+      if (this.disposed) return;
+      if (this.busy && this.runningJob === job) this.dispose('timeout', 'time out');
+      else if (this.inflight.size === 0 && !this.busy) this.dispose('internal', 'instance terminated after a fault in another request');
+    }, FOREIGN_ENTRY_GRACE_MS).unref();
   }
 
   /** After a timeout/cancel/fault: take no new work; dispose once the other slots drain. */
@@ -396,7 +513,8 @@ export class Instance {
       inf.logBytes += line.length;
       inf.logs.push({ time: Date.now(), level: lvl, message: line, requestId: rid });
     };
-    const timer = (id: unknown, ms: unknown, repeat: unknown, _rid: unknown): void => {
+    const timer = (id: unknown, ms: unknown, repeat: unknown, timerRid: unknown): void => {
+      const owner = typeof timerRid === 'string' ? timerRid : null;
       if (typeof id !== 'number' || typeof ms !== 'number' || this.disposed) return;
       const old = this.timers.get(id);
       if (ms < 0) {
@@ -419,7 +537,7 @@ export class Instance {
           }
           return;
         }
-        this.enter(null, () => this.api.fireTimer.apply(undefined, [id], { timeout: this.spec.timeoutMs + 50 }));
+        this.enter(null, () => this.api.fireTimer.apply(undefined, [id], { timeout: this.spec.timeoutMs + 50 }), owner);
       };
       const delay = Math.min(Math.max(1, ms), 2_147_483_647);
       this.timers.set(id, repeat ? setInterval(fire, delay) : setTimeout(fire, delay));
@@ -468,6 +586,13 @@ export class Instance {
       if (++this.resolveCalls > LIMITS.maxResolvesPerInvocation) return JSON.stringify({ error: `too many module resolutions (limit ${LIMITS.maxResolvesPerInvocation} per invocation)`, code: 'ERR_QUOTA' });
       return JSON.stringify(this.resolver.resolve(from, spec, mode === 'import' ? 'import' : 'require'));
     };
+    const http = (kind: unknown, rid: unknown, a: unknown, b: unknown, c: unknown, d: unknown): void => {
+      if (typeof rid !== 'string') return;
+      const inf = this.inflight.get(rid);
+      if (!inf?.http || inf.pending) return;
+      const o = inf.http.fromIsolate(kind, a, b, c, d, this.id);
+      if (o) this.settle(rid, o);
+    };
     const source = (p: unknown): string | null => (typeof p === 'string' ? this.resolver.source(p) : null);
     const random = (n: unknown): string => crypto.randomBytes(typeof n === 'number' && n > 0 && n <= 65536 ? n : 4096).toString('latin1');
     return [
@@ -487,13 +612,9 @@ export class Instance {
         timeoutMs: this.spec.timeoutMs,
         limits: LIMITS,
       }),
+      new ivm.Callback(http, { ignored: true }),
     ];
   }
-}
-
-function userError(info: { name: string; message: string; stack: string }, instanceId: string): InvokeOutcome {
-  const message = info.name ? `${info.name}: ${info.message}` : info.message;
-  return { ...failure('user_error', message, instanceId), errorStack: info.stack || message };
 }
 
 function round(n: number): number {

@@ -44,12 +44,23 @@ function main(): void {
     if (!msg) { process.stderr.write('isola-host: dropped a malformed frame\n'); return; }
     switch (msg.t) {
       case 'config':
-        pools = new Pools(msg.config as HostConfig, new Spares(sandbox, sparesPerSize()), pushStats);
+        pools = new Pools(msg.config as HostConfig, new Spares(sandbox, sparesPerSize()), pushStats, (m) => writer.send(m));
         writer.send({ t: 'ready', pid: process.pid });
         break;
       case 'invoke':
         if (!pools) return;
         void pools.invoke(msg.id, msg.spec, msg.event).then((outcome) => writer.send({ t: 'result', id: msg.id, outcome }));
+        break;
+      case 'http':
+        if (!pools) return;
+        void pools.invokeHttp(msg.id, msg.spec, { method: msg.m, url: msg.u, headers: msg.h, body: msg.b, streamed: msg.s })
+          .then((outcome) => writer.send({ t: 'result', id: msg.id, outcome }));
+        break;
+      case 'hbody':
+        pools?.httpBody(msg.id, msg.c, msg.e);
+        break;
+      case 'hack':
+        pools?.httpAck(msg.id, msg.n);
         break;
       case 'cancel':
         pools?.cancel(msg.id);

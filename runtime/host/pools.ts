@@ -3,9 +3,10 @@
  * version, a shared resolver (file/resolution cache of the read-only code
  * tree) and idle reclaim after keepAliveMs.
  */
-import type { FunctionVersionSpec, InvokeOutcome } from '../types';
-import type { HostConfig } from '../protocol';
+import type { ColdStart, FunctionVersionSpec, InvokeOutcome } from '../types';
+import type { FromHost, HostConfig } from '../protocol';
 import { failure } from '../protocol';
+import { HttpExchange, type HttpHead } from './http-exchange';
 import { Instance } from './instance';
 import { Resolver } from './resolver';
 import type { Spares } from './spares';
@@ -16,12 +17,46 @@ export class Pools {
   private readonly pools = new Map<string, Pool>();
   private readonly byRequest = new Map<string, Instance>();
   private readonly canceled = new Set<string>();
+  /** Requests waiting for an instance (a cancel for one of them is remembered in `canceled`). */
+  private readonly placing = new Set<string>();
+  private readonly exchanges = new Map<string, HttpExchange>();
   private closing = false;
 
-  constructor(private readonly config: HostConfig, private readonly spares: Spares, private readonly onChange: () => void) {}
+  constructor(private readonly config: HostConfig, private readonly spares: Spares, private readonly onChange: () => void,
+    private readonly out: (m: FromHost) => void = () => undefined) {}
 
-  /** Runs one invocation: a warm instance with a free slot, else a cold start. */
-  async invoke(rid: string, spec: FunctionVersionSpec, event: string): Promise<InvokeOutcome> {
+  /** Runs one event invocation: a warm instance with a free slot, else a cold start. */
+  invoke(rid: string, spec: FunctionVersionSpec, event: string): Promise<InvokeOutcome> {
+    return this.place(rid, spec, (inst, cold) => inst.run(rid, event, cold));
+  }
+
+  /** Runs one HTTP invocation; its response goes out as `hstart`/`hchunk` frames, its outcome is returned. */
+  async invokeHttp(rid: string, spec: FunctionVersionSpec, head: HttpHead): Promise<InvokeOutcome> {
+    const ex = new HttpExchange(rid, head, this.out);
+    this.exchanges.set(rid, ex);
+    try {
+      return await this.place(rid, spec, (inst, cold) => inst.runHttp(rid, ex, cold));
+    } finally {
+      this.exchanges.delete(rid);
+      ex.detach();
+    }
+  }
+
+  /** `hbody` / `hack` frames of an HTTP invocation. */
+  httpBody(rid: string, c: Uint8Array | null, end: boolean): void { this.exchanges.get(rid)?.onBody(c, end); }
+  httpAck(rid: string, n: number): void { this.exchanges.get(rid)?.onAck(n); }
+
+  private async place(rid: string, spec: FunctionVersionSpec, go: (inst: Instance, cold: ColdStart | undefined) => Promise<InvokeOutcome>): Promise<InvokeOutcome> {
+    this.placing.add(rid);
+    try {
+      return await this.placeAndRun(rid, spec, go);
+    } finally {
+      this.placing.delete(rid);
+      this.canceled.delete(rid);
+    }
+  }
+
+  private async placeAndRun(rid: string, spec: FunctionVersionSpec, go: (inst: Instance, cold: ColdStart | undefined) => Promise<InvokeOutcome>): Promise<InvokeOutcome> {
     const bad = checkSpec(spec);
     if (bad) return failure('internal', `invalid function spec: ${bad}`);
     if (this.closing) return failure('internal', 'isolate host is shutting down');
@@ -32,13 +67,14 @@ export class Pools {
     }
     let inst: Instance | undefined;
     for (const i of pool.instances) if (i.available) { inst = i; break; }
-    let cold;
+    let cold: ColdStart | undefined;
     if (!inst) {
       const p = pool;
       inst = new Instance(spec, pool.resolver, {
         spares: this.spares,
         fetchPolicy: this.config.fetchPolicy,
         onStateChange: (i) => this.stateChanged(p, i),
+        out: this.out,
       });
       pool.instances.add(inst);
       inst.starting = inst.start();
@@ -61,11 +97,11 @@ export class Pools {
       if ('error' in r) return { ...r.error, logs: [] };
     }
     if (this.canceled.delete(rid)) { this.stateChanged(pool, inst); return failure('canceled', 'request canceled', inst.id); }
-    if (inst.disposed) return this.invoke(rid, spec, event);
+    if (inst.disposed) return this.placeAndRun(rid, spec, go);
     this.clearIdle(pool, inst);
     this.byRequest.set(rid, inst);
     try {
-      return await inst.run(rid, event, cold);
+      return await go(inst, cold);
     } finally {
       this.byRequest.delete(rid);
     }
@@ -74,7 +110,7 @@ export class Pools {
   cancel(rid: string): void {
     const inst = this.byRequest.get(rid);
     if (inst) inst.cancel(rid);
-    else this.canceled.add(rid);
+    else if (this.placing.has(rid)) this.canceled.add(rid);
   }
 
   /** Per version key: instances busy and idle. */

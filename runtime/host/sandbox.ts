@@ -1,7 +1,9 @@
 /**
  * The code every isolate starts with: runtime/sandbox/web/*.js (Web globals,
- * file-name order, the folder may be empty or partial) then
- * runtime/sandbox/bootstrap.js (host-backed globals and entry points).
+ * file-name order, the folder may be empty or partial, preceded by the host
+ * bridge capture prelude) then runtime/sandbox/bootstrap.js (host-backed
+ * globals and entry points) with runtime/sandbox/http.js (the fetch-handler
+ * adapter) handed to it.
  * Sources are read once per host; V8 code caches are produced once per host
  * and reused by every new isolate so cold starts skip parsing/compiling.
  */
@@ -10,6 +12,15 @@ import path from 'node:path';
 import ivm from 'isolated-vm';
 
 const BOOT_GLOBAL = '__isolaBootstrap';
+
+/**
+ * Runs before the web files: 99-seal.js hands the host bridge to this capture
+ * function, which parks it on `__isolaHostBridge`; the bootstrap takes and
+ * deletes it before any tenant code runs (web/README.md, "Host bridge").
+ */
+const BRIDGE_PRELUDE = `Object.defineProperty(globalThis, '__isolaCaptureHostBridge', { configurable: true, value(bridge) {
+  Object.defineProperty(globalThis, '__isolaHostBridge', { value: bridge, configurable: true });
+} });\n`;
 
 interface Source { filename: string; code: string; cache?: ivm.ExternalCopy<ArrayBuffer> }
 
@@ -40,7 +51,10 @@ export class SandboxSources {
     const webDir = path.join(dir, 'web');
     const names = fs.existsSync(webDir) ? fs.readdirSync(webDir).filter((n) => n.endsWith('.js')).sort() : [];
     const web = names.map((n) => ({ filename: `isola:web/${n}`, code: fs.readFileSync(path.join(webDir, n), 'utf8') }));
-    const bootstrap = { filename: 'isola:bootstrap.js', code: fs.readFileSync(path.join(dir, 'bootstrap.js'), 'utf8') };
+    // bootstrap.js sees the fetch-handler adapter's factory (sandbox/http.js) as `makeHttp`, in no global.
+    const bootCode = fs.readFileSync(path.join(dir, 'bootstrap.js'), 'utf8');
+    const httpCode = fs.readFileSync(path.join(dir, 'http.js'), 'utf8');
+    const bootstrap = { filename: 'isola:bootstrap.js', code: `(function (makeHttp) { 'use strict'; return (\n${bootCode}\n); })(\n${httpCode}\n)` };
     const s = new SandboxSources(web, bootstrap);
     s.warm();
     // TODO(perf): the startup snapshot saves ~2 ms per cold start, but on Node 20 / isolated-vm 5.0.4
@@ -105,7 +119,7 @@ export class SandboxSources {
       iso.dispose();
     }
     this.web.length = 0;
-    if (good.length) this.web.push({ filename: 'isola:web.js', code: good.map((g) => `${g.code}\n;`).join('\n') });
+    if (good.length) this.web.push({ filename: 'isola:web.js', code: BRIDGE_PRELUDE + good.map((g) => `${g.code}\n;`).join('\n') });
     const iso2 = new ivm.Isolate({ memoryLimit: 64 });
     try {
       for (const src of [...this.web, this.bootstrap]) {

@@ -11,9 +11,13 @@
 // * every entry into the isolate sets `current` (the request being served);
 //   timers and fetches capture the request current when they were created.
 // The capabilities are held in this closure only; nothing is left on globalThis.
-(function (hostLog, hostTimer, hostFetch, hostDone, hostResolve, hostSource, hostRandom, configJson) {
+(function (hostLog, hostTimer, hostFetch, hostDone, hostResolve, hostSource, hostRandom, configJson, hostHttp) {
   'use strict';
   const g = globalThis;
+  // The web files' host bridge, parked by the prelude host/sandbox.ts puts before them (see web/README.md).
+  const hostBridge = g.__isolaHostBridge === undefined ? null : g.__isolaHostBridge;
+  delete g.__isolaHostBridge;
+  delete g.__isolaCaptureHostBridge;   // left over only when 99-seal.js did not load
   const config = JSON.parse(configJson);
   const JSONparse = JSON.parse;
   const JSONstringify = JSON.stringify;
@@ -21,7 +25,6 @@
   const StringFn = String;
   const MapCtor = Map;
   const PromiseCtor = Promise;
-  const PromiseResolve = Promise.resolve.bind(Promise);
   const PromiseThen = Promise.prototype.then;
   const ReflectApply = Reflect.apply;
   const ErrorCtor = Error;
@@ -38,6 +41,59 @@
 
   let current = '';                 // request id of the code running now
   const active = new MapCtor();     // request id -> { done, logLines, logBytes }
+
+  // ------------------------------------------------------ request attribution
+  // Which request is running? (1) `current`, set by every entry from the host (dispatch,
+  // timer, fetch completion, body chunk, credit) and by `then` callbacks, which restore the
+  // request that scheduled them (Promise.prototype.then is wrapped below);
+  // (2) for `await` continuations, which V8 resumes without any hook, the async stack: each
+  // request's handler promise is awaited by an async function named RID_PREFIX + rid
+  // (track()), and V8's async stack traces list that awaiter for code resumed anywhere
+  // in the handler's await chain. The stack is only walked for a console call made while
+  // more than one request is active.
+  const RID_PREFIX = '__isola_rid_';
+  const captureStackTrace = ErrorCtor.captureStackTrace;
+  function findRid(_e, sites) {
+    for (let i = 0; i < sites.length; i++) {
+      const n = sites[i].getFunctionName();
+      if (typeof n === 'string' && n.length > RID_PREFIX.length && n.startsWith(RID_PREFIX)) return n.slice(RID_PREFIX.length);
+    }
+    return null;
+  }
+  function ridFromStack() {
+    let r = null, saveP, saveL, saved = false;
+    try {
+      saveP = ErrorCtor.prepareStackTrace; saveL = ErrorCtor.stackTraceLimit; saved = true;
+      ErrorCtor.prepareStackTrace = findRid;
+      ErrorCtor.stackTraceLimit = 200;
+      const o = {};
+      captureStackTrace(o);
+      r = o.stack;
+    } catch { r = null; } finally {
+      if (saved) { try { ErrorCtor.prepareStackTrace = saveP; ErrorCtor.stackTraceLimit = saveL; } catch { /* tenant froze them */ } }
+    }
+    return typeof r === 'string' ? r : null;
+  }
+  function runningRid() {
+    if (active.size <= 1) return current;
+    const r = ridFromStack();
+    return r !== null && active.has(r) ? r : current;
+  }
+  /** A promise that settles like `p`, awaited by an async function whose name carries the request id. */
+  function track(rid, p) {
+    const name = RID_PREFIX + rid;
+    const holder = { [name]: async function () { return await p; } };
+    return holder[name]();
+  }
+  // `then` callbacks restore the request that scheduled them (catch/finally go through then).
+  const wrapThen = function (cb) {
+    if (typeof cb !== 'function') return cb;
+    const rid = runningRid();
+    return function (v) { current = rid; return cb(v); };
+  };
+  define(PromiseCtor.prototype, 'then', { then(onFulfilled, onRejected) {
+    return ReflectApply(PromiseThen, this, [wrapThen(onFulfilled), wrapThen(onRejected)]);
+  } }.then);
 
   // ---------------------------------------------------------------- console
   function fmtValue(v, depth, seen) {
@@ -99,7 +155,7 @@
   }
   function makeConsole(fixedRid) {
     const c = {};
-    const rid = () => (fixedRid === undefined ? current : fixedRid);
+    const rid = () => (fixedRid === undefined ? runningRid() : fixedRid);
     for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
       c[level] = function (...args) { emit(level, rid(), args); };
     }
@@ -128,8 +184,9 @@
     let delay = +ms;
     if (!(delay >= 1 && delay <= 2147483647)) delay = 1;
     const id = nextTimerId++;
-    timers.set(id, { cb, args, rid: current, repeat });
-    hostTimer(id, delay, repeat, current);
+    const rid = runningRid();
+    timers.set(id, { cb, args, rid, repeat });
+    hostTimer(id, delay, repeat, rid);
     return id;
   }
   function clearTimer(id) {
@@ -140,10 +197,15 @@
   define(g, 'setInterval', function setInterval(cb, ms, ...args) { return addTimer(cb, ms, args, true); });
   define(g, 'clearTimeout', function clearTimeout(id) { clearTimer(id); });
   define(g, 'clearInterval', function clearInterval(id) { clearTimer(id); });
-  if (typeof g.queueMicrotask !== 'function') {
+  {
+    // The callback runs as the request that queued it.
+    const webQueueMicrotask = typeof g.queueMicrotask === 'function' ? g.queueMicrotask : null;
     define(g, 'queueMicrotask', function queueMicrotask(fn) {
       if (typeof fn !== 'function') throw new TypeErrorCtor('The "callback" argument must be of type function');
-      PromiseCtor.resolve().then(() => fn());
+      const rid = runningRid();
+      const run = () => { current = rid; fn(); };
+      if (webQueueMicrotask !== null) webQueueMicrotask(run);
+      else ReflectApply(PromiseThen, PromiseCtor.resolve(), [run]);
     });
   }
 
@@ -214,7 +276,7 @@
   }
   function TextDecoderLike() { return typeof g.TextDecoder === 'function' ? new g.TextDecoder() : { decode: (u8) => bytesToLatin1(u8) }; }
   async function fetch(input, init) {
-    const rid = current;
+    const rid = runningRid();
     let url, method, headers = [], body = null;
     if (typeof Req === 'function') {
       const req = new Req(input, init);
@@ -299,12 +361,22 @@
 
   // -------------------------------------------------------------- handlers
   let handlerFn = null;
+  let handlerThis;                  // the object the handler was found on (web handlers are called as methods)
   let handlerError = null;
+  // `exports[name]`, else `exports.default[name]` (Workers modules: `export default { fetch }`,
+  // `module.exports = { fetch }`, `module.exports.default = { fetch }`).
   function pickHandler(exportsObj, name, label) {
-    let fn;
-    try { fn = exportsObj == null ? undefined : exportsObj[name]; } catch (e) { fn = undefined; }
+    let fn, self = exportsObj;
+    try {
+      fn = exportsObj == null ? undefined : exportsObj[name];
+      if (typeof fn !== 'function' && exportsObj != null) {
+        const def = exportsObj.default;
+        if (def != null && (typeof def === 'object' || typeof def === 'function')) { self = def; fn = def[name]; }
+      }
+    } catch (e) { fn = undefined; }
     if (typeof fn !== 'function') { handlerError = 'handler missing: ' + label; return; }
     handlerFn = fn;
+    handlerThis = self;
   }
   // Called once per instance: load the CommonJS entry file and pick the handler.
   // Init logs carry request id '' and are attached by the host to the first invocation.
@@ -424,7 +496,7 @@
     try {
       if (isThenable(ret)) {
         // The captured `then`: tenant code may have replaced Promise.prototype.then.
-        ReflectApply(PromiseThen, PromiseResolve(ret), [(v) => { current = rid; finish(rid, null, v); },
+        ReflectApply(PromiseThen, track(rid, ret), [(v) => { current = rid; finish(rid, null, v); },
           (e) => { current = rid; finish(rid, e === undefined || e === null ? new ErrorCtor('Promise rejected with ' + e) : e); }]);
       } else if (handlerFn.length < 3) {
         finish(rid, null, ret);
@@ -469,8 +541,24 @@
       f.reject(e);
     }
   }
-  // Host entry: an invocation was ended by the host (timeout/cancel): forget it.
-  function forget(rid) { active.delete(rid); }
+  // Host entry: an invocation was ended by the host (timeout/cancel/fault): forget it; an HTTP
+  // request's body stream errors and its response stream is cancelled.
+  function forget(rid) {
+    const st = active.get(rid);
+    active.delete(rid);
+    if (st !== undefined && st.http !== undefined) httpAbort(st.http);
+  }
 
-  return { dispatch, fireTimer, fetchDone, initCjs, beginInit, initEsm, esmReady, cjsForEsm, forget };
+  // ------------------------------------------------------- HTTP (fetch handler)
+  // In sandbox/http.js; host/sandbox.ts passes its factory in as `makeHttp`.
+  // eslint-disable-next-line no-undef
+  const http = makeHttp({
+    config, hostBridge, hostHttp, hostDone, active, env,
+    setCurrent(rid) { current = rid; },
+    handler() { return { fn: handlerFn, self: handlerThis, error: handlerError }; },
+    errorInfo, makeConsole, emit, track, isThenable, PromiseThen,
+  });
+  const { dispatchHttp, dispatchHttpBatch, httpCredit, httpBody, httpAbort } = http;
+
+  return { dispatch, fireTimer, fetchDone, initCjs, beginInit, initEsm, esmReady, cjsForEsm, forget, dispatchHttp, dispatchHttpBatch, httpCredit, httpBody };
 })

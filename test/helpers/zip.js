@@ -1,9 +1,13 @@
 'use strict';
 /**
- * Test-only raw zip writer. Writes local headers, data and a central directory
- * by hand so tests can craft archives that real zip tools refuse to produce
- * (`../` names, absolute paths, symlinks, lying sizes, duplicate names,
- * encrypted flags, bad CRCs) — and also plain function packages.
+ * Zips for tests (and the benches, bench/lib/zip.js). `yazlZip` packs
+ * `{ name: text }` with yazl, the library the CLI packs with: a package as a
+ * real client sends it.
+ *
+ * `makeZip` is a raw zip writer: local headers, data and a central directory
+ * written by hand so tests can craft archives that real zip tools refuse to
+ * produce (`../` names, absolute paths, symlinks, lying sizes, duplicate
+ * names, encrypted flags, bad CRCs) — and also plain function packages.
  *
  *   makeZip({ 'index.js': 'exports.main = () => 1', 'lib/util.js': '...' })
  *   makeZip([
@@ -26,6 +30,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const zlib = require('node:zlib');
+const yazl = require('yazl');
 
 const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;
@@ -127,6 +132,19 @@ function zipDir(dir) {
   return makeZip(entries);
 }
 
+/** `{ name: text }` zipped by yazl; resolves with the archive. */
+function yazlZip(files) {
+  const zip = new yazl.ZipFile();
+  for (const [name, text] of Object.entries(files)) zip.addBuffer(Buffer.from(text), name);
+  zip.end();
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    zip.outputStream.on('data', (c) => chunks.push(c));
+    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+    zip.outputStream.on('error', reject);
+  });
+}
+
 function methodOf(method, empty) {
   if (method === undefined) return empty ? 0 : 8;
   if (method === 'store') return 0;
@@ -139,4 +157,4 @@ function toBuffer(data) {
   return Buffer.isBuffer(data) ? data : Buffer.from(String(data));
 }
 
-module.exports = { makeZip, zipDir };
+module.exports = { makeZip, zipDir, yazlZip };

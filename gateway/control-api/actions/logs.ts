@@ -14,24 +14,13 @@ import { ApiError } from '../../../core/errors';
 import { parseStatusFilter, type InvocationLog, type LogOrderBy, type LogSearch, type LogService } from '../../../core/logs';
 import { DEFAULT_NAMESPACE } from '../../../core/namespaces';
 import type { Platform } from '../../../core/platform';
-import { formatTime, optionalInteger, optionalString, requiredString } from '../../../core/validate';
+import { formatTime, optionalInteger, optionalString, optionalTime, requiredString } from '../../../core/validate';
 import type { ActionParams, ActionTable } from '../types';
 
 /** Offset + Limit may not pass this (the cloud's bound). */
 const MAX_WINDOW = 10_000;
 const ORDER_BY: readonly LogOrderBy[] = ['start_time', 'duration', 'mem_usage', 'function_name'];
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
-
-const TIME_PATTERN = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)$/;
-
-/** `YYYY-MM-DD HH:MM:SS` (UTC, as the server reports times) → epoch ms. */
-function optionalTime(params: ActionParams, name: string): number | undefined {
-  const value = optionalString(params, name, `InvalidParameterValue.${name}`);
-  if (value === undefined || value === '') return undefined;
-  const ms = TIME_PATTERN.test(value) ? Date.parse(value.replace(' ', 'T') + 'Z') : NaN;
-  if (!Number.isFinite(ms)) throw new ApiError(`InvalidParameterValue.${name}`, `${name} must be YYYY-MM-DD HH:MM:SS, got ${JSON.stringify(value)}.`);
-  return ms;
-}
 
 /** The log service, once the platform carries one. */
 function logsOf(platform: Platform): LogService {

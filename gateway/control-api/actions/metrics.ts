@@ -21,7 +21,7 @@
 import { ApiError } from '../../../core/errors';
 import type { MetricPoint } from '../../../core/metrics';
 import { DEFAULT_NAMESPACE } from '../../../core/namespaces';
-import { formatTime, optionalInteger, optionalString, requiredString } from '../../../core/validate';
+import { formatTime, optionalInteger, optionalString, optionalTime, requiredString } from '../../../core/validate';
 import type { ActionParams, ActionTable } from '../types';
 
 /** Every metric by its API name, in the order points list them. */
@@ -58,17 +58,6 @@ function loose(name: string): string {
 const PERIOD = 60;
 const HOUR = 3_600_000;
 const MAX_RANGE = 24 * HOUR;
-const TIME_PATTERN = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/;
-
-/** `YYYY-MM-DD HH:MM:SS` (UTC) → epoch ms. */
-function optionalTime(params: ActionParams, name: string): number | undefined {
-  const value = optionalString(params, name, `InvalidParameterValue.${name}`);
-  if (value === undefined || value === '') return undefined;
-  const ms = TIME_PATTERN.test(value) ? Date.parse(value.replace(' ', 'T') + 'Z') : NaN;
-  if (!Number.isFinite(ms)) throw new ApiError(`InvalidParameterValue.${name}`, `${name} must be YYYY-MM-DD HH:MM:SS, got ${JSON.stringify(value)}.`);
-  return ms;
-}
-
 function metricNames(params: ActionParams): string[] {
   const value = optionalString(params, 'MetricName', 'InvalidParameterValue.MetricName');
   if (value === undefined || value === '') return METRICS.map(([name]) => name);

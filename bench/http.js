@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * The HTTP data plane (issue 5) against raw uWebSockets.js, in the same run.
+ *
+ * Targets, each in its own server process (this process is the load
+ * generator, autocannon):
+ *   uWS hello      raw uWS answering `hello` (bench/lib/uws-hello.js): the baseline
+ *   isola hello    GET  /default/hello-http/      a web function answering `hello`
+ *   isola echo 1K  POST /default/echo-http/       1 KB JSON body parsed and echoed back as JSON
+ *   isola 64K      GET  /default/big-http/        a 64 KB response body
+ * Rounds alternate the targets at every concurrency (default c=64,256) so
+ * drift on the machine hits all alike; ratio = target req/s ÷ uWS hello
+ * req/s in the same round and at the same c. Logging and metrics stay on:
+ * the figure is the product as users run it.
+ *
+ * The bench functions run with per-instance concurrency (InstanceConcurrencyConfig
+ * MaxConcurrency, `--slots`, default 100), as a web function serving real
+ * traffic would: with one request per instance, c=256 on three functions needs
+ * ~770 instances, over the spec's scale-out limit of 500 new instances per
+ * minute, and the 429s that follow are the platform working as specified, not
+ * the data plane's speed. `--slots 1` measures that configuration anyway.
+ */
+const { startIsola, startUwsHello } = require('./lib/servers');
+const { ApiClient, waitActive } = require('./lib/api');
+const { zipFiles } = require('./lib/zip');
+const { runLoad } = require('./lib/load');
+const { machine, machineLine, median, printTable, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
+
+const USAGE = `
+node bench/http.js [--duration s] [--rounds n] [--connections 64,256] [--warmup s] [--targets names]
+
+  --duration     seconds per measured run          (env BENCH_DURATION, default 5)
+  --rounds       alternating rounds                (env BENCH_ROUNDS, default 3)
+  --connections  concurrency levels                (env BENCH_CONNECTIONS, default 64,256)
+  --warmup       seconds of unmeasured load first  (env BENCH_WARMUP, default 2)
+  --targets      comma-separated subset of: hello,echo,64k (env BENCH_TARGETS; uWS hello always runs)
+  --slots        per-instance concurrency of the functions (env BENCH_SLOTS, default 100; 1 = one request per instance)
+  BENCH_SERVER_ARGS  extra \`isola serve\` flags, e.g. "--isolate-hosts 1"
+`;
+
+const HELLO = `export default { fetch() { return new Response('hello'); } };\n`;
+const ECHO = `export default {
+  async fetch(request) {
+    const data = await request.json();
+    return new Response(JSON.stringify({ ok: true, items: data.items.length, data }), { headers: { 'content-type': 'application/json' } });
+  },
+};\n`;
+const BIG = `const body = new Uint8Array(64 * 1024).fill(120);
+export default { fetch() { return new Response(body, { headers: { 'content-type': 'application/octet-stream' } }); } };\n`;
+
+// ~1 KB of JSON.
+const ECHO_BODY = JSON.stringify({ items: Array.from({ length: 24 }, (_, i) => ({ id: i, name: `item-${i}`, ok: i % 2 === 0 })) });
+
+async function createWeb(client, name, source, slots) {
+  await client.call('CreateFunction', {
+    ...(slots > 1 ? { InstanceConcurrencyConfig: { MaxConcurrency: slots } } : {}),
+    FunctionName: name,
+    Namespace: 'default',
+    Runtime: 'Isolate',
+    Type: 'HTTP',
+    Handler: 'index.fetch',
+    Code: { ZipFile: zipFiles({ 'index.mjs': source }).toString('base64') },
+  });
+  await waitActive(client, 'default', name);
+}
+
+async function main() {
+  if (wantsHelp(USAGE)) return;
+  const duration = option('duration', 'BENCH_DURATION', 5);
+  const rounds = option('rounds', 'BENCH_ROUNDS', 3, 'int');
+  const connections = option('connections', 'BENCH_CONNECTIONS', [64, 256], 'list');
+  const warmup = option('warmup', 'BENCH_WARMUP', 2, 'number', { allowZero: true });
+  const slots = option('slots', 'BENCH_SLOTS', 100, 'int');
+  const argTargets = process.argv.find((a, i, all) => all[i - 1] === '--targets') ?? process.env.BENCH_TARGETS ?? 'hello,echo,64k';
+  const wanted = new Set(argTargets.split(',').map((s) => s.trim()));
+
+  const facts = machine();
+  console.log(machineLine(facts));
+  console.log(`http bench: ${rounds} rounds × c=${connections.join(',')} × ${duration} s per target, warm-up ${warmup} s, ${slots} slot(s) per instance\n`);
+
+  let baseline;
+  let isola;
+  let client;
+  try {
+    baseline = await startUwsHello().catch((err) => fail(`cannot start the uWS baseline: ${err.message}`));
+    isola = await startIsola().catch((err) => fail(`cannot start the isola server: ${err.message}`));
+    client = new ApiClient(isola);
+    for (const [name, source] of [['hello-http', HELLO], ['echo-http', ECHO], ['big-http', BIG]]) {
+      await createWeb(client, name, source, slots).catch((err) => fail(`cannot create ${name}: ${err.message}`));
+    }
+
+    const okEcho = (text) => text.startsWith('{"ok":true,"items":24,');
+    const targets = {
+      'uWS hello': { url: baseline.url, method: 'GET', verifyBody: (text) => text === 'hello' },
+    };
+    if (wanted.has('hello')) targets['isola hello'] = { url: `${isola.url}/default/hello-http/`, method: 'GET', verifyBody: (text) => text === 'hello' };
+    if (wanted.has('echo')) {
+      targets['isola echo 1K'] = {
+        url: `${isola.url}/default/echo-http/`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: ECHO_BODY,
+        verifyBody: okEcho,
+      };
+    }
+    if (wanted.has('64k')) targets['isola 64K'] = { url: `${isola.url}/default/big-http/`, method: 'GET', verifyBody: (text) => text.length === 64 * 1024 };
+
+    // Preflight: each target answers right once, so a broken runtime is a clear setup failure, not a table of errors.
+    for (const [name, target] of Object.entries(targets)) {
+      const res = await fetch(target.url, { method: target.method, headers: target.headers, body: target.body });
+      const text = await res.text();
+      if (res.status !== 200 || !target.verifyBody(text)) fail(`${name} answered ${res.status} ${JSON.stringify(text.slice(0, 200))}`);
+    }
+
+    if (warmup > 0) for (const target of Object.values(targets)) await runLoad({ ...target, connections: Math.max(...connections), duration: warmup });
+
+    const runs = [];
+    for (let round = 1; round <= rounds; round++) {
+      for (const c of connections) {
+        for (const [name, target] of Object.entries(targets)) {
+          const r = await runLoad({ ...target, connections: c, duration });
+          runs.push({ round, connections: c, target: name, ...r });
+          const note = r.errors > 0 ? `  errors ${JSON.stringify(r.breakdown)}${r.sample ? ` first: ${r.sample}` : ''}` : '';
+          console.log(`round ${round} c=${c} ${name.padEnd(14)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${note}`);
+        }
+      }
+    }
+
+    console.log('\nper round (ratio = target req/s ÷ uWS hello req/s in the same round and c)');
+    const perRound = [];
+    for (const r of runs) {
+      const base = runs.find((b) => b.round === r.round && b.connections === r.connections && b.target === 'uWS hello');
+      perRound.push([r.round, r.connections, r.target, r.rps, r.p50, r.p99, r.errors, r.rps / base.rps]);
+    }
+    printTable(['round', 'c', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ratio'], perRound, { digits: [0, 0, 0, 0, 2, 2, 0, 3] });
+
+    console.log(`\nsummary: median of ${rounds} rounds (errors: sum)`);
+    const summary = [];
+    for (const c of connections) {
+      const of = (target) => runs.filter((r) => r.connections === c && r.target === target);
+      const baseRps = median(of('uWS hello').map((r) => r.rps));
+      const baseP99 = median(of('uWS hello').map((r) => r.p99));
+      for (const target of Object.keys(targets)) {
+        const rs = of(target);
+        const rps = median(rs.map((r) => r.rps));
+        const p99 = median(rs.map((r) => r.p99));
+        summary.push({
+          connections: c,
+          target,
+          rps,
+          p50: median(rs.map((r) => r.p50)),
+          p99,
+          errors: rs.reduce((n, r) => n + r.errors, 0),
+          ratio: rps / baseRps,
+          p99Ratio: p99 / baseP99,
+        });
+      }
+    }
+    printTable(
+      ['c', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ratio', 'p99 ÷ uWS'],
+      summary.map((s) => [s.connections, s.target, s.rps, s.p50, s.p99, s.errors, s.ratio, s.p99Ratio]),
+      { digits: [0, 0, 0, 2, 2, 0, 3, 2] },
+    );
+
+    const hello64 = summary.find((s) => s.target === 'isola hello' && s.connections === 64);
+    if (hello64) {
+      const verdict = hello64.ratio >= 0.5 && hello64.p99 <= 5 && hello64.errors === 0 ? 'met' : 'NOT met';
+      console.log(
+        `\ntarget (hello at c=64: ≥ 0.5 × uWS req/s, p99 ≤ 5 ms, 0 errors): ${verdict} — ratio ${hello64.ratio.toFixed(3)}, p99 ${hello64.p99} ms, errors ${hello64.errors}`,
+      );
+    }
+
+    const file = writeResult('http', {
+      settings: { duration, rounds, connections, warmup, slots, targets: Object.keys(targets), serverArgs: process.env.BENCH_SERVER_ARGS ?? '' },
+      summary,
+      runs: runs.map(({ sample, ...r }) => ({ ...r, firstError: sample })),
+    });
+    console.log(`\nwritten ${file}`);
+  } finally {
+    client?.close();
+    await isola?.stop();
+    await baseline?.stop();
+  }
+}
+
+run(main);

@@ -1,0 +1,218 @@
+/**
+ * The data plane: every web function at `/<namespace>/<function>/<rest>`
+ * (and `/<namespace>/<function>`, path `/`), any method, on the raw uWS app.
+ *
+ * Per request, synchronously in the uWS handler: copy the request
+ * (request.ts), route it (core, cached), register `onAborted`, then either
+ * collect a small body (Content-Length ≤ bufferedBodyBytes, one copy) or
+ * start the call at once with the body streaming in (RequestBodyStream,
+ * pause/resume). The qualifier comes from the `X-Scf-Qualifier` request
+ * header (else `$DEFAULT`); the function never sees that header.
+ *
+ * Endings: unknown function/qualifier or an Event function → 404 and the
+ * spec's error body; a non-Isolate web runtime → 500; Content-Length over
+ * 6 MB → 406 at once (connection closed, body not read); a chunked body
+ * crossing 6 MB → 406 as soon as it does (the function's body stream throws
+ * and the call is stopped); client gone → the call is aborted and logged as
+ * 499, nothing is written. uWS objects never leave this folder.
+ */
+import type { HttpCallResult, HttpRequestData, HttpTarget } from '../../core/http-invocation';
+import type { Platform } from '../../core/platform';
+import type { HttpRequest, HttpResponse, TemplatedApp } from '../uws';
+import { ClientGoneError, RequestBodyStream, RequestTooLargeError } from './body';
+import { resolveLimits, type HttpLimits } from './limits';
+import { readRequest, urlOf, type IncomingRequest } from './request';
+import { UwsResponseSink, writeError } from './response';
+import { CallSignal } from './signal';
+
+export { DEFAULT_HTTP_LIMITS, QUALIFIER_HEADER, type HttpLimits } from './limits';
+
+/** In-flight data-plane requests, for a graceful close. */
+export interface DataPlane {
+  readonly inFlight: number;
+  /** Resolves when no request is in flight (at once if none). */
+  idle(): Promise<void>;
+}
+
+/** Registers the data-plane routes on `app` (call before listen). */
+export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overrides: Partial<HttpLimits> = {}): DataPlane {
+  const limits = resolveLimits(overrides);
+  const http = platform.http;
+  let inFlight = 0;
+  let idleWaiters: Array<() => void> = [];
+  const done = (): void => {
+    if (--inFlight === 0 && idleWaiters.length > 0) {
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  };
+
+  const handler = (res: HttpResponse, req: HttpRequest): void => {
+    const incoming = readRequest(req);
+    const route = http.route(incoming.namespace, incoming.functionName, incoming.qualifier || '$DEFAULT');
+    if (!route.ok) {
+      // Still corked in the handler: the answer goes out in one send. A body the client may be sending is not read.
+      writeError(res, route.statusCode, undefined, incoming.contentLength > 0 || incoming.chunked);
+      return;
+    }
+    const target = route.target;
+    const requestId = http.newRequestId();
+    const startTime = Date.now();
+    incoming.headers.push(['x-scf-request-id', requestId]);
+    for (const pair of target.scfHeaders) incoming.headers.push([pair[0], pair[1]]);
+
+    if (Number.isNaN(incoming.contentLength)) {
+      writeError(res, 400, requestId, true);
+      return;
+    }
+    if (incoming.contentLength > limits.maxRequestBodyBytes) {
+      http.reject(target, requestId, startTime, 406, `the request body (Content-Length ${incoming.contentLength}) is larger than ${limits.maxRequestBodyBytes} bytes`);
+      writeError(res, 406, requestId, true);
+      return;
+    }
+
+    inFlight++;
+    const call = new Call(res, incoming, target, requestId, startTime, limits, platform, done);
+    call.begin();
+  };
+  app.any('/:namespace/:function', handler);
+  app.any('/:namespace/:function/*', handler);
+
+  return {
+    get inFlight() {
+      return inFlight;
+    },
+    idle() {
+      return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
+    },
+  };
+}
+
+/** One data-plane request from its first byte to its log record. */
+class Call {
+  private readonly controller = new CallSignal();
+  private readonly sink: UwsResponseSink;
+  private stream: RequestBodyStream | undefined;
+  /** Body bytes received so far. */
+  private received = 0;
+  private bodyComplete: boolean;
+  private started = false;
+  private aborted = false;
+
+  constructor(
+    private readonly res: HttpResponse,
+    private readonly incoming: IncomingRequest,
+    private readonly target: HttpTarget,
+    private readonly requestId: string,
+    private readonly startTime: number,
+    private readonly limits: Readonly<HttpLimits>,
+    private readonly platform: Platform,
+    private readonly done: () => void,
+  ) {
+    this.bodyComplete = !(incoming.contentLength > 0 || incoming.chunked);
+    this.sink = new UwsResponseSink(res, {
+      requestId,
+      head: incoming.method === 'HEAD',
+      maxHeaderBytes: limits.maxResponseHeaderBytes,
+      bodyPending: () => !this.bodyComplete,
+      onFailure: () => this.controller.abort(),
+    });
+  }
+
+  /** Runs synchronously inside the uWS handler. */
+  begin(): void {
+    const { res, incoming } = this;
+    res.onAborted(() => this.onAborted());
+    if (this.bodyComplete) {
+      this.run(null, undefined);
+      return;
+    }
+    if (!incoming.chunked && incoming.contentLength <= this.limits.bufferedBodyBytes) {
+      // Fast path: collect the whole (small) body into one buffer, then call.
+      const body = Buffer.allocUnsafe(incoming.contentLength);
+      res.onData((chunk, isLast) => {
+        if (this.aborted) return;
+        const bytes = new Uint8Array(chunk);
+        if (this.received + bytes.byteLength <= body.byteLength) body.set(bytes, this.received);
+        this.received += bytes.byteLength;
+        if (isLast) {
+          this.bodyComplete = true;
+          this.run(this.received === body.byteLength ? body : body.subarray(0, Math.min(this.received, body.byteLength)), undefined);
+        }
+      });
+      return;
+    }
+    // Streaming: the call starts now; the body follows as it arrives, under backpressure.
+    const stream = new RequestBodyStream(
+      this.limits.streamHighWaterBytes,
+      this.limits.streamLowWaterBytes,
+      () => {
+        if (!this.aborted && !this.sink.finished) res.pause();
+      },
+      () => {
+        if (!this.aborted && !this.sink.finished) res.resume();
+      },
+    );
+    this.stream = stream;
+    res.onData((chunk, isLast) => {
+      if (this.aborted || this.sink.failure()) return;
+      this.received += chunk.byteLength;
+      if (this.received > this.limits.maxRequestBodyBytes) {
+        stream.fail(new RequestTooLargeError(this.limits.maxRequestBodyBytes));
+        this.sink.fail(406, `the request body is larger than ${this.limits.maxRequestBodyBytes} bytes`);
+        // Answer now if nothing was sent: the call may take a while to notice the abort.
+        this.sink.answerError(406);
+        return;
+      }
+      // uWS neuters `chunk` when this callback returns: copy it.
+      stream.push(new Uint8Array(chunk.slice(0)), isLast);
+      if (isLast) this.bodyComplete = true;
+    });
+    this.run(null, stream);
+  }
+
+  private run(body: Uint8Array | null, bodyStream: RequestBodyStream | undefined): void {
+    if (this.started) return;
+    this.started = true;
+    const request: HttpRequestData = {
+      method: this.incoming.method,
+      url: urlOf(this.incoming),
+      headers: this.incoming.headers,
+      body,
+      ...(bodyStream ? { bodyStream } : {}),
+    };
+    this.platform.http
+      .invoke(this.target, this.requestId, request, this.sink, this.controller.asAbortSignal())
+      .then((result) => this.finish(result))
+      .catch((err: unknown) => {
+        console.error('[gateway] data-plane call failed:', err);
+        this.finish({ requestId: this.requestId, statusCode: 500, responseStarted: false });
+      });
+  }
+
+  private finish(result: HttpCallResult): void {
+    try {
+      const sink = this.sink;
+      if (this.aborted || sink.finished) return;
+      // The function produced no complete response: the spec's error body, or a dropped connection when part was sent.
+      sink.answerError(result.statusCode === 200 ? 500 : result.statusCode);
+    } finally {
+      this.done();
+    }
+  }
+
+  private onAborted(): void {
+    this.aborted = true;
+    this.sink.aborted = true;
+    this.stream?.fail(new ClientGoneError());
+    if (!this.started) {
+      // Gone while the (small) body was still arriving: the function never ran; log it as canceled.
+      this.platform.http.reject(this.target, this.requestId, this.startTime, 499, 'the client closed the connection before the request body was complete');
+      this.done();
+      return;
+    }
+    // A connection we closed ourselves (a half-sent response the runtime could not complete) keeps the runtime's status.
+    if (!this.sink.finished) this.sink.fail(499, 'the client closed the connection before the response was complete');
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Copies what the data plane needs out of a uWS HttpRequest, synchronously
+ * (the object is stack-allocated and dies when the route handler returns):
+ * the target function, the path and query the function sees, and the
+ * headers minus the platform's own.
+ */
+import { PLATFORM_REQUEST_HEADERS } from '../../core/http-invocation';
+import type { HttpRequest } from '../uws';
+import { QUALIFIER_HEADER } from './limits';
+
+export interface IncomingRequest {
+  method: string;
+  namespace: string;
+  functionName: string;
+  /** `/<rest>` of `/<namespace>/<function>/<rest>`, still percent-encoded; `/` when there is no rest. */
+  path: string;
+  /** The raw query string without `?` ('' when none). */
+  query: string;
+  /** X-Scf-Qualifier, or '' when absent. */
+  qualifier: string;
+  /** Host header when it is a plain host[:port], else 'localhost' (it becomes the URL's authority). */
+  host: string;
+  /** Content-Length, or -1 when absent. NaN when present but not a number. */
+  contentLength: number;
+  /** Transfer-Encoding was sent (a chunked body). */
+  chunked: boolean;
+  /** Lower-case names as uWS reports them, in arrival order; X-Scf-Qualifier and the platform's X-Scf-* left out. */
+  headers: Array<[string, string]>;
+}
+
+const SAFE_HOST = /^[A-Za-z0-9.\-_]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
+
+/** Reads `req` (call it first thing in the route handler). The route guarantees at least two path segments. */
+export function readRequest(req: HttpRequest): IncomingRequest {
+  const url = req.getUrl();
+  const i1 = url.indexOf('/', 1);
+  const i2 = url.indexOf('/', i1 + 1);
+  const namespace = url.slice(1, i1);
+  const functionName = i2 === -1 ? url.slice(i1 + 1) : url.slice(i1 + 1, i2);
+  const path = i2 === -1 ? '/' : url.slice(i2);
+  const query = (req.getQuery() as string | undefined) ?? '';
+  const headers: Array<[string, string]> = [];
+  let qualifier = '';
+  let host = '';
+  let contentLength = -1;
+  let chunked = false;
+  req.forEach((name, value) => {
+    // 'x-scf-…': a cheap first-character test keeps the common case to one comparison.
+    if (name.charCodeAt(0) === 120 && name.startsWith('x-scf-')) {
+      if (name === QUALIFIER_HEADER) {
+        qualifier = value;
+        return;
+      }
+      if (PLATFORM_REQUEST_HEADERS.has(name)) return;
+    } else if (name === 'host') {
+      host = value;
+    } else if (name === 'content-length') {
+      contentLength = /^\d+$/.test(value) ? Number(value) : NaN;
+    } else if (name === 'transfer-encoding') {
+      chunked = true;
+    }
+    headers.push([name, value]);
+  });
+  return {
+    method: req.getCaseSensitiveMethod(),
+    namespace,
+    functionName,
+    path,
+    query,
+    qualifier,
+    host: host !== '' && SAFE_HOST.test(host) ? host : 'localhost',
+    contentLength,
+    chunked,
+    headers,
+  };
+}
+
+/** The URL the handler sees as `request.url`: `http://<host>/<rest>?<query>`. */
+export function urlOf(incoming: IncomingRequest): string {
+  return incoming.query === '' ? `http://${incoming.host}${incoming.path}` : `http://${incoming.host}${incoming.path}?${incoming.query}`;
+}

@@ -1,0 +1,240 @@
+/**
+ * Writes a web function's response to a uWS HttpResponse: the runtime's
+ * HttpResponseSink. Every write after an await is corked; a small complete
+ * response (start + one write + end in one tick, which the runtime delivers
+ * for non-streamed bodies) goes out as status line + headers + body with a
+ * Content-Length in one cork; streamed bodies use chunked encoding and
+ * honour backpressure (`write` returns false until `onWritable`).
+ *
+ * Header policy (spec §2): the function's headers total at most
+ * `maxResponseHeaderBytes` (name + value + 4 per header) or the call ends
+ * as 500 InternalError (logged with the reason); `Connection`, `Keep-Alive`,
+ * `Transfer-Encoding`, `Content-Length` and `Date` are the platform's (uWS
+ * writes them) and the function's copies are dropped; `X-Scf-Request-Id` is
+ * added. Names must be HTTP tokens and values free of CR/LF/NUL, or 500.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { GatewayFailure, HttpCallSink } from '../../core/http-invocation';
+import { errorBody, STATUS_NAMES } from '../../core/outcome';
+import type { HttpResponse } from '../uws';
+
+const DROPPED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date', 'x-scf-request-id']);
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const BAD_VALUE = /[\r\n\0]/;
+
+const statusLines = new Map<number, string>();
+/** "200 OK", "404 Not Found", … cached per code. */
+export function statusLine(code: number): string {
+  let line = statusLines.get(code);
+  if (line === undefined) {
+    line = `${code} ${STATUS_CODES[code] ?? 'Unknown'}`;
+    statusLines.set(code, line);
+  }
+  return line;
+}
+
+/** Writes the spec's error body (`{"errorCode":-1,"errorMessage":…,"statusCode":…}`) with that status. Call inside a cork or the route handler. */
+export function writeError(res: HttpResponse, statusCode: number, requestId: string | undefined, closeConnection = false): void {
+  const name = STATUS_NAMES[statusCode];
+  res.writeStatus(`${statusCode} ${name ?? STATUS_CODES[statusCode] ?? 'Error'}`);
+  res.writeHeader('Content-Type', 'application/json');
+  if (requestId) res.writeHeader('X-Scf-Request-Id', requestId);
+  // Codes outside the spec's table (400 for a malformed Content-Length) name themselves rather than claim InternalError.
+  res.end(name ? errorBody(statusCode) : JSON.stringify({ errorCode: -1, errorMessage: (STATUS_CODES[statusCode] ?? 'Error').replace(/\s+/g, ''), statusCode }), closeConnection);
+}
+
+export interface SinkOptions {
+  requestId: string;
+  head: boolean;
+  maxHeaderBytes: number;
+  /** True while the request body is not fully read: the response then closes the connection. */
+  bodyPending: () => boolean;
+  /** The gateway decided to end the call (bad headers): stop the function. */
+  onFailure: () => void;
+}
+
+export class UwsResponseSink implements HttpCallSink {
+  onResponseEnd: (() => void) | undefined = undefined;
+  /** Set by the gateway's onAborted: `res` must not be touched any more. */
+  aborted = false;
+  /** Bytes of the response (status line or body) handed to uWS. */
+  flushed = false;
+  /** The response is complete (`res.end` called) or the connection was closed. */
+  finished = false;
+  private failed: GatewayFailure | undefined;
+  private status = 0;
+  private headers: Array<[string, string]> | undefined;
+  private pendingChunk: Uint8Array | undefined;
+  private flushScheduled = false;
+  private backpressured = false;
+  private drainWaiter: (() => void) | undefined;
+  private writableHooked = false;
+
+  constructor(
+    private readonly res: HttpResponse,
+    private readonly options: SinkOptions,
+  ) {}
+
+  failure(): GatewayFailure | undefined {
+    return this.failed;
+  }
+
+  /** Ends the call on the gateway's side (client gone, body too large, bad headers); the first reason wins. */
+  fail(statusCode: number, message: string): void {
+    if (this.failed) return;
+    this.failed = { statusCode, message };
+    this.pendingChunk = undefined;
+    this.wakeDrain();
+    this.options.onFailure();
+  }
+
+  /** True when nothing can be written any more (gone, failed or done). */
+  private get dead(): boolean {
+    return this.aborted || this.failed !== undefined || this.finished;
+  }
+
+  start(status: number, headers: Array<[string, string]>): void {
+    if (this.dead || this.headers) return;
+    if (!Number.isInteger(status) || status < 200 || status > 599) {
+      this.fail(500, `the function answered HTTP status ${status}; expected 200-599`);
+      return;
+    }
+    let bytes = 0;
+    const kept: Array<[string, string]> = [];
+    for (const pair of headers) {
+      const [name, value] = pair;
+      bytes += name.length + value.length + 4;
+      if (!TOKEN.test(name) || BAD_VALUE.test(value)) {
+        this.fail(500, `the function's response header ${JSON.stringify(name)} is not a valid HTTP header`);
+        return;
+      }
+      if (!DROPPED.has(name.toLowerCase())) kept.push(pair);
+    }
+    if (bytes > this.options.maxHeaderBytes) {
+      this.fail(500, `the function's response headers are ${bytes} bytes, over the ${this.options.maxHeaderBytes}-byte limit`);
+      return;
+    }
+    this.status = status;
+    this.headers = kept;
+  }
+
+  write(chunk: Uint8Array): boolean {
+    if (this.dead || !this.headers) return true;
+    if (this.options.head || chunk.byteLength === 0) return true;
+    if (!this.flushed && this.pendingChunk === undefined) {
+      // Hold the first chunk for the rest of this tick: if `end` follows at once the whole response is one send with a Content-Length.
+      this.pendingChunk = chunk;
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        queueMicrotask(() => this.flushPending());
+      }
+      return true;
+    }
+    let ok = true;
+    this.res.cork(() => {
+      if (!this.flushed) this.writeHead();
+      const pending = this.pendingChunk;
+      if (pending !== undefined) {
+        this.pendingChunk = undefined;
+        this.res.write(pending);
+      }
+      ok = this.res.write(chunk);
+    });
+    if (!ok) this.backpressured = true;
+    return ok;
+  }
+
+  drained(): Promise<void> {
+    if (!this.backpressured || this.dead) return Promise.resolve();
+    if (!this.writableHooked) {
+      this.writableHooked = true;
+      this.res.onWritable(() => {
+        this.backpressured = false;
+        this.wakeDrain();
+        return true;
+      });
+    }
+    return new Promise((resolve) => (this.drainWaiter = resolve));
+  }
+
+  end(): void {
+    if (this.dead || !this.headers) return;
+    this.finished = true;
+    const close = this.options.bodyPending();
+    this.res.cork(() => {
+      if (!this.flushed) {
+        this.writeHead();
+        const chunk = this.pendingChunk;
+        this.pendingChunk = undefined;
+        if (this.options.head || ((this.status === 204 || this.status === 304) && chunk === undefined)) this.res.endWithoutBody(undefined, close);
+        else this.res.end(chunk ?? '', close);
+      } else {
+        const chunk = this.pendingChunk;
+        this.pendingChunk = undefined;
+        if (chunk !== undefined) this.res.write(chunk);
+        this.res.end(undefined, close);
+      }
+    });
+    this.onResponseEnd?.();
+  }
+
+  /** The runtime cannot complete a response it started: drop the connection so the client sees it truncated. */
+  abort(_reason: string): void {
+    if (this.aborted || this.finished) return;
+    if (!this.flushed) {
+      // Nothing on the wire yet: forget the head; the gateway answers the error body instead.
+      this.headers = undefined;
+      this.pendingChunk = undefined;
+      return;
+    }
+    this.close();
+  }
+
+  /** Closes the connection (response half-sent, or abandoned). */
+  close(): void {
+    if (this.aborted || this.finished) return;
+    this.finished = true;
+    this.wakeDrain();
+    this.res.close();
+  }
+
+  /** Answers the spec's error body when nothing of the response was sent; else closes the connection. */
+  answerError(statusCode: number): void {
+    if (this.aborted || this.finished) return;
+    if (this.flushed) {
+      this.close();
+      return;
+    }
+    this.finished = true;
+    const close = this.options.bodyPending();
+    this.res.cork(() => writeError(this.res, statusCode, this.options.requestId, close));
+  }
+
+  private flushPending(): void {
+    this.flushScheduled = false;
+    const chunk = this.pendingChunk;
+    if (chunk === undefined || this.dead || this.flushed) return;
+    this.pendingChunk = undefined;
+    let ok = true;
+    this.res.cork(() => {
+      this.writeHead();
+      ok = this.res.write(chunk);
+    });
+    if (!ok) this.backpressured = true;
+  }
+
+  /** Status line and headers (inside a cork). */
+  private writeHead(): void {
+    this.flushed = true;
+    const res = this.res;
+    res.writeStatus(statusLine(this.status));
+    for (const [name, value] of this.headers!) res.writeHeader(name, value);
+    res.writeHeader('X-Scf-Request-Id', this.options.requestId);
+  }
+
+  private wakeDrain(): void {
+    const w = this.drainWaiter;
+    this.drainWaiter = undefined;
+    w?.();
+  }
+}

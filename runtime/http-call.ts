@@ -1,0 +1,200 @@
+/**
+ * The parent's side of one HTTP invocation on an isolate host: writes the
+ * response frames (`hstart`, `hchunk`) into the caller's sink with
+ * credit-based backpressure, streams a request body still arriving as `hbody`
+ * frames (at most HTTP_REQUEST_WINDOW_BYTES not yet taken by the isolate), and
+ * turns the host's final `result` into the HttpInvokeOutcome.
+ *
+ * Credit: every response byte the sink took (`write` returned true, or its
+ * `drained()` resolved) is acknowledged with an `hack` frame; the host reads
+ * the function's body stream only while fewer than HTTP_WINDOW_BYTES are
+ * unacknowledged, so a client that does not read holds the function's stream
+ * with a bounded amount buffered in between.
+ */
+import { HTTP_REQUEST_WINDOW_BYTES, failure } from './protocol';
+import type { ToHost } from './protocol';
+import type { HttpInvokeOutcome, HttpResponseSink, InvokeOutcome } from './types';
+
+export class HttpCall {
+  private started = false;
+  private ended = false;
+  private status: number | undefined;
+  private bytes = 0;
+  /** Chunks received while the sink is not draining (bounded by the host's window). */
+  private readonly queue: Uint8Array[] = [];
+  private paused = false;
+  private unackedWhilePaused = 0;
+  private endPending = false;
+  private finalOutcome: InvokeOutcome | null = null;
+  private dead = false;
+  /** Request body streaming state. */
+  private reqUnacked = 0;
+  private reqWake: (() => void) | null = null;
+  private reqStopped = false;
+  private bodyIter: AsyncIterator<Uint8Array> | null = null;
+
+  constructor(
+    readonly id: string,
+    private readonly sink: HttpResponseSink,
+    private readonly send: (msg: ToHost) => void,
+    private readonly resolve: (o: HttpInvokeOutcome) => void,
+  ) {}
+
+  /** `hstart`: the head, maybe the whole body and the end. */
+  onStart(status: number, headersJson: string, body: Uint8Array | null, end: boolean): void {
+    if (this.dead || this.started) return;
+    let headers: Array<[string, string]>;
+    try {
+      const parsed: unknown = JSON.parse(headersJson);
+      headers = Array.isArray(parsed) ? parsed.filter((p): p is [string, string] => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string') : [];
+    } catch { headers = []; }
+    this.started = true;
+    this.status = status;
+    try {
+      this.sink.start(status, headers);
+      if (body !== null && body.byteLength > 0) {
+        if (end) { this.bytes += body.byteLength; this.sink.write(body); } else this.onBytes(body);
+      }
+      if (end) this.onEnd();
+    } catch (e) { this.sinkFailed(e); }
+  }
+
+  /** A sink that throws is a client that is gone (never let it take the frame reader down). */
+  private sinkFailed(_e: unknown): void {
+    if (this.dead) return;
+    this.onClientGone?.();
+    if (!this.dead) this.cancel();
+  }
+
+  /** `hchunk`: body bytes and/or the end. */
+  onChunk(chunk: Uint8Array | null, end: boolean): void {
+    if (this.dead || !this.started) return;
+    try {
+      if (chunk !== null && chunk.byteLength > 0) this.onBytes(chunk);
+      if (end) this.onEnd();
+    } catch (e) { this.sinkFailed(e); }
+  }
+
+  /** `hack` from the host: `n` request body bytes reached the isolate. */
+  onRequestAck(n: number): void {
+    this.reqUnacked -= n;
+    if (this.reqUnacked < HTTP_REQUEST_WINDOW_BYTES && this.reqWake) { const w = this.reqWake; this.reqWake = null; w(); }
+  }
+
+  /** `hstop`: the function cancelled the request body. */
+  onRequestStop(): void {
+    this.reqStopped = true;
+    if (this.reqWake) { const w = this.reqWake; this.reqWake = null; w(); }
+  }
+
+  /** The host's final outcome (or a failure when the host died): completes once queued bytes reached the sink. */
+  finish(o: InvokeOutcome): void {
+    if (this.dead) return;
+    this.finalOutcome = o;
+    this.stopRequestBody();
+    if (o.kind === 'ok' && this.paused && this.endPending) return; // resume() completes it
+    this.complete();
+  }
+
+  /** The client went away: 499; the sink is never touched again. */
+  cancel(): void {
+    if (this.dead) return;
+    this.finalOutcome = failure('canceled', 'request canceled');
+    this.stopRequestBody();
+    this.complete();
+  }
+
+  /** Sends a request body that is still arriving, within the request window. */
+  async sendBody(body: AsyncIterable<Uint8Array>): Promise<void> {
+    let iter: AsyncIterator<Uint8Array>;
+    try { iter = body[Symbol.asyncIterator](); } catch { this.send({ t: 'hbody', id: this.id, c: null, e: true }); return; }
+    this.bodyIter = iter;
+    try {
+      for (;;) {
+        while (this.reqUnacked >= HTTP_REQUEST_WINDOW_BYTES && !this.dead && !this.reqStopped) await new Promise<void>((r) => { this.reqWake = r; });
+        if (this.dead || this.reqStopped) break;
+        const r = await iter.next();
+        if (this.dead || this.reqStopped) break;
+        if (r.done) { this.send({ t: 'hbody', id: this.id, c: null, e: true }); this.bodyIter = null; return; }
+        const c = r.value;
+        if (!(c instanceof Uint8Array) || c.byteLength === 0) continue;
+        this.reqUnacked += c.byteLength;
+        this.send({ t: 'hbody', id: this.id, c, e: false });
+      }
+    } catch {
+      // The iterator throws when the client went away; the gateway aborts the signal too,
+      // but end the invocation here in case it does not.
+      this.bodyIter = null;
+      if (!this.dead) this.onClientGone?.();
+      return;
+    }
+    this.stopRequestBody();
+  }
+
+  /** Set by the owner: ends the invocation as canceled (499) when the request body or the sink fails. */
+  onClientGone: (() => void) | null = null;
+
+  private stopRequestBody(): void {
+    this.reqStopped = true;
+    const it = this.bodyIter;
+    this.bodyIter = null;
+    if (it?.return) { try { void Promise.resolve(it.return()).catch(() => undefined); } catch { /* ignore */ } }
+    if (this.reqWake) { const w = this.reqWake; this.reqWake = null; w(); }
+  }
+
+  private onBytes(c: Uint8Array): void {
+    if (this.paused) { this.queue.push(c); return; }
+    this.write(c);
+  }
+
+  private write(c: Uint8Array): void {
+    this.bytes += c.byteLength;
+    if (this.sink.write(c)) {
+      this.send({ t: 'hack', id: this.id, n: c.byteLength });
+      return;
+    }
+    this.paused = true;
+    this.unackedWhilePaused += c.byteLength;
+    this.sink.drained().then(this.resume, this.resume);
+  }
+
+  private readonly resume = (): void => {
+    if (this.dead) return;
+    this.paused = false;
+    if (this.unackedWhilePaused > 0 && !this.finalOutcome) this.send({ t: 'hack', id: this.id, n: this.unackedWhilePaused });
+    this.unackedWhilePaused = 0;
+    try {
+      while (this.queue.length && !this.paused) this.write(this.queue.shift()!);
+      if (this.paused) return;
+      if (this.endPending) { this.endPending = false; this.doEnd(); }
+    } catch (e) { this.sinkFailed(e); return; }
+    if (this.finalOutcome) this.complete();
+  };
+
+  private onEnd(): void {
+    if (this.paused) { this.endPending = true; return; }
+    this.doEnd();
+  }
+
+  private doEnd(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.sink.end();
+  }
+
+  private complete(): void {
+    if (this.dead) return;
+    this.dead = true;
+    const o = this.finalOutcome!;
+    this.queue.length = 0;
+    if (this.started && !this.ended && o.kind !== 'canceled') {
+      try { this.sink.abort?.(o.errorMessage ?? o.kind); } catch { /* the gateway's sink failed; nothing to add */ }
+    }
+    const out = o as HttpInvokeOutcome;
+    out.responseStarted = this.started;
+    out.responseEnded = this.ended;
+    out.responseBytes = this.bytes;
+    if (this.status !== undefined) out.httpStatus = this.status;
+    this.resolve(out);
+  }
+}

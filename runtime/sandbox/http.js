@@ -1,0 +1,230 @@
+// The fetch-handler adapter (Workers module format), part of the bootstrap: host/sandbox.ts
+// evaluates this file to a factory and hands it to bootstrap.js, which calls it once with
+// what it shares (its closure state and helpers) and returns the entry points to the host.
+//
+// One request = dispatchHttp (head + whole body, or a push stream the host feeds through
+// httpBody); the handler's Response crosses back through hostHttp:
+//   ('start', rid, status, headersJson, bodyBytes|null, end)  head (+ a whole body)
+//   ('chunk', rid, bytes|null, end)                            streamed body; credit-limited
+//   ('done', rid, status, bytes)                               response and waitUntil settled
+//   ('error', rid, errorInfoJson) | ('big', rid) | ('bad', rid, message)
+//   ('pull', rid)                                              the request body stream wants more
+//   ('stop', rid)                                              the tenant cancelled the request body
+// Everything crossing is a primitive or a Uint8Array that owns its whole buffer.
+(function makeHttp(deps) {
+  'use strict';
+  // PromiseThen is the original: the bootstrap has wrapped Promise.prototype.then by now.
+  const { config, hostBridge, hostHttp, hostDone, active, env, setCurrent, errorInfo, makeConsole, emit, track, isThenable, PromiseThen } = deps;
+  const ReflectApply = Reflect.apply;
+  const PromiseCtor = Promise;
+  const ErrorCtor = Error;
+  const TypeErrorCtor = TypeError;
+  const JSONparse = JSON.parse;
+  const JSONstringify = JSON.stringify;
+  const StringFn = String;
+  const HTTP_WINDOW = config.limits.httpWindowBytes;
+  const MAX_RESPONSE = config.limits.maxResponseBytes;
+  const REQ_HWM = config.limits.requestBodyHighWater;
+  const noop = () => undefined;
+  /** Swallows a platform promise's rejection (through the original then, not the tenant-visible one). */
+  function ignore(p) { ReflectApply(PromiseThen, p, [undefined, noop]); }
+  function httpAbort(h) {
+    if (h.finished) return;
+    h.finished = true;
+    if (h.push !== null) { try { h.push.error(new TypeErrorCtor('The client disconnected')); } catch { /* already closed */ } }
+    if (h.iter !== null) { try { ignore(h.iter.return(new TypeErrorCtor('The client disconnected'))); } catch { /* ignore */ } }
+    if (h.wake !== null) { const w = h.wake; h.wake = null; w(); }
+  }
+  function httpEnd(rid, st) {
+    const h = st.http;
+    if (!h.responded || h.waits > 0 || st.done) return;
+    st.done = true;
+    active.delete(rid);
+    hostHttp('done', rid, h.status, h.bytes);
+  }
+  function httpFail(rid, e) {
+    const st = active.get(rid);
+    if (st === undefined || st.done) return;
+    st.done = true;
+    active.delete(rid);
+    httpAbort(st.http);
+    hostHttp('error', rid, errorInfo(e === undefined || e === null ? new ErrorCtor('Promise rejected with ' + e) : e));
+  }
+  function ownBytes(c) {
+    // A view of a larger buffer would cross with its whole buffer: copy the view out first.
+    return c.byteOffset === 0 && c.byteLength === c.buffer.byteLength ? c : c.slice();
+  }
+  function describe(v) {
+    if (v === null) return 'null';
+    if (typeof v !== 'object') return typeof v;
+    try { const n = v.constructor && v.constructor.name; return typeof n === 'string' && n ? 'a ' + n : 'an object'; } catch { return 'an object'; }
+  }
+  function respond(rid, res) {
+    const st = active.get(rid);
+    if (st === undefined || st.done) {
+      // Late answer of a request the host already ended (client gone, timeout): release its body.
+      if (hostBridge.isResponse(res)) { try { hostBridge.bodyChunks(res).return(undefined).then(undefined, () => undefined); } catch { /* unusable */ } }
+      return;
+    }
+    const h = st.http;
+    if (!hostBridge.isResponse(res)) { httpFail(rid, new TypeErrorCtor('The fetch handler must return a Response or a Promise of one; it returned ' + describe(res))); return; }
+    let head;
+    try { head = hostBridge.responseHead(res); } catch (e) { httpFail(rid, e); return; }
+    if (head.type === 'error') { httpFail(rid, new TypeErrorCtor('The fetch handler returned Response.error()')); return; }
+    h.status = head.status;
+    const hdrs = JSONstringify(head.headers);
+    const body = head.body;
+    if (body.kind === 'none') {
+      h.responded = true;
+      hostHttp('start', rid, head.status, hdrs, null, true);
+      httpEnd(rid, st);
+      return;
+    }
+    let iter;
+    try { iter = hostBridge.bodyChunks(res); } catch (e) { httpFail(rid, e); return; }
+    if (body.kind === 'bytes' && body.length !== null) {
+      if (body.length > MAX_RESPONSE) { httpTooBig(rid, st, iter); return; }
+      // Bytes body: one chunk, already resolved; head + body + end cross in one call.
+      ReflectApply(PromiseThen, iter.next(), [(r) => {
+        if (st.done || h.finished) return;
+        const bytes = r.done ? null : ownBytes(r.value);
+        h.bytes = bytes === null ? 0 : bytes.byteLength;
+        h.responded = true;
+        hostHttp('start', rid, head.status, hdrs, bytes, true);
+        httpEnd(rid, st);
+      }, (e) => { setCurrent(rid); httpFail(rid, e); }]);
+      return;
+    }
+    h.iter = iter;
+    hostHttp('start', rid, head.status, hdrs, null, false);
+    h.started = true;
+    pumpBody(rid, st, h, iter);
+  }
+  function httpTooBig(rid, st, iter) {
+    st.done = true;
+    active.delete(rid);
+    st.http.finished = true;
+    try { ignore(iter.return(undefined)); } catch { /* ignore */ }
+    hostHttp('big', rid);
+  }
+  // Streams the Response body to the host: reads the tenant's stream only while the
+  // host has granted credit (bytes the sink has not yet taken stay under HTTP_WINDOW).
+  async function pumpBody(rid, st, h, iter) {
+    try {
+      for (;;) {
+        while (h.credit <= 0 && !h.finished) await new PromiseCtor((resolve) => { h.wake = resolve; });
+        if (h.finished) return;
+        setCurrent(rid);   // the tenant's pull() runs inside next()
+        const r = await iter.next();
+        if (h.finished) return;
+        setCurrent(rid);
+        if (r.done) break;
+        const n = r.value.byteLength;
+        if (n === 0) continue;
+        if (h.bytes + n > MAX_RESPONSE) { httpTooBig(rid, st, iter); return; }
+        h.bytes += n;
+        h.credit -= n;
+        hostHttp('chunk', rid, ownBytes(r.value), false);
+      }
+      h.responded = true;
+      h.iter = null;
+      hostHttp('chunk', rid, null, true);
+      httpEnd(rid, st);
+    } catch (e) {
+      if (!h.finished) { setCurrent(rid); httpFail(rid, e); }
+    }
+  }
+  // Host entry: one HTTP request. `body` is a Uint8Array copy (whole body) or null;
+  // `streamed` means the body arrives through httpBody().
+  function dispatchHttp(rid, method, url, headersJson, body, streamed) {
+    setCurrent(rid);
+    const h = { push: null, iter: null, credit: HTTP_WINDOW, wake: null, waits: 0, responded: false, started: false, finished: false, status: 0, bytes: 0 };
+    const st = { done: false, logLines: 0, logBytes: 0, logCut: false, http: h };
+    active.set(rid, st);
+    const handler = deps.handler();
+    if (handler.fn === null || hostBridge === null) {
+      st.done = true; active.delete(rid);
+      hostDone(rid, 'setup', hostBridge === null ? 'web globals unavailable (Request/Response did not load)' : (handler.error || 'handler missing'));
+      return;
+    }
+    let request;
+    try {
+      const init = { method, headers: JSONparse(headersJson) };
+      if (streamed && method !== 'GET' && method !== 'HEAD') {
+        h.push = hostBridge.createPushStream({
+          highWaterMark: REQ_HWM,
+          onPull: () => { if (!h.finished) hostHttp('pull', rid); },
+          onCancel: () => { if (!h.finished) hostHttp('stop', rid); },
+        });
+        init.body = h.push.stream;
+      } else if (body !== null && body.byteLength > 0 && method !== 'GET' && method !== 'HEAD') {
+        init.body = body;
+      }
+      request = hostBridge.createRequest(url, init);
+    } catch (e) {
+      st.done = true; active.delete(rid);
+      let m = 'unknown error';
+      try { m = StringFn(e && e.message); } catch { /* keep */ }
+      hostHttp('bad', rid, 'the request could not be built: ' + m);
+      return;
+    }
+    const ctx = {
+      waitUntil(p) {
+        if (st.done) return;
+        h.waits++;
+        ReflectApply(PromiseThen, track(rid, p), [() => { h.waits--; httpEnd(rid, st); }, (e) => {
+          h.waits--;
+          emit('error', rid, ['waitUntil() promise rejected:', e]);
+          httpEnd(rid, st);
+        }]);
+      },
+      passThroughOnException() {},
+      console: makeConsole(rid),
+    };
+    let ret;
+    try {
+      ret = ReflectApply(handler.fn, handler.self, [request, env, ctx]);
+    } catch (e) {
+      httpFail(rid, e === undefined ? new ErrorCtor('undefined thrown') : e);
+      return;
+    }
+    try {
+      if (isThenable(ret)) {
+        ReflectApply(PromiseThen, track(rid, ret), [(v) => { setCurrent(rid); respond(rid, v); },
+          (e) => { setCurrent(rid); httpFail(rid, e === undefined || e === null ? new ErrorCtor('Promise rejected with ' + e) : e); }]);
+      } else {
+        respond(rid, ret);
+      }
+    } catch (e) {
+      httpFail(rid, e);
+    }
+  }
+  // Host entry: several HTTP requests in one call, [rid, method, url, headersJson, body, streamed] × n.
+  // Each dispatch sets `current`; continuations that run after the batch find their request
+  // through `then` capture or the async stack (see "request attribution").
+  function dispatchHttpBatch(list) {
+    for (let i = 0; i + 5 < list.length; i += 6) {
+      try { dispatchHttp(list[i], list[i + 1], list[i + 2], list[i + 3], list[i + 4], list[i + 5]); } catch (e) { httpFail(list[i], e); }
+    }
+  }
+  // Host entry: the sink took `n` more bytes of this request's response: read on.
+  function httpCredit(rid, n) {
+    const st = active.get(rid);
+    if (st === undefined || st.http === undefined) return;
+    setCurrent(rid);
+    const h = st.http;
+    h.credit += n;
+    if (h.credit > 0 && h.wake !== null) { const w = h.wake; h.wake = null; w(); }
+  }
+  // Host entry: request body bytes (a Uint8Array copy or null) and/or its end.
+  function httpBody(rid, chunk, end) {
+    const st = active.get(rid);
+    if (st === undefined || st.http === undefined || st.http.push === null) return;
+    setCurrent(rid);
+    const push = st.http.push;
+    if (chunk !== null && chunk.byteLength > 0) push.push(chunk);
+    if (end) push.close();
+  }
+
+  return { dispatchHttp, dispatchHttpBatch, httpCredit, httpBody, httpAbort };
+})
