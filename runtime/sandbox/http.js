@@ -63,7 +63,7 @@
     const st = active.get(rid);
     if (st === undefined || st.done) {
       // Late answer of a request the host already ended (client gone, timeout): release its body.
-      if (hostBridge.isResponse(res)) { try { hostBridge.bodyChunks(res).return(undefined).then(undefined, () => undefined); } catch { /* unusable */ } }
+      if (hostBridge.isResponse(res)) { try { ignore(hostBridge.bodyChunks(res).return(undefined)); } catch { /* unusable */ } }
       return;
     }
     const h = st.http;
@@ -168,6 +168,7 @@
       hostHttp('bad', rid, 'the request could not be built: ' + m);
       return;
     }
+    let ctxConsole = null;
     const ctx = {
       waitUntil(p) {
         if (st.done) return;
@@ -179,7 +180,8 @@
         }]);
       },
       passThroughOnException() {},
-      console: makeConsole(rid),
+      // Made on first use: most handlers never touch it.
+      get console() { if (ctxConsole === null) ctxConsole = makeConsole(rid); return ctxConsole; },
     };
     let ret;
     try {
