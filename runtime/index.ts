@@ -81,7 +81,8 @@ class Runtime implements IsolateRuntime {
     this.inFlight++;
     let onAbort: (() => void) | null = null;
     try {
-      const host = await this.pick(req.spec.key);
+      // The usual case (the key's host is up) takes no await: one promise fewer per request.
+      const host = this.pickLive(req.spec.key) ?? await this.pick(req.spec.key);
       if (!host) return httpFailure('internal', 'no isolate host available');
       if (signal?.aborted) return httpFailure('canceled', 'request canceled');
       const p = host.invokeHttp(req.requestId, webSpec(req.spec), req.request, sink);
@@ -130,6 +131,12 @@ class Runtime implements IsolateRuntime {
     for (const h of this.hosts) h.kill();
   }
 
+  /** The key's host when it is alive (synchronous), else null. */
+  private pickLive(key: string): HostProcess | null {
+    const h = this.hosts[hash(key) % this.hosts.length];
+    return h !== undefined && h.alive ? h : null;
+  }
+
   /** Sticky placement: the hashed host if alive, else the next live one; waits for a restart if none is. */
   private async pick(key: string): Promise<HostProcess | null> {
     const n = this.hosts.length;
@@ -164,11 +171,21 @@ class Runtime implements IsolateRuntime {
   }
 }
 
-/** A web function's handler: '' → 'index.fetch', 'file' → 'file.fetch' (same object when already complete). */
+const webSpecs = new WeakMap<FunctionVersionSpec, FunctionVersionSpec>();
+
+/**
+ * A web function's handler: '' → 'index.fetch', 'file' → 'file.fetch' (same object when already
+ * complete; one derived object per spec object, so the host's per-key spec cache sees a stable spec).
+ */
 function webSpec(spec: FunctionVersionSpec): FunctionVersionSpec {
   const h = spec.handler;
   if (typeof h === 'string' && h.lastIndexOf('.') > 0) return spec;
-  return { ...spec, handler: `${typeof h === 'string' && h !== '' ? h : 'index'}.fetch` };
+  let derived = webSpecs.get(spec);
+  if (derived === undefined) {
+    derived = { ...spec, handler: `${typeof h === 'string' && h !== '' ? h : 'index'}.fetch` };
+    webSpecs.set(spec, derived);
+  }
+  return derived;
 }
 
 function httpFailure(kind: InvokeOutcome['kind'], message: string): HttpInvokeOutcome {

@@ -18,8 +18,13 @@ export type ToHost =
   | { t: 'cancel'; id: string }
   | { t: 'ping'; n: number }
   | { t: 'shutdown' }
-  /** An HTTP request: head, and the whole body (`b`) or `s` = the body follows as `hbody` frames. */
-  | { t: 'http'; id: string; spec: FunctionVersionSpec; m: string; u: string; h: Array<[string, string]>; b: Uint8Array | null; s: boolean }
+  /**
+   * An HTTP request: head, and the whole body (`b`) or `s` = the body follows as `hbody` frames.
+   * `k` = the version key; `spec` rides along only when this host has not been sent that spec
+   * object yet (the host keeps the last spec per key; see HTTP_SPEC_CACHE). `h` = JSON of the
+   * [name, value] header pairs: the isolate parses it, so the host never unpacks them.
+   */
+  | { t: 'http'; id: string; k: string; spec?: FunctionVersionSpec; m: string; u: string; h: string; b: Uint8Array | null; s: boolean }
   /** Request body bytes (may be null) and/or its end (`e`). */
   | { t: 'hbody'; id: string; c: Uint8Array | null; e: boolean }
   /** The sink took `n` more response bytes (credit for the host). */
@@ -77,12 +82,19 @@ export function checkToHost(v: unknown): ToHost | null {
     case 'cancel': return typeof v.id === 'string' ? (v as ToHost) : null;
     case 'ping': return typeof v.n === 'number' ? (v as ToHost) : null;
     case 'shutdown': return v as ToHost;
-    case 'http': return typeof v.id === 'string' && isObj(v.spec) && typeof v.m === 'string' && typeof v.u === 'string' && Array.isArray(v.h) && isBytesOrNull(v.b) && typeof v.s === 'boolean' ? (v as ToHost) : null;
+    case 'http': return typeof v.id === 'string' && typeof v.k === 'string' && (v.spec === undefined || isObj(v.spec)) && typeof v.m === 'string' && typeof v.u === 'string' && typeof v.h === 'string' && isBytesOrNull(v.b) && typeof v.s === 'boolean' ? (v as ToHost) : null;
     case 'hbody': return typeof v.id === 'string' && isBytesOrNull(v.c) && typeof v.e === 'boolean' ? (v as ToHost) : null;
     case 'hack': return typeof v.id === 'string' && typeof v.n === 'number' ? (v as ToHost) : null;
     default: return null;
   }
 }
+
+/**
+ * Specs of `http` frames, cached per version key: the parent remembers at most `parent` keys whose
+ * spec a host has (then forgets them all and resends), the host keeps the `host` most recently sent
+ * (host ≥ parent, so every key the parent thinks sent is still there).
+ */
+export const HTTP_SPEC_CACHE = { parent: 4096, host: 8192 } as const;
 
 /** Bytes of a streamed response the host may have sent that the sink has not taken yet. */
 export const HTTP_WINDOW_BYTES = 128 * 1024;

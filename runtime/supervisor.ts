@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { FrameReader, FrameWriter } from './frames';
 import { HttpCall } from './http-call';
-import { checkFromHost, failure } from './protocol';
+import { HTTP_SPEC_CACHE, checkFromHost, failure } from './protocol';
 import type { HostConfig } from './protocol';
 import type { FunctionVersionSpec, HttpInvokeOutcome, HttpRequestData, HttpResponseSink, InvokeOutcome } from './types';
 
@@ -29,6 +29,8 @@ export class HostProcess extends EventEmitter {
   private writer: FrameWriter | null = null;
   private readonly inflight = new Map<string, (o: InvokeOutcome) => void>();
   private readonly http = new Map<string, HttpCall>();
+  /** Per version key, the spec object this host process was last sent in an `http` frame. */
+  private sentSpecs = new Map<string, FunctionVersionSpec>();
   private stderrTail = '';
   private lastPong = Date.now();
   private pingN = 0;
@@ -49,6 +51,7 @@ export class HostProcess extends EventEmitter {
       env: { NODE_ENV: process.env.NODE_ENV ?? 'production', PATH: process.env.PATH ?? '', ISOLA_SNAPSHOT: process.env.ISOLA_SNAPSHOT ?? '', ISOLA_SPARES: process.env.ISOLA_SPARES ?? '' },
     });
     this.child = child;
+    this.sentSpecs = new Map();
     this.pid = child.pid ?? 0;
     this.stderrTail = '';
     const sock = child.stdio[3] as Duplex;
@@ -152,7 +155,16 @@ export class HostProcess extends EventEmitter {
       this.inflight.set(id, (o) => { clearTimeout(guard); call.finish(o); });
       const streamed = req.body === null && req.bodyStream !== undefined;
       call.onClientGone = () => this.cancelHttp(id);
-      writer.send({ t: 'http', id, spec, m: req.method, u: req.url, h: req.headers, b: req.body, s: streamed });
+      // The spec crosses once per host and spec object; later frames name it by key.
+      const key = spec.key;
+      const h = JSON.stringify(req.headers);
+      if (this.sentSpecs.get(key) === spec) {
+        writer.send({ t: 'http', id, k: key, m: req.method, u: req.url, h, b: req.body, s: streamed });
+      } else {
+        if (this.sentSpecs.size >= HTTP_SPEC_CACHE.parent) this.sentSpecs.clear();
+        this.sentSpecs.set(key, spec);
+        writer.send({ t: 'http', id, k: key, spec, m: req.method, u: req.url, h, b: req.body, s: streamed });
+      }
       if (streamed) void call.sendBody(req.bodyStream!);
     });
   }

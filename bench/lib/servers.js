@@ -39,8 +39,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
  * `listening on http://…:<port>`. Rejects with the process output when it
  * exits first or does not listen within `timeoutMs`.
  */
-function spawnListening(label, args, { env, timeoutMs = 30_000 } = {}) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnListening(label, args, { env, cwd = ROOT, timeoutMs = 30_000 } = {}) {
+  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let output = '';
   child.stdout.on('data', (d) => (output += d));
@@ -85,14 +85,16 @@ function spawnListening(label, args, { env, timeoutMs = 30_000 } = {}) {
  * { url, port, pid, dataDir, credentials, stop(), output() }.
  */
 async function startIsola(options = {}) {
-  if (!fs.existsSync(DIST_MAIN)) {
+  // BENCH_ISOLA_ROOT (or options.root): another checkout/build to run (A/B comparisons of two builds).
+  const root = options.root ?? process.env.BENCH_ISOLA_ROOT ?? ROOT;
+  if (!fs.existsSync(path.join(root, 'dist', 'cli', 'main.js'))) {
     throw new Error(`${path.relative(ROOT, DIST_MAIN)} is missing; run \`npm install\` (or \`npm run build\`) first.`);
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-bench-server-'));
   tempDirs.add(dataDir);
   const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const args = ['--no-node-snapshot', BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--no-sample', ...(options.args ?? []), ...extra];
-  const proc = spawnListening('isola server', args, { env: options.env });
+  const args = ['--no-node-snapshot', ...(options.nodeArgs ?? []), path.join(root, 'bin', 'isola.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--no-sample', ...(options.args ?? []), ...extra];
+  const proc = spawnListening('isola server', args, { env: options.env, cwd: root });
   let port;
   try {
     port = await proc.port;

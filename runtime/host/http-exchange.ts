@@ -22,7 +22,8 @@ import type { InvokeOutcome } from '../types';
 export interface HttpHead {
   method: string;
   url: string;
-  headers: Array<[string, string]>;
+  /** JSON of the [name, value] pairs, as the parent sent it (handed to the isolate as is). */
+  headersJson: string;
   body: Uint8Array | null;
   streamed: boolean;
 }
@@ -99,6 +100,11 @@ export class HttpExchange {
         if (chunk) this.onSent(chunk.byteLength);
         return null;
       }
+      case 'final':
+        // 'start' with the whole body and the end, then 'done' (sandbox/http.js httpFinal).
+        if (typeof a !== 'number' || typeof b !== 'string') return failure('internal', 'malformed response head from the isolate', instanceId);
+        this.out({ t: 'hstart', id: this.id, s: a, h: b, b: c instanceof Uint8Array && c.byteLength > 0 ? c : null, e: true });
+        return { kind: 'ok', statusCode: 200, logs: [], durationMs: 0, memUsageBytes: 0, instanceId };
       case 'done':
         return { kind: 'ok', statusCode: 200, logs: [], durationMs: 0, memUsageBytes: 0, instanceId };
       case 'error': {

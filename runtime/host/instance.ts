@@ -90,6 +90,9 @@ const MAX_BATCH = 32;
 /** Request bodies up to this size may ride in a batch (copied with the call's arguments). */
 const MAX_BATCH_BODY = 64 * 1024;
 
+/** Minimum interval between heap readings after entries (see pump). */
+const HEAP_SAMPLE_MS = 25;
+
 let seq = 0;
 
 export class Instance {
@@ -113,6 +116,7 @@ export class Instance {
   private readonly deferred = new Map<number, (() => void) | null>();
   private initLogs: LogLine[] = [];
   private heapUsed = 0;
+  private heapSampledAt = 0;
   private memoryKill = false;
   private resolveCalls = 0;
   /** True during the cold start: timers may fire (top-level await on a timer). */
@@ -296,7 +300,7 @@ export class Instance {
         },
         grant: (n) => this.enter(rid, () => this.api.httpCredit.apply(undefined, [rid, n], timeout)),
       });
-      const headers = JSON.stringify(h.headers);
+      const headers = h.headersJson;
       const body = h.body !== null && h.body.byteLength > 0 ? h.body : null;
       if (body === null || body.byteLength <= MAX_BATCH_BODY) {
         // A view into a larger buffer (a msgpack frame) would be copied whole: copy the bytes out.
@@ -385,10 +389,22 @@ export class Instance {
     const jobs = [job];
     while (jobs.length < MAX_BATCH && this.queue[0]?.batch) jobs.push(this.queue.shift()!);
     const rids = jobs.map((j) => j.rid!);
+    const timeout = this.spec.timeoutMs + 50;
+    if (jobs.every((j) => j.batch![4] === null)) {
+      // No bodies: the batch crosses as one JSON string (the headers are JSON already and are
+      // spliced in as is); a string argument needs no structured clone, which cost ~25 µs per call.
+      let json = '[';
+      for (let i = 0; i < jobs.length; i++) {
+        const b = jobs[i]!.batch!;
+        json += `${i === 0 ? '' : ','}${JSON.stringify(b[0])},${JSON.stringify(b[1])},${JSON.stringify(b[2])},${b[3] as string},null,${b[5] === true}`;
+      }
+      json += ']';
+      return { job, rids, owners: rids, run: () => this.api.dispatchHttpBatch.apply(undefined, [json], { timeout }) };
+    }
     const list = jobs.flatMap((j) => j.batch!);
     return {
       job, rids, owners: rids,
-      run: () => this.api.dispatchHttpBatch.apply(undefined, [list], { timeout: this.spec.timeoutMs + 50, arguments: { copy: true } }),
+      run: () => this.api.dispatchHttpBatch.apply(undefined, [list], { timeout, arguments: { copy: true } }),
     };
   }
 
@@ -412,7 +428,13 @@ export class Instance {
         }
       }
       this.runningJob = null;
-      if (!this.disposed) this.sampleHeap();
+      // Heap statistics take the isolate lock synchronously (measured ~0.3 ms each under load, the
+      // lock being busy): read them at most every HEAP_SAMPLE_MS while entries keep coming
+      // (memUsageBytes is the max seen, so entries sharing one reading are still covered).
+      if (!this.disposed) {
+        const now = Date.now();
+        if (now - this.heapSampledAt >= HEAP_SAMPLE_MS) { this.heapSampledAt = now; this.sampleHeap(); }
+      }
       this.flushPending();
     }
     this.busy = false;

@@ -5,7 +5,8 @@
  */
 import net from 'node:net';
 import { FrameReader, FrameWriter } from '../frames';
-import { checkToHost } from '../protocol';
+import { HTTP_SPEC_CACHE, checkToHost, failure } from '../protocol';
+import type { FunctionVersionSpec } from '../types';
 import type { HostConfig } from '../protocol';
 import { Pools } from './pools';
 import { SandboxSources } from './sandbox';
@@ -39,6 +40,8 @@ function main(): void {
       if (pools) writer.send({ t: 'pools', ...pools.snapshot() });
     }, 10);
   };
+  /** The last spec sent per version key (`http` frames carry it only the first time). */
+  const specs = new Map<string, FunctionVersionSpec>();
   const reader = new FrameReader((raw) => {
     const msg = checkToHost(raw);
     if (!msg) { process.stderr.write('isola-host: dropped a malformed frame\n'); return; }
@@ -51,11 +54,24 @@ function main(): void {
         if (!pools) return;
         void pools.invoke(msg.id, msg.spec, msg.event).then((outcome) => writer.send({ t: 'result', id: msg.id, outcome }));
         break;
-      case 'http':
+      case 'http': {
         if (!pools) return;
-        void pools.invokeHttp(msg.id, msg.spec, { method: msg.m, url: msg.u, headers: msg.h, body: msg.b, streamed: msg.s })
+        let spec = msg.spec;
+        if (spec !== undefined) {
+          specs.delete(msg.k);
+          specs.set(msg.k, spec);
+          if (specs.size > HTTP_SPEC_CACHE.host) specs.delete(specs.keys().next().value as string);
+        } else {
+          spec = specs.get(msg.k);
+          if (spec === undefined) {
+            writer.send({ t: 'result', id: msg.id, outcome: failure('internal', `isolate host: no spec for ${msg.k}`) });
+            return;
+          }
+        }
+        void pools.invokeHttp(msg.id, spec, { method: msg.m, url: msg.u, headersJson: msg.h, body: msg.b, streamed: msg.s })
           .then((outcome) => writer.send({ t: 'result', id: msg.id, outcome }));
         break;
+      }
       case 'hbody':
         pools?.httpBody(msg.id, msg.c, msg.e);
         break;

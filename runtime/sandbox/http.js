@@ -7,6 +7,8 @@
 //   ('start', rid, status, headersJson, bodyBytes|null, end)  head (+ a whole body)
 //   ('chunk', rid, bytes|null, end)                            streamed body; credit-limited
 //   ('done', rid, status, bytes)                               response and waitUntil settled
+//   ('final', rid, status, headersJson, bodyBytes|null)        'start' (whole body, end) + 'done' in one
+//                                                              call: a complete response, no waitUntil
 //   ('error', rid, errorInfoJson) | ('big', rid) | ('bad', rid, message)
 //   ('pull', rid)                                              the request body stream wants more
 //   ('stop', rid)                                              the tenant cancelled the request body
@@ -42,6 +44,18 @@
     active.delete(rid);
     hostHttp('done', rid, h.status, h.bytes);
   }
+  // A complete response (head + whole body): with no waitUntil pending it also ends the request,
+  // in one host call instead of 'start' then 'done' (each call is a hop to the host's thread).
+  function httpFinal(rid, st, h, status, hdrs, bytes) {
+    if (h.waits === 0 && !st.done) {
+      st.done = true;
+      active.delete(rid);
+      hostHttp('final', rid, status, hdrs, bytes);
+      return;
+    }
+    hostHttp('start', rid, status, hdrs, bytes, true);
+    httpEnd(rid, st);
+  }
   function httpFail(rid, e) {
     const st = active.get(rid);
     if (st === undefined || st.done) return;
@@ -76,8 +90,7 @@
     const body = head.body;
     if (body.kind === 'none') {
       h.responded = true;
-      hostHttp('start', rid, head.status, hdrs, null, true);
-      httpEnd(rid, st);
+      httpFinal(rid, st, h, head.status, hdrs, null);
       return;
     }
     let iter;
@@ -90,8 +103,7 @@
         const bytes = r.done ? null : ownBytes(r.value);
         h.bytes = bytes === null ? 0 : bytes.byteLength;
         h.responded = true;
-        hostHttp('start', rid, head.status, hdrs, bytes, true);
-        httpEnd(rid, st);
+        httpFinal(rid, st, h, head.status, hdrs, bytes);
       }, (e) => { setCurrent(rid); httpFail(rid, e); }]);
       return;
     }
@@ -149,7 +161,8 @@
     }
     let request;
     try {
-      const init = { method, headers: JSONparse(headersJson) };
+      // A JSON string (one request), or the already parsed pairs (from a JSON batch).
+      const init = { method, headers: typeof headersJson === 'string' ? JSONparse(headersJson) : headersJson };
       if (streamed && method !== 'GET' && method !== 'HEAD') {
         h.push = hostBridge.createPushStream({
           highWaterMark: REQ_HWM,
@@ -201,10 +214,13 @@
       httpFail(rid, e);
     }
   }
-  // Host entry: several HTTP requests in one call, [rid, method, url, headersJson, body, streamed] × n.
+  // Host entry: several HTTP requests in one call, [rid, method, url, headersJson, body, streamed] × n,
+  // or, when none has a body, that list as one JSON string (headers as parsed pairs, body null):
+  // a string crosses without the structured-clone copy an array needs.
   // Each dispatch sets `current`; continuations that run after the batch find their request
   // through `then` capture or the async stack (see "request attribution").
   function dispatchHttpBatch(list) {
+    if (typeof list === 'string') list = JSONparse(list);
     for (let i = 0; i + 5 < list.length; i += 6) {
       try { dispatchHttp(list[i], list[i + 1], list[i + 2], list[i + 3], list[i + 4], list[i + 5]); } catch (e) { httpFail(list[i], e); }
     }
