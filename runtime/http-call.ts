@@ -15,6 +15,9 @@ import { HTTP_REQUEST_WINDOW_BYTES, failure } from './protocol';
 import type { ToHost } from './protocol';
 import type { HttpInvokeOutcome, HttpResponseSink, InvokeOutcome } from './types';
 
+/** How long a canceled call waits for the host's outcome (its console lines) before it completes without. */
+const CANCEL_WAIT_MS = 2000;
+
 export class HttpCall {
   private started = false;
   private ended = false;
@@ -27,6 +30,9 @@ export class HttpCall {
   private endPending = false;
   private finalOutcome: InvokeOutcome | null = null;
   private dead = false;
+  /** The client went away: the sink is not touched again; waiting for the host's outcome. */
+  private canceled = false;
+  private cancelTimer: NodeJS.Timeout | null = null;
   /** Request body streaming state. */
   private reqUnacked = 0;
   private reqWake: (() => void) | null = null;
@@ -42,7 +48,7 @@ export class HttpCall {
 
   /** `hstart`: the head, maybe the whole body and the end. */
   onStart(status: number, headersJson: string, body: Uint8Array | null, end: boolean): void {
-    if (this.dead || this.started) return;
+    if (this.dead || this.started || this.canceled) return;
     let headers: Array<[string, string]>;
     try {
       const parsed: unknown = JSON.parse(headersJson);
@@ -68,7 +74,7 @@ export class HttpCall {
 
   /** `hchunk`: body bytes and/or the end. */
   onChunk(chunk: Uint8Array | null, end: boolean): void {
-    if (this.dead || !this.started) return;
+    if (this.dead || !this.started || this.canceled) return;
     try {
       if (chunk !== null && chunk.byteLength > 0) this.onBytes(chunk);
       if (end) this.onEnd();
@@ -90,18 +96,38 @@ export class HttpCall {
   /** The host's final outcome (or a failure when the host died): completes once queued bytes reached the sink. */
   finish(o: InvokeOutcome): void {
     if (this.dead) return;
+    if (this.canceled) {
+      // Whatever the host ended with, the call is the client's 499; keep its lines and timings.
+      if (this.cancelTimer) clearTimeout(this.cancelTimer);
+      const c = failure('canceled', 'request canceled');
+      c.logs = o.logs ?? [];
+      c.durationMs = o.durationMs;
+      c.memUsageBytes = o.memUsageBytes;
+      if (o.instanceId !== undefined) c.instanceId = o.instanceId;
+      if (o.coldStart !== undefined) c.coldStart = o.coldStart;
+      this.finalOutcome = c;
+      this.complete();
+      return;
+    }
     this.finalOutcome = o;
     this.stopRequestBody();
     if (o.kind === 'ok' && this.paused && this.endPending) return; // resume() completes it
     this.complete();
   }
 
-  /** The client went away: 499; the sink is never touched again. */
-  cancel(): void {
-    if (this.dead) return;
-    this.finalOutcome = failure('canceled', 'request canceled');
+  /**
+   * The client went away: 499; the sink is never touched again. When the
+   * host was told (`awaitHost`), the call waits (at most CANCEL_WAIT_MS) for
+   * the host's outcome of the canceled call, so the console lines logged so
+   * far and the real duration are kept; otherwise it completes now.
+   */
+  cancel(awaitHost = false): void {
+    if (this.dead || this.canceled) return;
+    this.canceled = true;
     this.stopRequestBody();
-    this.complete();
+    if (!awaitHost) { this.finalOutcome = failure('canceled', 'request canceled'); this.complete(); return; }
+    this.cancelTimer = setTimeout(() => this.finish(failure('canceled', 'request canceled')), CANCEL_WAIT_MS);
+    this.cancelTimer.unref();
   }
 
   /** Sends a request body that is still arriving, within the request window. */
@@ -159,7 +185,7 @@ export class HttpCall {
   }
 
   private readonly resume = (): void => {
-    if (this.dead) return;
+    if (this.dead || this.canceled) return;
     this.paused = false;
     if (this.unackedWhilePaused > 0 && !this.finalOutcome) this.send({ t: 'hack', id: this.id, n: this.unackedWhilePaused });
     this.unackedWhilePaused = 0;

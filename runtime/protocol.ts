@@ -38,6 +38,11 @@ export type FromHost =
   | { t: 'pools'; pools: Record<string, { busy: number; idle: number }>; instances: number }
   /** Response head (`h` = JSON of [name, value] pairs), optionally the whole body `b`, and `e` = ended. */
   | { t: 'hstart'; id: string; s: number; h: string; b: Uint8Array | null; e: boolean }
+  /**
+   * A complete response and the call's outcome in one frame: `hstart` with the whole body and
+   * the end, then `result` (sent when the response was complete when the call ended ok).
+   */
+  | { t: 'hfinal'; id: string; s: number; h: string; b: Uint8Array | null; outcome: InvokeOutcome }
   /** Response body bytes (may be null) and/or its end. */
   | { t: 'hchunk'; id: string; c: Uint8Array | null; e: boolean }
   /** `n` request body bytes reached the isolate (credit for the parent's sender). */
@@ -62,6 +67,12 @@ export function checkFromHost(v: unknown): FromHost | null {
     }
     case 'pools': return isObj(v.pools) && typeof v.instances === 'number' ? (v as FromHost) : null;
     case 'hstart': return typeof v.id === 'string' && typeof v.s === 'number' && typeof v.h === 'string' && isBytesOrNull(v.b) && typeof v.e === 'boolean' ? (v as FromHost) : null;
+    case 'hfinal': {
+      const o = v.outcome;
+      if (typeof v.id !== 'string' || typeof v.s !== 'number' || typeof v.h !== 'string' || !isBytesOrNull(v.b)) return null;
+      if (!isObj(o) || typeof o.kind !== 'string' || typeof o.statusCode !== 'number' || !Array.isArray(o.logs)) return null;
+      return v as FromHost;
+    }
     case 'hchunk': return typeof v.id === 'string' && isBytesOrNull(v.c) && typeof v.e === 'boolean' ? (v as FromHost) : null;
     case 'hack': return typeof v.id === 'string' && typeof v.n === 'number' ? (v as FromHost) : null;
     case 'hstop': return typeof v.id === 'string' ? (v as FromHost) : null;

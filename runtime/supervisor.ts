@@ -29,6 +29,11 @@ export class HostProcess extends EventEmitter {
   private writer: FrameWriter | null = null;
   private readonly inflight = new Map<string, (o: InvokeOutcome) => void>();
   private readonly http = new Map<string, HttpCall>();
+  /**
+   * Safety-net deadlines of HTTP calls (id → ms epoch), checked by the heartbeat instead of one
+   * timer per request: the host enforces every limit itself, so only a host bug lets one pass.
+   */
+  private readonly httpGuards = new Map<string, number>();
   /** Per version key, the spec object this host process was last sent in an `http` frame. */
   private sentSpecs = new Map<string, FunctionVersionSpec>();
   private stderrTail = '';
@@ -93,6 +98,12 @@ export class HostProcess extends EventEmitter {
             break;
           }
           case 'hstart': this.http.get(msg.id)?.onStart(msg.s, msg.h, msg.b, msg.e); break;
+          case 'hfinal': {
+            this.http.get(msg.id)?.onStart(msg.s, msg.h, msg.b, true);
+            const done = this.inflight.get(msg.id);
+            if (done) { this.inflight.delete(msg.id); done(msg.outcome); }
+            break;
+          }
           case 'hchunk': this.http.get(msg.id)?.onChunk(msg.c, msg.e); break;
           case 'hack': this.http.get(msg.id)?.onRequestAck(msg.n); break;
           case 'hstop': this.http.get(msg.id)?.onRequestStop(); break;
@@ -131,6 +142,7 @@ export class HostProcess extends EventEmitter {
   }
 
   cancel(id: string): void {
+    this.httpGuards.delete(id);
     if (this.inflight.delete(id)) this.writer?.send({ t: 'cancel', id });
   }
 
@@ -145,14 +157,9 @@ export class HostProcess extends EventEmitter {
       const writer = this.writer;
       const call = new HttpCall(id, sink, (m) => writer?.send(m), (o) => { this.http.delete(id); resolve(o); });
       if (!this.alive || !writer) { call.finish(failure('internal', 'isolate host is not running')); return; }
-      const guard = setTimeout(() => {
-        if (!this.inflight.has(id)) return;
-        this.cancel(id);
-        call.finish(failure('internal', 'isolate host did not answer in time'));
-      }, spec.timeoutMs + spec.initTimeoutMs + 10_000);
-      guard.unref();
+      this.httpGuards.set(id, Date.now() + spec.timeoutMs + spec.initTimeoutMs + 10_000);
       this.http.set(id, call);
-      this.inflight.set(id, (o) => { clearTimeout(guard); call.finish(o); });
+      this.inflight.set(id, (o) => { this.httpGuards.delete(id); call.finish(o); });
       const streamed = req.body === null && req.bodyStream !== undefined;
       call.onClientGone = () => this.cancelHttp(id);
       // The spec crosses once per host and spec object; later frames name it by key.
@@ -169,9 +176,19 @@ export class HostProcess extends EventEmitter {
     });
   }
 
-  /** The client went away: the invocation resolves as 499 now; the host ends it and frees the slot. */
+  /**
+   * The client went away: the invocation resolves as 499 once the host answered the cancel (with
+   * the console lines logged so far; HttpCall waits at most 2 s), or now when the host is not told.
+   * The host ends it and frees the slot.
+   */
   cancelHttp(id: string): void {
     const call = this.http.get(id);
+    if (call && this.inflight.has(id) && this.writer) {
+      // The host ends the call at once and answers with its outcome (the lines logged so far).
+      this.writer.send({ t: 'cancel', id });
+      call.cancel(true);
+      return;
+    }
     this.cancel(id);
     call?.cancel();
   }
@@ -195,10 +212,24 @@ export class HostProcess extends EventEmitter {
     this.child?.kill('SIGKILL');
   }
 
+  /** HTTP calls past their safety-net deadline fail as internal (see httpGuards). */
+  private checkHttpGuards(): void {
+    const now = Date.now();
+    for (const [id, deadline] of this.httpGuards) {
+      if (deadline > now) continue;
+      this.httpGuards.delete(id);
+      if (!this.inflight.has(id)) continue;
+      const call = this.http.get(id);
+      this.cancel(id);
+      call?.finish(failure('internal', 'isolate host did not answer in time'));
+    }
+  }
+
   private startHeartbeat(): void {
     const every = Math.max(100, Math.floor(this.opts.unresponsiveMs / 4));
     this.heartbeat = setInterval(() => {
       if (!this.alive) return;
+      if (this.httpGuards.size > 0) this.checkHttpGuards();
       if (Date.now() - this.lastPong > this.opts.unresponsiveMs) {
         this.stderrTail += '\nisola: host unresponsive, killed by the supervisor\n';
         this.child?.kill('SIGKILL');
@@ -224,6 +255,7 @@ export class HostProcess extends EventEmitter {
     const outcome = memory ? failure('oom', 'memory limit exceeded (isolate host aborted)') : failure('internal', reason);
     const pending = [...this.inflight.values()];
     this.inflight.clear();
+    this.httpGuards.clear();
     for (const done of pending) done({ ...outcome, logs: [] });
     const death: HostDeath = { memory, reason };
     this.emit('exit', death, this.stderrTail);

@@ -46,6 +46,8 @@ export class HttpExchange {
   private sent = 0;
   private granted = 0;
   private acked = 0;
+  /** A complete response ('final') not sent yet: it goes out with the outcome. */
+  private final: { s: number; h: string; b: Uint8Array | null } | null = null;
 
   constructor(readonly id: string, readonly head: HttpHead, private readonly out: (m: FromHost) => void) {}
 
@@ -101,9 +103,10 @@ export class HttpExchange {
         return null;
       }
       case 'final':
-        // 'start' with the whole body and the end, then 'done' (sandbox/http.js httpFinal).
+        // 'start' with the whole body and the end, then 'done' (sandbox/http.js httpFinal). The head is
+        // held until the outcome is known: it leaves with it in one `hfinal` frame (takeFinal).
         if (typeof a !== 'number' || typeof b !== 'string') return failure('internal', 'malformed response head from the isolate', instanceId);
-        this.out({ t: 'hstart', id: this.id, s: a, h: b, b: c instanceof Uint8Array && c.byteLength > 0 ? c : null, e: true });
+        this.final = { s: a, h: b, b: c instanceof Uint8Array && c.byteLength > 0 ? c : null };
         return { kind: 'ok', statusCode: 200, logs: [], durationMs: 0, memUsageBytes: 0, instanceId };
       case 'done':
         return { kind: 'ok', statusCode: 200, logs: [], durationMs: 0, memUsageBytes: 0, instanceId };
@@ -120,6 +123,16 @@ export class HttpExchange {
       case 'stop': this.onStop(); return null;
       default: return null;
     }
+  }
+
+  /**
+   * The held complete response, if any, taken once: the caller sends it with the outcome
+   * (`hfinal`), or as `hstart` before a failure's `result`.
+   */
+  takeFinal(): { s: number; h: string; b: Uint8Array | null } | null {
+    const f = this.final;
+    this.final = null;
+    return f;
   }
 
   /** The isolate sent `n` response bytes. */

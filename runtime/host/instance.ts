@@ -66,7 +66,6 @@ interface Inflight {
   fetchesActive: number;
   heap: number;
   cold?: ColdStart;
-  timer: NodeJS.Timeout;
   resolve(o: InvokeOutcome): void;
   pending?: InvokeOutcome;
   http?: HttpExchange;
@@ -112,6 +111,12 @@ export class Instance {
   private runningJob: object | null = null;
   private runningOwners: string[] = [];
   private readonly timers = new Map<number, NodeJS.Timeout>();
+  /**
+   * One deadline timer per instance (not one per request): armed for the earliest deadline in
+   * flight; when it fires it ends every call past its deadline and re-arms for the next.
+   */
+  private deadlineTimer: NodeJS.Timeout | null = null;
+  private deadlineAt = 0;
   /** Timers that came due while frozen: id → re-arm function for a paused interval (null for a timeout). */
   private readonly deferred = new Map<number, (() => void) | null>();
   private initLogs: LogLine[] = [];
@@ -324,8 +329,8 @@ export class Instance {
     const start = Date.now();
     const inf: Inflight = {
       rid, start, deadline: start + this.spec.timeoutMs, logs: [], logBytes: 0, fetches: 0, fetchesActive: 0, heap: 0, resolve,
-      timer: setTimeout(() => this.onDeadline(rid), this.spec.timeoutMs),
     };
+    if (this.deadlineTimer === null || inf.deadline < this.deadlineAt) this.armDeadline(inf.deadline, start);
     if (cold) inf.cold = cold;
     if (this.initLogs.length) {
       inf.logs = this.initLogs.map((l) => ({ ...l, requestId: rid }));
@@ -367,6 +372,7 @@ export class Instance {
     this.retired = true;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    if (this.deadlineTimer !== null) { clearTimeout(this.deadlineTimer); this.deadlineTimer = null; }
     this.deferred.clear();
     this.queue.length = 0;
     try { if (this.isolate && !this.isolate.isDisposed) this.isolate.dispose(); } catch { /* already gone */ }
@@ -464,6 +470,28 @@ export class Instance {
     for (const inf of [...this.inflight.values()]) if (inf.pending) this.finalize(inf, inf.pending);
   }
 
+  private armDeadline(at: number, now: number): void {
+    if (this.deadlineTimer !== null) clearTimeout(this.deadlineTimer);
+    this.deadlineAt = at;
+    this.deadlineTimer = setTimeout(this.sweepDeadlines, Math.max(0, at - now));
+    this.deadlineTimer.unref();
+  }
+
+  /** The deadline timer: every call past its deadline times out; re-arms for the earliest one left. */
+  private readonly sweepDeadlines = (): void => {
+    this.deadlineTimer = null;
+    if (this.disposed) return;
+    const now = Date.now();
+    let due: string[] | null = null;
+    let next = Infinity;
+    for (const inf of this.inflight.values()) {
+      if (inf.deadline <= now) (due ??= []).push(inf.rid);
+      else if (inf.deadline < next) next = inf.deadline;
+    }
+    if (due) for (const rid of due) { if (this.disposed) break; this.onDeadline(rid); }
+    if (!this.disposed && next !== Infinity && (this.deadlineTimer === null || next < this.deadlineAt)) this.armDeadline(next, now);
+  };
+
   private onDeadline(rid: string): void {
     const inf = this.inflight.get(rid);
     if (!inf) return;
@@ -503,7 +531,6 @@ export class Instance {
 
   private finalize(inf: Inflight, o: InvokeOutcome): void {
     if (this.inflight.get(inf.rid) !== inf) return;
-    clearTimeout(inf.timer);
     this.inflight.delete(inf.rid);
     o.logs = inf.logs.length ? inf.logs.concat(o.logs) : o.logs;
     o.durationMs = Date.now() - inf.start;

@@ -68,8 +68,7 @@ function main(): void {
             return;
           }
         }
-        void pools.invokeHttp(msg.id, spec, { method: msg.m, url: msg.u, headersJson: msg.h, body: msg.b, streamed: msg.s })
-          .then((outcome) => writer.send({ t: 'result', id: msg.id, outcome }));
+        void pools.invokeHttp(msg.id, spec, { method: msg.m, url: msg.u, headersJson: msg.h, body: msg.b, streamed: msg.s });
         break;
       }
       case 'hbody':

@@ -30,16 +30,27 @@ export class Pools {
     return this.place(rid, spec, (inst, cold) => inst.run(rid, event, cold));
   }
 
-  /** Runs one HTTP invocation; its response goes out as `hstart`/`hchunk` frames, its outcome is returned. */
-  async invokeHttp(rid: string, spec: FunctionVersionSpec, head: HttpHead): Promise<InvokeOutcome> {
+  /**
+   * Runs one HTTP invocation; its response goes out as `hstart`/`hchunk` frames, then its outcome
+   * as `result` — or, when the response was complete in one piece and the call ended ok, both in
+   * one `hfinal` frame.
+   */
+  async invokeHttp(rid: string, spec: FunctionVersionSpec, head: HttpHead): Promise<void> {
     const ex = new HttpExchange(rid, head, this.out);
     this.exchanges.set(rid, ex);
+    let outcome: InvokeOutcome;
     try {
-      return await this.place(rid, spec, (inst, cold) => inst.runHttp(rid, ex, cold));
+      outcome = await this.place(rid, spec, (inst, cold) => inst.runHttp(rid, ex, cold));
+    } catch (e) {
+      outcome = failure('internal', `isolate host fault: ${(e as Error).message}`);
     } finally {
       this.exchanges.delete(rid);
       ex.detach();
     }
+    const fin = ex.takeFinal();
+    if (fin !== null && outcome.kind === 'ok') { this.out({ t: 'hfinal', id: rid, s: fin.s, h: fin.h, b: fin.b, outcome }); return; }
+    if (fin !== null) this.out({ t: 'hstart', id: rid, s: fin.s, h: fin.h, b: fin.b, e: true });
+    this.out({ t: 'result', id: rid, outcome });
   }
 
   /** `hbody` / `hack` frames of an HTTP invocation. */

@@ -161,19 +161,20 @@
     }
     let request;
     try {
-      // A JSON string (one request), or the already parsed pairs (from a JSON batch).
-      const init = { method, headers: typeof headersJson === 'string' ? JSONparse(headersJson) : headersJson };
+      // Headers: a JSON string (one request) or the already parsed pairs (from a JSON batch); the
+      // Request parses them on first use.
+      let reqBody = null;
       if (streamed && method !== 'GET' && method !== 'HEAD') {
         h.push = hostBridge.createPushStream({
           highWaterMark: REQ_HWM,
           onPull: () => { if (!h.finished) hostHttp('pull', rid); },
           onCancel: () => { if (!h.finished) hostHttp('stop', rid); },
         });
-        init.body = h.push.stream;
+        reqBody = h.push.stream;
       } else if (body !== null && body.byteLength > 0 && method !== 'GET' && method !== 'HEAD') {
-        init.body = body;
+        reqBody = body;
       }
-      request = hostBridge.createRequest(url, init);
+      request = hostBridge.requestFromHost(method, url, headersJson, reqBody);
     } catch (e) {
       st.done = true; active.delete(rid);
       let m = 'unknown error';

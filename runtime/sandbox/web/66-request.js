@@ -4,6 +4,11 @@
   const internals = globalThis.__isolaWebInternals;
   const { Headers, AbortSignal } = globalThis; // captured so tenant reassignment cannot break us
   const H = internals.headers;
+  // Captured at load: the lazy header parse runs after tenant code could have replaced these.
+  const JSONparse = JSON.parse;
+  const isArray = Array.isArray;
+  const ReflectApply = Reflect.apply;
+  const HeadersAppend = Headers.prototype.append;
   const B = internals.body;
 
   const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -38,13 +43,52 @@
   /** Returns a signal that aborts when `parent` does (the spec's "follow"). */
   const followSignal = (parent) => (parent ? AbortSignal.any([parent]) : internals.createAbortSignal());
 
+  /**
+   * The host's incoming requests (internals.requestFromHost): the URL's parse is cached by its
+   * text (the same few URLs repeat), the header list is parsed into a Headers object on first
+   * use only (most handlers never read it).
+   */
+  let fromHost = null;
+  const hostUrls = new Map();
+  const HOST_URL_CACHE = 256;
+  function hostUrl(input) {
+    let url = hostUrls.get(input);
+    if (url !== undefined) return url;
+    const record = parseURL(input);
+    if (internals.url.includesCredentials(record)) throw fail(`Request cannot be constructed from a URL that includes credentials: ${input}`);
+    url = internals.url.serialize(record);
+    if (hostUrls.size >= HOST_URL_CACHE) hostUrls.clear();
+    hostUrls.set(input, url);
+    return url;
+  }
+  function hostMethod(method) {
+    if (typeof method !== 'string' || !tokenRe.test(method)) throw fail(`'${method}' is not a valid HTTP method.`);
+    const upper = method.toUpperCase();
+    if (forbiddenMethods.has(upper)) throw fail(`'${method}' HTTP method is unsupported.`);
+    return normalizedMethods.has(upper) ? upper : method;
+  }
+
   class Request {
     #state; // { method, url, referrer, referrerPolicy, mode, credentials, cache, redirect, integrity, keepalive, duplex }
     #headers;
+    /** Header pairs (or their JSON) not parsed into #headers yet (host requests only). */
+    #rawHeaders = null;
     #body = null;
+    /** null until first read for a host request (a signal nobody can abort, made lazily). */
     #signal;
 
     constructor(input, init = {}) {
+      if (fromHost !== null) {
+        const f = fromHost;
+        fromHost = null;
+        this.#state = f.state;
+        this.#headers = null;
+        this.#rawHeaders = f.headers;
+        this.#body = f.body;
+        // Made on first use (a host request's signal is never aborted by the platform).
+        this.#signal = null;
+        return;
+      }
       internals.requireArgs(arguments.length, 1, "Failed to construct 'Request'");
       if (init !== undefined && init !== null && typeof init !== 'object' && typeof init !== 'function') {
         throw fail("The provided value is not of type 'RequestInit'.");
@@ -122,7 +166,7 @@
         this.#headers = new Headers();
         H.fill(this.#headers, init.headers);
       } else {
-        this.#headers = inputRequest ? H.copy(inputRequest.#headers, 'none') : new Headers();
+        this.#headers = inputRequest ? H.copy(inputRequest.#ownHeaders(), 'none') : new Headers();
       }
       if (state.mode === 'no-cors' && !['GET', 'HEAD', 'POST'].includes(state.method)) {
         throw fail(`'${state.method}' is unsupported in no-cors mode.`);
@@ -154,7 +198,30 @@
 
     get method() { return this.#state.method; }
     get url() { return this.#state.url; }
-    get headers() { return this.#headers; }
+    get headers() { return this.#headers === null ? this.#ownHeaders() : this.#headers; }
+
+    /** #headers, parsed from the host's header list on first use. */
+    #ownHeaders() {
+      if (this.#headers !== null) return this.#headers;
+      const raw = this.#rawHeaders;
+      this.#rawHeaders = null;
+      const h = new Headers();
+      let pairs = raw;
+      try { if (typeof raw === 'string') pairs = JSONparse(raw); } catch { pairs = null; }
+      if (isArray(pairs)) {
+        try {
+          H.fill(h, pairs);
+        } catch {
+          // A value the Headers class rejects (the gateway validated them): keep the valid pairs.
+          for (let i = 0; i < pairs.length; i++) {
+            const p = pairs[i];
+            try { ReflectApply(HeadersAppend, h, [p[0], p[1]]); } catch { /* dropped */ }
+          }
+        }
+      }
+      this.#headers = h;
+      return h;
+    }
     get destination() { return ''; }
     get referrer() {
       const { referrer } = this.#state;
@@ -169,20 +236,45 @@
     get keepalive() { return this.#state.keepalive; }
     get isReloadNavigation() { return false; }
     get isHistoryNavigation() { return false; }
-    get signal() { return this.#signal; }
+    get signal() {
+      if (this.#signal === null) this.#signal = internals.createAbortSignal();
+      return this.#signal;
+    }
     get duplex() { return this.#state.duplex; }
 
     clone() {
       if (this.#body !== null && B.isUnusable(this.#body)) throw new TypeError("Failed to execute 'clone' on 'Request': Request body is already used");
       const copy = new Request(this.#state.url);
       copy.#state = { ...this.#state };
-      copy.#headers = H.copy(this.#headers);
+      copy.#headers = H.copy(this.#ownHeaders());
       copy.#body = this.#body === null ? null : B.cloneBody(this.#body);
       copy.#signal = followSignal(this.#signal);
       return copy;
     }
 
     static {
+      /**
+       * A Request for an incoming call: `headers` = [name, value] pairs or their JSON (parsed on
+       * first use), `body` = a Uint8Array, a ReadableStream or null.
+       */
+      internals.requestFromHost = (method, url, headers, body) => {
+        const m = hostMethod(method);
+        const state = {
+          method: m, url: hostUrl(url), referrer: 'about:client', referrerPolicy: '', mode: 'cors',
+          credentials: 'same-origin', cache: 'default', redirect: 'follow', integrity: '', keepalive: false, duplex: 'half',
+        };
+        let b = null;
+        if (body !== null && body !== undefined) {
+          if (m === 'GET' || m === 'HEAD') throw fail('Request with GET/HEAD method cannot have body.');
+          b = B.extract(body, false).body;
+        }
+        fromHost = { state, headers, body: b };
+        try {
+          return new Request('');
+        } finally {
+          fromHost = null;
+        }
+      };
       internals.isRequest = (v) => v !== null && typeof v === 'object' && #state in v;
       internals.requestBody = (r) => {
         if (!internals.isRequest(r)) throw new TypeError("Value of 'this' must be of type Request");

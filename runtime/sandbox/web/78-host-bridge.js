@@ -173,6 +173,7 @@
     version: 1,
     createPushStream: freeze(createPushStream),
     createRequest: freeze(createRequest),
+    requestFromHost: freeze((method, url, headers, body) => internals.requestFromHost(method, url, headers, body)),
     isRequest: freeze((v) => internals.isRequest(v)),
     isResponse: freeze((v) => internals.isResponse(v)),
     isReadableStream: freeze((v) => S.isReadableStream(v)),
