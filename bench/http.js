@@ -25,6 +25,7 @@ const { startIsola, startUwsHello } = require('./lib/servers');
 const { ApiClient, waitActive } = require('./lib/api');
 const { zipFiles } = require('./lib/zip');
 const { runLoad } = require('./lib/load');
+const { runRounds, printPerRound } = require('./lib/rounds');
 const { machine, machineLine, median, printTable, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
 
 const USAGE = `
@@ -115,25 +116,9 @@ async function main() {
 
     if (warmup > 0) for (const target of Object.values(targets)) await runLoad({ ...target, connections: Math.max(...connections), duration: warmup });
 
-    const runs = [];
-    for (let round = 1; round <= rounds; round++) {
-      for (const c of connections) {
-        for (const [name, target] of Object.entries(targets)) {
-          const r = await runLoad({ ...target, connections: c, duration });
-          runs.push({ round, connections: c, target: name, ...r });
-          const note = r.errors > 0 ? `  errors ${JSON.stringify(r.breakdown)}${r.sample ? ` first: ${r.sample}` : ''}` : '';
-          console.log(`round ${round} c=${c} ${name.padEnd(14)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${note}`);
-        }
-      }
-    }
+    const runs = await runRounds({ rounds, connections, duration, targets });
 
-    console.log('\nper round (ratio = target req/s ÷ uWS hello req/s in the same round and c)');
-    const perRound = [];
-    for (const r of runs) {
-      const base = runs.find((b) => b.round === r.round && b.connections === r.connections && b.target === 'uWS hello');
-      perRound.push([r.round, r.connections, r.target, r.rps, r.p50, r.p99, r.errors, r.rps / base.rps]);
-    }
-    printTable(['round', 'c', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ratio'], perRound, { digits: [0, 0, 0, 0, 2, 2, 0, 3] });
+    printPerRound(runs, 'uWS hello');
 
     console.log(`\nsummary: median of ${rounds} rounds (errors: sum)`);
     const summary = [];

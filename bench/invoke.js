@@ -14,6 +14,7 @@
 const { startIsola, startUwsHello } = require('./lib/servers');
 const { ApiClient, createFunction, invoke, invokeParams, signedRequest } = require('./lib/api');
 const { runLoad } = require('./lib/load');
+const { runRounds, printPerRound } = require('./lib/rounds');
 const { machine, machineLine, median, printTable, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
 
 const USAGE = `
@@ -74,25 +75,9 @@ async function main() {
       }
     }
 
-    const runs = [];
-    for (let round = 1; round <= rounds; round++) {
-      for (const c of connections) {
-        for (const name of Object.keys(targets)) {
-          const r = await runLoad({ ...targets[name](), connections: c, duration });
-          runs.push({ round, connections: c, target: name, ...r });
-          const note = r.errors > 0 ? `  errors ${JSON.stringify(r.breakdown)}${r.sample ? ` first: ${r.sample}` : ''}` : '';
-          console.log(`round ${round} c=${c} ${name.padEnd(12)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${note}`);
-        }
-      }
-    }
+    const runs = await runRounds({ rounds, connections, duration, targets });
 
-    console.log('\nper round (ratio = isola req/s ÷ uWS hello req/s in the same round)');
-    const perRound = [];
-    for (const run of runs) {
-      const base = runs.find((r) => r.round === run.round && r.connections === run.connections && r.target === 'uWS hello');
-      perRound.push([run.round, run.connections, run.target, run.rps, run.p50, run.p99, run.errors, run.rps / base.rps]);
-    }
-    printTable(['round', 'c', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ratio'], perRound, { digits: [0, 0, 0, 0, 2, 2, 0, 3] });
+    printPerRound(runs, 'uWS hello');
 
     console.log(`\nsummary: median of ${rounds} rounds (errors: sum)`);
     const summary = [];
