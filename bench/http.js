@@ -24,9 +24,8 @@
 const { startIsola, startUwsHello } = require('./lib/servers');
 const { ApiClient, waitActive } = require('./lib/api');
 const { zipFiles } = require('./lib/zip');
-const { runLoad } = require('./lib/load');
-const { runRounds, printPerRound } = require('./lib/rounds');
-const { machine, machineLine, median, printTable, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
+const { runRounds, printPerRound, warmUp, summarize } = require('./lib/rounds');
+const { machine, machineLine, printTable, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
 
 const USAGE = `
 node bench/http.js [--duration s] [--rounds n] [--connections 64,256] [--warmup s] [--targets names]
@@ -114,34 +113,14 @@ async function main() {
       if (res.status !== 200 || !target.verifyBody(text)) fail(`${name} answered ${res.status} ${JSON.stringify(text.slice(0, 200))}`);
     }
 
-    if (warmup > 0) for (const target of Object.values(targets)) await runLoad({ ...target, connections: Math.max(...connections), duration: warmup });
+    await warmUp(targets, connections, warmup);
 
     const runs = await runRounds({ rounds, connections, duration, targets });
 
     printPerRound(runs, 'uWS hello');
 
     console.log(`\nsummary: median of ${rounds} rounds (errors: sum)`);
-    const summary = [];
-    for (const c of connections) {
-      const of = (target) => runs.filter((r) => r.connections === c && r.target === target);
-      const baseRps = median(of('uWS hello').map((r) => r.rps));
-      const baseP99 = median(of('uWS hello').map((r) => r.p99));
-      for (const target of Object.keys(targets)) {
-        const rs = of(target);
-        const rps = median(rs.map((r) => r.rps));
-        const p99 = median(rs.map((r) => r.p99));
-        summary.push({
-          connections: c,
-          target,
-          rps,
-          p50: median(rs.map((r) => r.p50)),
-          p99,
-          errors: rs.reduce((n, r) => n + r.errors, 0),
-          ratio: rps / baseRps,
-          p99Ratio: p99 / baseP99,
-        });
-      }
-    }
+    const summary = summarize(runs, Object.keys(targets), connections, 'uWS hello');
     printTable(
       ['c', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ratio', 'p99 ÷ uWS'],
       summary.map((s) => [s.connections, s.target, s.rps, s.p50, s.p99, s.errors, s.ratio, s.p99Ratio]),

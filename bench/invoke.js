@@ -13,9 +13,8 @@
  */
 const { startIsola, startUwsHello } = require('./lib/servers');
 const { ApiClient, createFunction, invoke, invokeParams, signedRequest } = require('./lib/api');
-const { runLoad } = require('./lib/load');
-const { runRounds, printPerRound } = require('./lib/rounds');
-const { machine, machineLine, median, printTable, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
+const { runRounds, printPerRound, warmUp, summarize } = require('./lib/rounds');
+const { machine, machineLine, printTable, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
 
 const USAGE = `
 node bench/invoke.js [--duration s] [--rounds n] [--connections 16,64] [--warmup s]
@@ -69,35 +68,14 @@ async function main() {
       },
     };
 
-    if (warmup > 0) {
-      for (const name of Object.keys(targets)) {
-        await runLoad({ ...targets[name](), connections: Math.max(...connections), duration: warmup });
-      }
-    }
+    await warmUp(targets, connections, warmup);
 
     const runs = await runRounds({ rounds, connections, duration, targets });
 
     printPerRound(runs, 'uWS hello');
 
     console.log(`\nsummary: median of ${rounds} rounds (errors: sum)`);
-    const summary = [];
-    for (const c of connections) {
-      const of = (target) => runs.filter((r) => r.connections === c && r.target === target);
-      const baseRps = median(of('uWS hello').map((r) => r.rps));
-      for (const target of Object.keys(targets)) {
-        const rs = of(target);
-        const rps = median(rs.map((r) => r.rps));
-        summary.push({
-          connections: c,
-          target,
-          rps,
-          p50: median(rs.map((r) => r.p50)),
-          p99: median(rs.map((r) => r.p99)),
-          errors: rs.reduce((n, r) => n + r.errors, 0),
-          ratio: rps / baseRps,
-        });
-      }
-    }
+    const summary = summarize(runs, Object.keys(targets), connections, 'uWS hello');
     printTable(
       ['c', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ratio'],
       summary.map((s) => [s.connections, s.target, s.rps, s.p50, s.p99, s.errors, s.ratio]),

@@ -2,7 +2,7 @@
 // Alternating rounds against several targets, and the per-round ratio table
 // every comparison bench prints (the baseline is measured in the same round).
 const { runLoad } = require('./load');
-const { printTable } = require('./report');
+const { median, printTable } = require('./report');
 
 /**
  * Runs every target at every concurrency, `rounds` times, in order, so each
@@ -35,4 +35,41 @@ function printPerRound(runs, baseline) {
   printTable(['round', 'c', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ratio'], rows, { digits: [0, 0, 0, 0, 2, 2, 0, 3] });
 }
 
-module.exports = { runRounds, printPerRound };
+/** Unmeasured load on every target at the highest concurrency, `seconds` each (0 = none). */
+async function warmUp(targets, connections, seconds) {
+  if (seconds <= 0) return;
+  for (const target of Object.values(targets)) {
+    await runLoad({ ...(typeof target === 'function' ? target() : target), connections: Math.max(...connections), duration: seconds });
+  }
+}
+
+/**
+ * Medians over the rounds per concurrency and target, with req/s and p99
+ * divided by the `baseline` target's medians at the same concurrency.
+ */
+function summarize(runs, targetNames, connections, baseline) {
+  const summary = [];
+  for (const c of connections) {
+    const of = (target) => runs.filter((r) => r.connections === c && r.target === target);
+    const baseRps = median(of(baseline).map((r) => r.rps));
+    const baseP99 = median(of(baseline).map((r) => r.p99));
+    for (const target of targetNames) {
+      const rs = of(target);
+      const rps = median(rs.map((r) => r.rps));
+      const p99 = median(rs.map((r) => r.p99));
+      summary.push({
+        connections: c,
+        target,
+        rps,
+        p50: median(rs.map((r) => r.p50)),
+        p99,
+        errors: rs.reduce((n, r) => n + r.errors, 0),
+        ratio: rps / baseRps,
+        p99Ratio: p99 / baseP99,
+      });
+    }
+  }
+  return summary;
+}
+
+module.exports = { runRounds, printPerRound, warmUp, summarize };
