@@ -48,6 +48,14 @@ export interface PlatformConfig {
   unreservedFloorMb: number;
   /** New instances the account may start per minute ("burst"; spec: 500); beyond it cold starts get 429. 0 = no limit. */
   burstPerMinute: number;
+  /** WebSocket: largest client message (spec: 256 KB); a bigger one closes the connection with 1009. */
+  wsMaxMessageBytes: number;
+  /** WebSocket: client messages per second per connection (spec: 10); more closes it with 1008. */
+  wsMaxMessagesPerSecond: number;
+  /** WebSocket: client bytes per second per connection (spec: 128 KB); more closes it with 1008. */
+  wsMaxBytesPerSecond: number;
+  /** WebSocket: bytes waiting for a slow client before its connection is closed with 1008. */
+  wsMaxBackpressureBytes: number;
 }
 
 export const defaultConfig: Readonly<PlatformConfig> = Object.freeze({
@@ -73,6 +81,10 @@ export const defaultConfig: Readonly<PlatformConfig> = Object.freeze({
   invocationLogs: true,
   metricsRetentionMs: 7 * 24 * 60 * 60 * 1000,
   metricsMaxSeries: 2000,
+  wsMaxMessageBytes: 256 * 1024,
+  wsMaxMessagesPerSecond: 10,
+  wsMaxBytesPerSecond: 128 * 1024,
+  wsMaxBackpressureBytes: 1024 * 1024,
 });
 
 /**

@@ -25,7 +25,7 @@ export interface Tag {
 
 /** Per-version options kept in `function_versions.options` (JSON). Absent = off/default. */
 export interface FunctionOptions {
-  /** `WS`: the web function accepts WebSocket connections. Fixed at creation. */
+  /** `WS`: the web function accepts WebSocket connections. Set at creation or by an update; never cleared once set. */
   protocolType?: 'WS';
   /** WebSocket idle timeout, seconds (10–7200). */
   wsIdleTimeout?: number;
@@ -144,7 +144,32 @@ export function parseConfigUpdate(current: FunctionConfig, params: Params): Func
   if (runtime !== undefined && runtime !== '' && runtime !== current.runtime) {
     throw new ApiError('InvalidParameterValue.Runtime', `Runtime is fixed at creation (${current.runtime}); it cannot be changed to ${runtime}.`);
   }
-  return applyConfigParams({ ...current, options: { ...current.options } }, params);
+  const next: FunctionConfig = { ...current, options: { ...current.options } };
+  applyProtocolTypeUpdate(next, optionalString(params, 'ProtocolType', 'InvalidParameterValue.ProtocolType'));
+  return applyConfigParams(next, params);
+}
+
+/**
+ * ProtocolType on UpdateFunctionConfiguration. `WS` enables WebSocket on a web
+ * function (idle timeout defaults to 15 s; ProtocolParams in the same call,
+ * applied afterwards, may set it). Once enabled it cannot be disabled: on a
+ * WebSocket function anything but `WS` (including "") is refused. On a
+ * function without WebSocket, "" (no extra protocol) changes nothing.
+ */
+function applyProtocolTypeUpdate(config: FunctionConfig, protocolType: string | undefined): void {
+  if (protocolType === undefined) return;
+  if (config.options.protocolType === 'WS') {
+    if (protocolType === 'WS') return;
+    throw new ApiError(
+      'InvalidParameterValue.ProtocolType',
+      `WebSocket support cannot be disabled once enabled: ProtocolType must stay WS, got ${JSON.stringify(protocolType)}.`,
+    );
+  }
+  if (protocolType === '') return;
+  if (protocolType !== 'WS') throw new ApiError('InvalidParameterValue.ProtocolType', `ProtocolType must be WS, got ${JSON.stringify(protocolType)}.`);
+  if (config.type !== 'HTTP') throw new ApiError('InvalidParameterValue.ProtocolType', 'ProtocolType WS is only supported for web functions (Type HTTP).');
+  config.options.protocolType = 'WS';
+  config.options.wsIdleTimeout = LIMITS.wsIdleDefault;
 }
 
 /** Applies the editable parameters present in `params` to `config` (mutated and returned), then checks cross-field rules. */
@@ -288,7 +313,7 @@ function applyInstanceConcurrency(config: FunctionConfig, value: unknown): void 
 
 function applyProtocolParams(config: FunctionConfig, value: unknown): void {
   if (config.options.protocolType !== 'WS') {
-    throw new ApiError('InvalidParameterValue.WebSocketsParams', 'ProtocolParams apply only to functions created with ProtocolType WS.');
+    throw new ApiError('InvalidParameterValue.WebSocketsParams', 'ProtocolParams apply only to functions with ProtocolType WS (set at creation or by UpdateFunctionConfiguration).');
   }
   const ws = (value as { WSParams?: unknown } | null)?.WSParams;
   if (typeof value !== 'object' || value === null || Array.isArray(value) || (ws !== undefined && (typeof ws !== 'object' || ws === null))) {

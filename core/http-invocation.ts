@@ -21,9 +21,13 @@ import { isApiError } from './errors';
 import { notRun, recordCall, ScaleOutGate, slotsOf, specOf, type InvocationDeps, type OutcomeLike } from './invocation-shared';
 import type { FunctionService } from './functions';
 import type { ResolvedVersion } from './version-resolver';
+import { LIMITS } from './function-config';
+
+/** Idle timeout of a WS function stored without one (the API's default). */
+const WS_IDLE_DEFAULT_SECONDS = LIMITS.wsIdleDefault;
 
 /** The runtime's request shape, re-exported so the gateway imports only the core. */
-export type { HttpRequestData } from '../runtime';
+export type { HttpRequestData, WebSocketChannel, WebSocketPeer } from '../runtime';
 
 /** Everything the gateway needs to call one web function version; cached per resolved version. */
 export interface HttpTarget {
@@ -37,6 +41,8 @@ export interface HttpTarget {
    * -Appid, -Uin. The gateway drops any the caller sent and appends these.
    */
   readonly scfHeaders: ReadonlyArray<readonly [string, string]>;
+  /** WebSocket enabled (ProtocolType WS): its idle timeout; null for plain web functions. */
+  readonly webSocket: { readonly idleSeconds: number } | null;
 }
 
 export type HttpRoute = { ok: true; target: HttpTarget } | { ok: false; statusCode: 404 | 500; message: string };
@@ -274,6 +280,8 @@ export class HttpInvocationService {
       ['x-scf-appid', identity.appId],
       ['x-scf-uin', identity.uin],
     ];
-    return Object.freeze({ resolved, spec: specOf(resolved, this.deps), slots: slotsOf(resolved), scfHeaders: Object.freeze(scfHeaders) });
+    const { options } = resolved.config;
+    const webSocket = options.protocolType === 'WS' ? Object.freeze({ idleSeconds: options.wsIdleTimeout ?? WS_IDLE_DEFAULT_SECONDS }) : null;
+    return Object.freeze({ resolved, spec: specOf(resolved, this.deps), slots: slotsOf(resolved), scfHeaders: Object.freeze(scfHeaders), webSocket });
   }
 }

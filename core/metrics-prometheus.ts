@@ -8,6 +8,7 @@ import type { AdmissionStats } from './admission';
 import type { LogWriterStats } from './logs';
 import type { RuntimeStats } from '../runtime';
 import type { MetricsCounters, Series, SeriesTotals } from './metrics';
+import type { WebSocketCounters } from './websocket';
 
 /** Prometheus bucket bounds of the duration histogram, ms. */
 export const DURATION_BOUNDS_MS: readonly number[] = Object.freeze([1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 300_000, 900_000]);
@@ -39,7 +40,7 @@ const SERIES_FAMILIES: readonly Family[] = [
 /** Renders the whole exposition. */
 export function renderPrometheus(
   source: PrometheusSource,
-  gauges: { runtime: RuntimeStats | null; admission: AdmissionStats | null; logs: LogWriterStats | null },
+  gauges: { runtime: RuntimeStats | null; admission: AdmissionStats | null; logs: LogWriterStats | null; webSockets?: WebSocketCounters | null },
 ): string {
   const all = [...source.series()];
   const labels = all.map(labelsOf);
@@ -95,6 +96,18 @@ export function renderPrometheus(
     gauge(out, 'isola_admission_leases', 'Admission leases held (running calls or busy instances).', a.leases);
     head(out, 'isola_admission_throttles_total', 'counter', 'Throttles decided by admission, by status code.');
     out.push(`isola_admission_throttles_total{code="432"} ${a.throttled.concurrency432}`, `isola_admission_throttles_total{code="429"} ${a.throttled.burst429}`);
+  }
+  if (gauges.webSockets) {
+    const w = gauges.webSockets;
+    gauge(out, 'isola_websocket_connections', 'WebSocket connections open.', w.open);
+    counter(out, 'isola_websocket_accepted_total', 'WebSocket connections accepted.', w.accepted);
+    head(out, 'isola_websocket_limit_closes_total', 'counter', 'WebSocket connections the platform closed over a limit, by limit.');
+    out.push(
+      `isola_websocket_limit_closes_total{limit="message_size"} ${w.limitCloses.messageSize}`,
+      `isola_websocket_limit_closes_total{limit="message_rate"} ${w.limitCloses.messageRate}`,
+      `isola_websocket_limit_closes_total{limit="byte_rate"} ${w.limitCloses.byteRate}`,
+      `isola_websocket_limit_closes_total{limit="backpressure"} ${w.limitCloses.backpressure}`,
+    );
   }
   if (gauges.logs) {
     const l = gauges.logs;

@@ -47,6 +47,7 @@ import type { MinuteQuery, MinuteRecord } from '../store';
 import { BUCKETS, bucketOf, upperBoundOf } from './metrics-sketch';
 import { CallCounts, MINUTE_MS, MinuteTally, type MetricPoint } from './metrics-minute';
 import { DURATION_BOUNDS_MS, renderPrometheus } from './metrics-prometheus';
+import type { WebSocketCounters } from './websocket';
 
 export type { MetricPoint } from './metrics-minute';
 
@@ -104,6 +105,8 @@ export interface MetricsOptions {
   admissionStats: (() => AdmissionStats) | null;
   /** The log writer's batch figures for /metrics. */
   logStats: (() => LogWriterStats) | null;
+  /** The gateway's WebSocket counters for /metrics. */
+  webSocketStats: (() => WebSocketCounters) | null;
 }
 
 const defaults: Readonly<MetricsOptions> = Object.freeze({
@@ -114,6 +117,7 @@ const defaults: Readonly<MetricsOptions> = Object.freeze({
   runtimeStats: null,
   admissionStats: null,
   logStats: null,
+  webSocketStats: null,
 });
 
 /** Rows deleted per retention transaction. */
@@ -336,6 +340,7 @@ export class MetricsService {
       runtime: this.options.runtimeStats?.() ?? null,
       admission: this.options.admissionStats?.() ?? null,
       logs: this.options.logStats?.() ?? null,
+      webSockets: this.options.webSocketStats?.() ?? null,
     });
   }
 
@@ -451,7 +456,7 @@ function resolveOptions(overrides: Partial<MetricsOptions>): Readonly<MetricsOpt
       const hint = Object.keys(defaults).find((k) => k.toLowerCase() === key.toLowerCase());
       throw new TypeError(`Unknown metrics option \`${key}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}`);
     }
-    if (key === 'now' || key === 'runtimeStats' || key === 'admissionStats' || key === 'logStats') {
+    if (key === 'now' || key === 'runtimeStats' || key === 'admissionStats' || key === 'logStats' || key === 'webSocketStats') {
       if (value !== null && typeof value !== 'function') throw new TypeError(`Expected \`${key}\` to be a function, got ${typeof value}`);
     } else if (key === 'timer') {
       if (typeof value !== 'boolean') throw new TypeError(`Expected \`timer\` to be a boolean, got ${JSON.stringify(value)}`);

@@ -13,6 +13,7 @@ import { LogService } from './logs';
 import { MetricsService } from './metrics';
 import { deploySampleOnce } from './sample';
 import { VersionResolver } from './version-resolver';
+import { WebSocketCounters } from './websocket';
 
 /**
  * Everything behind the gateway: the store and the services the control API
@@ -39,6 +40,8 @@ export interface Platform {
   readonly invocations: InvocationService;
   /** HTTP invocation of web functions (the data plane's core half; the gateway's gateway/http calls it). */
   readonly http: HttpInvocationService;
+  /** WebSocket counters the gateway keeps (GET /metrics). */
+  readonly webSockets: WebSocketCounters;
   /** Flushes pending writes and closes the store; idempotent. */
   close(): Promise<void>;
 }
@@ -82,12 +85,14 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     store.close();
     throw err;
   }
+  const webSockets = new WebSocketCounters();
   const metrics = new MetricsService(store.metrics, {
     retentionMs: config.metricsRetentionMs,
     maxSeries: config.metricsMaxSeries,
     runtimeStats: () => runtime.stats(),
     admissionStats: () => admission.stats(),
     logStats: () => logs.stats(),
+    webSocketStats: () => webSockets,
   });
   const resolver = new VersionResolver(store, functions);
   const invocationDeps = { resolver, runtime, admission, logs, metrics, identity, region: config.region };
@@ -110,6 +115,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     runtime,
     invocations,
     http,
+    webSockets,
     close() {
       closing ??= (async () => {
         // In-flight invocations finish (or fail) before their log records are flushed.

@@ -8,6 +8,7 @@ import type { Platform } from '../core/platform';
 import { VERSION } from '../core/version';
 import { handleControlRequest } from './control-api';
 import { registerHttpRoutes } from './http';
+import { registerWebSocketRoutes } from './ws';
 import { loadUws } from './uws';
 
 export interface Gateway {
@@ -60,6 +61,8 @@ export async function startGateway(platform: Platform): Promise<Gateway> {
   // path segments, so the control API at / and /healthz, /metrics are untouched; uWS prefers these
   // parameter routes over hyper-express's catch-all not-found route).
   const dataPlane = registerHttpRoutes(server.uws_instance, platform);
+  // WebSocket upgrades on the same routes (uWS tries them before the HTTP handlers and yields plain requests).
+  const webSockets = registerWebSocketRoutes(server.uws_instance, platform, dataPlane);
 
   await server.listen(config.port, config.host);
   const port = server.port;
@@ -69,6 +72,8 @@ export async function startGateway(platform: Platform): Promise<Gateway> {
     port,
     close(graceMs = 10_000) {
       closing ??= (async () => {
+        // Open WebSockets are invocations too: close them (1001) so they end and drain like requests.
+        webSockets.shutdown();
         const drained = Promise.all([server.shutdown(), dataPlane.idle()]);
         await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
         server.close();

@@ -9,6 +9,9 @@ import type * as UwsTypes from 'uWebSockets.js';
 export type TemplatedApp = UwsTypes.TemplatedApp;
 export type HttpResponse = UwsTypes.HttpResponse;
 export type HttpRequest = UwsTypes.HttpRequest;
+export type WebSocket<UserData> = UwsTypes.WebSocket<UserData>;
+export type WebSocketBehavior<UserData> = UwsTypes.WebSocketBehavior<UserData>;
+export type SocketContext = UwsTypes.us_socket_context_t;
 
 let loaded: typeof UwsTypes | undefined;
 

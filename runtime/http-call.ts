@@ -10,10 +10,15 @@
  * the function's body stream only while fewer than HTTP_WINDOW_BYTES are
  * unacknowledged, so a client that does not read holds the function's stream
  * with a bounded amount buffered in between.
+ *
+ * WebSocket: a 101 answer (`wsopen`) asks the sink to upgrade; from then on the
+ * function's frames (`wssend`, `wsclose`) go to the gateway's peer and the
+ * client's (`wsmsg`, `wsend`) to the host, the function's bytes acknowledged
+ * in WS_ACK_STEP_BYTES steps (`wsack`) for the host's send window.
  */
-import { HTTP_REQUEST_WINDOW_BYTES, failure } from './protocol';
+import { HTTP_REQUEST_WINDOW_BYTES, WS_ACK_STEP_BYTES, failure } from './protocol';
 import type { ToHost } from './protocol';
-import type { HttpInvokeOutcome, HttpResponseSink, InvokeOutcome } from './types';
+import type { HttpInvokeOutcome, HttpResponseSink, InvokeOutcome, WebSocketPeer } from './types';
 
 /** How long a canceled call waits for the host's outcome (its console lines) before it completes without. */
 const CANCEL_WAIT_MS = 2000;
@@ -38,6 +43,11 @@ export class HttpCall {
   private reqWake: (() => void) | null = null;
   private reqStopped = false;
   private bodyIter: AsyncIterator<Uint8Array> | null = null;
+  /** The upgraded connection (after `wsopen`), and the bytes of its frames not acknowledged yet. */
+  private ws: WebSocketPeer | null = null;
+  private wsUnacked = 0;
+  /** The function answered 101 to a request the gateway could not upgrade. */
+  private upgradeRefused = false;
 
   constructor(
     readonly id: string,
@@ -49,11 +59,7 @@ export class HttpCall {
   /** `hstart`: the head, maybe the whole body and the end. */
   onStart(status: number, headersJson: string, body: Uint8Array | null, end: boolean): void {
     if (this.dead || this.started || this.canceled) return;
-    let headers: Array<[string, string]>;
-    try {
-      const parsed: unknown = JSON.parse(headersJson);
-      headers = Array.isArray(parsed) ? parsed.filter((p): p is [string, string] => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string') : [];
-    } catch { headers = []; }
+    const headers = parseHeaders(headersJson);
     this.started = true;
     this.status = status;
     try {
@@ -63,6 +69,46 @@ export class HttpCall {
       }
       if (end) this.onEnd();
     } catch (e) { this.sinkFailed(e); }
+  }
+
+  /** `wsopen`: the function answered 101 with a WebSocket: the gateway upgrades the connection. */
+  onWsOpen(headersJson: string): void {
+    if (this.dead || this.started || this.canceled) return;
+    let peer: WebSocketPeer | null = null;
+    try {
+      peer = this.sink.upgrade?.(parseHeaders(headersJson), {
+        message: (d) => { if (!this.dead) this.send({ t: 'wsmsg', id: this.id, d }); },
+        closed: (c, r) => { if (!this.dead) this.send({ t: 'wsend', id: this.id, c, r }); },
+      }) ?? null;
+    } catch (e) { this.sinkFailed(e); return; }
+    if (peer === null) {
+      // Not an upgrade the gateway can complete: the function sees its socket close; the call fails (500).
+      this.upgradeRefused = true;
+      this.send({ t: 'wsend', id: this.id, c: 1006, r: 'the request was not a WebSocket upgrade' });
+      return;
+    }
+    this.started = true;
+    this.ended = true; // the 101 is the whole HTTP response
+    this.status = 101;
+    this.ws = peer;
+  }
+
+  /** `wssend`: a frame from the function to the client. */
+  onWsSend(d: string | Uint8Array): void {
+    if (this.dead || this.ws === null) return;
+    try { this.ws.send(d); } catch (e) { this.sinkFailed(e); return; }
+    // Strings count their length, as the host does: the window is a bound, not an exact byte count.
+    this.wsUnacked += typeof d === 'string' ? d.length : d.byteLength;
+    if (this.wsUnacked >= WS_ACK_STEP_BYTES) {
+      this.send({ t: 'wsack', id: this.id, n: this.wsUnacked });
+      this.wsUnacked = 0;
+    }
+  }
+
+  /** `wsclose`: the function (or its host) closes the connection. */
+  onWsClose(code: number, reason: string): void {
+    if (this.dead || this.ws === null) return;
+    try { this.ws.close(code, reason); } catch (e) { this.sinkFailed(e); }
   }
 
   /** A sink that throws is a client that is gone (never let it take the frame reader down). */
@@ -108,6 +154,9 @@ export class HttpCall {
       this.finalOutcome = c;
       this.complete();
       return;
+    }
+    if (this.upgradeRefused && o.kind === 'ok') {
+      o = { ...failure('internal', 'the fetch handler answered 101 (WebSocket) to a request that is not a WebSocket upgrade, or WebSocket is not enabled for this function'), logs: o.logs, durationMs: o.durationMs, memUsageBytes: o.memUsageBytes, instanceId: o.instanceId };
     }
     this.finalOutcome = o;
     this.stopRequestBody();
@@ -221,6 +270,15 @@ export class HttpCall {
     out.responseEnded = this.ended;
     out.responseBytes = this.bytes;
     if (this.status !== undefined) out.httpStatus = this.status;
+    if (this.ws !== null) out.webSocket = true;
     this.resolve(out);
   }
+}
+
+/** The [name, value] pairs of a JSON header list from the host (anything else dropped). */
+function parseHeaders(json: string): Array<[string, string]> {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) ? parsed.filter((p): p is [string, string] => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string') : [];
+  } catch { return []; }
 }

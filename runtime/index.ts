@@ -14,7 +14,7 @@ import type {
 export type {
   ColdStart, FetchPolicy, FunctionVersionSpec, HostStats, HttpInvokeOutcome, HttpInvokeRequest, HttpRequestData, HttpResponseSink,
   InvokeOutcome, InvokeRequest, IsolateRuntime,
-  IsolateRuntimeOptions, LogLevel, LogLine, OutcomeKind, RuntimeStats,
+  IsolateRuntimeOptions, LogLevel, LogLine, OutcomeKind, RuntimeStats, WebSocketChannel, WebSocketPeer,
 } from './types';
 
 const STATUS = { ok: 200, user_error: 430, timeout: 433, oom: 434, canceled: 499, internal: 500 } as const;

@@ -28,7 +28,13 @@ export type ToHost =
   /** Request body bytes (may be null) and/or its end (`e`). */
   | { t: 'hbody'; id: string; c: Uint8Array | null; e: boolean }
   /** The sink took `n` more response bytes (credit for the host). */
-  | { t: 'hack'; id: string; n: number };
+  | { t: 'hack'; id: string; n: number }
+  /** A client WebSocket frame for the function (string = text, bytes = binary). */
+  | { t: 'wsmsg'; id: string; d: string | Uint8Array }
+  /** The WebSocket connection closed with code `c` and reason `r`: the function's close event. */
+  | { t: 'wsend'; id: string; c: number; r: string }
+  /** The gateway handed `n` more bytes of the function's frames to the client (credit for the host). */
+  | { t: 'wsack'; id: string; n: number };
 
 /** Host → parent. */
 export type FromHost =
@@ -48,7 +54,13 @@ export type FromHost =
   /** `n` request body bytes reached the isolate (credit for the parent's sender). */
   | { t: 'hack'; id: string; n: number }
   /** The function cancelled the request body: stop sending it. */
-  | { t: 'hstop'; id: string };
+  | { t: 'hstop'; id: string }
+  /** The function answered a WebSocket upgrade with 101 (`h` = JSON of the response's [name, value] pairs). */
+  | { t: 'wsopen'; id: string; h: string }
+  /** A frame from the function to the client (string = text, bytes = binary). */
+  | { t: 'wssend'; id: string; d: string | Uint8Array }
+  /** The function (or the host, over its send window) closes the connection with code `c`, reason `r`. */
+  | { t: 'wsclose'; id: string; c: number; r: string };
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -76,12 +88,19 @@ export function checkFromHost(v: unknown): FromHost | null {
     case 'hchunk': return typeof v.id === 'string' && isBytesOrNull(v.c) && typeof v.e === 'boolean' ? (v as FromHost) : null;
     case 'hack': return typeof v.id === 'string' && typeof v.n === 'number' ? (v as FromHost) : null;
     case 'hstop': return typeof v.id === 'string' ? (v as FromHost) : null;
+    case 'wsopen': return typeof v.id === 'string' && typeof v.h === 'string' ? (v as FromHost) : null;
+    case 'wssend': return typeof v.id === 'string' && isData(v.d) ? (v as FromHost) : null;
+    case 'wsclose': return typeof v.id === 'string' && typeof v.c === 'number' && typeof v.r === 'string' ? (v as FromHost) : null;
     default: return null;
   }
 }
 
 function isBytesOrNull(v: unknown): boolean {
   return v === null || v instanceof Uint8Array;
+}
+
+function isData(v: unknown): boolean {
+  return typeof v === 'string' || v instanceof Uint8Array;
 }
 
 /** Checks a frame from the parent; returns null when it does not match the schema. */
@@ -96,6 +115,9 @@ export function checkToHost(v: unknown): ToHost | null {
     case 'http': return typeof v.id === 'string' && typeof v.k === 'string' && (v.spec === undefined || isObj(v.spec)) && typeof v.m === 'string' && typeof v.u === 'string' && typeof v.h === 'string' && isBytesOrNull(v.b) && typeof v.s === 'boolean' ? (v as ToHost) : null;
     case 'hbody': return typeof v.id === 'string' && isBytesOrNull(v.c) && typeof v.e === 'boolean' ? (v as ToHost) : null;
     case 'hack': return typeof v.id === 'string' && typeof v.n === 'number' ? (v as ToHost) : null;
+    case 'wsmsg': return typeof v.id === 'string' && isData(v.d) ? (v as ToHost) : null;
+    case 'wsend': return typeof v.id === 'string' && typeof v.c === 'number' && typeof v.r === 'string' ? (v as ToHost) : null;
+    case 'wsack': return typeof v.id === 'string' && typeof v.n === 'number' ? (v as ToHost) : null;
     default: return null;
   }
 }
@@ -111,6 +133,14 @@ export const HTTP_SPEC_CACHE = { parent: 4096, host: 8192 } as const;
 export const HTTP_WINDOW_BYTES = 128 * 1024;
 /** Bytes of a streamed request body the parent may have sent that have not reached the isolate yet. */
 export const HTTP_REQUEST_WINDOW_BYTES = 256 * 1024;
+/**
+ * WebSocket: bytes of the function's frames a host may have sent that the gateway has not handed
+ * to the client yet. A function that sends faster than that has its connection closed (1008): the
+ * isolate's send() cannot wait, and the bytes would otherwise pile up in the host and the gateway.
+ */
+export const WS_SEND_WINDOW_BYTES = 1024 * 1024;
+/** The gateway acknowledges WebSocket bytes in steps of this many (one `wsack` per step, not per frame). */
+export const WS_ACK_STEP_BYTES = 64 * 1024;
 /** Response body limit (the spec's 6 MB): over it the invocation ends as 410. */
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
 

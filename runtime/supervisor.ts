@@ -107,6 +107,9 @@ export class HostProcess extends EventEmitter {
           case 'hchunk': this.http.get(msg.id)?.onChunk(msg.c, msg.e); break;
           case 'hack': this.http.get(msg.id)?.onRequestAck(msg.n); break;
           case 'hstop': this.http.get(msg.id)?.onRequestStop(); break;
+          case 'wsopen': this.http.get(msg.id)?.onWsOpen(msg.h); break;
+          case 'wssend': this.http.get(msg.id)?.onWsSend(msg.d); break;
+          case 'wsclose': this.http.get(msg.id)?.onWsClose(msg.c, msg.r); break;
         }
       });
       sock.on('data', (chunk: Buffer) => {

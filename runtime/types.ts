@@ -159,6 +159,35 @@ export interface HttpResponseSink {
    * (`responseStarted` true, `responseEnded` false). Never called after `end()`.
    */
   abort?(reason: string): void;
+  /**
+   * Optional: the function answered a WebSocket upgrade (`new Response(null,
+   * { status: 101, webSocket })`). The gateway completes the upgrade and
+   * returns where the runtime sends the function's frames, or null when the
+   * request was not an upgrade it can complete (the call then fails as 500).
+   * `channel` is where the gateway hands the client's frames and the close.
+   * Absent (or null) means the gateway does not serve WebSockets here.
+   */
+  upgrade?(headers: Array<[string, string]>, channel: WebSocketChannel): WebSocketPeer | null;
+}
+
+/** The gateway's end of an accepted WebSocket: the runtime writes the function's traffic here. */
+export interface WebSocketPeer {
+  /** A frame to the client: a string is a text frame, bytes a binary frame. */
+  send(data: string | Uint8Array): void;
+  /** The function closed the connection with this code and reason. */
+  close(code: number, reason: string): void;
+}
+
+/** The runtime's end of an accepted WebSocket: the gateway hands it the client's traffic. */
+export interface WebSocketChannel {
+  /** A client frame for the function: a string for text, bytes for binary. */
+  message(data: string | Uint8Array): void;
+  /**
+   * The connection is closed (by the client, the platform, or after the
+   * function's own close): the function's `close` event fires and the
+   * invocation ends once its listeners and ctx.waitUntil work are done.
+   */
+  closed(code: number, reason: string): void;
 }
 
 /**
@@ -175,6 +204,8 @@ export interface HttpInvokeOutcome extends InvokeOutcome {
   responseBytes: number;
   /** True when `end()` was called (the response is complete); false with `responseStarted` = the response must be aborted. */
   responseEnded: boolean;
+  /** The call became a WebSocket connection (the function answered 101 and the gateway upgraded). */
+  webSocket?: boolean;
 }
 
 export interface IsolateRuntime {

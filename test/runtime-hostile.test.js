@@ -96,7 +96,7 @@ hostile('11. No host globals: require, module, Buffer, ivm internals, sandbox in
   const extra = ok(t, o).filter((n) => !STD.has(n)).sort();
   const allowed = ['Headers', 'Request', 'Response', 'DOMException', 'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder', 'atob', 'btoa',
     'structuredClone', 'Event', 'EventTarget', 'AbortController', 'AbortSignal', 'queueMicrotask', 'fetch', 'crypto', 'performance', 'console',
-    'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'process'];
+    'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'process', 'WebSocket', 'WebSocketPair', 'CloseEvent', 'ErrorEvent'];
   t.same(extra.filter((n) => !allowed.includes(n)), [], `unexpected globals: ${extra}`);
   t.notOk(extra.some((n) => /ivm|isola|require|Buffer/i.test(n)));
 });

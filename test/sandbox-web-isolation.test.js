@@ -7,10 +7,10 @@ const ivm = require('isolated-vm');
 const { WEB_DIR, WEB_FILES, loadWebFiles } = require('./helpers/sandbox');
 
 const EXPECTED_GLOBALS = [
-  'AbortController', 'AbortSignal', 'ByteLengthQueuingStrategy', 'CountQueuingStrategy', 'DOMException', 'Event', 'EventTarget', 'Headers',
-  'ReadableStream', 'ReadableStreamDefaultController', 'ReadableStreamDefaultReader', 'Request', 'Response', 'TextDecoder',
+  'AbortController', 'AbortSignal', 'ByteLengthQueuingStrategy', 'CloseEvent', 'CountQueuingStrategy', 'DOMException', 'ErrorEvent', 'Event', 'EventTarget', 'Headers',
+  'MessageEvent', 'ReadableStream', 'ReadableStreamDefaultController', 'ReadableStreamDefaultReader', 'Request', 'Response', 'TextDecoder',
   'TextDecoderStream', 'TextEncoder', 'TextEncoderStream', 'TransformStream', 'TransformStreamDefaultController', 'URL', 'URLSearchParams',
-  'WritableStream', 'WritableStreamDefaultController', 'WritableStreamDefaultWriter', 'atob', 'btoa', 'queueMicrotask', 'structuredClone',
+  'WebSocket', 'WebSocketPair', 'WritableStream', 'WritableStreamDefaultController', 'WritableStreamDefaultWriter', 'atob', 'btoa', 'queueMicrotask', 'structuredClone',
 ];
 
 function bareContext(t) {

@@ -86,4 +86,4 @@ class Recorder {
   }
 }
 
-module.exports = { runLoad };
+module.exports = { runLoad, Recorder };

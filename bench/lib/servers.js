@@ -122,8 +122,17 @@ async function startIsola(options = {}) {
 }
 
 /** Starts the raw uWS hello baseline (bench/lib/uws-hello.js). Resolves with { url, port, pid, stop() }. */
-async function startUwsHello() {
-  const proc = spawnListening('uWS hello baseline', [path.join(__dirname, 'uws-hello.js')]);
+function startUwsHello() {
+  return startBaseline('uWS hello baseline', 'uws-hello.js');
+}
+
+/** Starts the raw uWS WebSocket echo baseline (bench/lib/uws-echo.js). Resolves with { url, port, pid, stop() }. */
+function startUwsEcho() {
+  return startBaseline('uWS echo baseline', 'uws-echo.js');
+}
+
+async function startBaseline(label, script) {
+  const proc = spawnListening(label, [path.join(__dirname, script)]);
   let port;
   try {
     port = await proc.port;
@@ -134,4 +143,4 @@ async function startUwsHello() {
   return { url: `http://127.0.0.1:${port}/`, port, pid: proc.child.pid, stop: proc.stop, output: proc.output };
 }
 
-module.exports = { startIsola, startUwsHello, ROOT };
+module.exports = { startIsola, startUwsHello, startUwsEcho, ROOT };

@@ -13,6 +13,20 @@ export interface ConfigFlags {
   env?: Array<[string, string]>;
   unsetEnv?: string[];
   description?: string;
+  /** Per-instance concurrency of a web function (InstanceConcurrencyConfig.MaxConcurrency). */
+  concurrency?: number;
+  /** Enable WebSocket (ProtocolType WS) on a web function. */
+  ws?: boolean;
+  /** WebSocket idle timeout in seconds (ProtocolParams.WSParams.IdleTimeOut). */
+  wsIdle?: number;
+}
+
+/** The web-function flags `config set` and `deploy` share (per-instance concurrency, WebSocket). */
+export function addWebOptions(command: Command): Command {
+  return command
+    .option('--concurrency <n>', 'web functions: requests (or WebSocket connections) one instance serves at once, 1-100', intFlag('--concurrency'))
+    .option('--ws', 'web functions: accept WebSocket connections (ProtocolType WS; cannot be turned off)')
+    .option('--ws-idle <seconds>', 'WebSocket idle timeout, 10-7200 (the timeout must be at least this)', intFlag('--ws-idle'));
 }
 
 /** True when at least one configuration flag was given. */
@@ -21,6 +35,9 @@ export const hasConfigFlags = (flags: ConfigFlags): boolean =>
   flags.timeout !== undefined ||
   flags.initTimeout !== undefined ||
   flags.description !== undefined ||
+  flags.concurrency !== undefined ||
+  flags.ws === true ||
+  flags.wsIdle !== undefined ||
   (flags.env?.length ?? 0) > 0 ||
   (flags.unsetEnv?.length ?? 0) > 0;
 
@@ -36,6 +53,9 @@ export function configurationParams(flags: ConfigFlags, current: FunctionInfo | 
     InitTimeout: flags.initTimeout,
     Description: flags.description,
   };
+  if (flags.concurrency !== undefined) params['InstanceConcurrencyConfig'] = { MaxConcurrency: flags.concurrency };
+  if (flags.ws === true) params['ProtocolType'] = 'WS';
+  if (flags.wsIdle !== undefined) params['ProtocolParams'] = { WSParams: { IdleTimeOut: flags.wsIdle } };
   if ((flags.env?.length ?? 0) > 0 || (flags.unsetEnv?.length ?? 0) > 0) {
     params['Environment'] = { Variables: mergeVariables(current?.Environment?.Variables ?? [], flags.env ?? [], flags.unsetEnv ?? []) };
   }
@@ -59,7 +79,7 @@ export function registerConfig(program: Command): void {
   const config = program.command('config').description("change a function's configuration");
 
   addClientOptions(
-    config
+    addWebOptions(config
       .command('set')
       .description('update the configuration of a function ($LATEST); only the given settings change')
       .argument('<fn>', 'function name')
@@ -69,10 +89,10 @@ export function registerConfig(program: Command): void {
       .option('--env <KEY=VALUE>', 'set an environment variable (repeatable; other variables are kept)', envPair)
       .option('--unset-env <KEY>', 'remove an environment variable (repeatable)', collect)
       .option('--description <text>', 'description')
-      .option('--handler <handler>', 'handler, e.g. index.main_handler'),
+      .option('--handler <handler>', 'handler, e.g. index.main_handler')),
   ).action(async (name: string, opts: ClientFlags & ConfigFlags & { handler?: string }) => {
     if (!hasConfigFlags(opts) && opts.handler === undefined) {
-      throw new Error('nothing to change: give at least one of --memory, --timeout, --init-timeout, --env, --unset-env, --description, --handler');
+      throw new Error('nothing to change: give at least one of --memory, --timeout, --init-timeout, --env, --unset-env, --description, --concurrency, --ws, --ws-idle, --handler');
     }
     const { client, json, namespace } = resolveClient(opts);
     const current = await client.call<FunctionInfo>('GetFunction', { FunctionName: name, Namespace: namespace });

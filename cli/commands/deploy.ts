@@ -6,7 +6,7 @@ import { collect, envPair, intFlag } from '../flags';
 import { findFunction, waitUntilSettled } from '../functions';
 import { formatBytes, print, printJson } from '../output';
 import { IGNORE_FILE, packTarget } from '../package-zip';
-import { type ConfigFlags, configurationParams, hasConfigFlags, updateConfiguration } from './config';
+import { type ConfigFlags, addWebOptions, configurationParams, hasConfigFlags, updateConfiguration } from './config';
 
 interface DeployFlags extends ClientFlags, ConfigFlags {
   name?: string;
@@ -40,7 +40,7 @@ async function createFunction(client: ControlClient, params: Record<string, unkn
  */
 export function registerDeploy(program: Command): void {
   addClientOptions(
-    program
+    addWebOptions(program
       .command('deploy')
       .description(`create or update a function from a directory (zipped, honouring ${IGNORE_FILE}) or a .zip file`)
       .argument('<path>', 'function directory or .zip file')
@@ -52,7 +52,7 @@ export function registerDeploy(program: Command): void {
       .option('--timeout <seconds>', 'execution timeout in seconds', intFlag('--timeout'))
       .option('--env <KEY=VALUE>', 'environment variable (repeatable; on update merged into the existing ones)', envPair)
       .option('--unset-env <KEY>', 'on update, remove an environment variable (repeatable)', collect)
-      .option('--description <text>', 'description'),
+      .option('--description <text>', 'description')),
   ).action(async (target: string, opts: DeployFlags) => {
     const packed = await packTarget(target);
     const { client, json, namespace } = resolveClient(opts);

@@ -22,16 +22,27 @@ import type { HttpRequest, HttpResponse, TemplatedApp } from '../uws';
 import { ClientGoneError, RequestBodyStream, RequestTooLargeError } from './body';
 import { resolveLimits, type HttpLimits } from './limits';
 import { readRequest, urlOf, type IncomingRequest } from './request';
-import { UwsResponseSink, writeError } from './response';
+import { UwsResponseSink, writeError, type SinkOptions } from './response';
 import { CallSignal } from './signal';
 
 export { DEFAULT_HTTP_LIMITS, QUALIFIER_HEADER, type HttpLimits } from './limits';
+export { readRequest, type IncomingRequest } from './request';
+export { UwsResponseSink, writeError, type SinkOptions } from './response';
+
+/** Makes the response sink of a call (the WebSocket routes make one that can upgrade). */
+export type SinkFactory = (res: HttpResponse, options: SinkOptions) => UwsResponseSink;
 
 /** In-flight data-plane requests, for a graceful close. */
 export interface DataPlane {
   readonly inFlight: number;
   /** Resolves when no request is in flight (at once if none). */
   idle(): Promise<void>;
+  /**
+   * Runs a routed request (inside the uWS handler, before it returns): the
+   * X-Scf-* headers, the body limits, then the call. `makeSink` defaults to
+   * a plain response sink.
+   */
+  serve(res: HttpResponse, incoming: IncomingRequest, target: HttpTarget, makeSink?: SinkFactory): void;
 }
 
 /** Registers the data-plane routes on `app` (call before listen). */
@@ -56,7 +67,10 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
       writeError(res, route.statusCode, undefined, incoming.contentLength > 0 || incoming.chunked);
       return;
     }
-    const target = route.target;
+    serve(res, incoming, route.target);
+  };
+
+  const serve = (res: HttpResponse, incoming: IncomingRequest, target: HttpTarget, makeSink?: SinkFactory): void => {
     const requestId = http.newRequestId();
     const startTime = Date.now();
     incoming.headers.push(['x-scf-request-id', requestId]);
@@ -73,7 +87,7 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
     }
 
     inFlight++;
-    const call = new Call(res, incoming, target, requestId, startTime, limits, platform, done);
+    const call = new Call(res, incoming, target, requestId, startTime, limits, platform, done, makeSink);
     call.begin();
   };
   app.any('/:namespace/:function', handler);
@@ -86,6 +100,7 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
     idle() {
       return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
     },
+    serve,
   };
 }
 
@@ -109,9 +124,10 @@ class Call {
     private readonly limits: Readonly<HttpLimits>,
     private readonly platform: Platform,
     private readonly done: () => void,
+    makeSink: SinkFactory = (r, options) => new UwsResponseSink(r, options),
   ) {
     this.bodyComplete = !(incoming.contentLength > 0 || incoming.chunked);
-    this.sink = new UwsResponseSink(res, {
+    this.sink = makeSink(res, {
       requestId,
       head: incoming.method === 'HEAD',
       maxHeaderBytes: limits.maxResponseHeaderBytes,
@@ -194,6 +210,7 @@ class Call {
   private finish(result: HttpCallResult): void {
     try {
       const sink = this.sink;
+      sink.settled(result.statusCode);
       if (this.aborted || sink.finished) return;
       // The function produced no complete response: the spec's error body, or a dropped connection when part was sent.
       sink.answerError(result.statusCode === 200 ? 500 : result.statusCode);

@@ -71,8 +71,8 @@ export class UwsResponseSink implements HttpCallSink {
   private writableHooked = false;
 
   constructor(
-    private readonly res: HttpResponse,
-    private readonly options: SinkOptions,
+    protected readonly res: HttpResponse,
+    protected readonly options: SinkOptions,
   ) {}
 
   failure(): GatewayFailure | undefined {
@@ -99,6 +99,17 @@ export class UwsResponseSink implements HttpCallSink {
       this.fail(500, `the function answered HTTP status ${status}; expected 200-599`);
       return;
     }
+    const kept = this.acceptHeaders(headers, DROPPED);
+    if (kept === undefined) return;
+    this.status = status;
+    this.headers = kept;
+  }
+
+  /**
+   * The function's response headers the platform passes on (those in `dropped` are the
+   * platform's); undefined after failing the call (500) when one is invalid or they are too big.
+   */
+  protected acceptHeaders(headers: Array<[string, string]>, dropped: ReadonlySet<string>): Array<[string, string]> | undefined {
     let bytes = 0;
     const kept: Array<[string, string]> = [];
     for (const pair of headers) {
@@ -106,17 +117,19 @@ export class UwsResponseSink implements HttpCallSink {
       bytes += name.length + value.length + 4;
       if (!TOKEN.test(name) || BAD_VALUE.test(value)) {
         this.fail(500, `the function's response header ${JSON.stringify(name)} is not a valid HTTP header`);
-        return;
+        return undefined;
       }
-      if (!DROPPED.has(name.toLowerCase())) kept.push(pair);
+      if (!dropped.has(name.toLowerCase())) kept.push(pair);
     }
     if (bytes > this.options.maxHeaderBytes) {
       this.fail(500, `the function's response headers are ${bytes} bytes, over the ${this.options.maxHeaderBytes}-byte limit`);
-      return;
+      return undefined;
     }
-    this.status = status;
-    this.headers = kept;
+    return kept;
   }
+
+  /** The call ended (its outcome is recorded): a hook for sinks that outlive the response (WebSocket). */
+  settled(_statusCode: number): void {}
 
   write(chunk: Uint8Array): boolean {
     if (this.dead || !this.headers) return true;

@@ -14,8 +14,14 @@
  * has acknowledged; when it has used its credit and acknowledgements are
  * pending, they are granted in one entry (so a fast sink costs no entry per
  * chunk until the window is used up).
+ *
+ * WebSocket (after the function answered 101): client frames and the close go
+ * into the isolate (`ws`); the function's frames go out as `wssend` while fewer
+ * than WS_SEND_WINDOW_BYTES are unacknowledged by the gateway (`wsack`) — past
+ * that the connection is closed with 1008, since send() in the isolate cannot
+ * wait and the bytes would pile up here.
  */
-import { HTTP_WINDOW_BYTES, MAX_RESPONSE_BYTES, failure, userError } from '../protocol';
+import { HTTP_WINDOW_BYTES, MAX_RESPONSE_BYTES, WS_SEND_WINDOW_BYTES, failure, userError } from '../protocol';
 import type { FromHost } from '../protocol';
 import type { InvokeOutcome } from '../types';
 
@@ -33,7 +39,12 @@ export interface ExchangeSink {
   deliver(chunk: Uint8Array | null, end: boolean): void;
   /** Grants the isolate `n` more response bytes. */
   grant(n: number): void;
+  /** A WebSocket client frame (`data`), or the close (`data` null, with code and reason), for the isolate. */
+  ws(data: string | Uint8Array | null, code: number, reason: string): void;
 }
+
+/** Close code when the function outruns its send window (policy violation). */
+const WS_WINDOW_CLOSE = { code: 1008, reason: `send buffer over ${WS_SEND_WINDOW_BYTES} bytes: the client is not reading fast enough` };
 
 export class HttpExchange {
   private chunks: Uint8Array[] = [];
@@ -48,6 +59,10 @@ export class HttpExchange {
   private acked = 0;
   /** A complete response ('final') not sent yet: it goes out with the outcome. */
   private final: { s: number; h: string; b: Uint8Array | null } | null = null;
+  /** WebSocket: the function's bytes sent / acknowledged by the gateway, and whether the host closed it over the window. */
+  private wsSent = 0;
+  private wsAcked = 0;
+  private wsOverflow = false;
 
   constructor(readonly id: string, readonly head: HttpHead, private readonly out: (m: FromHost) => void) {}
 
@@ -68,6 +83,32 @@ export class HttpExchange {
     if (c !== null && c.byteLength > 0) { this.chunks.push(c); this.queued += c.byteLength; }
     if (end) this.ended = true;
     this.tryDeliver();
+  }
+
+  /** `wsmsg`: a client frame. */
+  onWsMessage(d: string | Uint8Array): void {
+    this.target?.ws(d, 0, '');
+  }
+
+  /** `wsend`: the connection closed. */
+  onWsEnd(code: number, reason: string): void {
+    this.target?.ws(null, code, reason);
+  }
+
+  /** `wsack`: the gateway handed `n` more bytes of the function's frames to the client. */
+  onWsAck(n: number): void {
+    this.wsAcked += n;
+  }
+
+  private wsSend(d: unknown): void {
+    if (this.wsOverflow || (typeof d !== 'string' && !(d instanceof Uint8Array))) return;
+    this.wsSent += typeof d === 'string' ? d.length : d.byteLength;
+    if (this.wsSent - this.wsAcked > WS_SEND_WINDOW_BYTES) {
+      this.wsOverflow = true;
+      this.out({ t: 'wsclose', id: this.id, c: WS_WINDOW_CLOSE.code, r: WS_WINDOW_CLOSE.reason });
+      return;
+    }
+    this.out({ t: 'wssend', id: this.id, d });
   }
 
   /** The isolate's request body stream wants more. */
@@ -119,6 +160,13 @@ export class HttpExchange {
         return { ...failure('user_error', `response body exceeds ${MAX_RESPONSE_BYTES} bytes`, instanceId), statusCode: 410 };
       case 'bad':
         return failure('internal', String(a).slice(0, 1024), instanceId);
+      case 'wsopen':
+        if (typeof a === 'string') this.out({ t: 'wsopen', id: this.id, h: a });
+        return null;
+      case 'wssend': this.wsSend(a); return null;
+      case 'wsclose':
+        if (!this.wsOverflow) this.out({ t: 'wsclose', id: this.id, c: typeof a === 'number' ? a : 1000, r: typeof b === 'string' ? b.slice(0, 123) : '' });
+        return null;
       case 'pull': this.onPull(); return null;
       case 'stop': this.onStop(); return null;
       default: return null;

@@ -71,7 +71,7 @@ interface Inflight {
   http?: HttpExchange;
 }
 
-const API_NAMES = ['dispatch', 'fireTimer', 'fetchDone', 'initCjs', 'beginInit', 'initEsm', 'esmReady', 'cjsForEsm', 'forget', 'dispatchHttp', 'dispatchHttpBatch', 'httpCredit', 'httpBody'] as const;
+const API_NAMES = ['dispatch', 'fireTimer', 'fetchDone', 'initCjs', 'beginInit', 'initEsm', 'esmReady', 'cjsForEsm', 'forget', 'dispatchHttp', 'dispatchHttpBatch', 'httpCredit', 'httpBody', 'wsEvents'] as const;
 type Api = Record<typeof API_NAMES[number], ivm.Reference<unknown>>;
 
 interface Job {
@@ -82,6 +82,8 @@ interface Job {
   owner: string | null;
   /** An HTTP dispatch that may share one isolate call with others queued next to it: its arguments. */
   batch?: unknown[];
+  /** The entry that delivers the WebSocket events queued by then (see queueWs). */
+  ws?: true;
 }
 
 /** HTTP dispatches queued together cross into the isolate in one call (up to this many). */
@@ -127,6 +129,9 @@ export class Instance {
   /** True during the cold start: timers may fire (top-level await on a timer). */
   private initializing = false;
   private esmReady: (() => void) | null = null;
+  /** WebSocket events waiting for the isolate, [rid, data, code, reason] × n; one queued entry delivers them all. */
+  private wsEvents: unknown[] = [];
+  private wsEntryQueued = false;
 
   constructor(spec: FunctionVersionSpec, private readonly resolver: Resolver, private readonly deps: InstanceDeps) {
     this.spec = spec;
@@ -304,6 +309,7 @@ export class Instance {
           this.enter(rid, () => this.api.httpBody.apply(undefined, [rid, bytes, end], timeout));
         },
         grant: (n) => this.enter(rid, () => this.api.httpCredit.apply(undefined, [rid, n], timeout)),
+        ws: (d, code, reason) => this.queueWs(rid, d, code, reason),
       });
       const headers = h.headersJson;
       const body = h.body !== null && h.body.byteLength > 0 ? h.body : null;
@@ -323,6 +329,20 @@ export class Instance {
       }
       this.fireDeferred();
     });
+  }
+
+  /**
+   * Queues a WebSocket event (a client frame, or the close when `d` is null). Events of all the
+   * instance's connections that arrive while an entry runs cross together in the next one.
+   */
+  private queueWs(rid: string, d: string | Uint8Array | null, code: number, reason: string): void {
+    if (this.disposed || !this.inflight.has(rid)) return;
+    // A view into a frame buffer would be cloned with its whole buffer: copy the bytes out.
+    this.wsEvents.push(rid, d instanceof Uint8Array ? new Uint8Array(d) : d, code, reason);
+    if (this.wsEntryQueued) return;
+    this.wsEntryQueued = true;
+    this.queue.push({ rid: null, owner: null, ws: true, run: () => Promise.resolve() });
+    if (!this.busy) void this.pump();
   }
 
   private admit(rid: string, resolve: (o: InvokeOutcome) => void, cold: ColdStart | undefined): Inflight {
@@ -375,6 +395,8 @@ export class Instance {
     if (this.deadlineTimer !== null) { clearTimeout(this.deadlineTimer); this.deadlineTimer = null; }
     this.deferred.clear();
     this.queue.length = 0;
+    this.wsEvents = [];
+    this.wsEntryQueued = false;
     try { if (this.isolate && !this.isolate.isDisposed) this.isolate.dispose(); } catch { /* already gone */ }
     for (const rid of [...this.inflight.keys()]) this.settle(rid, failure(kind, message, this.id));
     this.deps.onStateChange(this);
@@ -391,6 +413,7 @@ export class Instance {
   /** Consecutive HTTP dispatches at the head of the queue become one isolate call. */
   private nextJob(): { job: object; run: () => Promise<unknown>; rids: string[]; owners: string[] } {
     const job = this.queue.shift()!;
+    if (job.ws) return this.wsJob(job);
     if (!job.batch || !this.queue[0]?.batch) return { job, run: job.run, rids: job.rid === null ? [] : [job.rid], owners: job.owner === null ? [] : [job.owner] };
     const jobs = [job];
     while (jobs.length < MAX_BATCH && this.queue[0]?.batch) jobs.push(this.queue.shift()!);
@@ -412,6 +435,24 @@ export class Instance {
       job, rids, owners: rids,
       run: () => this.api.dispatchHttpBatch.apply(undefined, [list], { timeout, arguments: { copy: true } }),
     };
+  }
+
+  /** The queued WebSocket events as one isolate call: a JSON string when all are text or closes. */
+  private wsJob(job: Job): { job: object; run: () => Promise<unknown>; rids: string[]; owners: string[] } {
+    const list = this.wsEvents;
+    this.wsEvents = [];
+    this.wsEntryQueued = false;
+    const rids: string[] = [];
+    let binary = false;
+    for (let i = 0; i < list.length; i += 4) {
+      if (!rids.includes(list[i] as string)) rids.push(list[i] as string);
+      if (list[i + 1] instanceof Uint8Array) binary = true;
+    }
+    const timeout = this.spec.timeoutMs + 50;
+    const run = binary
+      ? () => this.api.wsEvents.apply(undefined, [list], { timeout, arguments: { copy: true } })
+      : () => this.api.wsEvents.apply(undefined, [JSON.stringify(list)], { timeout });
+    return { job, rids, owners: rids, run };
   }
 
   private async pump(): Promise<void> {

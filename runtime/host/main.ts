@@ -77,6 +77,15 @@ function main(): void {
       case 'hack':
         pools?.httpAck(msg.id, msg.n);
         break;
+      case 'wsmsg':
+        pools?.exchange(msg.id)?.onWsMessage(msg.d);
+        break;
+      case 'wsend':
+        pools?.exchange(msg.id)?.onWsEnd(msg.c, msg.r);
+        break;
+      case 'wsack':
+        pools?.exchange(msg.id)?.onWsAck(msg.n);
+        break;
       case 'cancel':
         pools?.cancel(msg.id);
         break;

@@ -56,6 +56,8 @@ export class Pools {
   /** `hbody` / `hack` frames of an HTTP invocation. */
   httpBody(rid: string, c: Uint8Array | null, end: boolean): void { this.exchanges.get(rid)?.onBody(c, end); }
   httpAck(rid: string, n: number): void { this.exchanges.get(rid)?.onAck(n); }
+  /** The exchange of an HTTP invocation in flight (WebSocket frames). */
+  exchange(rid: string): HttpExchange | undefined { return this.exchanges.get(rid); }
 
   private async place(rid: string, spec: FunctionVersionSpec, go: (inst: Instance, cold: ColdStart | undefined) => Promise<InvokeOutcome>): Promise<InvokeOutcome> {
     this.placing.add(rid);

@@ -6,10 +6,16 @@
  * `/opt/layer<i>`. Nothing resolves outside the roots: `..` is clamped by the
  * virtual path, and every file's realpath must stay inside its root (no
  * symlink escapes).
+ *
+ * Format: `.mjs` ESM, `.cjs` CommonJS, `.json` JSON; a `.js` (or extensionless)
+ * file follows the nearest package.json `"type"` (`module` / `commonjs`), and
+ * without one it is ESM when its source contains ES module syntax (Node 22's
+ * syntax detection, module-format.ts), else CommonJS. Decided once per file.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { builtinModules } from 'node:module';
+import { detectModuleSyntax } from './module-format';
 
 export type ModuleFormat = 'cjs' | 'esm' | 'json';
 export type Resolution = { path: string; format: ModuleFormat } | { error: string; code: string };
@@ -40,6 +46,7 @@ export class Resolver {
   private readonly pkgCache = new Map<string, Record<string, unknown> | null>();
   private readonly resolveCache = new Map<string, Resolution>();
   private readonly sourceCache = new Map<string, string>();
+  private readonly formatCache = new Map<string, ModuleFormat>();
   private sourceBytes = 0;
 
   constructor(codeDir: string, layerDirs: string[]) {
@@ -57,11 +64,16 @@ export class Resolver {
   entry(file: string): { path: string; format: ModuleFormat } | null {
     const v = path.posix.resolve(CODE_PREFIX, file);
     if (!this.rootOf(v)) return null;
-    for (const ext of ['.js', '.mjs', '.cjs']) {
-      const p = this.fileAt(v + ext);
-      if (p) return { path: p, format: this.formatOf(p) };
+    const t0 = performance.now();
+    try {
+      for (const ext of ['.js', '.mjs', '.cjs']) {
+        const p = this.fileAt(v + ext);
+        if (p) return { path: p, format: this.formatOf(p) };
+      }
+      return null;
+    } finally {
+      this.fsMs += performance.now() - t0;
     }
-    return null;
   }
 
   /** Resolves `specifier` imported/required from virtual path `from` (null: the code root). */
@@ -174,17 +186,42 @@ export class Resolver {
     if (v.endsWith('.mjs')) return 'esm';
     if (v.endsWith('.cjs')) return 'cjs';
     if (v.endsWith('.json')) return 'json';
+    let format = this.formatCache.get(v);
+    if (format === undefined) {
+      format = this.scopeFormat(v);
+      remember(this.formatCache, v, format);
+    }
+    return format;
+  }
+
+  /** A `.js`/other file's format: the package scope's `"type"`, else (`.js` or no extension) syntax detection, else CommonJS. */
+  private scopeFormat(v: string): ModuleFormat {
     const root = this.rootOf(v);
     let d = path.posix.dirname(v);
     while (root) {
       if (!d.endsWith('/node_modules')) {
         const pkg = this.pkg(d);
-        if (pkg) return pkg.type === 'module' ? 'esm' : 'cjs';
+        if (pkg) {
+          if (pkg.type === 'module') return 'esm';
+          if (pkg.type === 'commonjs') return 'cjs';
+          break; // the nearest package.json decides the scope; it has no type: ambiguous
+        }
       }
       if (d === root.prefix) break;
       d = path.posix.dirname(d);
     }
-    return 'cjs';
+    const ext = path.posix.extname(v);
+    if (ext !== '.js' && ext !== '') return 'cjs';
+    return this.hasModuleSyntax(v) ? 'esm' : 'cjs';
+  }
+
+  /** Syntax detection of an ambiguous file (compile-only, cached process-wide by file identity). */
+  private hasModuleSyntax(v: string): boolean {
+    const real = this.checkedReal(v);
+    if (real === null) return false;
+    const st = fs.statSync(real, { throwIfNoEntry: false });
+    if (!st) return false;
+    return detectModuleSyntax(`${real}\0${st.size}\0${st.mtimeMs}\0${st.ino}`, v, () => this.source(v));
   }
 
   private pkg(dirV: string): Record<string, unknown> | null {

@@ -106,10 +106,15 @@ export class SandboxSources {
     const webDir = path.join(dir, 'web');
     const names = fs.existsSync(webDir) ? fs.readdirSync(webDir).filter((n) => n.endsWith('.js')).sort() : [];
     const web = names.map((n) => ({ filename: `isola:web/${n}`, code: ascii(compact(fs.readFileSync(path.join(webDir, n), 'utf8'))) }));
-    // bootstrap.js sees the fetch-handler adapter's factory (sandbox/http.js) as `makeHttp`, in no global.
+    // bootstrap.js sees the fetch-handler adapter's factory (sandbox/http.js) as `makeHttp` and the
+    // WebSocket adapter's (sandbox/ws.js) as `makeWs`, in no global.
     const bootCode = fs.readFileSync(path.join(dir, 'bootstrap.js'), 'utf8');
     const httpCode = fs.readFileSync(path.join(dir, 'http.js'), 'utf8');
-    const bootstrap = { filename: 'isola:bootstrap.js', code: ascii(`(function (makeHttp) { 'use strict'; return (\n${bootCode}\n); })(\n${httpCode}\n)`) };
+    const wsCode = fs.readFileSync(path.join(dir, 'ws.js'), 'utf8');
+    const bootstrap = {
+      filename: 'isola:bootstrap.js',
+      code: ascii(`(function (makeHttp, makeWs) { 'use strict'; return (\n${bootCode}\n); })(\n${httpCode}\n,\n${wsCode}\n)`),
+    };
     const s = new SandboxSources(web, bootstrap);
     s.warm();
     // TODO(perf): the startup snapshot saves ~2 ms per cold start, but on Node 20 / isolated-vm 5.0.4

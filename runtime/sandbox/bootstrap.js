@@ -556,9 +556,9 @@
     config, hostBridge, hostHttp, hostDone, active, env,
     setCurrent(rid) { current = rid; },
     handler() { return { fn: handlerFn, self: handlerThis, error: handlerError }; },
-    errorInfo, makeConsole, emit, track, isThenable, PromiseThen,
+    errorInfo, makeConsole, emit, track, isThenable, PromiseThen, makeWs, // makeWs: see host/sandbox.ts
   });
-  const { dispatchHttp, dispatchHttpBatch, httpCredit, httpBody, httpAbort } = http;
+  const { dispatchHttp, dispatchHttpBatch, httpCredit, httpBody, httpAbort, wsEvents } = http;
 
-  return { dispatch, fireTimer, fetchDone, initCjs, beginInit, initEsm, esmReady, cjsForEsm, forget, dispatchHttp, dispatchHttpBatch, httpCredit, httpBody };
+  return { dispatch, fireTimer, fetchDone, initCjs, beginInit, initEsm, esmReady, cjsForEsm, forget, dispatchHttp, dispatchHttpBatch, httpCredit, httpBody, wsEvents };
 })

@@ -12,6 +12,7 @@
 //   ('error', rid, errorInfoJson) | ('big', rid) | ('bad', rid, message)
 //   ('pull', rid)                                              the request body stream wants more
 //   ('stop', rid)                                              the tenant cancelled the request body
+//   ('wsopen' | 'wssend' | 'wsclose', rid, …)                  a WebSocket connection (see sandbox/ws.js)
 // Everything crossing is a primitive or a Uint8Array that owns its whole buffer.
 (function makeHttp(deps) {
   'use strict';
@@ -28,6 +29,8 @@
   const MAX_RESPONSE = config.limits.maxResponseBytes;
   const REQ_HWM = config.limits.requestBodyHighWater;
   const noop = () => undefined;
+  // The WebSocket adapter (sandbox/ws.js): a 101 Response with a webSocket hands the request to it.
+  const ws = deps.makeWs({ hostBridge, hostHttp, active, setCurrent, emit, end: httpEnd, fail: httpFail });
   /** Swallows a platform promise's rejection (through the original then, not the tenant-visible one). */
   function ignore(p) { ReflectApply(PromiseThen, p, [undefined, noop]); }
   function httpAbort(h) {
@@ -87,6 +90,10 @@
     if (head.type === 'error') { httpFail(rid, new TypeErrorCtor('The fetch handler returned Response.error()')); return; }
     h.status = head.status;
     const hdrs = JSONstringify(head.headers);
+    if (head.status === 101) {
+      const client = hostBridge.responseWebSocket(res);
+      if (client !== null) { ws.open(rid, st, h, client, hdrs); return; }
+    }
     const body = head.body;
     if (body.kind === 'none') {
       h.responded = true;
@@ -150,7 +157,7 @@
   // `streamed` means the body arrives through httpBody().
   function dispatchHttp(rid, method, url, headersJson, body, streamed) {
     setCurrent(rid);
-    const h = { push: null, iter: null, credit: HTTP_WINDOW, wake: null, waits: 0, responded: false, started: false, finished: false, status: 0, bytes: 0 };
+    const h = { push: null, iter: null, credit: HTTP_WINDOW, wake: null, waits: 0, responded: false, started: false, finished: false, status: 0, bytes: 0, ws: null };
     const st = { done: false, logLines: 0, logBytes: 0, logCut: false, http: h };
     active.set(rid, st);
     const handler = deps.handler();
@@ -245,5 +252,5 @@
     if (end) push.close();
   }
 
-  return { dispatchHttp, dispatchHttpBatch, httpCredit, httpBody, httpAbort };
+  return { dispatchHttp, dispatchHttpBatch, httpCredit, httpBody, httpAbort, wsEvents: ws.wsEvents };
 })

@@ -1,4 +1,6 @@
-// Response (Fetch §5.5).
+// Response (Fetch §5.5), plus the Cloudflare Workers `webSocket` extension:
+// new Response(null, { status: 101, webSocket: client }) hands the client end
+// of a WebSocketPair (80-websocket.js) to the platform.
 (function () {
   'use strict';
   const internals = globalThis.__isolaWebInternals;
@@ -26,6 +28,7 @@
     #urlList = [];
     #headers;
     #body = null;
+    #webSocket = null;
 
     constructor(body = null, init = {}) {
       this.#headers = new Headers();
@@ -40,7 +43,16 @@
     /** Fetch's "initialize a response". */
     #initialize(init, extracted, where) {
       const status = init.status === undefined ? 200 : toUint16(init.status);
-      if (status < 200 || status > 599) {
+      // WebSocket is defined by a later file (80-websocket.js): its brand check is looked up on the
+      // internals object when used (that object is unreachable from tenant code).
+      const webSocket = init.webSocket === undefined || init.webSocket === null ? null : init.webSocket;
+      if (webSocket !== null && !(typeof internals.isWebSocket === 'function' && internals.isWebSocket(webSocket))) {
+        throw new TypeError(`${where}: Failed to read the 'webSocket' property from 'ResponseInit': The provided value is not of type 'WebSocket'.`);
+      }
+      if (webSocket !== null) {
+        // As on Workers: a WebSocket handshake response is a 101, and only it may be one.
+        if (status !== 101) throw new RangeError(`${where}: Responses with a WebSocket must have status code 101.`);
+      } else if (status < 200 || status > 599) {
         throw new RangeError(`${where}: The status provided (${status}) is outside the range [200, 599].`);
       }
       const statusText = init.statusText === undefined ? '' : internals.toByteString(init.statusText);
@@ -53,6 +65,7 @@
         this.#body = extracted.body;
         if (extracted.type !== null && !this.#headers.has('content-type')) this.#headers.append('content-type', extracted.type);
       }
+      this.#webSocket = webSocket;
     }
 
     static error() {
@@ -98,8 +111,12 @@
     get ok() { return this.#status >= 200 && this.#status <= 299; }
     get statusText() { return this.#statusText; }
     get headers() { return this.#headers; }
+    /** Workers extension: the WebSocket given as init.webSocket, else null. */
+    get webSocket() { return this.#webSocket; }
 
     clone() {
+      // As on Workers: the WebSocket can only go to the platform once.
+      if (this.#webSocket !== null) throw new TypeError("Failed to execute 'clone' on 'Response': Cannot clone a response to a WebSocket handshake.");
       if (this.#body !== null && B.isUnusable(this.#body)) throw new TypeError("Failed to execute 'clone' on 'Response': Response body is already used");
       const copy = new Response(kInternal);
       copy.#type = this.#type;
@@ -118,6 +135,10 @@
         return r.#body;
       };
       /** For the host's fetch(): records the URLs a fetched response came from (last one is `url`). */
+      internals.responseWebSocket = (r) => {
+        if (!internals.isResponse(r)) throw new TypeError('Expected a Response');
+        return r.#webSocket;
+      };
       internals.setResponseURLList = (r, records) => { r.#urlList = records.slice(); };
     }
   }

@@ -1,5 +1,5 @@
 // The host bridge: what the isolate bootstrap needs to move request and response
-// bodies across the isolate boundary. Defines no global: it is stored on
+// bodies across the isolate boundary, and to connect a Response's WebSocket. Defines no global: it is stored on
 // internals.hostBridge, and 99-seal.js hands it to a capture function the host
 // installed before loading (see README "Host bridge"). Everything it needs is
 // captured here, at load, so tenant code that later patches globals or the
@@ -169,6 +169,17 @@
     return new Request(url, options);
   }
 
+  /**
+   * Connects the pair of a Response's WebSocket to the outside (80-websocket.js,
+   * which loads after this file: its functions are looked up on the internals
+   * object when called, and that object is unreachable from tenant code).
+   */
+  function openWebSocket(client, io) {
+    const ws = internals.webSocketBridge;
+    if (ws === undefined) throw new TypeError('WebSockets are not available (80-websocket.js did not load)');
+    return ws.open(client, io);
+  }
+
   internals.hostBridge = freeze({
     version: 1,
     createPushStream: freeze(createPushStream),
@@ -182,5 +193,7 @@
     bodyInfo: freeze(bodyInfo),
     bodyChunks: freeze(bodyChunks),
     readAll: freeze(readAll),
+    responseWebSocket: freeze((response) => internals.responseWebSocket(response)),
+    openWebSocket: freeze(openWebSocket),
   });
 })();

@@ -1,0 +1,192 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * WebSocket functions (issue 6) against raw uWebSockets.js, in the same run.
+ *
+ * 1. Echo throughput: `--connections` sockets (default 100) each play
+ *    ping-pong (send, wait for the echo, send again) against
+ *      uWS echo     raw uWS echoing every message (bench/lib/uws-echo.js): the baseline
+ *      isola echo   a WebSocket web function echoing every message
+ *    in alternating rounds; ratio = isola messages/s ÷ uWS messages/s in the
+ *    same round. The isola server runs with the per-connection upstream limits
+ *    (10 messages/s, 128 KB/s) raised, which ping-pong at full speed exceeds.
+ * 2. Idle memory: `--idle` connections (default 10,000) held open to one
+ *    function with per-instance concurrency 100. The server's memory (RSS and
+ *    PSS of its whole process tree: gateway + isolate hosts) is read with no
+ *    connection, with the connections open, after they closed (the instances
+ *    stay warm), and with the same number open again on those warm
+ *    instances: (open again − closed) ÷ connections is the memory of an idle
+ *    connection beyond the instances'.
+ * Logging and metrics stay on.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { startIsola, startUwsEcho } = require('./lib/servers');
+const { ApiClient, waitActive } = require('./lib/api');
+const { zipFiles } = require('./lib/zip');
+const { runRounds, printPerRound, warmUp, summarize } = require('./lib/rounds');
+const { runWsLoad, open, close } = require('./lib/ws-load');
+const { treeMemory } = require('./lib/proc');
+const { machine, machineLine, printTable, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
+
+const USAGE = `
+node bench/ws.js [--duration s] [--rounds n] [--connections 100] [--warmup s] [--idle n] [--slots n]
+
+  --duration     seconds per measured run          (env BENCH_DURATION, default 5)
+  --rounds       alternating rounds                (env BENCH_ROUNDS, default 3)
+  --connections  echo connections                  (env BENCH_CONNECTIONS, default 100)
+  --warmup       seconds of unmeasured load first  (env BENCH_WARMUP, default 2)
+  --idle         idle connections for the memory figure (env BENCH_IDLE, default 10000; 0 = skip)
+  --slots        per-instance concurrency of the echo function (env BENCH_SLOTS, default 100)
+  BENCH_SERVER_ARGS  extra \`isola serve\` flags
+`;
+
+const ECHO = `export default {
+  fetch(request) {
+    const [client, server] = Object.values(new WebSocketPair());
+    server.accept();
+    server.addEventListener('message', (event) => server.send(event.data));
+    return new Response(null, { status: 101, webSocket: client });
+  },
+};\n`;
+
+async function createWs(client, name, slots) {
+  await client.call('CreateFunction', {
+    FunctionName: name,
+    Namespace: 'default',
+    Runtime: 'Isolate',
+    Type: 'HTTP',
+    Handler: 'index.fetch',
+    ProtocolType: 'WS',
+    Timeout: 900,
+    ProtocolParams: { WSParams: { IdleTimeOut: 900 } },
+    ...(slots > 1 ? { InstanceConcurrencyConfig: { MaxConcurrency: slots } } : {}),
+    Code: { ZipFile: zipFiles({ 'index.mjs': ECHO }).toString('base64') },
+  });
+  await waitActive(client, 'default', name);
+}
+
+const mb = (kb) => kb / 1024;
+
+/** Opens `n` sockets in batches (a burst of 10,000 handshakes at once only measures the accept queue). */
+async function openMany(url, n) {
+  const sockets = [];
+  for (let i = 0; i < n; i += 500) {
+    sockets.push(...(await Promise.all(Array.from({ length: Math.min(500, n - i) }, () => open(url)))));
+  }
+  return sockets;
+}
+
+async function settle(ms = 2000) {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+async function instancesOf(isola) {
+  const text = await (await fetch(`${isola.url}/metrics`)).text();
+  const busy = Number(/isola_instances\{state="busy"\} (\d+)/.exec(text)?.[1] ?? NaN);
+  const idle = Number(/isola_instances\{state="idle"\} (\d+)/.exec(text)?.[1] ?? NaN);
+  return busy + idle;
+}
+
+async function idleMemory(isola, client, count) {
+  await createWs(client, 'ws-idle', 100);
+  const url = `${isola.url.replace('http', 'ws')}/default/ws-idle/`;
+  const read = async (label) => {
+    await settle();
+    const m = treeMemory(isola.pid);
+    return { label, rssKb: m.rssKb, pssKb: m.pssKb, instances: await instancesOf(isola) };
+  };
+  const steps = [await read('no connection')];
+  let sockets = await openMany(url, count);
+  steps.push(await read(`${count} open (first time)`));
+  await Promise.all(sockets.map(close));
+  steps.push(await read('all closed, instances warm'));
+  sockets = await openMany(url, count);
+  steps.push(await read(`${count} open again`));
+  await Promise.all(sockets.map(close));
+  const [none, first, closed, again] = steps;
+  return {
+    steps,
+    perConnectionKb: { rss: (again.rssKb - closed.rssKb) / count, pss: (again.pssKb - closed.pssKb) / count },
+    firstFillPerConnectionKb: { rss: (first.rssKb - none.rssKb) / count, pss: (first.pssKb - none.pssKb) / count },
+  };
+}
+
+async function main() {
+  if (wantsHelp(USAGE)) return;
+  const duration = option('duration', 'BENCH_DURATION', 5);
+  const rounds = option('rounds', 'BENCH_ROUNDS', 3, 'int');
+  const connections = option('connections', 'BENCH_CONNECTIONS', [100], 'list');
+  const warmup = option('warmup', 'BENCH_WARMUP', 2, 'number', { allowZero: true });
+  const idle = option('idle', 'BENCH_IDLE', 10_000, 'int', { allowZero: true });
+  const slots = option('slots', 'BENCH_SLOTS', 100, 'int');
+
+  const facts = machine();
+  console.log(machineLine(facts));
+  console.log(`ws bench: ${rounds} rounds × c=${connections.join(',')} × ${duration} s, warm-up ${warmup} s, ${slots} connection(s) per instance; ${idle} idle connections\n`);
+
+  const cfgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-bench-ws-'));
+  const cfg = path.join(cfgDir, 'config.json');
+  fs.writeFileSync(cfg, JSON.stringify({ wsMaxMessagesPerSecond: 1e9, wsMaxBytesPerSecond: 1e12 }));
+  let baseline;
+  let isola;
+  let client;
+  try {
+    baseline = await startUwsEcho().catch((err) => fail(`cannot start the uWS baseline: ${err.message}`));
+    isola = await startIsola({ args: ['--config', cfg] }).catch((err) => fail(`cannot start the isola server: ${err.message}`));
+    client = new ApiClient(isola);
+    await createWs(client, 'ws-echo', slots).catch((err) => fail(`cannot create ws-echo: ${err.message}`));
+
+    const targets = {
+      'uWS echo': { url: baseline.url.replace('http', 'ws') },
+      'isola echo': { url: `${isola.url.replace('http', 'ws')}/default/ws-echo/` },
+    };
+    for (const [name, target] of Object.entries(targets)) {
+      const r = await runWsLoad({ ...target, connections: 1, duration: 0.2 }).catch((err) => fail(`${name}: ${err.message}`));
+      if (r.requests === 0 || r.errors > 0) fail(`${name} did not echo (${JSON.stringify(r.breakdown)} ${r.sample ?? ''})`);
+    }
+    await warmUp(targets, connections, warmup, runWsLoad);
+    const runs = await runRounds({ rounds, connections, duration, targets, load: runWsLoad, unit: 'msg/s' });
+    printPerRound(runs, 'uWS echo', 'msg/s');
+    console.log(`\nsummary: median of ${rounds} rounds (errors: sum)`);
+    const summary = summarize(runs, Object.keys(targets), connections, 'uWS echo');
+    printTable(
+      ['c', 'target', 'msg/s', 'p50 ms', 'p99 ms', 'errors', 'ratio', 'p99 ÷ uWS'],
+      summary.map((s) => [s.connections, s.target, s.rps, s.p50, s.p99, s.errors, s.ratio, s.p99Ratio]),
+      { digits: [0, 0, 0, 3, 3, 0, 3, 2] },
+    );
+    const echo = summary.find((s) => s.target === 'isola echo' && s.connections === connections[0]);
+    console.log(`\ntarget (isola echo ≥ 0.4 × uWS messages/s): ${echo.ratio >= 0.4 && echo.errors === 0 ? 'met' : 'NOT met'} — ratio ${echo.ratio.toFixed(3)}`);
+
+    let memory = null;
+    if (idle > 0) {
+      console.log(`\nidle memory: ${idle} connections to one function, 100 per instance (server process tree)`);
+      memory = await idleMemory(isola, client, idle);
+      printTable(
+        ['step', 'RSS MB', 'PSS MB', 'instances'],
+        memory.steps.map((s) => [s.label, mb(s.rssKb), mb(s.pssKb), s.instances]),
+        { digits: [0, 1, 1, 0] },
+      );
+      const per = memory.perConnectionKb;
+      console.log(`per idle connection beyond the instances (open again − closed): RSS ${per.rss.toFixed(2)} KB, PSS ${per.pss.toFixed(2)} KB`);
+      console.log(`first fill, instances included ((first − none) ÷ ${idle}): RSS ${memory.firstFillPerConnectionKb.rss.toFixed(2)} KB, PSS ${memory.firstFillPerConnectionKb.pss.toFixed(2)} KB`);
+      console.log(`target (≤ 20 KB per idle connection beyond the instance cost): ${per.pss <= 20 ? 'met' : 'NOT met'}`);
+    }
+
+    const file = writeResult('ws', {
+      settings: { duration, rounds, connections, warmup, idle, slots, serverArgs: process.env.BENCH_SERVER_ARGS ?? '' },
+      summary,
+      runs: runs.map(({ sample, ...r }) => ({ ...r, firstError: sample })),
+      memory,
+    });
+    console.log(`\nwritten ${file}`);
+  } finally {
+    client?.close();
+    await isola?.stop();
+    await baseline?.stop();
+    fs.rmSync(cfgDir, { recursive: true, force: true });
+  }
+}
+
+run(main);
