@@ -11,12 +11,9 @@
  *    same round. The isola server runs with the per-connection upstream limits
  *    (10 messages/s, 128 KB/s) raised, which ping-pong at full speed exceeds.
  * 2. Idle memory: `--idle` connections (default 10,000) held open to one
- *    function with per-instance concurrency 100. The server's memory (RSS and
- *    PSS of its whole process tree: gateway + isolate hosts) is read with no
- *    connection, with the connections open, after they closed (the instances
- *    stay warm), and with the same number open again on those warm
- *    instances: (open again − closed) ÷ connections is the memory of an idle
- *    connection beyond the instances'.
+ *    function with per-instance concurrency 100, against as many instances
+ *    with one connection each (see idleMemory). The server's memory is RSS and
+ *    PSS of its whole process tree: gateway + isolate hosts.
  * Logging and metrics stay on.
  */
 const fs = require('node:fs');
@@ -27,6 +24,7 @@ const { ApiClient, waitActive } = require('./lib/api');
 const { zipFiles } = require('./lib/zip');
 const { runRounds, printPerRound, warmUp, summarize } = require('./lib/rounds');
 const { runWsLoad, open, close } = require('./lib/ws-load');
+const { runLoad } = require('./lib/load');
 const { treeMemory } = require('./lib/proc');
 const { machine, machineLine, printTable, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
 
@@ -44,6 +42,7 @@ node bench/ws.js [--duration s] [--rounds n] [--connections 100] [--warmup s] [-
 
 const ECHO = `export default {
   fetch(request) {
+    if (request.headers.get('upgrade') !== 'websocket') return new Response('ok');
     const [client, server] = Object.values(new WebSocketPair());
     server.accept();
     server.addEventListener('message', (event) => server.send(event.data));
@@ -89,27 +88,45 @@ async function instancesOf(isola) {
   return busy + idle;
 }
 
+/**
+ * Memory of idle connections beyond their instances'. An instance that has
+ * done some work holds more than a fresh one (its young generation is touched
+ * through), and the instances holding 100 connections each have accepted 100
+ * upgrades; so the instance cost is measured on instances warmed by traffic:
+ *   A: ws-one (concurrency 1) under HTTP load at c=100 (→ ~100 warm instances),
+ *      then one connection on each: instance cost = (A − none) ÷ instances
+ *   B: `count` connections to ws-idle (concurrency 100) → count/100 instances
+ *   per connection = ((B − A) − new instances × instance cost) ÷ count
+ * Every figure is RSS or PSS of the server's whole process tree.
+ */
 async function idleMemory(isola, client, count) {
+  await createWs(client, 'ws-one', 1);
   await createWs(client, 'ws-idle', 100);
-  const url = `${isola.url.replace('http', 'ws')}/default/ws-idle/`;
+  const base = isola.url.replace('http', 'ws');
   const read = async (label) => {
     await settle();
     const m = treeMemory(isola.pid);
-    return { label, rssKb: m.rssKb, pssKb: m.pssKb, instances: await instancesOf(isola) };
+    return { label, rssKb: m.rssKb, pssKb: m.pssKb, instances: await instancesOf(isola), perProcess: m.perProcess };
   };
-  const steps = [await read('no connection')];
-  let sockets = await openMany(url, count);
-  steps.push(await read(`${count} open (first time)`));
-  await Promise.all(sockets.map(close));
-  steps.push(await read('all closed, instances warm'));
-  sockets = await openMany(url, count);
-  steps.push(await read(`${count} open again`));
-  await Promise.all(sockets.map(close));
-  const [none, first, closed, again] = steps;
+  const none = await read('no connection');
+  await runLoad({ url: `${isola.url}/default/ws-one/`, connections: 100, duration: 3 });
+  const warm = (await instancesOf(isola)) - none.instances;
+  const one = await openMany(`${base}/default/ws-one/`, warm);
+  const a = await read(`A: ${warm} warm instances × 1 connection`);
+  const many = await openMany(`${base}/default/ws-idle/`, count);
+  const b = await read(`B: + ${count} connections, 100 per instance`);
+  await Promise.all([...one, ...many].map(close));
+  const added = b.instances - a.instances;
+  const per = (key) => {
+    const instance = (a[key] - none[key]) / a.instances;
+    return { instance, connection: (b[key] - a[key] - added * instance) / count };
+  };
+  const rss = per('rssKb');
+  const pss = per('pssKb');
   return {
-    steps,
-    perConnectionKb: { rss: (again.rssKb - closed.rssKb) / count, pss: (again.pssKb - closed.pssKb) / count },
-    firstFillPerConnectionKb: { rss: (first.rssKb - none.rssKb) / count, pss: (first.pssKb - none.pssKb) / count },
+    steps: [none, a, b],
+    perInstanceKb: { rss: rss.instance, pss: pss.instance },
+    perConnectionKb: { rss: rss.connection, pss: pss.connection },
   };
 }
 
@@ -169,8 +186,10 @@ async function main() {
         { digits: [0, 1, 1, 0] },
       );
       const per = memory.perConnectionKb;
-      console.log(`per idle connection beyond the instances (open again − closed): RSS ${per.rss.toFixed(2)} KB, PSS ${per.pss.toFixed(2)} KB`);
-      console.log(`first fill, instances included ((first − none) ÷ ${idle}): RSS ${memory.firstFillPerConnectionKb.rss.toFixed(2)} KB, PSS ${memory.firstFillPerConnectionKb.pss.toFixed(2)} KB`);
+      const [, a, b] = memory.steps;
+      console.log(`by process (PSS MB, A → B): ${b.perProcess.map((p) => `${mb(a.perProcess.find((q) => q.pid === p.pid)?.pssKb ?? 0).toFixed(1)} → ${mb(p.pssKb).toFixed(1)}`).join(', ')}`);
+      console.log(`per warm instance with one connection ((A − none) ÷ ${a.instances}): RSS ${memory.perInstanceKb.rss.toFixed(0)} KB, PSS ${memory.perInstanceKb.pss.toFixed(0)} KB`);
+      console.log(`per idle connection beyond the instances: RSS ${per.rss.toFixed(2)} KB, PSS ${per.pss.toFixed(2)} KB`);
       console.log(`target (≤ 20 KB per idle connection beyond the instance cost): ${per.pss <= 20 ? 'met' : 'NOT met'}`);
     }
 

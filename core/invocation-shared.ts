@@ -90,17 +90,22 @@ const INSTANCE_COUNT_TTL_MS = 1000;
 
 interface KeyState {
   inFlight: number;
+  /** Instances of the key: the runtime's count, plus the ones this gate admitted since that may not show yet. */
   instances: number;
   checkedAt: number;
+  /** When this gate last admitted a new instance (its count beats a lagging runtime report for a while). */
+  admittedAt: number;
 }
 
 /**
  * The scale-out ("burst") gate: a call needs a new instance when its version
  * already has as many calls in flight as its instances have slots; only
  * those calls spend a burst token (429 when none is left). The runtime's
- * pool report lags a little, so calls in flight are counted here. The
- * instance count is read from `runtime.stats()` only when the cached one
- * (≤ 1 s old) says a new instance is needed, not on every call.
+ * pool report lags a little, so calls in flight are counted here, and an
+ * instance the gate admitted counts at once (with N slots, a burst of calls
+ * spends one token per N calls, not one per call while the report catches
+ * up). The instance count is read from `runtime.stats()` only when the
+ * cached one (≤ 1 s old) says a new instance is needed, not on every call.
  */
 export class ScaleOutGate {
   private readonly keys = new Map<string, KeyState>();
@@ -114,18 +119,23 @@ export class ScaleOutGate {
   enter(resolved: ResolvedVersion, slots: number, now: number): boolean {
     let state = this.keys.get(resolved.key);
     if (!state) {
-      state = { inFlight: 0, instances: 0, checkedAt: -Infinity };
+      state = { inFlight: 0, instances: 0, checkedAt: -Infinity, admittedAt: -Infinity };
       this.keys.set(resolved.key, state);
     }
     if (state.inFlight >= state.instances * slots || now - state.checkedAt > INSTANCE_COUNT_TTL_MS) {
       // TODO(perf): ask the runtime for this key's instance count without building a full stats snapshot.
       const pool = this.runtime.stats().instances[resolved.key];
-      state.instances = pool ? pool.busy + pool.idle : 0;
+      const reported = pool ? pool.busy + pool.idle : 0;
+      state.instances = now - state.admittedAt <= INSTANCE_COUNT_TTL_MS ? Math.max(reported, state.instances) : reported;
       state.checkedAt = now;
     }
-    if (state.inFlight >= state.instances * slots && !this.admission.admitColdStart({ namespace: resolved.namespace, functionName: resolved.functionName })) {
-      if (state.inFlight === 0) this.keys.delete(resolved.key);
-      return false;
+    if (state.inFlight >= state.instances * slots) {
+      if (!this.admission.admitColdStart({ namespace: resolved.namespace, functionName: resolved.functionName })) {
+        if (state.inFlight === 0) this.keys.delete(resolved.key);
+        return false;
+      }
+      state.instances++;
+      state.admittedAt = now;
     }
     state.inFlight++;
     return true;

@@ -133,6 +133,9 @@ class Call {
       maxHeaderBytes: limits.maxResponseHeaderBytes,
       bodyPending: () => !this.bodyComplete,
       onFailure: () => this.controller.abort(),
+      releaseRequest: () => {
+        this.incoming.headers.length = 0;
+      },
     });
   }
 

@@ -51,6 +51,8 @@ export interface SinkOptions {
   bodyPending: () => boolean;
   /** The gateway decided to end the call (bad headers): stop the function. */
   onFailure: () => void;
+  /** Drops the request's headers once the runtime has them (a WebSocket call lives on; they are garbage then). */
+  releaseRequest: () => void;
 }
 
 export class UwsResponseSink implements HttpCallSink {

@@ -52,6 +52,8 @@ export class UpgradeSink extends UwsResponseSink {
     this.session = session;
     this.finished = true;
     this.flushed = true;
+    // The connection may stay open for hours: its upgrade request's headers (the runtime has them) can go.
+    this.options.releaseRequest();
     const { res } = this;
     const data: SocketData = { session };
     res.cork(() => {

@@ -312,7 +312,10 @@ export class Instance {
         ws: (d, code, reason) => this.queueWs(rid, d, code, reason),
       });
       const headers = h.headersJson;
+      // The dispatch below holds what it needs; a WebSocket call lives on, and its head would stay with it.
+      h.headersJson = '';
       const body = h.body !== null && h.body.byteLength > 0 ? h.body : null;
+      h.body = null;
       if (body === null || body.byteLength <= MAX_BATCH_BODY) {
         // A view into a larger buffer (a msgpack frame) would be copied whole: copy the bytes out.
         const own = body === null || (body.byteOffset === 0 && body.byteLength === body.buffer.byteLength) ? body : new Uint8Array(body);
