@@ -24,8 +24,8 @@
 const { startIsola, startUwsHello } = require('./lib/servers');
 const { ApiClient, waitActive } = require('./lib/api');
 const { zipFiles } = require('./lib/zip');
-const { runRounds, printPerRound, warmUp, summarize } = require('./lib/rounds');
-const { machine, machineLine, printTable, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
+const { runRounds, printPerRound, warmUp, summarize, printSummary } = require('./lib/rounds');
+const { machine, machineLine, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
 
 const USAGE = `
 node bench/http.js [--duration s] [--rounds n] [--connections 64,256] [--warmup s] [--targets names]
@@ -119,13 +119,8 @@ async function main() {
 
     printPerRound(runs, 'uWS hello');
 
-    console.log(`\nsummary: median of ${rounds} rounds (errors: sum)`);
     const summary = summarize(runs, Object.keys(targets), connections, 'uWS hello');
-    printTable(
-      ['c', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ratio', 'p99 ÷ uWS'],
-      summary.map((s) => [s.connections, s.target, s.rps, s.p50, s.p99, s.errors, s.ratio, s.p99Ratio]),
-      { digits: [0, 0, 0, 2, 2, 0, 3, 2] },
-    );
+    printSummary(summary, rounds);
 
     const hello64 = summary.find((s) => s.target === 'isola hello' && s.connections === 64);
     if (hello64) {

@@ -22,7 +22,7 @@ const path = require('node:path');
 const { startIsola, startUwsEcho } = require('./lib/servers');
 const { ApiClient, waitActive } = require('./lib/api');
 const { zipFiles } = require('./lib/zip');
-const { runRounds, printPerRound, warmUp, summarize } = require('./lib/rounds');
+const { runRounds, printPerRound, warmUp, summarize, printSummary } = require('./lib/rounds');
 const { runWsLoad, open, close } = require('./lib/ws-load');
 const { runLoad } = require('./lib/load');
 const { treeMemory } = require('./lib/proc');
@@ -166,13 +166,8 @@ async function main() {
     await warmUp(targets, connections, warmup, runWsLoad);
     const runs = await runRounds({ rounds, connections, duration, targets, load: runWsLoad, unit: 'msg/s' });
     printPerRound(runs, 'uWS echo', 'msg/s');
-    console.log(`\nsummary: median of ${rounds} rounds (errors: sum)`);
     const summary = summarize(runs, Object.keys(targets), connections, 'uWS echo');
-    printTable(
-      ['c', 'target', 'msg/s', 'p50 ms', 'p99 ms', 'errors', 'ratio', 'p99 ÷ uWS'],
-      summary.map((s) => [s.connections, s.target, s.rps, s.p50, s.p99, s.errors, s.ratio, s.p99Ratio]),
-      { digits: [0, 0, 0, 3, 3, 0, 3, 2] },
-    );
+    printSummary(summary, rounds, 'msg/s', 3);
     const echo = summary.find((s) => s.target === 'isola echo' && s.connections === connections[0]);
     console.log(`\ntarget (isola echo ≥ 0.4 × uWS messages/s): ${echo.ratio >= 0.4 && echo.errors === 0 ? 'met' : 'NOT met'} — ratio ${echo.ratio.toFixed(3)}`);
 

@@ -3,7 +3,7 @@
 // (ReadableStream & co. are Node globals; Request/Response are undici's). Plus the host bridge.
 const t = require('tap');
 const ivm = require('isolated-vm');
-const { loadWebFiles, sandbox, nativeAsync } = require('./helpers/sandbox');
+const { loadWebFiles, sandbox, nativeAsync, BRIDGE_CAPTURE, BRIDGE_TAKE } = require('./helpers/sandbox');
 
 /** Runs every probe in the isolate and natively, and compares. */
 async function differential(t, probes) {
@@ -585,24 +585,15 @@ t.test('byte sources (type: "bytes") work as default streams; BYOB readers are r
 
 // ---- Host bridge: not differential (Node has no equivalent).
 
-// The README's park-and-take recipe: the prelude parks the bridge, a "bootstrap" takes it into a closure.
-const CAPTURE = `Object.defineProperty(globalThis, '__isolaCaptureHostBridge', { configurable: true, value(bridge) {
-  Object.defineProperty(globalThis, '__isolaHostBridge', { value: bridge, configurable: true });
-} });`;
-const TAKE = `(() => {
-  const bridge = globalThis.__isolaHostBridge;
-  delete globalThis.__isolaHostBridge;
-  Object.defineProperty(globalThis, '__testBridge', { value: bridge }); // test only: a real bootstrap keeps it in its closure
-})()`;
 
 t.test('the host bridge is handed to the capture function and is unreachable otherwise', async (t) => {
   const plain = sandbox(t);
   t.same(await plain.runAsync(`async () => [typeof __isolaCaptureHostBridge, typeof __isolaWebInternals, typeof __testBridge,
     Object.getOwnPropertyNames(globalThis).filter((n) => /isola|bridge/i.test(n))]`), ['undefined', 'undefined', 'undefined', []]);
-  const parked = sandbox(t, CAPTURE);
+  const parked = sandbox(t, BRIDGE_CAPTURE);
   t.equal(await parked.runAsync('async () => Object.isFrozen(globalThis.__isolaHostBridge)'), true, 'the prelude parks the bridge');
-  const box = sandbox(t, CAPTURE);
-  box.context.evalSync(TAKE);
+  const box = sandbox(t, BRIDGE_CAPTURE);
+  box.context.evalSync(BRIDGE_TAKE);
   t.same(await box.runAsync(`async () => [typeof __isolaCaptureHostBridge, typeof __isolaWebInternals, typeof __isolaHostBridge, Object.isFrozen(__testBridge),
     Object.keys(__testBridge).sort(), __testBridge.version]`), ['undefined', 'undefined', 'undefined', true,
     ['bodyChunks', 'bodyInfo', 'createPushStream', 'createRequest', 'isReadableStream', 'isRequest', 'isResponse', 'openWebSocket', 'readAll', 'requestFromHost',
@@ -618,8 +609,8 @@ t.test('the host bridge is handed to the capture function and is unreachable oth
 });
 
 t.test('host bridge: push chunks into a Request body with backpressure', async (t) => {
-  const box = sandbox(t, CAPTURE);
-  box.context.evalSync(TAKE);
+  const box = sandbox(t, BRIDGE_CAPTURE);
+  box.context.evalSync(BRIDGE_TAKE);
   const result = await box.runAsync(`async () => {
     const b = __testBridge;
     const log = [];
@@ -663,8 +654,8 @@ t.test('host bridge: push chunks into a Request body with backpressure', async (
 });
 
 t.test('host bridge: drain a Response body chunk by chunk', async (t) => {
-  const box = sandbox(t, CAPTURE);
-  box.context.evalSync(TAKE);
+  const box = sandbox(t, BRIDGE_CAPTURE);
+  box.context.evalSync(BRIDGE_TAKE);
   const result = await box.runAsync(`async () => {
     const b = __testBridge;
     const log = [];
@@ -709,8 +700,8 @@ t.test('host bridge: drain a Response body chunk by chunk', async (t) => {
 });
 
 t.test('host bridge: a push stream piped through a tenant TransformStream into a streamed Response', async (t) => {
-  const box = sandbox(t, CAPTURE);
-  box.context.evalSync(TAKE);
+  const box = sandbox(t, BRIDGE_CAPTURE);
+  box.context.evalSync(BRIDGE_TAKE);
   const result = await box.runAsync(`async () => {
     const b = __testBridge;
     const push = b.createPushStream({ highWaterMark: 4 });

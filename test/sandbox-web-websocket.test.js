@@ -3,17 +3,8 @@
 // Response `webSocket` extension and the host bridge's openWebSocket/responseWebSocket, inside a real isolate.
 // Not differential: Node has no WebSocketPair; the expected values follow Cloudflare Workers (workerd).
 const t = require('tap');
-const { sandbox } = require('./helpers/sandbox');
+const { sandbox, BRIDGE_CAPTURE, BRIDGE_TAKE } = require('./helpers/sandbox');
 
-// The README's park-and-take recipe; the test keeps the bridge on a (non-enumerable) global.
-const CAPTURE = `Object.defineProperty(globalThis, '__isolaCaptureHostBridge', { configurable: true, value(bridge) {
-  Object.defineProperty(globalThis, '__isolaHostBridge', { value: bridge, configurable: true });
-} });`;
-const TAKE = `(() => {
-  const bridge = globalThis.__isolaHostBridge;
-  delete globalThis.__isolaHostBridge;
-  Object.defineProperty(globalThis, '__testBridge', { value: bridge });
-})()`;
 
 // Shared helpers defined inside the isolate: attempt() names what a call throws; fakeIo() records io calls.
 const HELPERS = `
@@ -35,8 +26,8 @@ globalThis.connect = (log, { accept = true } = {}) => {
 `;
 
 function box(t) {
-  const b = sandbox(t, CAPTURE);
-  b.context.evalSync(TAKE);
+  const b = sandbox(t, BRIDGE_CAPTURE);
+  b.context.evalSync(BRIDGE_TAKE);
   b.context.evalSync(HELPERS);
   return b;
 }

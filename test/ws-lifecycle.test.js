@@ -4,29 +4,11 @@
 // every row of the ending-status table with its log lines and close code,
 // the idle timeout (455) and the execution timeout (433), upgrades refused,
 // and a graceful shutdown closing sockets with 1001.
-const fs = require('node:fs');
-const path = require('node:path');
 const t = require('tap');
 const { startServer } = require('./helpers/server');
 const { createFunction } = require('./helpers/functions');
 const { request } = require('./helpers/http');
-const { connect } = require('./helpers/ws');
-
-const CHAT = fs.readFileSync(path.join(__dirname, 'fixtures', 'ws-chat.mjs'), 'utf8');
-const WS = { Type: 'HTTP', Handler: 'index.fetch', ProtocolType: 'WS', Timeout: 60, ProtocolParams: { WSParams: { IdleTimeOut: 30 } } };
-
-/** GetFunctionLogs until the record of `requestId` is there (logs are written in batches). */
-async function logOf(client, name, requestId, timeoutMs = 8000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const { Data } = await client.GetFunctionLogs({ FunctionName: name, Limit: 100 });
-    const found = Data.find((d) => d.RequestId === requestId);
-    if (found || Date.now() > until) return found;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
-const statusOf = (log) => Number(/StatusCode:(\d+)/.exec(log?.Log ?? '')?.[1]);
+const { connect, logOf, statusOf, CHAT, WS } = require('./helpers/ws');
 
 t.test('echo, binary, server push, RequestId, logs', async (t) => {
   const server = await startServer(t);

@@ -10,21 +10,7 @@ const t = require('tap');
 const { startServer } = require('./helpers/server');
 const { createFunction } = require('./helpers/functions');
 const { request } = require('./helpers/http');
-const { connect } = require('./helpers/ws');
-
-const CHAT = fs.readFileSync(path.join(__dirname, 'fixtures', 'ws-chat.mjs'), 'utf8');
-const WS = { Type: 'HTTP', Handler: 'index.fetch', ProtocolType: 'WS', Timeout: 60, ProtocolParams: { WSParams: { IdleTimeOut: 30 } } };
-
-async function logOf(client, name, requestId, timeoutMs = 8000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const { Data } = await client.GetFunctionLogs({ FunctionName: name, Limit: 100 });
-    const found = Data.find((d) => d.RequestId === requestId);
-    if (found || Date.now() > until) return found;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-const statusOf = (log) => Number(/StatusCode:(\d+)/.exec(log?.Log ?? '')?.[1]);
+const { connect, logOf, statusOf, CHAT, WS } = require('./helpers/ws');
 
 t.test('message size, message rate and byte rate', async (t) => {
   const server = await startServer(t);
@@ -73,6 +59,42 @@ t.test('message size, message rate and byte rate', async (t) => {
   t.match(metrics, /isola_websocket_limit_closes_total\{limit="message_size"\} 1/);
   t.match(metrics, /isola_websocket_limit_closes_total\{limit="message_rate"\} 1/);
   t.match(metrics, /isola_websocket_limit_closes_total\{limit="byte_rate"\} 1/);
+});
+
+t.test('a client that does not read is closed (1008) once 1 MB waits for it', async (t) => {
+  const server = await startServer(t);
+  const client = server.client();
+  await createFunction(client, 'chat', { 'index.mjs': CHAT }, WS);
+  const c = await connect(`ws://127.0.0.1:${server.port}/default/chat/`);
+  const rid = c.response.headers['x-scf-request-id'];
+  c.ws.send('stream');
+  c.ws._socket.pause(); // stop reading: the kernel buffers fill, then the gateway's
+  let log;
+  for (let i = 0; i < 100 && !log; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    log = await logOf(client, 'chat', rid, 0);
+  }
+  t.ok(log, 'the connection ended on the server while the client was not reading');
+  t.equal(statusOf(log), 439);
+  t.match(log.Log, /closed the WebSocket with code 1008: more than 1048576 bytes waiting for the client/);
+  const metrics = (await request(`${server.url}/metrics`)).body.toString();
+  t.match(metrics, /isola_websocket_limit_closes_total\{limit="backpressure"\} 1/);
+  c.ws.terminate();
+});
+
+t.test("the function's send window: 1 MB in one go passes, more closes with 1008", async (t) => {
+  const server = await startServer(t);
+  const client = server.client();
+  await createFunction(client, 'chat', { 'index.mjs': CHAT }, WS);
+  const ok = await connect(`ws://127.0.0.1:${server.port}/default/chat/`);
+  ok.ws.send('flood 15');
+  for (let i = 0; i < 15; i++) t.equal((await ok.next()).data.length, 64 * 1024, `chunk ${i}`);
+  ok.ws.close(1000);
+  const over = await connect(`ws://127.0.0.1:${server.port}/default/chat/`);
+  over.ws.send('flood 40');
+  const closed = await over.closed;
+  t.equal(closed.code, 1008);
+  t.match(closed.reason, /send buffer over 1048576 bytes/);
 });
 
 t.test('limits are configurable', async (t) => {

@@ -74,4 +74,14 @@ function summarize(runs, targetNames, connections, baseline) {
   return summary;
 }
 
-module.exports = { runRounds, printPerRound, warmUp, summarize };
+/** Prints the summary table (medians, errors summed, ratios to the baseline); `digits` for the latencies. */
+function printSummary(summary, rounds, unit = 'req/s', latencyDigits = 2) {
+  console.log(`\nsummary: median of ${rounds} rounds (errors: sum)`);
+  printTable(
+    ['c', 'target', unit, 'p50 ms', 'p99 ms', 'errors', 'ratio', 'p99 ÷ uWS'],
+    summary.map((s) => [s.connections, s.target, s.rps, s.p50, s.p99, s.errors, s.ratio, s.p99Ratio]),
+    { digits: [0, 0, 0, latencyDigits, latencyDigits, 0, 3, 2] },
+  );
+}
+
+module.exports = { runRounds, printPerRound, warmUp, summarize, printSummary };

@@ -1,34 +1,11 @@
 'use strict';
 /**
  * The physical baseline: raw uWebSockets.js answering `hello` to every GET,
- * run as its own process by bench/lib/servers.js. Prints
- * `listening on http://127.0.0.1:<port>` once bound (port 0 = any free port,
- * or argv[2]). Refuses to run on the package's slow pure-JS fallback, which
- * would make every ratio against it meaningless.
+ * run as its own process by bench/lib/servers.js.
  */
-const warn = console.warn;
-console.warn = () => {};
-const uWS = require('uWebSockets.js');
-console.warn = warn;
+const { loadNativeUws, listen } = require('./uws-native');
 
-if (!Function.prototype.toString.call(uWS.App).includes('[native code]')) {
-  console.error('uWebSockets.js fell back to its pure-JS server (native binary did not load); the baseline would be meaningless.');
-  process.exit(2);
-}
-
-const port = Number(process.argv[2] ?? 0);
-uWS
-  .App()
-  .get('/*', (res) => {
-    res.end('hello');
-  })
-  .listen('127.0.0.1', port, (token) => {
-    if (!token) {
-      console.error(`uWS could not listen on 127.0.0.1:${port}`);
-      process.exit(1);
-    }
-    console.log(`listening on http://127.0.0.1:${uWS.us_socket_local_port(token)}`);
-  });
-
-process.on('SIGTERM', () => process.exit(0));
-process.on('SIGINT', () => process.exit(0));
+const uWS = loadNativeUws();
+listen(uWS, uWS.App().get('/*', (res) => {
+  res.end('hello');
+}));

@@ -52,4 +52,16 @@ const native = (fn, arg) => JSON.parse(JSON.stringify(fn(arg)));
 /** `await fn(arg)` run in Node, through JSON as `sandbox().runAsync` returns it. */
 const nativeAsync = async (fn, arg) => JSON.parse(JSON.stringify(await fn(arg)));
 
-module.exports = { WEB_DIR, WEB_FILES, loadWebFiles, sandbox, native, nativeAsync };
+// The web README's park-and-take recipe for the host bridge: CAPTURE (a prelude for sandbox()) parks
+// the bridge, TAKE (evaluated after) moves it onto a non-enumerable global, `__testBridge` (test only:
+// a real bootstrap keeps it in its closure).
+const BRIDGE_CAPTURE = `Object.defineProperty(globalThis, '__isolaCaptureHostBridge', { configurable: true, value(bridge) {
+  Object.defineProperty(globalThis, '__isolaHostBridge', { value: bridge, configurable: true });
+} });`;
+const BRIDGE_TAKE = `(() => {
+  const bridge = globalThis.__isolaHostBridge;
+  delete globalThis.__isolaHostBridge;
+  Object.defineProperty(globalThis, '__testBridge', { value: bridge });
+})()`;
+
+module.exports = { WEB_DIR, WEB_FILES, loadWebFiles, sandbox, native, nativeAsync, BRIDGE_CAPTURE, BRIDGE_TAKE };

@@ -1,7 +1,27 @@
 'use strict';
 // A WebSocket client for the data-plane tests (the `ws` package): connect,
 // read frames in order (keeping their text/binary type), await the close.
+const fs = require('node:fs');
+const path = require('node:path');
 const WebSocket = require('ws');
+
+/** The WebSocket test function (test/fixtures/ws-chat.mjs, Workers module format) and its CreateFunction settings. */
+const CHAT = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'ws-chat.mjs'), 'utf8');
+const WS = { Type: 'HTTP', Handler: 'index.fetch', ProtocolType: 'WS', Timeout: 60, ProtocolParams: { WSParams: { IdleTimeOut: 30 } } };
+
+/** GetFunctionLogs until the record of `requestId` is there (logs are written in batches); undefined after `timeoutMs`. */
+async function logOf(client, name, requestId, timeoutMs = 8000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const { Data } = await client.GetFunctionLogs({ FunctionName: name, Limit: 100 });
+    const found = Data.find((d) => d.RequestId === requestId);
+    if (found || Date.now() > until) return found;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** The StatusCode of a log record's Report line. */
+const statusOf = (log) => Number(/StatusCode:(\d+)/.exec(log?.Log ?? '')?.[1]);
 
 /**
  * Opens `url`. Resolves { ws, response (the upgrade response), next() (the
@@ -48,4 +68,4 @@ function connect(url, options = {}) {
   });
 }
 
-module.exports = { connect };
+module.exports = { connect, logOf, statusOf, CHAT, WS };
