@@ -5,6 +5,7 @@
  */
 import { Packr, Unpackr } from 'msgpackr';
 import type { Duplex } from 'node:stream';
+import { HOT_MARK, decodeHot, encodeHot } from './hot-frames';
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 const unpackr = new Unpackr({ useRecords: false, moreTypes: false });
@@ -22,10 +23,15 @@ export class FrameWriter {
   /** Queues a message; it is written with the others of this turn. */
   send(msg: unknown): void {
     if (this.closed) return;
-    const body = packr.pack(msg);
-    const head = Buffer.allocUnsafe(4);
-    head.writeUInt32BE(body.length, 0);
-    this.queue.push(head, body);
+    const hot = encodeHot(msg);
+    if (hot !== null) {
+      this.queue.push(hot);
+    } else {
+      const body = packr.pack(msg);
+      const head = Buffer.allocUnsafe(4);
+      head.writeUInt32BE(body.length, 0);
+      this.queue.push(head, body);
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flush);
@@ -36,7 +42,7 @@ export class FrameWriter {
   readonly flush = (): void => {
     this.scheduled = false;
     if (this.queue.length === 0 || this.closed) return;
-    const data = this.queue.length === 2 ? Buffer.concat(this.queue) : Buffer.concat(this.queue);
+    const data = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue);
     this.queue = [];
     if (!this.stream.destroyed) this.stream.write(data);
   };
@@ -60,7 +66,7 @@ export class FrameReader {
       const len = this.buf.readUInt32BE(off);
       if (len > MAX_FRAME) throw new Error(`frame of ${len} bytes exceeds the ${MAX_FRAME} byte limit`);
       if (this.buf.length - off - 4 < len) break;
-      const msg = unpackr.unpack(this.buf.subarray(off + 4, off + 4 + len));
+      const msg = len > 0 && this.buf[off + 4] === HOT_MARK ? decodeHot(this.buf, off + 4, off + 4 + len) : unpackr.unpack(this.buf.subarray(off + 4, off + 4 + len));
       off += 4 + len;
       this.onMessage(msg);
     }
