@@ -38,19 +38,48 @@ function bytesMax(b: Uint8Array | null): number {
   return 4 + (b === null ? 0 : b.byteLength);
 }
 
+/** Node's Buffer methods without argument parsing (offsets here are always in range). */
+interface RawBuffer extends Buffer {
+  utf8Write(s: string, offset: number): number;
+  utf8Slice(start: number, end: number): string;
+}
+
+/** Strings up to this length are written byte by byte when ASCII (a native call costs more than the loop). */
+const SHORT = 64;
+
 /** Writes [u32 length][utf8] at `off`; returns the offset after it. */
 function putStr(buf: Buffer, off: number, s: string): number {
-  const n = s.length === 0 ? 0 : buf.write(s, off + 4);
-  buf.writeUInt32LE(n, off);
+  const len = s.length;
+  if (len <= SHORT) {
+    let i = 0;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) break;
+      buf[off + 4 + i] = c;
+    }
+    if (i === len) {
+      putU32(buf, off, len);
+      return off + 4 + len;
+    }
+  }
+  const n = (buf as RawBuffer).utf8Write(s, off + 4);
+  putU32(buf, off, n);
   return off + 4 + n;
+}
+
+function putU32(buf: Buffer, off: number, v: number): void {
+  buf[off] = v;
+  buf[off + 1] = v >>> 8;
+  buf[off + 2] = v >>> 16;
+  buf[off + 3] = v >>> 24;
 }
 
 function putBytes(buf: Buffer, off: number, b: Uint8Array | null): number {
   if (b === null) {
-    buf.writeUInt32LE(NULL_LEN, off);
+    putU32(buf, off, NULL_LEN);
     return off + 4;
   }
-  buf.writeUInt32LE(b.byteLength, off);
+  putU32(buf, off, b.byteLength);
   buf.set(b, off + 4);
   return off + 4 + b.byteLength;
 }
@@ -67,41 +96,52 @@ function outcomeTail(o: InvokeOutcome): string {
   return extra === null ? '' : JSON.stringify(extra);
 }
 
+/** Where frames are written: `buf` holds `len` bytes; `ensure(n)` makes room for n more (it may replace `buf`). */
+export interface FrameSpace {
+  buf: Buffer;
+  len: number;
+  ensure(n: number): void;
+}
+
 /**
- * The whole frame ([u32 BE length] + payload) of a hot message, or null when
- * `msg` is not one (the caller packs it with msgpack).
+ * Appends the whole frame ([u32 BE length] + payload) of a hot message to
+ * `out` and returns true, or returns false (nothing written) when `msg` is
+ * not one: the caller packs it with msgpack.
  */
-export function encodeHot(msg: unknown): Buffer | null {
+export function writeHot(msg: unknown, out: FrameSpace): boolean {
   const t = (msg as { t?: unknown }).t;
   if (t === 'http') {
     const m = msg as HttpFrame;
-    if (m.spec !== undefined) return null;
-    const max = 4 + 3 + strMax(m.id) + strMax(m.k) + strMax(m.m) + strMax(m.u) + strMax(m.h) + bytesMax(m.b);
-    const buf = Buffer.allocUnsafe(max);
-    buf[4] = HOT_MARK;
-    buf[5] = T_HTTP;
-    buf[6] = m.s ? 1 : 0;
-    let off = putStr(buf, 7, m.id);
+    if (m.spec !== undefined) return false;
+    out.ensure(4 + 3 + strMax(m.id) + strMax(m.k) + strMax(m.m) + strMax(m.u) + strMax(m.h) + bytesMax(m.b));
+    const buf = out.buf;
+    const start = out.len;
+    buf[start + 4] = HOT_MARK;
+    buf[start + 5] = T_HTTP;
+    buf[start + 6] = m.s ? 1 : 0;
+    let off = putStr(buf, start + 7, m.id);
     off = putStr(buf, off, m.k);
     off = putStr(buf, off, m.m);
     off = putStr(buf, off, m.u);
     off = putStr(buf, off, m.h);
     off = putBytes(buf, off, m.b);
-    buf.writeUInt32BE(off - 4, 0);
-    return buf.subarray(0, off);
+    buf.writeUInt32BE(off - start - 4, start);
+    out.len = off;
+    return true;
   }
   if (t === 'hfinal') {
     const m = msg as FinalFrame;
     const o = m.outcome;
     // Anything the fixed fields cannot hold exactly goes the generic way (the parent checks it there).
-    if (!Number.isInteger(m.s) || m.s < 0 || m.s > 0xffff || !Array.isArray(o.logs) || typeof o.instanceId !== 'string') return null;
+    if (!Number.isInteger(m.s) || m.s < 0 || m.s > 0xffff || !Array.isArray(o.logs) || typeof o.instanceId !== 'string') return false;
     const tail = outcomeTail(o);
-    const max = 4 + 2 + 2 + strMax(m.id) + strMax(m.h) + bytesMax(m.b) + strMax(o.kind) + 2 + 16 + strMax(o.instanceId) + strMax(tail);
-    const buf = Buffer.allocUnsafe(max);
-    buf[4] = HOT_MARK;
-    buf[5] = T_HFINAL;
-    buf.writeUInt16LE(m.s, 6);
-    let off = putStr(buf, 8, m.id);
+    out.ensure(4 + 2 + 2 + strMax(m.id) + strMax(m.h) + bytesMax(m.b) + strMax(o.kind) + 2 + 16 + strMax(o.instanceId) + strMax(tail));
+    const buf = out.buf;
+    const start = out.len;
+    buf[start + 4] = HOT_MARK;
+    buf[start + 5] = T_HFINAL;
+    buf.writeUInt16LE(m.s, start + 6);
+    let off = putStr(buf, start + 8, m.id);
     off = putStr(buf, off, m.h);
     off = putBytes(buf, off, m.b);
     off = putStr(buf, off, o.kind);
@@ -110,10 +150,11 @@ export function encodeHot(msg: unknown): Buffer | null {
     buf.writeDoubleLE(o.memUsageBytes, off + 10);
     off = putStr(buf, off + 18, o.instanceId);
     off = putStr(buf, off, tail);
-    buf.writeUInt32BE(off - 4, 0);
-    return buf.subarray(0, off);
+    buf.writeUInt32BE(off - start - 4, start);
+    out.len = off;
+    return true;
   }
-  return null;
+  return false;
 }
 
 /** Reads hot frames; `end` bounds every field (a bad length throws). */
@@ -142,19 +183,25 @@ class Cursor {
     return v;
   }
 
-  str(): string {
+  private u32(): number {
     this.need(4);
-    const n = this.buf.readUInt32LE(this.off);
+    const b = this.buf;
+    const o = this.off;
+    return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16)) + b[o + 3]! * 0x1000000;
+  }
+
+  str(): string {
+    const n = this.u32();
     this.need(4 + n);
-    const s = n === 0 ? '' : this.buf.toString('utf8', this.off + 4, this.off + 4 + n);
-    this.off += 4 + n;
-    return s;
+    const start = this.off + 4;
+    this.off = start + n;
+    if (n === 0) return '';
+    return (this.buf as RawBuffer).utf8Slice(start, start + n);
   }
 
   /** A view into the frame buffer (as msgpack's bin is), or null. */
   bytes(): Uint8Array | null {
-    this.need(4);
-    const n = this.buf.readUInt32LE(this.off);
+    const n = this.u32();
     if (n === NULL_LEN) {
       this.off += 4;
       return null;

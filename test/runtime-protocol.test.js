@@ -26,7 +26,11 @@ t.test('frames: batched per turn, split across chunks, in order', async (t) => {
 });
 
 t.test('frames: http and hfinal take the fixed layout and read back equal; others stay msgpack', async (t) => {
-  const { encodeHot, HOT_MARK } = require('../dist/runtime/hot-frames');
+  const { writeHot, HOT_MARK } = require('../dist/runtime/hot-frames');
+  const encodeHot = (m) => {
+    const out = { buf: Buffer.alloc(0), len: 0, ensure(n) { if (this.len + n > this.buf.length) { const b = Buffer.alloc(this.len + n); this.buf.copy(b); this.buf = b; } } };
+    return writeHot(m, out) ? out.buf.subarray(0, out.len) : null;
+  };
   const msgs = [
     { t: 'http', id: 'r1', k: 'ns/fn/$LATEST', m: 'GET', u: 'http://h/ü?q=1', h: '[["a","é"]]', b: null, s: false },
     { t: 'http', id: 'r2', k: 'k', m: 'POST', u: '/', h: '[]', b: new Uint8Array([1, 2, 3]), s: true },
