@@ -635,12 +635,18 @@ export class Instance {
       if (++this.resolveCalls > LIMITS.maxResolvesPerInvocation) return JSON.stringify({ error: `too many module resolutions (limit ${LIMITS.maxResolvesPerInvocation} per invocation)`, code: 'ERR_QUOTA' });
       return JSON.stringify(this.resolver.resolve(from, spec, mode === 'import' ? 'import' : 'require'));
     };
-    const http = (kind: unknown, rid: unknown, a: unknown, b: unknown, c: unknown, d: unknown): void => {
+    const httpOne = (kind: unknown, rid: unknown, a: unknown, b: unknown, c: unknown, d: unknown): void => {
       if (typeof rid !== 'string') return;
       const inf = this.inflight.get(rid);
       if (!inf?.http || inf.pending) return;
       const o = inf.http.fromIsolate(kind, a, b, c, d, this.id);
       if (o) this.settle(rid, o);
+    };
+    const http = (kind: unknown, rid: unknown, a: unknown, b: unknown, c: unknown, d: unknown): void => {
+      if (kind !== 'finals') { httpOne(kind, rid, a, b, c, d); return; }
+      // The complete responses of one entry (sandbox/http.js httpFinal), 4 values each.
+      if (!Array.isArray(a)) return;
+      for (let i = 0; i + 3 < a.length; i += 4) httpOne('final', a[i], a[i + 1], a[i + 2], a[i + 3], undefined);
     };
     const source = (p: unknown): string | null => (typeof p === 'string' ? this.resolver.source(p) : null);
     const random = (n: unknown): string => crypto.randomBytes(typeof n === 'number' && n > 0 && n <= 65536 ? n : 4096).toString('latin1');

@@ -9,6 +9,7 @@
 //   ('done', rid, status, bytes)                               response and waitUntil settled
 //   ('final', rid, status, headersJson, bodyBytes|null)        'start' (whole body, end) + 'done' in one
 //                                                              call: a complete response, no waitUntil
+//   ('finals', '', [rid, status, headersJson, bodyBytes|null, …]) the 'final's of one entry, in one call
 //   ('error', rid, errorInfoJson) | ('big', rid) | ('bad', rid, message)
 //   ('pull', rid)                                              the request body stream wants more
 //   ('stop', rid)                                              the tenant cancelled the request body
@@ -28,6 +29,8 @@
   const MAX_RESPONSE = config.limits.maxResponseBytes;
   const REQ_HWM = config.limits.requestBodyHighWater;
   const noop = () => undefined;
+  // Taken before any tenant code runs (the tenant may replace Promise.resolve).
+  const settled = PromiseCtor.resolve(undefined);
   /** Swallows a platform promise's rejection (through the original then, not the tenant-visible one). */
   function ignore(p) { ReflectApply(PromiseThen, p, [undefined, noop]); }
   function httpAbort(h) {
@@ -44,13 +47,27 @@
     active.delete(rid);
     hostHttp('done', rid, h.status, h.bytes);
   }
-  // A complete response (head + whole body): with no waitUntil pending it also ends the request,
-  // in one host call instead of 'start' then 'done' (each call is a hop to the host's thread).
+  // Complete responses of the current entry, [rid, status, headersJson, bytes] × n: they cross in one
+  // host call ('finals') when the entry's microtasks have run. A call per response cost more than the
+  // response itself (each host call is a task on the host's thread), and a batch of dispatches
+  // answers many requests in one entry.
+  let finals = null;
+  function flushFinals() {
+    const list = finals;
+    finals = null;
+    hostHttp('finals', '', list);
+  }
+  // A complete response (head + whole body): with no waitUntil pending it also ends the request
+  // ('final': 'start' then 'done' in one step on the host).
   function httpFinal(rid, st, h, status, hdrs, bytes) {
     if (h.waits === 0 && !st.done) {
       st.done = true;
       active.delete(rid);
-      hostHttp('final', rid, status, hdrs, bytes);
+      if (finals === null) {
+        finals = [];
+        ReflectApply(PromiseThen, settled, [flushFinals]);
+      }
+      finals.push(rid, status, hdrs, bytes);
       return;
     }
     hostHttp('start', rid, status, hdrs, bytes, true);
