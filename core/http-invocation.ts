@@ -37,6 +37,8 @@ export interface HttpTarget {
    * -Appid, -Uin. The gateway drops any the caller sent and appends these.
    */
   readonly scfHeaders: ReadonlyArray<readonly [string, string]>;
+  /** `scfHeaders` as JSON array elements, each preceded by a comma (appended to the request's header JSON). */
+  readonly scfHeadersJson: string;
 }
 
 export type HttpRoute = { ok: true; target: HttpTarget } | { ok: false; statusCode: 404 | 500; message: string };
@@ -274,6 +276,7 @@ export class HttpInvocationService {
       ['x-scf-appid', identity.appId],
       ['x-scf-uin', identity.uin],
     ];
-    return Object.freeze({ resolved, spec: specOf(resolved, this.deps), slots: slotsOf(resolved), scfHeaders: Object.freeze(scfHeaders) });
+    const scfHeadersJson = scfHeaders.map((pair) => `,${JSON.stringify(pair)}`).join('');
+    return Object.freeze({ resolved, spec: specOf(resolved, this.deps), slots: slotsOf(resolved), scfHeaders: Object.freeze(scfHeaders), scfHeadersJson });
   }
 }

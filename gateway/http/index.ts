@@ -21,7 +21,7 @@ import type { Platform } from '../../core/platform';
 import type { HttpRequest, HttpResponse, TemplatedApp } from '../uws';
 import { ClientGoneError, RequestBodyStream, RequestTooLargeError } from './body';
 import { resolveLimits, type HttpLimits } from './limits';
-import { readRequest, urlOf, type IncomingRequest } from './request';
+import { headersJsonOf, readRequest, urlOf, type IncomingRequest } from './request';
 import { UwsResponseSink, writeError } from './response';
 import { CallSignal } from './signal';
 
@@ -179,6 +179,7 @@ class Call {
       method: this.incoming.method,
       url: urlOf(this.incoming),
       headers: this.incoming.headers,
+      headersJson: headersJsonOf(this.incoming, this.requestId, this.target.scfHeadersJson),
       body,
       ...(bodyStream ? { bodyStream } : {}),
     };
