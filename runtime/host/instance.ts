@@ -109,6 +109,11 @@ export class Instance {
   private busy = false;
   /** A pump start is queued (schedulePump). */
   private pumpQueued = false;
+  /**
+   * Calls settled while an entry ran (their `pending` outcome is finalised after it): a list, so
+   * the pump does not scan every call in flight after each entry.
+   */
+  private settledWhileBusy: Inflight[] = [];
   /** The entry running now (identity) and the requests it was made for (empty = unknown). */
   private runningJob: object | null = null;
   private runningOwners: string[] = [];
@@ -486,7 +491,10 @@ export class Instance {
   }
 
   private flushPending(): void {
-    for (const inf of [...this.inflight.values()]) if (inf.pending) this.finalize(inf, inf.pending);
+    if (this.settledWhileBusy.length === 0) return;
+    const list = this.settledWhileBusy;
+    this.settledWhileBusy = [];
+    for (const inf of list) if (inf.pending) this.finalize(inf, inf.pending);
   }
 
   private armDeadline(at: number, now: number): void {
@@ -544,8 +552,9 @@ export class Instance {
     const inf = this.inflight.get(rid);
     if (!inf) return;
     if (o.kind !== 'ok' && o.kind !== 'user_error') { this.finalize(inf, o); return; }
-    if (this.busy) inf.pending = o;
-    else this.finalize(inf, o);
+    if (!this.busy) { this.finalize(inf, o); return; }
+    if (inf.pending === undefined) this.settledWhileBusy.push(inf);
+    inf.pending = o;
   }
 
   private finalize(inf: Inflight, o: InvokeOutcome): void {
