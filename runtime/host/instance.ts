@@ -420,16 +420,20 @@ export class Instance {
     while (jobs.length < MAX_BATCH && this.queue[0]?.batch) jobs.push(this.queue.shift()!);
     const rids = jobs.map((j) => j.rid!);
     const timeout = this.spec.timeoutMs + 50;
-    if (jobs.every((j) => j.batch![4] === null)) {
-      // No bodies: the batch crosses as one JSON string (the headers are JSON already and are
-      // spliced in as is); a string argument needs no structured clone, which cost ~25 µs per call.
+    if (jobs.every((j) => j.batch![4] === null && !(j.batch![3] as string).includes('\0'))) {
+      // No bodies: the batch crosses as strings, which need no structured clone (that cost ~25 µs per
+      // call): the rest of each request as one JSON list, and the header JSON texts (no NUL in a
+      // JSON text) joined by NULs, so the isolate parses a request's headers only if it reads them
+      // (parsing them all with the batch was ~20 % of the isolate's thread).
       let json = '[';
+      let heads = '';
       for (let i = 0; i < jobs.length; i++) {
         const b = jobs[i]!.batch!;
-        json += `${i === 0 ? '' : ','}${JSON.stringify(b[0])},${JSON.stringify(b[1])},${JSON.stringify(b[2])},${b[3] as string},null,${b[5] === true}`;
+        json += `${i === 0 ? '' : ','}${JSON.stringify(b[0])},${JSON.stringify(b[1])},${JSON.stringify(b[2])},null,null,${b[5] === true}`;
+        heads += i === 0 ? (b[3] as string) : `\0${b[3] as string}`;
       }
       json += ']';
-      return { job, rids, owners: rids, run: () => this.api.dispatchHttpBatch.apply(undefined, [json], { timeout }) };
+      return { job, rids, owners: rids, run: () => this.api.dispatchHttpBatch.apply(undefined, [json, heads], { timeout }) };
     }
     const list = jobs.flatMap((j) => j.batch!);
     return {

@@ -25,6 +25,7 @@
   const JSONparse = JSON.parse;
   const JSONstringify = JSON.stringify;
   const StringFn = String;
+  const StringSplit = String.prototype.split;
   const HTTP_WINDOW = config.limits.httpWindowBytes;
   const MAX_RESPONSE = config.limits.maxResponseBytes;
   const REQ_HWM = config.limits.requestBodyHighWater;
@@ -233,14 +234,20 @@
     }
   }
   // Host entry: several HTTP requests in one call, [rid, method, url, headersJson, body, streamed] × n,
-  // or, when none has a body, that list as one JSON string (headers as parsed pairs, body null):
-  // a string crosses without the structured-clone copy an array needs.
+  // or, when none has a body, that list as one JSON string (headers null, body null) plus `heads`,
+  // the requests' header JSON texts joined by NULs: strings cross without the structured-clone copy
+  // an array needs, and each request's headers stay unparsed until the handler reads them.
   // Each dispatch sets `current`; continuations that run after the batch find their request
   // through `then` capture or the async stack (see "request attribution").
-  function dispatchHttpBatch(list) {
-    if (typeof list === 'string') list = JSONparse(list);
-    for (let i = 0; i + 5 < list.length; i += 6) {
-      try { dispatchHttp(list[i], list[i + 1], list[i + 2], list[i + 3], list[i + 4], list[i + 5]); } catch (e) { httpFail(list[i], e); }
+  function dispatchHttpBatch(list, heads) {
+    let headers = null;
+    if (typeof list === 'string') {
+      list = JSONparse(list);
+      headers = ReflectApply(StringSplit, heads, ['\0']);
+    }
+    for (let i = 0, n = 0; i + 5 < list.length; i += 6, n++) {
+      const h = headers === null ? list[i + 3] : headers[n];
+      try { dispatchHttp(list[i], list[i + 1], list[i + 2], h, list[i + 4], list[i + 5]); } catch (e) { httpFail(list[i], e); }
     }
   }
   // Host entry: the sink took `n` more bytes of this request's response: read on.
