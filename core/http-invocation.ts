@@ -18,7 +18,7 @@ import { newRequestId } from './request-id';
 import type { FunctionVersionSpec, HttpInvokeOutcome, HttpRequestData, HttpResponseSink } from '../runtime';
 import type { AdmissionResult, InstanceAccount } from './admission';
 import { isApiError } from './errors';
-import { notRun, recordCall, ScaleOutGate, slotsOf, specOf, type InvocationDeps, type OutcomeLike } from './invocation-shared';
+import { notRun, recordCallQuietly, ScaleOutGate, slotsOf, specOf, type InvocationDeps, type OutcomeLike } from './invocation-shared';
 import type { FunctionService } from './functions';
 import type { ResolvedVersion } from './version-resolver';
 
@@ -203,7 +203,7 @@ export class HttpInvocationService {
    * metrics, so it shows in GetFunctionLogs like any other call.
    */
   reject(target: HttpTarget, requestId: string, startTime: number, statusCode: number, message: string): void {
-    recordCall(this.deps, { resolved: target.resolved, requestId, startTime, outcome: notRun(statusCode, message), outFlowBytes: 0 });
+    recordCallQuietly(this.deps, { resolved: target.resolved, requestId, startTime, outcome: notRun(statusCode, message), outFlowBytes: 0 });
   }
 
   private end(
@@ -220,7 +220,7 @@ export class HttpInvocationService {
     const final: OutcomeLike = failure
       ? { ...outcome, statusCode: failure.statusCode, errorMessage: failure.message, errorStack: '', durationMs: Math.max(outcome.durationMs, Date.now() - startTime) }
       : outcome;
-    recordCall(this.deps, { resolved: target.resolved, requestId, startTime, outcome: final, outFlowBytes });
+    recordCallQuietly(this.deps, { resolved: target.resolved, requestId, startTime, outcome: final, outFlowBytes });
     return { requestId, statusCode: final.statusCode, responseStarted };
   }
 
