@@ -18,7 +18,7 @@ import { newRequestId } from './request-id';
 import type { FunctionVersionSpec, HttpInvokeOutcome, HttpRequestData, HttpResponseSink } from '../runtime';
 import type { AdmissionResult, InstanceAccount } from './admission';
 import { isApiError } from './errors';
-import { notRun, recordCall, ScaleOutGate, slotsOf, specOf, type InvocationDeps, type OutcomeLike } from './invocation-shared';
+import { notRun, recordCallQuietly, ScaleOutGate, slotsOf, specOf, type InvocationDeps, type OutcomeLike } from './invocation-shared';
 import type { FunctionService } from './functions';
 import type { ResolvedVersion } from './version-resolver';
 import { LIMITS } from './function-config';
@@ -43,6 +43,8 @@ export interface HttpTarget {
   readonly scfHeaders: ReadonlyArray<readonly [string, string]>;
   /** WebSocket enabled (ProtocolType WS): its idle timeout; null for plain web functions. */
   readonly webSocket: { readonly idleSeconds: number } | null;
+  /** `scfHeaders` as JSON array elements, each preceded by a comma (appended to the request's header JSON). */
+  readonly scfHeadersJson: string;
 }
 
 export type HttpRoute = { ok: true; target: HttpTarget } | { ok: false; statusCode: 404 | 500; message: string };
@@ -207,7 +209,7 @@ export class HttpInvocationService {
    * metrics, so it shows in GetFunctionLogs like any other call.
    */
   reject(target: HttpTarget, requestId: string, startTime: number, statusCode: number, message: string): void {
-    recordCall(this.deps, { resolved: target.resolved, requestId, startTime, outcome: notRun(statusCode, message), outFlowBytes: 0 });
+    recordCallQuietly(this.deps, { resolved: target.resolved, requestId, startTime, outcome: notRun(statusCode, message), outFlowBytes: 0 });
   }
 
   private end(
@@ -224,7 +226,7 @@ export class HttpInvocationService {
     const final: OutcomeLike = failure
       ? { ...outcome, statusCode: failure.statusCode, errorMessage: failure.message, errorStack: '', durationMs: Math.max(outcome.durationMs, Date.now() - startTime) }
       : outcome;
-    recordCall(this.deps, { resolved: target.resolved, requestId, startTime, outcome: final, outFlowBytes });
+    recordCallQuietly(this.deps, { resolved: target.resolved, requestId, startTime, outcome: final, outFlowBytes });
     return { requestId, statusCode: final.statusCode, responseStarted };
   }
 
@@ -282,6 +284,7 @@ export class HttpInvocationService {
     ];
     const { options } = resolved.config;
     const webSocket = options.protocolType === 'WS' ? Object.freeze({ idleSeconds: options.wsIdleTimeout ?? WS_IDLE_DEFAULT_SECONDS }) : null;
-    return Object.freeze({ resolved, spec: specOf(resolved, this.deps), slots: slotsOf(resolved), scfHeaders: Object.freeze(scfHeaders), webSocket });
+    const scfHeadersJson = scfHeaders.map((pair) => `,${JSON.stringify(pair)}`).join('');
+    return Object.freeze({ resolved, spec: specOf(resolved, this.deps), slots: slotsOf(resolved), scfHeaders: Object.freeze(scfHeaders), scfHeadersJson, webSocket });
   }
 }

@@ -8,7 +8,7 @@
 import type { FunctionVersionSpec, InvokeOutcome, IsolateRuntime } from '../runtime';
 import type { Admission } from './admission';
 import type { AccountIdentity } from './identity';
-import type { LogService } from './logs';
+import type { InvocationOutcome, LogService } from './logs';
 import type { MetricsService } from './metrics';
 import type { ResolvedVersion, VersionResolver } from './version-resolver';
 
@@ -162,6 +162,16 @@ export interface CallRecord {
 
 /** Counts a finished call in the metrics and queues its log record; returns the log text. */
 export function recordCall(deps: Pick<InvocationDeps, 'logs' | 'metrics'>, call: CallRecord): string {
+  return deps.logs.recordInvocation(countCall(deps, call));
+}
+
+/** `recordCall` without the log text (the data plane returns none). */
+export function recordCallQuietly(deps: Pick<InvocationDeps, 'logs' | 'metrics'>, call: CallRecord): void {
+  deps.logs.queueInvocation(countCall(deps, call));
+}
+
+/** Counts the call in the metrics; returns its log record's input. */
+function countCall(deps: Pick<InvocationDeps, 'metrics'>, call: CallRecord): InvocationOutcome {
   const { resolved, requestId, startTime, outcome, retMsg } = call;
   deps.metrics.record(
     resolved,
@@ -173,7 +183,7 @@ export function recordCall(deps: Pick<InvocationDeps, 'logs' | 'metrics'>, call:
     outcome.coldStart?.totalMs,
     call.outFlowBytes,
   );
-  return deps.logs.recordInvocation({
+  return {
     requestId,
     namespace: resolved.namespace,
     functionName: resolved.functionName,
@@ -189,5 +199,5 @@ export function recordCall(deps: Pick<InvocationDeps, 'logs' | 'metrics'>, call:
     ...(retMsg !== undefined ? { retMsg } : {}),
     ...(outcome.coldStart ? { coldStart: outcome.coldStart } : {}),
     lines: outcome.logs,
-  });
+  };
 }

@@ -174,6 +174,16 @@ export class LogService {
    * text (the Invoke API's `LogType: "Tail"`).
    */
   recordInvocation(outcome: InvocationOutcome): string {
+    const record = this.queue(outcome);
+    return renderLog(record.requestId, record, record.lines);
+  }
+
+  /** `recordInvocation` without the text: the data plane has no Tail log to return, and rendering it was per-request garbage. */
+  queueInvocation(outcome: InvocationOutcome): void {
+    this.queue(outcome);
+  }
+
+  private queue(outcome: InvocationOutcome): InvocationRecord {
     const endTime = outcome.startTime + outcome.durationMs;
     const lines = this.applyLimits(outcome, endTime);
     if (outcome.errorMessage && outcome.statusCode !== 200) {
@@ -201,7 +211,7 @@ export class LogService {
       lines,
     };
     if (this.persist) this.writer.append(record);
-    return renderLog(record.requestId, record, lines);
+    return record;
   }
 
   /**

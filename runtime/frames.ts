@@ -4,7 +4,9 @@
  * event-loop turn: frames queued during a turn go out in one socket write.
  */
 import { Packr, Unpackr } from 'msgpackr';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { HOT_MARK, decodeHot, writeHot, type FrameSpace } from './hot-frames';
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 const unpackr = new Unpackr({ useRecords: false, moreTypes: false });
@@ -12,20 +14,50 @@ const unpackr = new Unpackr({ useRecords: false, moreTypes: false });
 /** Largest frame accepted (event/result ≤ 6 MB plus logs). */
 export const MAX_FRAME = 64 * 1024 * 1024;
 
-export class FrameWriter {
-  private queue: Buffer[] = [];
+/** Room for a turn's frames, allocated once per flush (a Buffer per frame cost more than encoding it). */
+const TURN_BYTES = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
+
+export class FrameWriter implements FrameSpace {
+  /** This turn's frames: `len` bytes of `buf`. A flush hands `buf` to the stream and starts a new one. */
+  buf: Buffer = EMPTY;
+  len = 0;
   private scheduled = false;
   private closed = false;
+  /**
+   * A turn buffer whose write completed, for the next turn. Only over a socket: its write callback
+   * means the bytes reached the kernel, whereas other streams (a PassThrough) may still hold them.
+   */
+  private spare: Buffer | null = null;
+  private readonly reuse: boolean;
 
-  constructor(private readonly stream: Duplex) {}
+  constructor(private readonly stream: Duplex) {
+    this.reuse = stream instanceof Socket;
+  }
+
+  /** Makes room for `n` more bytes. */
+  ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    if (this.len === 0 && this.spare !== null && n <= this.spare.length) {
+      this.buf = this.spare;
+      this.spare = null;
+      return;
+    }
+    const next = Buffer.allocUnsafe(Math.max(TURN_BYTES, this.len + n, this.len * 2));
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
 
   /** Queues a message; it is written with the others of this turn. */
   send(msg: unknown): void {
     if (this.closed) return;
-    const body = packr.pack(msg);
-    const head = Buffer.allocUnsafe(4);
-    head.writeUInt32BE(body.length, 0);
-    this.queue.push(head, body);
+    if (!writeHot(msg, this)) {
+      const body = packr.pack(msg);
+      this.ensure(4 + body.length);
+      this.buf.writeUInt32BE(body.length, this.len);
+      body.copy(this.buf, this.len + 4);
+      this.len += 4 + body.length;
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flush);
@@ -35,15 +67,21 @@ export class FrameWriter {
   /** Writes what is queued now (also called by the turn-end flush). */
   readonly flush = (): void => {
     this.scheduled = false;
-    if (this.queue.length === 0 || this.closed) return;
-    const data = this.queue.length === 2 ? Buffer.concat(this.queue) : Buffer.concat(this.queue);
-    this.queue = [];
-    if (!this.stream.destroyed) this.stream.write(data);
+    if (this.len === 0 || this.closed) return;
+    // The stream may keep the buffer until the write completes: the next frames go into a new one.
+    const buf = this.buf;
+    const data = buf.subarray(0, this.len);
+    this.buf = EMPTY;
+    this.len = 0;
+    if (this.stream.destroyed) return;
+    if (this.reuse && buf.length === TURN_BYTES) this.stream.write(data, () => { this.spare = buf; });
+    else this.stream.write(data);
   };
 
   close(): void {
     this.closed = true;
-    this.queue = [];
+    this.buf = EMPTY;
+    this.len = 0;
   }
 }
 
@@ -60,7 +98,7 @@ export class FrameReader {
       const len = this.buf.readUInt32BE(off);
       if (len > MAX_FRAME) throw new Error(`frame of ${len} bytes exceeds the ${MAX_FRAME} byte limit`);
       if (this.buf.length - off - 4 < len) break;
-      const msg = unpackr.unpack(this.buf.subarray(off + 4, off + 4 + len));
+      const msg = len > 0 && this.buf[off + 4] === HOT_MARK ? decodeHot(this.buf, off + 4, off + 4 + len) : unpackr.unpack(this.buf.subarray(off + 4, off + 4 + len));
       off += 4 + len;
       this.onMessage(msg);
     }

@@ -167,7 +167,7 @@ export class HostProcess extends EventEmitter {
       call.onClientGone = () => this.cancelHttp(id);
       // The spec crosses once per host and spec object; later frames name it by key.
       const key = spec.key;
-      const h = JSON.stringify(req.headers);
+      const h = req.headersJson ?? JSON.stringify(req.headers);
       if (this.sentSpecs.get(key) === spec) {
         writer.send({ t: 'http', id, k: key, m: req.method, u: req.url, h, b: req.body, s: streamed });
       } else {

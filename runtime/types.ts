@@ -123,6 +123,11 @@ export interface HttpRequestData {
   url: string;
   /** In arrival order; repeated names repeat. The gateway has already added the X-Scf-* headers. */
   headers: Array<[string, string]>;
+  /**
+   * `JSON.stringify(headers)`, when the caller built it already (the gateway does, as it reads
+   * the headers): the runtime sends it to the isolate as is instead of serialising `headers`.
+   */
+  headersJson?: string;
   /** The whole body when the gateway already holds all of it (the fast path), or null. */
   body: Uint8Array | null;
   /**

@@ -25,6 +25,37 @@ t.test('frames: batched per turn, split across chunks, in order', async (t) => {
   t.same(got.map((m) => m.n), [...Array(100).keys()]);
 });
 
+t.test('frames: http and hfinal take the fixed layout and read back equal; others stay msgpack', async (t) => {
+  const { writeHot, HOT_MARK } = require('../dist/runtime/hot-frames');
+  const encodeHot = (m) => {
+    const out = { buf: Buffer.alloc(0), len: 0, ensure(n) { if (this.len + n > this.buf.length) { const b = Buffer.alloc(this.len + n); this.buf.copy(b); this.buf = b; } } };
+    return writeHot(m, out) ? out.buf.subarray(0, out.len) : null;
+  };
+  const msgs = [
+    { t: 'http', id: 'r1', k: 'ns/fn/$LATEST', m: 'GET', u: 'http://h/ü?q=1', h: '[["a","é"]]', b: null, s: false },
+    { t: 'http', id: 'r2', k: 'k', m: 'POST', u: '/', h: '[]', b: new Uint8Array([1, 2, 3]), s: true },
+    { t: 'hfinal', id: 'r1', s: 201, h: '[["x","y"]]', b: new Uint8Array([104, 105]),
+      outcome: { kind: 'ok', statusCode: 200, logs: [{ time: 1, level: 'log', message: 'hi ☃', requestId: 'r1' }], durationMs: 1.5, memUsageBytes: 123456, instanceId: 'i-1', coldStart: { totalMs: 3, pullCodeMs: 1, initRuntimeMs: 1, initFunctionMs: 1 } } },
+    { t: 'hfinal', id: 'r2', s: 200, h: '[]', b: null, outcome: { kind: 'ok', statusCode: 200, logs: [], durationMs: 0, memUsageBytes: 0, instanceId: '' } },
+    { t: 'ping', n: 7 },
+  ];
+  t.equal(encodeHot(msgs[0])[4], HOT_MARK);
+  t.equal(encodeHot({ ...msgs[0], spec: { key: 'k' } }), null, 'an http frame carrying its spec stays msgpack');
+  t.equal(encodeHot({ ...msgs[3], s: 70000 }), null, 'a status outside u16 stays msgpack');
+  t.equal(encodeHot(msgs[4]), null);
+  const s = new PassThrough();
+  const w = new FrameWriter(s);
+  for (const m of msgs) w.send(m);
+  await new Promise((res) => setImmediate(res));
+  const got = [];
+  const r = new FrameReader((m) => got.push(m));
+  const all = s.read();
+  for (let i = 0; i < all.length; i += 5) r.push(all.subarray(i, i + 5));
+  const plain = (list) => list.map((m) => ({ ...m, b: m.b instanceof Uint8Array ? [...m.b] : m.b }));
+  t.same(plain(got), plain(msgs));
+  for (const m of got) if (m.t !== 'ping') t.ok(m.t === 'http' ? checkToHost(m) : checkFromHost(m), `${m.t} passes the schema check`);
+});
+
 t.test('frames: oversized length is refused', async (t) => {
   const r = new FrameReader(() => {});
   const head = Buffer.alloc(4);

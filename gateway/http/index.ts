@@ -21,7 +21,7 @@ import type { Platform } from '../../core/platform';
 import type { HttpRequest, HttpResponse, TemplatedApp } from '../uws';
 import { ClientGoneError, RequestBodyStream, RequestTooLargeError } from './body';
 import { resolveLimits, type HttpLimits } from './limits';
-import { readRequest, urlOf, type IncomingRequest } from './request';
+import { headersJsonOf, readRequest, urlOf, type IncomingRequest } from './request';
 import { UwsResponseSink, writeError, type SinkOptions } from './response';
 import { CallSignal } from './signal';
 
@@ -114,6 +114,8 @@ class Call {
   private bodyComplete: boolean;
   private started = false;
   private aborted = false;
+  /** The request handed to the core (kept so a WebSocket call can drop its headers after the upgrade). */
+  private request: HttpRequestData | null = null;
 
   constructor(
     private readonly res: HttpResponse,
@@ -135,6 +137,8 @@ class Call {
       onFailure: () => this.controller.abort(),
       releaseRequest: () => {
         this.incoming.headers.length = 0;
+        this.incoming.headersJson = '';
+        if (this.request) this.request.headersJson = '';
       },
     });
   }
@@ -194,13 +198,14 @@ class Call {
   private run(body: Uint8Array | null, bodyStream: RequestBodyStream | undefined): void {
     if (this.started) return;
     this.started = true;
-    const request: HttpRequestData = {
+    const request: HttpRequestData = (this.request = {
       method: this.incoming.method,
       url: urlOf(this.incoming),
       headers: this.incoming.headers,
+      headersJson: headersJsonOf(this.incoming, this.requestId, this.target.scfHeadersJson),
       body,
       ...(bodyStream ? { bodyStream } : {}),
-    };
+    });
     this.platform.http
       .invoke(this.target, this.requestId, request, this.sink, this.controller.asAbortSignal())
       .then((result) => this.finish(result))

@@ -26,6 +26,28 @@ export interface IncomingRequest {
   chunked: boolean;
   /** Lower-case names as uWS reports them, in arrival order; X-Scf-Qualifier and the platform's X-Scf-* left out. */
   headers: Array<[string, string]>;
+  /** `headers` as JSON array elements joined by commas, no brackets ('' when none): see `headersJsonOf`. */
+  headersJson: string;
+}
+
+/** JSON.stringify(s), skipping the serialiser when `s` is printable ASCII without a quote or backslash (the usual header). */
+function jsonString(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return JSON.stringify(s);
+  }
+  return `"${s}"`;
+}
+
+/**
+ * The JSON of the headers the function sees (what the runtime would get from `JSON.stringify`):
+ * the caller's, then X-Scf-Request-Id, then the target's X-Scf-* (`scfJson`, comma-led elements).
+ * Built from pieces made while reading the request: serialising the whole list per request was
+ * ~8 % of the gateway's thread.
+ */
+export function headersJsonOf(incoming: IncomingRequest, requestId: string, scfJson: string): string {
+  const own = incoming.headersJson === '' ? '' : `${incoming.headersJson},`;
+  return `[${own}["x-scf-request-id",${jsonString(requestId)}]${scfJson}]`;
 }
 
 const SAFE_HOST = /^[A-Za-z0-9.\-_]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
@@ -40,6 +62,7 @@ export function readRequest(req: HttpRequest): IncomingRequest {
   const path = i2 === -1 ? '/' : url.slice(i2);
   const query = (req.getQuery() as string | undefined) ?? '';
   const headers: Array<[string, string]> = [];
+  let headersJson = '';
   let qualifier = '';
   let host = '';
   let contentLength = -1;
@@ -60,6 +83,7 @@ export function readRequest(req: HttpRequest): IncomingRequest {
       chunked = true;
     }
     headers.push([name, value]);
+    headersJson += `${headersJson === '' ? '' : ','}[${jsonString(name)},${jsonString(value)}]`;
   });
   return {
     method: req.getCaseSensitiveMethod(),
@@ -72,6 +96,7 @@ export function readRequest(req: HttpRequest): IncomingRequest {
     contentLength,
     chunked,
     headers,
+    headersJson,
   };
 }
 

@@ -9,6 +9,7 @@
 //   ('done', rid, status, bytes)                               response and waitUntil settled
 //   ('final', rid, status, headersJson, bodyBytes|null)        'start' (whole body, end) + 'done' in one
 //                                                              call: a complete response, no waitUntil
+//   ('finals', '', [rid, status, headersJson, bodyBytes|null, …]) the 'final's of one entry, in one call
 //   ('error', rid, errorInfoJson) | ('big', rid) | ('bad', rid, message)
 //   ('pull', rid)                                              the request body stream wants more
 //   ('stop', rid)                                              the tenant cancelled the request body
@@ -25,12 +26,15 @@
   const JSONparse = JSON.parse;
   const JSONstringify = JSON.stringify;
   const StringFn = String;
+  const StringSplit = String.prototype.split;
   const HTTP_WINDOW = config.limits.httpWindowBytes;
   const MAX_RESPONSE = config.limits.maxResponseBytes;
   const REQ_HWM = config.limits.requestBodyHighWater;
   const noop = () => undefined;
   // The WebSocket adapter (sandbox/ws.js): a 101 Response with a webSocket hands the request to it.
   const ws = deps.makeWs({ hostBridge, hostHttp, active, setCurrent, emit, end: httpEnd, fail: httpFail });
+  // Taken before any tenant code runs (the tenant may replace Promise.resolve).
+  const settled = PromiseCtor.resolve(undefined);
   /** Swallows a platform promise's rejection (through the original then, not the tenant-visible one). */
   function ignore(p) { ReflectApply(PromiseThen, p, [undefined, noop]); }
   function httpAbort(h) {
@@ -47,13 +51,27 @@
     active.delete(rid);
     hostHttp('done', rid, h.status, h.bytes);
   }
-  // A complete response (head + whole body): with no waitUntil pending it also ends the request,
-  // in one host call instead of 'start' then 'done' (each call is a hop to the host's thread).
+  // Complete responses of the current entry, [rid, status, headersJson, bytes] × n: they cross in one
+  // host call ('finals') when the entry's microtasks have run. A call per response cost more than the
+  // response itself (each host call is a task on the host's thread), and a batch of dispatches
+  // answers many requests in one entry.
+  let finals = null;
+  function flushFinals() {
+    const list = finals;
+    finals = null;
+    hostHttp('finals', '', list);
+  }
+  // A complete response (head + whole body): with no waitUntil pending it also ends the request
+  // ('final': 'start' then 'done' in one step on the host).
   function httpFinal(rid, st, h, status, hdrs, bytes) {
     if (h.waits === 0 && !st.done) {
       st.done = true;
       active.delete(rid);
-      hostHttp('final', rid, status, hdrs, bytes);
+      if (finals === null) {
+        finals = [];
+        ReflectApply(PromiseThen, settled, [flushFinals]);
+      }
+      finals.push(rid, status, hdrs, bytes);
       return;
     }
     hostHttp('start', rid, status, hdrs, bytes, true);
@@ -223,14 +241,20 @@
     }
   }
   // Host entry: several HTTP requests in one call, [rid, method, url, headersJson, body, streamed] × n,
-  // or, when none has a body, that list as one JSON string (headers as parsed pairs, body null):
-  // a string crosses without the structured-clone copy an array needs.
+  // or, when none has a body, that list as one JSON string (headers null, body null) plus `heads`,
+  // the requests' header JSON texts joined by NULs: strings cross without the structured-clone copy
+  // an array needs, and each request's headers stay unparsed until the handler reads them.
   // Each dispatch sets `current`; continuations that run after the batch find their request
   // through `then` capture or the async stack (see "request attribution").
-  function dispatchHttpBatch(list) {
-    if (typeof list === 'string') list = JSONparse(list);
-    for (let i = 0; i + 5 < list.length; i += 6) {
-      try { dispatchHttp(list[i], list[i + 1], list[i + 2], list[i + 3], list[i + 4], list[i + 5]); } catch (e) { httpFail(list[i], e); }
+  function dispatchHttpBatch(list, heads) {
+    let headers = null;
+    if (typeof list === 'string') {
+      list = JSONparse(list);
+      headers = ReflectApply(StringSplit, heads, ['\0']);
+    }
+    for (let i = 0, n = 0; i + 5 < list.length; i += 6, n++) {
+      const h = headers === null ? list[i + 3] : headers[n];
+      try { dispatchHttp(list[i], list[i + 1], list[i + 2], h, list[i + 4], list[i + 5]); } catch (e) { httpFail(list[i], e); }
     }
   }
   // Host entry: the sink took `n` more bytes of this request's response: read on.
