@@ -107,6 +107,7 @@ export function renderPrometheus(
       `isola_websocket_limit_closes_total{limit="message_rate"} ${w.limitCloses.messageRate}`,
       `isola_websocket_limit_closes_total{limit="byte_rate"} ${w.limitCloses.byteRate}`,
       `isola_websocket_limit_closes_total{limit="backpressure"} ${w.limitCloses.backpressure}`,
+      `isola_websocket_limit_closes_total{limit="send_window"} ${w.limitCloses.sendWindow}`,
     );
   }
   if (gauges.logs) {

@@ -55,5 +55,5 @@ export class WebSocketCounters {
   /** Connections accepted since start. */
   accepted = 0;
   /** Connections the platform closed because a limit was crossed, by limit. */
-  readonly limitCloses = { messageSize: 0, messageRate: 0, byteRate: 0, backpressure: 0 };
+  readonly limitCloses = { messageSize: 0, messageRate: 0, byteRate: 0, backpressure: 0, sendWindow: 0 };
 }

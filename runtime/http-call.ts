@@ -105,10 +105,10 @@ export class HttpCall {
     }
   }
 
-  /** `wsclose`: the function (or its host) closes the connection. */
-  onWsClose(code: number, reason: string): void {
+  /** `wsclose`: the function (or its host, `overWindow`) closes the connection. */
+  onWsClose(code: number, reason: string, overWindow = false): void {
     if (this.dead || this.ws === null) return;
-    try { this.ws.close(code, reason); } catch (e) { this.sinkFailed(e); }
+    try { this.ws.close(code, reason, overWindow); } catch (e) { this.sinkFailed(e); }
   }
 
   /** A sink that throws is a client that is gone (never let it take the frame reader down). */

@@ -59,8 +59,8 @@ export type FromHost =
   | { t: 'wsopen'; id: string; h: string }
   /** A frame from the function to the client (string = text, bytes = binary). */
   | { t: 'wssend'; id: string; d: string | Uint8Array }
-  /** The function (or the host, over its send window) closes the connection with code `c`, reason `r`. */
-  | { t: 'wsclose'; id: string; c: number; r: string };
+  /** The function closes the connection with code `c`, reason `r`; `l` = the host did, over the send window. */
+  | { t: 'wsclose'; id: string; c: number; r: string; l?: boolean };
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

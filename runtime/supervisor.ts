@@ -109,7 +109,7 @@ export class HostProcess extends EventEmitter {
           case 'hstop': this.http.get(msg.id)?.onRequestStop(); break;
           case 'wsopen': this.http.get(msg.id)?.onWsOpen(msg.h); break;
           case 'wssend': this.http.get(msg.id)?.onWsSend(msg.d); break;
-          case 'wsclose': this.http.get(msg.id)?.onWsClose(msg.c, msg.r); break;
+          case 'wsclose': this.http.get(msg.id)?.onWsClose(msg.c, msg.r, msg.l === true); break;
         }
       });
       sock.on('data', (chunk: Buffer) => {

@@ -179,8 +179,12 @@ export interface HttpResponseSink {
 export interface WebSocketPeer {
   /** A frame to the client: a string is a text frame, bytes a binary frame. */
   send(data: string | Uint8Array): void;
-  /** The function closed the connection with this code and reason. */
-  close(code: number, reason: string): void;
+  /**
+   * The function closed the connection with this code and reason — or, with
+   * `overSendWindow`, the runtime did: the function sent more than the send
+   * window while the client had not taken it (a platform limit, 1008).
+   */
+  close(code: number, reason: string, overSendWindow?: boolean): void;
 }
 
 /** The runtime's end of an accepted WebSocket: the gateway hands it the client's traffic. */

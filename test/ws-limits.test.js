@@ -95,6 +95,11 @@ t.test("the function's send window: 1 MB in one go passes, more closes with 1008
   const closed = await over.closed;
   t.equal(closed.code, 1008);
   t.match(closed.reason, /send buffer over 1048576 bytes/);
+  const log = await logOf(client, 'chat', over.response.headers['x-scf-request-id']);
+  t.equal(statusOf(log), 439);
+  t.match(log.Log, /the platform closed the WebSocket with code 1008: send buffer over/, 'a platform limit, not the function closing');
+  const metrics = (await request(`${server.url}/metrics`)).body.toString();
+  t.match(metrics, /isola_websocket_limit_closes_total\{limit="send_window"\} 1/);
 });
 
 t.test('limits are configurable', async (t) => {

@@ -78,7 +78,12 @@ export class WebSocketSession implements WebSocketPeer {
     }
   }
 
-  close(code: number, reason: string): void {
+  close(code: number, reason: string, overSendWindow = false): void {
+    if (overSendWindow) {
+      this.counters.limitCloses.sendWindow++;
+      this.closeForLimit(code, reason);
+      return;
+    }
     this.end({ by: 'function', code, reason }, code, reason);
   }
 

@@ -105,7 +105,7 @@ export class HttpExchange {
     this.wsSent += typeof d === 'string' ? d.length : d.byteLength;
     if (this.wsSent - this.wsAcked > WS_SEND_WINDOW_BYTES) {
       this.wsOverflow = true;
-      this.out({ t: 'wsclose', id: this.id, c: WS_WINDOW_CLOSE.code, r: WS_WINDOW_CLOSE.reason });
+      this.out({ t: 'wsclose', id: this.id, c: WS_WINDOW_CLOSE.code, r: WS_WINDOW_CLOSE.reason, l: true });
       return;
     }
     this.out({ t: 'wssend', id: this.id, d });
