@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { FrameReader, FrameWriter } from './frames';
 import { HttpCall } from './http-call';
+import { IdTable } from './id-table';
 import { HTTP_SPEC_CACHE, checkFromHost, failure } from './protocol';
 import type { HostConfig } from './protocol';
 import type { FunctionVersionSpec, HttpInvokeOutcome, HttpRequestData, HttpResponseSink, InvokeOutcome } from './types';
@@ -27,13 +28,14 @@ export class HostProcess extends EventEmitter {
   pools: Record<string, { busy: number; idle: number }> = {};
   private child: ChildProcess | null = null;
   private writer: FrameWriter | null = null;
-  private readonly inflight = new Map<string, (o: InvokeOutcome) => void>();
-  private readonly http = new Map<string, HttpCall>();
+  // Not Maps: per-request keys churning through a long-lived Map promote every request's objects (see IdTable).
+  private readonly inflight = new IdTable<(o: InvokeOutcome) => void>();
+  private readonly http = new IdTable<HttpCall>();
   /**
    * Safety-net deadlines of HTTP calls (id → ms epoch), checked by the heartbeat instead of one
    * timer per request: the host enforces every limit itself, so only a host bug lets one pass.
    */
-  private readonly httpGuards = new Map<string, number>();
+  private readonly httpGuards = new IdTable<number>();
   /** Per version key, the spec object this host process was last sent in an `http` frame. */
   private sentSpecs = new Map<string, FunctionVersionSpec>();
   private stderrTail = '';
@@ -218,7 +220,7 @@ export class HostProcess extends EventEmitter {
   /** HTTP calls past their safety-net deadline fail as internal (see httpGuards). */
   private checkHttpGuards(): void {
     const now = Date.now();
-    for (const [id, deadline] of this.httpGuards) {
+    for (const [id, deadline] of this.httpGuards.entryList()) {
       if (deadline > now) continue;
       this.httpGuards.delete(id);
       if (!this.inflight.has(id)) continue;
@@ -256,7 +258,7 @@ export class HostProcess extends EventEmitter {
     const memory = MEMORY_DEATH.test(this.stderrTail);
     const reason = `isolate host exited (${signal ? `signal ${signal}` : `code ${code}`})${memory ? ': out of memory' : ''}`;
     const outcome = memory ? failure('oom', 'memory limit exceeded (isolate host aborted)') : failure('internal', reason);
-    const pending = [...this.inflight.values()];
+    const pending = this.inflight.valueList();
     this.inflight.clear();
     this.httpGuards.clear();
     for (const done of pending) done({ ...outcome, logs: [] });
