@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import v8 from 'node:v8';
 import type { Command } from 'commander';
 import { resolveConfig } from '../../core/config';
 
@@ -56,6 +57,13 @@ export function registerServe(program: Command): void {
 }
 
 async function serve(config: ReturnType<typeof resolveConfig>): Promise<void> {
+  // No allocation-site pretenuring in the gateway, set before any request code runs. V8 decides
+  // for good to allocate a site's objects in old space once most of them survived one scavenge,
+  // and the first burst of requests does (it waits out a cold start): from then on every request's
+  // objects (Call, sink, HttpCall, …) were born old, died old, and kept the young objects they point
+  // to alive through scavenges, so half the young generation was promoted and a full GC ran every
+  // ~0.5 s under load. Measured at hello c=64: scavenges 7 → 2.3 ms, promoted 15 % → 1 % of allocation.
+  v8.setFlagsFromString('--no-allocation-site-pretenuring');
   // Loaded here, not at the top: client commands should not pay for the
   // server's modules (SQLite, uWS, the runtime) on every start.
   const { startPlatform } = await import('../../core/platform');
