@@ -25,15 +25,12 @@ const { startIsola, startUwsHello } = require('./lib/servers');
 const { ApiClient, waitActive } = require('./lib/api');
 const { zipFiles } = require('./lib/zip');
 const { runRounds, printPerRound, warmUp, summarize, printSummary } = require('./lib/rounds');
-const { machine, machineLine, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
+const { machine, machineLine, writeResult, option, loadOptions, loadUsage, wantsHelp, fail, run } = require('./lib/report');
 
 const USAGE = `
 node bench/http.js [--duration s] [--rounds n] [--connections 64,256] [--warmup s] [--targets names]
 
-  --duration     seconds per measured run          (env BENCH_DURATION, default 5)
-  --rounds       alternating rounds                (env BENCH_ROUNDS, default 3)
-  --connections  concurrency levels                (env BENCH_CONNECTIONS, default 64,256)
-  --warmup       seconds of unmeasured load first  (env BENCH_WARMUP, default 2)
+${loadUsage('concurrency levels', [64, 256])}
   --targets      comma-separated subset of: hello,echo,64k (env BENCH_TARGETS; uWS hello always runs)
   --slots        per-instance concurrency of the functions (env BENCH_SLOTS, default 100; 1 = one request per instance)
   BENCH_SERVER_ARGS  extra \`isola serve\` flags, e.g. "--isolate-hosts 1"
@@ -67,10 +64,7 @@ async function createWeb(client, name, source, slots) {
 
 async function main() {
   if (wantsHelp(USAGE)) return;
-  const duration = option('duration', 'BENCH_DURATION', 5);
-  const rounds = option('rounds', 'BENCH_ROUNDS', 3, 'int');
-  const connections = option('connections', 'BENCH_CONNECTIONS', [64, 256], 'list');
-  const warmup = option('warmup', 'BENCH_WARMUP', 2, 'number', { allowZero: true });
+  const { duration, rounds, connections, warmup } = loadOptions([64, 256]);
   const slots = option('slots', 'BENCH_SLOTS', 100, 'int');
   const argTargets = process.argv.find((a, i, all) => all[i - 1] === '--targets') ?? process.env.BENCH_TARGETS ?? 'hello,echo,64k';
   const wanted = new Set(argTargets.split(',').map((s) => s.trim()));

@@ -26,15 +26,12 @@ const Database = require('better-sqlite3');
 const { startIsola } = require('./lib/servers');
 const { ApiClient, createFunction, invoke, invokeParams, signedRequest } = require('./lib/api');
 const { runLoad } = require('./lib/load');
-const { machine, machineLine, median, printTable, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
+const { machine, machineLine, median, printTable, writeResult, loadOptions, loadUsage, wantsHelp, fail, run } = require('./lib/report');
 
 const USAGE = `
 node bench/logging.js [--duration s] [--rounds n] [--connections 16,64] [--warmup s]
 
-  --duration     seconds per measured run          (env BENCH_DURATION, default 5)
-  --rounds       alternating on/off rounds          (env BENCH_ROUNDS, default 3)
-  --connections  concurrency levels                (env BENCH_CONNECTIONS, default 16,64)
-  --warmup       seconds of unmeasured load first  (env BENCH_WARMUP, default 2)
+${loadUsage('concurrency levels', [16, 64])}
   BENCH_SERVER_ARGS  extra \`isola serve\` flags for both servers
 `;
 
@@ -65,10 +62,7 @@ const LOG_METRICS = {
 
 async function main() {
   if (wantsHelp(USAGE)) return;
-  const duration = option('duration', 'BENCH_DURATION', 5);
-  const rounds = option('rounds', 'BENCH_ROUNDS', 3, 'int');
-  const connections = option('connections', 'BENCH_CONNECTIONS', [16, 64], 'list');
-  const warmup = option('warmup', 'BENCH_WARMUP', 2, 'number', { allowZero: true });
+  const { duration, rounds, connections, warmup } = loadOptions([16, 64]);
 
   const facts = machine();
   console.log(machineLine(facts));

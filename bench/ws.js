@@ -26,15 +26,12 @@ const { runRounds, printPerRound, warmUp, summarize, printSummary } = require('.
 const { runWsLoad, open, close } = require('./lib/ws-load');
 const { runLoad } = require('./lib/load');
 const { treeMemory } = require('./lib/proc');
-const { machine, machineLine, printTable, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
+const { machine, machineLine, printTable, writeResult, option, loadOptions, loadUsage, wantsHelp, fail, run } = require('./lib/report');
 
 const USAGE = `
 node bench/ws.js [--duration s] [--rounds n] [--connections 100] [--warmup s] [--idle n] [--slots n]
 
-  --duration     seconds per measured run          (env BENCH_DURATION, default 5)
-  --rounds       alternating rounds                (env BENCH_ROUNDS, default 3)
-  --connections  echo connections                  (env BENCH_CONNECTIONS, default 100)
-  --warmup       seconds of unmeasured load first  (env BENCH_WARMUP, default 2)
+${loadUsage('echo connections', [100])}
   --idle         idle connections for the memory figure (env BENCH_IDLE, default 10000; 0 = skip)
   --slots        per-instance concurrency of the echo function (env BENCH_SLOTS, default 100)
   BENCH_SERVER_ARGS  extra \`isola serve\` flags
@@ -132,10 +129,7 @@ async function idleMemory(isola, client, count) {
 
 async function main() {
   if (wantsHelp(USAGE)) return;
-  const duration = option('duration', 'BENCH_DURATION', 5);
-  const rounds = option('rounds', 'BENCH_ROUNDS', 3, 'int');
-  const connections = option('connections', 'BENCH_CONNECTIONS', [100], 'list');
-  const warmup = option('warmup', 'BENCH_WARMUP', 2, 'number', { allowZero: true });
+  const { duration, rounds, connections, warmup } = loadOptions([100]);
   const idle = option('idle', 'BENCH_IDLE', 10_000, 'int', { allowZero: true });
   const slots = option('slots', 'BENCH_SLOTS', 100, 'int');
 

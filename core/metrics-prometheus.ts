@@ -85,8 +85,7 @@ export function renderPrometheus(
       busy += pool.busy;
       idle += pool.idle;
     }
-    head(out, 'isola_instances', 'gauge', 'Function instances by state.');
-    out.push(`isola_instances{state="busy"} ${busy}`, `isola_instances{state="idle"} ${idle}`);
+    family(out, 'isola_instances', 'gauge', 'Function instances by state.', 'state', { busy, idle });
   }
   if (gauges.admission) {
     const a = gauges.admission;
@@ -94,21 +93,23 @@ export function renderPrometheus(
     gauge(out, 'isola_admission_reserved_megabytes', 'Sum of reserved concurrency, MB.', a.reservedMb);
     gauge(out, 'isola_admission_in_use_megabytes', 'Concurrency in use, MB.', a.inUseMb);
     gauge(out, 'isola_admission_leases', 'Admission leases held (running calls or busy instances).', a.leases);
-    head(out, 'isola_admission_throttles_total', 'counter', 'Throttles decided by admission, by status code.');
-    out.push(`isola_admission_throttles_total{code="432"} ${a.throttled.concurrency432}`, `isola_admission_throttles_total{code="429"} ${a.throttled.burst429}`);
+    family(out, 'isola_admission_throttles_total', 'counter', 'Throttles decided by admission, by status code.', 'code', {
+      432: a.throttled.concurrency432,
+      429: a.throttled.burst429,
+    });
   }
   if (gauges.webSockets) {
     const w = gauges.webSockets;
     gauge(out, 'isola_websocket_connections', 'WebSocket connections open.', w.open);
     counter(out, 'isola_websocket_accepted_total', 'WebSocket connections accepted.', w.accepted);
-    head(out, 'isola_websocket_limit_closes_total', 'counter', 'WebSocket connections the platform closed over a limit, by limit.');
-    out.push(
-      `isola_websocket_limit_closes_total{limit="message_size"} ${w.limitCloses.messageSize}`,
-      `isola_websocket_limit_closes_total{limit="message_rate"} ${w.limitCloses.messageRate}`,
-      `isola_websocket_limit_closes_total{limit="byte_rate"} ${w.limitCloses.byteRate}`,
-      `isola_websocket_limit_closes_total{limit="backpressure"} ${w.limitCloses.backpressure}`,
-      `isola_websocket_limit_closes_total{limit="send_window"} ${w.limitCloses.sendWindow}`,
-    );
+    const c = w.limitCloses;
+    family(out, 'isola_websocket_limit_closes_total', 'counter', 'WebSocket connections the platform closed over a limit, by limit.', 'limit', {
+      message_size: c.messageSize,
+      message_rate: c.messageRate,
+      byte_rate: c.byteRate,
+      backpressure: c.backpressure,
+      send_window: c.sendWindow,
+    });
   }
   if (gauges.logs) {
     const l = gauges.logs;
@@ -154,6 +155,12 @@ function gauge(out: string[], name: string, help: string, value: number): void {
 function counter(out: string[], name: string, help: string, value: number): void {
   head(out, name, 'counter', help);
   out.push(`${name} ${num(value)}`);
+}
+
+/** A family with one label: a sample per `values` key (label value), in insertion order (integer-like keys first). */
+function family(out: string[], name: string, type: string, help: string, label: string, values: Record<string, number>): void {
+  head(out, name, type, help);
+  for (const [value, n] of Object.entries(values)) out.push(`${name}{${label}="${esc(value)}"} ${num(n)}`);
 }
 
 /** Label values: backslash, double quote and newline escaped (exposition format). */

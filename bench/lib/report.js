@@ -110,6 +110,30 @@ function option(flag, envName, fallback, kind = 'number', { allowZero = false } 
   return n;
 }
 
+/**
+ * The knobs every round-based bench shares (--duration, --rounds,
+ * --connections, --warmup), with `connections` the default concurrency list.
+ * `usage` is their help text, to splice into the bench's own.
+ */
+function loadOptions(connections) {
+  return {
+    duration: option('duration', 'BENCH_DURATION', 5),
+    rounds: option('rounds', 'BENCH_ROUNDS', 3, 'int'),
+    connections: option('connections', 'BENCH_CONNECTIONS', connections, 'list'),
+    warmup: option('warmup', 'BENCH_WARMUP', 2, 'number', { allowZero: true }),
+  };
+}
+
+/** Help lines of loadOptions (the connections meaning and default named by the bench). */
+function loadUsage(connectionsHelp, connections) {
+  return [
+    '  --duration     seconds per measured run          (env BENCH_DURATION, default 5)',
+    '  --rounds       alternating rounds                (env BENCH_ROUNDS, default 3)',
+    `  --connections  ${connectionsHelp.padEnd(33)} (env BENCH_CONNECTIONS, default ${connections.join(',')})`,
+    '  --warmup       seconds of unmeasured load first  (env BENCH_WARMUP, default 2)',
+  ].join('\n');
+}
+
 /** True when --help/-h was given: prints `usage` and returns true. */
 function wantsHelp(usage) {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -138,4 +162,4 @@ function run(main) {
   });
 }
 
-module.exports = { machine, machineLine, percentile, median, fmt, printTable, writeResult, option, wantsHelp, fail, run, SetupError };
+module.exports = { machine, machineLine, percentile, median, fmt, printTable, writeResult, option, loadOptions, loadUsage, wantsHelp, fail, run, SetupError };
