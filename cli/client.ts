@@ -6,8 +6,8 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { hostnameOf, tc3Signature } from '../core/signing';
-import { VERSION } from '../core/version';
+import { hostnameOf, tc3Signature } from '../core';
+import { VERSION } from '../core';
 
 export const API_VERSION = '2018-04-16';
 /** The server reads the service from the Authorization header; `scf` is what the cloud uses. */

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { InvalidArgumentError } from 'commander';
-import { formatTime, TIME_PATTERN } from '../core/validate';
+import { formatTime, TIME_PATTERN } from '../core';
 
 /** `--memory 256` → 256; rejects anything but a non-negative integer. */
 export const intFlag = (flag: string) => (value: string): number => {

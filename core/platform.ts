@@ -1,19 +1,19 @@
 import fs from 'node:fs';
 import { openStore, type Store } from '../store';
 import type { PlatformConfig } from './config';
-import { ensureIdentity, type AccountIdentity } from './identity';
+import { ensureIdentity, type AccountIdentity } from './account';
 import { FunctionService } from './functions';
-import { AdmissionController } from './admission';
-import { ConcurrencyService } from './concurrency';
-import { NamespaceService } from './namespaces';
+import { AdmissionController } from './capacity';
+import { ConcurrencyService } from './capacity';
+import { NamespaceService } from './account';
 import { createIsolateRuntime, type IsolateRuntime } from '../runtime';
-import { HttpInvocationService } from './http-invocation';
-import { InvocationService } from './invocation';
-import { LogService } from './logs';
-import { MetricsService } from './metrics';
-import { deploySampleOnce } from './sample';
-import { VersionResolver } from './version-resolver';
-import { WebSocketCounters } from './websocket';
+import { HttpInvocationService } from './invoke';
+import { InvocationService } from './invoke';
+import { LogService } from './observe';
+import { MetricsService } from './observe';
+import { deploySampleOnce } from './functions';
+import { VersionResolver } from './routing';
+import { WebSocketCounters } from './observe';
 
 /**
  * Everything behind the gateway: the store and the services the control API

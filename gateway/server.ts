@@ -4,8 +4,8 @@
  * platform; every request is turned into a plain object before it reaches
  * the core.
  */
-import type { Platform } from '../core/platform';
-import { VERSION } from '../core/version';
+import type { Platform } from '../core';
+import { VERSION } from '../core';
 import { handleControlRequest } from './control-api';
 import { registerHttpRoutes } from './http';
 import { registerWebSocketRoutes } from './ws';

@@ -17,7 +17,7 @@ export type { Db } from './db';
 export type { CredentialRow } from './credentials';
 export type { NamespaceRow } from './namespaces';
 export type { FunctionRow, NewFunctionRow, VersionRow, VersionWithCode, FunctionSummaryRow, FunctionUsageRow } from './functions';
-export type { LogsRepo } from './logs';
+export * from './logs';
 export type { MetricsRepo, MinuteRecord, MinuteQuery } from './metrics';
 export type { CodePackage, CodeStoreLimits, PutOptions } from './code-store';
 

@@ -6,8 +6,8 @@ const t = require('tap');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { AdmissionController, unlimitedAdmission } = require('../dist/core/admission');
-const { resolveConfig, defaultConfig } = require('../dist/core/config');
+const { AdmissionController, unlimitedAdmission } = require('../dist/core/capacity/admission');
+const { resolveConfig, defaultConfig } = require('../dist/core/config/config');
 const { startPlatform } = require('../dist/core/platform');
 const { makeZip } = require('./helpers/zip');
 

@@ -1,18 +1,22 @@
 'use strict';
-// Imports run one way (DESIGN.md): cli → gateway → core → runtime/native/store.
-// store, runtime and native import nothing of the layers above them; the only
-// shared leaf is core/errors.ts (the ApiError type every layer reports with);
-// package.json may be read anywhere for the version.
+// Imports run one way (DESIGN.md): cli → gateway → core → runtime/native/store,
+// and everything may use the executor contract (executor/, a leaf).
+// - store, runtime and native import nothing of the layers above them;
+// - across folders an import names the other folder's face (its index.ts),
+//   never a file inside it: `../../core`, `../capacity`, not `../capacity/admission`;
+// - package.json may be read anywhere for the version.
 const t = require('tap');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
+// store may still import core/errors until the store reports its own coded errors.
 const allowed = {
+  executor: ['executor'],
   store: ['store', 'core/errors'],
-  runtime: ['runtime'],
-  native: ['native'],
-  core: ['core', 'store', 'runtime', 'native'],
+  runtime: ['runtime', 'executor'],
+  native: ['native', 'executor'],
+  core: ['core', 'store', 'runtime', 'native', 'executor'],
   gateway: ['gateway', 'core'],
   cli: ['cli', 'core', 'gateway'],
 };
@@ -25,17 +29,64 @@ function* tsFiles(dir) {
   }
 }
 
+function importsOf(file) {
+  const source = fs.readFileSync(file, 'utf8');
+  return [...source.matchAll(/(?:from\s+|require\(|import\()\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => path.resolve(path.dirname(file), m[1]));
+}
+
+/** The folder (relative to ROOT) whose face a file belongs to: core/capacity for core/capacity/admission.ts, gateway for gateway/http/index.ts. */
+function faceFolder(rel) {
+  const parts = rel.split('/');
+  // core is split into concern folders, each with its own face; other layers have one face.
+  if (parts[0] === 'core' && parts.length > 2) return parts.slice(0, 2).join('/');
+  return parts[0];
+}
+
 for (const [layer, targets] of Object.entries(allowed)) {
   const dir = path.join(ROOT, layer);
   if (!fs.existsSync(dir)) continue;
   const violations = [];
   for (const file of tsFiles(dir)) {
-    const source = fs.readFileSync(file, 'utf8');
-    for (const m of source.matchAll(/(?:from\s+|require\(|import\()\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
-      const target = path.relative(ROOT, path.resolve(path.dirname(file), m[1]));
-      const ok = path.basename(target) === 'package.json' || targets.some((allowedTarget) => target === allowedTarget || target.startsWith(allowedTarget + '/'));
+    for (const abs of importsOf(file)) {
+      const target = path.relative(ROOT, abs);
+      const ok = path.basename(target) === 'package.json' || targets.some((a) => target === a || target.startsWith(a + '/'));
       if (!ok) violations.push(`${path.relative(ROOT, file)} imports ${target}`);
     }
   }
   t.same(violations, [], `${layer}/ imports only ${targets.join(', ')}`);
 }
+
+t.test('across folders, imports name faces only', async (t) => {
+  const violations = [];
+  for (const layer of Object.keys(allowed)) {
+    const dir = path.join(ROOT, layer);
+    if (!fs.existsSync(dir)) continue;
+    for (const file of tsFiles(dir)) {
+      const from = faceFolder(path.relative(ROOT, file));
+      for (const abs of importsOf(file)) {
+        const target = path.relative(ROOT, abs);
+        if (path.basename(target) === 'package.json') continue;
+        const to = faceFolder(target.endsWith('/index') ? target.slice(0, -'/index'.length) + '/x' : target + (fs.existsSync(abs) && fs.statSync(abs).isDirectory() ? '/x' : ''));
+        if (to === from) continue;
+        // The face itself: the folder, or its index.
+        const face = target === to || target === `${to}/index`;
+        if (!face) violations.push(`${path.relative(ROOT, file)} imports ${target} (use the face ${to})`);
+      }
+    }
+  }
+  t.same(violations, []);
+});
+
+t.test('every folder with code has a face and a README', async (t) => {
+  const missing = [];
+  const folders = ['executor', 'store', 'runtime', 'native', 'core', 'gateway', 'cli'];
+  for (const name of fs.readdirSync(path.join(ROOT, 'core'), { withFileTypes: true })) if (name.isDirectory()) folders.push(`core/${name.name}`);
+  for (const folder of folders) {
+    const dir = path.join(ROOT, folder);
+    if (!fs.existsSync(dir)) continue;
+    const hasTs = fs.readdirSync(dir).some((f) => f.endsWith('.ts'));
+    if (hasTs && !fs.existsSync(path.join(dir, 'index.ts'))) missing.push(`${folder}/index.ts`);
+    if (!fs.existsSync(path.join(dir, 'README.md'))) missing.push(`${folder}/README.md`);
+  }
+  t.same(missing, []);
+});

@@ -111,7 +111,7 @@ t.test('bad function parameters', async (t) => {
 t.test('namespace + name longer than 118 characters', async (t) => {
   // Namespaces are at most 30 characters and names 60, so the API cannot reach
   // this rule today; it is checked directly so a longer namespace limit keeps it.
-  const { assertFunctionName } = require('../dist/core/function-config');
+  const { assertFunctionName } = require('../dist/core/functions/function-config');
   t.throws(() => assertFunctionName('n'.repeat(59), 'f'.repeat(60)), { code: 'InvalidParameterValue.FunctionName' });
   t.doesNotThrow(() => assertFunctionName('n'.repeat(58), 'f'.repeat(60)), 'exactly 118 is allowed');
 });

@@ -6,7 +6,7 @@
 const t = require('tap');
 const { openDatabase } = require('../dist/store/db');
 const { LogsRepo, LogWriter } = require('../dist/store/logs');
-const { LogService, cutLine } = require('../dist/core/logs');
+const { LogService, cutLine } = require('../dist/core/observe/logs');
 const { logActions } = require('../dist/gateway/control-api/actions/logs');
 
 const T0 = Date.parse('2026-11-20T10:00:00.000Z');

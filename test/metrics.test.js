@@ -4,8 +4,8 @@
 // SQLite and read back, retention, the series cap, the Prometheus text, and
 // the recording cost per call.
 const t = require('tap');
-const { MetricsService, minuteOf } = require('../dist/core/metrics');
-const { bucketOf, quantile, newBuckets, RELATIVE_ERROR, MIN_MS } = require('../dist/core/metrics-sketch');
+const { MetricsService, minuteOf } = require('../dist/core/observe/metrics');
+const { bucketOf, quantile, newBuckets, RELATIVE_ERROR, MIN_MS } = require('../dist/core/observe/metrics-sketch');
 const { openDatabase } = require('../dist/store/db');
 const { MetricsRepo } = require('../dist/store/metrics');
 

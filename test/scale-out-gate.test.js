@@ -3,7 +3,7 @@
 // new instance it needs — with N slots, one per N calls — even while the
 // runtime's instance report still lags behind the cold starts.
 const t = require('tap');
-const { ScaleOutGate } = require('../dist/core/invocation-shared');
+const { ScaleOutGate } = require('../dist/core/invoke/invocation-shared');
 
 function setup(reported = 0) {
   let tokens = 0;

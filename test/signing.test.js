@@ -2,7 +2,7 @@
 // TC3-HMAC-SHA256: the test vector of spec/scf-api.md §1.3 (made with the
 // SDK's own Sign.sign3), and the verifier's answers to tampered requests.
 const t = require('tap');
-const { tc3Signature, hostnameOf } = require('../dist/core/signing');
+const { tc3Signature, hostnameOf } = require('../dist/core/account/signing');
 const { verifyTc3 } = require('../dist/gateway/control-api/tc3');
 
 const vector = {

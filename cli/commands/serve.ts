@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import v8 from 'node:v8';
 import type { Command } from 'commander';
-import { resolveConfig } from '../../core/config';
+import { resolveConfig } from '../../core';
 
 /** Reads `--config <file>` (env ISOLA_CONFIG): a JSON object of settings; flags and env win over it. */
 function readConfigFile(file: string | undefined): Record<string, unknown> {
@@ -66,8 +66,8 @@ async function serve(config: ReturnType<typeof resolveConfig>): Promise<void> {
   v8.setFlagsFromString('--no-allocation-site-pretenuring');
   // Loaded here, not at the top: client commands should not pay for the
   // server's modules (SQLite, uWS, the runtime) on every start.
-  const { startPlatform } = await import('../../core/platform');
-  const { startGateway } = await import('../../gateway/server');
+  const { startPlatform } = await import('../../core');
+  const { startGateway } = await import('../../gateway');
   const { platform, createdCredentials } = await startPlatform(config);
   let gateway;
   try {

@@ -5,8 +5,8 @@
  * the SDK throws away the body of any other status.
  */
 import crypto from 'node:crypto';
-import { ApiError, isApiError } from '../../core/errors';
-import type { Platform } from '../../core/platform';
+import { ApiError, isApiError } from '../../core';
+import type { Platform } from '../../core';
 import { actions } from './actions';
 import { parseParams } from './params';
 import { verifyTc3 } from './tc3';

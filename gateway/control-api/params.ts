@@ -1,4 +1,4 @@
-import { ApiError } from '../../core/errors';
+import { ApiError } from '../../core';
 import type { ActionParams } from './types';
 
 /**

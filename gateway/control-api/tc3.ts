@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
-import { ApiError } from '../../core/errors';
-import { hostnameOf, SignedHeaderError, tc3Signature } from '../../core/signing';
+import { ApiError } from '../../core';
+import { hostnameOf, SignedHeaderError, tc3Signature } from '../../core';
 
 /** What the verifier needs from one request, copied out of the HTTP layer. */
 export interface SignedRequest {

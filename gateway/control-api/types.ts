@@ -1,4 +1,4 @@
-import type { Platform } from '../../core/platform';
+import type { Platform } from '../../core';
 
 /** What every action handler receives besides its parameters. */
 export interface ActionContext {

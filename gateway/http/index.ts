@@ -16,8 +16,8 @@
  * and the call is stopped); client gone → the call is aborted and logged as
  * 499, nothing is written. uWS objects never leave this folder.
  */
-import type { HttpCallResult, HttpRequestData, HttpTarget } from '../../core/http-invocation';
-import type { Platform } from '../../core/platform';
+import type { HttpCallResult, HttpRequestData, HttpTarget } from '../../core';
+import type { Platform } from '../../core';
 import type { HttpRequest, HttpResponse, TemplatedApp } from '../uws';
 import { ClientGoneError, RequestBodyStream, RequestTooLargeError } from './body';
 import { resolveLimits, type HttpLimits } from './limits';

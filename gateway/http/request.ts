@@ -4,7 +4,7 @@
  * the target function, the path and query the function sees, and the
  * headers minus the platform's own.
  */
-import { PLATFORM_REQUEST_HEADERS } from '../../core/http-invocation';
+import { PLATFORM_REQUEST_HEADERS } from '../../core';
 import type { HttpRequest } from '../uws';
 import { QUALIFIER_HEADER } from './limits';
 

@@ -14,8 +14,8 @@
  * added. Names must be HTTP tokens and values free of CR/LF/NUL, or 500.
  */
 import { STATUS_CODES } from 'node:http';
-import type { GatewayFailure, HttpCallSink } from '../../core/http-invocation';
-import { errorBody, STATUS_NAMES } from '../../core/outcome';
+import type { GatewayFailure, HttpCallSink } from '../../core';
+import { errorBody, STATUS_NAMES } from '../../core';
 import type { HttpResponse } from '../uws';
 
 const DROPPED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date', 'x-scf-request-id']);

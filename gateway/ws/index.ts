@@ -7,7 +7,7 @@
  * requests to other functions get 426; non-upgrade requests fall through to
  * the HTTP routes (uWS yields them). One timer sweeps idle connections.
  */
-import type { Platform } from '../../core/platform';
+import type { Platform } from '../../core';
 import { readRequest, writeError, type DataPlane } from '../http';
 import type { TemplatedApp, WebSocketBehavior } from '../uws';
 import { WebSocketSession, type SocketData, type WebSocketLimits } from './session';

@@ -13,8 +13,8 @@
  * closes first decides the ending (`end`), which the core turns into the
  * invocation's status.
  */
-import { PLATFORM_CLOSE, type WebSocketCounters, type WebSocketEnd } from '../../core/websocket';
-import type { WebSocketChannel, WebSocketPeer } from '../../core/http-invocation';
+import { PLATFORM_CLOSE, type WebSocketCounters, type WebSocketEnd } from '../../core';
+import type { WebSocketChannel, WebSocketPeer } from '../../core';
 import type { WebSocket } from '../uws';
 
 export interface WebSocketLimits {

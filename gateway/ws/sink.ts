@@ -5,9 +5,9 @@
  * The handshake values are read in the uWS upgrade handler, since the
  * request object dies when it returns.
  */
-import type { WebSocketChannel, WebSocketPeer } from '../../core/http-invocation';
-import { webSocketStatus, type WebSocketCounters } from '../../core/websocket';
-import type { GatewayFailure } from '../../core/http-invocation';
+import type { WebSocketChannel, WebSocketPeer } from '../../core';
+import { webSocketStatus, type WebSocketCounters } from '../../core';
+import type { GatewayFailure } from '../../core';
 import { UwsResponseSink, type SinkOptions } from '../http';
 import type { HttpResponse, SocketContext } from '../uws';
 import { WebSocketSession, type SocketData, type WebSocketLimits } from './session';

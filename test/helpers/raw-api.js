@@ -3,7 +3,7 @@
 // tests can send what the SDK never would: forged signatures, stale
 // timestamps, wrong versions, oversize bodies, garbled Authorization headers.
 const http = require('node:http');
-const { tc3Signature } = require('../../dist/core/signing');
+const { tc3Signature } = require('../../dist/core/account/signing');
 
 /**
  * Sends one control-API request to `server` (from helpers/server.js) and

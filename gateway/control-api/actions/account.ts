@@ -1,4 +1,4 @@
-import { LIMITS } from '../../../core/function-config';
+import { LIMITS } from '../../../core';
 import type { ActionTable } from '../types';
 
 export const accountActions: ActionTable = {

@@ -1,6 +1,6 @@
-import { ApiError } from '../../../core/errors';
-import { DEFAULT_NAMESPACE } from '../../../core/namespaces';
-import { optionalString, requiredString } from '../../../core/validate';
+import { ApiError } from '../../../core';
+import { DEFAULT_NAMESPACE } from '../../../core';
+import { optionalString, requiredString } from '../../../core';
 import type { ActionParams, ActionTable } from '../types';
 
 const namespaceOf = (params: ActionParams) => optionalString(params, 'Namespace', 'InvalidParameterValue.Namespace') || DEFAULT_NAMESPACE;

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApiError } from '../../../core/errors';
-import { DEFAULT_NAMESPACE } from '../../../core/namespaces';
-import type { FunctionView } from '../../../core/functions';
-import { entryCandidates, getRuntime } from '../../../core/runtimes';
-import { formatTime, optionalString, paging, requiredString } from '../../../core/validate';
-import type { FunctionSummaryRow } from '../../../core/function-list';
+import { ApiError } from '../../../core';
+import { DEFAULT_NAMESPACE } from '../../../core';
+import type { FunctionView } from '../../../core';
+import { entryCandidates, getRuntime } from '../../../core';
+import { formatTime, optionalString, paging, requiredString } from '../../../core';
+import type { FunctionSummaryRow } from '../../../core';
 import type { ActionContext, ActionParams, ActionTable } from '../types';
 
 const namespaceOf = (params: ActionParams) => optionalString(params, 'Namespace', 'InvalidParameterValue.Namespace') || DEFAULT_NAMESPACE;

@@ -1,8 +1,8 @@
-import { ApiError } from '../../../core/errors';
-import type { InvocationResult } from '../../../core/invocation';
-import { billedDuration } from '../../../core/log-format';
-import { DEFAULT_NAMESPACE } from '../../../core/namespaces';
-import { optionalString, requiredString } from '../../../core/validate';
+import { ApiError } from '../../../core';
+import type { InvocationResult } from '../../../core';
+import { billedDuration } from '../../../core';
+import { DEFAULT_NAMESPACE } from '../../../core';
+import { optionalString, requiredString } from '../../../core';
 import type { ActionContext, ActionParams, ActionTable } from '../types';
 
 /** The API's `Result` structure (spec/scf-api.md §5). InvokeResult: 0 on success, else the status code. */

@@ -10,11 +10,11 @@
  * TotalCount saturates at 10000 (Offset + Limit may not pass it either): an
  * exact count of a busy function's week of records would be a long scan.
  */
-import { ApiError } from '../../../core/errors';
-import { parseStatusFilter, type InvocationLog, type LogOrderBy, type LogSearch, type LogService } from '../../../core/logs';
-import { DEFAULT_NAMESPACE } from '../../../core/namespaces';
-import type { Platform } from '../../../core/platform';
-import { formatTime, optionalInteger, optionalString, optionalTime, requiredString } from '../../../core/validate';
+import { ApiError } from '../../../core';
+import { parseStatusFilter, type InvocationLog, type LogOrderBy, type LogSearch, type LogService } from '../../../core';
+import { DEFAULT_NAMESPACE } from '../../../core';
+import type { Platform } from '../../../core';
+import { formatTime, optionalInteger, optionalString, optionalTime, requiredString } from '../../../core';
 import type { ActionParams, ActionTable } from '../types';
 
 /** Offset + Limit may not pass this (the cloud's bound). */

@@ -18,10 +18,10 @@
  * — one point per minute that had activity, oldest first; Timestamp is the
  * start of the minute; Open marks the current minute, read from memory.
  */
-import { ApiError } from '../../../core/errors';
-import type { MetricPoint } from '../../../core/metrics';
-import { DEFAULT_NAMESPACE } from '../../../core/namespaces';
-import { formatTime, optionalInteger, optionalString, optionalTime, requiredString } from '../../../core/validate';
+import { ApiError } from '../../../core';
+import type { MetricPoint } from '../../../core';
+import { DEFAULT_NAMESPACE } from '../../../core';
+import { formatTime, optionalInteger, optionalString, optionalTime, requiredString } from '../../../core';
 import type { ActionParams, ActionTable } from '../types';
 
 /** Every metric by its API name, in the order points list them. */

@@ -1,6 +1,6 @@
-import { ApiError } from '../../../core/errors';
-import { formatTime, optionalString, paging, requiredString } from '../../../core/validate';
-import type { NamespaceRow } from '../../../core/namespaces';
+import { ApiError } from '../../../core';
+import { formatTime, optionalString, paging, requiredString } from '../../../core';
+import type { NamespaceRow } from '../../../core';
 import type { ActionTable } from '../types';
 
 const toWire = (row: NamespaceRow) => ({

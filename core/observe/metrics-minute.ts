@@ -4,7 +4,7 @@
  * readers merge rows into. Field meanings are those of the row
  * (store/migrations/0003_metrics.ts).
  */
-import type { MinuteRecord } from '../store';
+import type { MinuteRecord } from '../../store';
 import { addEncoded, encodeBuckets, mergeBuckets, newBuckets, quantile } from './metrics-sketch';
 
 export const MINUTE_MS = 60_000;

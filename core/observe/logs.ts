@@ -29,8 +29,8 @@ import {
   type LogsRepo,
   type LogWriterOptions,
   type LogWriterStats,
-} from '../store/logs';
-import { ApiError } from './errors';
+} from '../../store';
+import { ApiError } from '../errors';
 import { billedDuration, endLine, initReportLine, reportLine, startLine, type ColdStartFigures } from './log-format';
 
 export type { LogWriterStats, LogOrderBy };

@@ -5,12 +5,12 @@
  * the log + metrics record of a finished call. All synchronous and free of
  * I/O (logs and metrics are batched by their services).
  */
-import type { FunctionVersionSpec, InvokeOutcome, IsolateRuntime } from '../runtime';
-import type { Admission } from './admission';
-import type { AccountIdentity } from './identity';
-import type { InvocationOutcome, LogService } from './logs';
-import type { MetricsService } from './metrics';
-import type { ResolvedVersion, VersionResolver } from './version-resolver';
+import type { FunctionVersionSpec, InvokeOutcome, IsolateRuntime } from '../../runtime';
+import type { Admission } from '../capacity';
+import type { AccountIdentity } from '../account';
+import type { InvocationOutcome, LogService } from '../observe';
+import type { MetricsService } from '../observe';
+import type { ResolvedVersion, VersionResolver } from '../routing';
 
 export interface InvocationDeps {
   resolver: VersionResolver;

@@ -4,11 +4,11 @@
  * alias routed); counters are cumulative since the server started. Process
  * families come from the runtime and admission snapshots.
  */
-import type { AdmissionStats } from './admission';
+import type { AdmissionStats } from '../capacity';
 import type { LogWriterStats } from './logs';
-import type { RuntimeStats } from '../runtime';
+import type { RuntimeStats } from '../../runtime';
 import type { MetricsCounters, Series, SeriesTotals } from './metrics';
-import type { WebSocketCounters } from './websocket';
+import type { WebSocketCounters } from './websocket-counters';
 
 /** Prometheus bucket bounds of the duration histogram, ms. */
 export const DURATION_BOUNDS_MS: readonly number[] = Object.freeze([1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 300_000, 900_000]);

@@ -6,9 +6,9 @@
  * parameter. Cloud-only parameters (VPC, CLS, CFS, roles…) are accepted and
  * ignored.
  */
-import { ApiError } from './errors';
+import { ApiError } from '../errors';
 import { getRuntime, normalizeHandler, type FunctionType } from './runtimes';
-import { optionalInteger, optionalString } from './validate';
+import { optionalInteger, optionalString } from '../config';
 
 export interface EnvVar {
   Key: string;

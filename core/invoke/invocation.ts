@@ -1,9 +1,9 @@
 import { newRequestId } from './request-id';
-import { ApiError } from './errors';
+import { ApiError } from '../errors';
 import { notRun, recordCall, ScaleOutGate, specOf, type InvocationDeps, type OutcomeLike } from './invocation-shared';
-import type { MetricsService } from './metrics';
+import type { MetricsService } from '../observe';
 import { errorBody } from './outcome';
-import type { ResolvedVersion } from './version-resolver';
+import type { ResolvedVersion } from '../routing';
 
 /** Largest synchronous event (spec §2: 6 MB). */
 export const MAX_SYNC_EVENT_BYTES = 6 * 1024 * 1024;

@@ -4,7 +4,7 @@
  * UpdateFunctionCode) exist on a self-hosted server; COS, demo and image
  * sources are refused with InvalidParameterValue.Code.
  */
-import { ApiError } from './errors';
+import { ApiError } from '../errors';
 
 type Params = Record<string, unknown>;
 

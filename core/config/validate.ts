@@ -1,4 +1,4 @@
-import { ApiError } from './errors';
+import { ApiError } from '../errors';
 
 /** Small parameter readers that answer the API's error codes naming the parameter. */
 

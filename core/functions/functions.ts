@@ -11,13 +11,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CodePackage, FunctionRow, Store, VersionRow, VersionWithCode } from '../store';
-import type { PlatformConfig } from './config';
-import { ApiError } from './errors';
+import type { CodePackage, FunctionRow, Store, VersionRow, VersionWithCode } from '../../store';
+import type { PlatformConfig } from '../config';
+import { ApiError } from '../errors';
 import { readZipParam } from './function-code';
 import { assertFunctionName, parseConfigUpdate, parseCreateConfig, type FunctionConfig, type FunctionOptions, type Tag } from './function-config';
 import { queryFunctions, type ListQuery } from './function-list';
-import type { NamespaceService } from './namespaces';
+import type { NamespaceService } from '../account';
 import { entryCandidates, getRuntime, normalizeHandler } from './runtimes';
 
 export const LATEST = '$LATEST';

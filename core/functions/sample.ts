@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ZipFile } from 'yazl';
-import type { Store } from '../store';
+import type { Store } from '../../store';
 import type { FunctionService } from './functions';
-import { DEFAULT_NAMESPACE } from './namespaces';
+import { DEFAULT_NAMESPACE } from '../account';
 
 export const SAMPLE_FUNCTION = 'hello';
 /** The sample web function: `curl http://127.0.0.1:9000/default/hello-web/`. */

@@ -40,14 +40,14 @@
  * the process ends, as Prometheus counters must); calls of further series are
  * counted in `overflow` only.
  */
-import type { AdmissionStats } from './admission';
+import type { AdmissionStats } from '../capacity';
 import type { LogWriterStats } from './logs';
-import type { RuntimeStats } from '../runtime';
-import type { MinuteQuery, MinuteRecord } from '../store';
+import type { RuntimeStats } from '../../runtime';
+import type { MinuteQuery, MinuteRecord } from '../../store';
 import { BUCKETS, bucketOf, upperBoundOf } from './metrics-sketch';
 import { CallCounts, MINUTE_MS, MinuteTally, type MetricPoint } from './metrics-minute';
 import { DURATION_BOUNDS_MS, renderPrometheus } from './metrics-prometheus';
-import type { WebSocketCounters } from './websocket';
+import type { WebSocketCounters } from './websocket-counters';
 
 export type { MetricPoint } from './metrics-minute';
 

@@ -1,8 +1,8 @@
-import type { Store } from '../store';
-import { ApiError } from './errors';
-import type { FunctionConfig } from './function-config';
-import { configOf, LATEST, type FunctionService } from './functions';
-import { getRuntime, type RuntimeInfo } from './runtimes';
+import type { Store } from '../../store';
+import { ApiError } from '../errors';
+import type { FunctionConfig } from '../functions';
+import { configOf, LATEST, type FunctionService } from '../functions';
+import { getRuntime, type RuntimeInfo } from '../functions';
 
 /** The default alias: used when a call names no qualifier; points to $LATEST unless changed. */
 export const DEFAULT_ALIAS = '$DEFAULT';

@@ -15,19 +15,19 @@
  * starting another; it does not know which instance the runtime picked.
  */
 import { newRequestId } from './request-id';
-import type { FunctionVersionSpec, HttpInvokeOutcome, HttpRequestData, HttpResponseSink } from '../runtime';
-import type { AdmissionResult, InstanceAccount } from './admission';
-import { isApiError } from './errors';
+import type { FunctionVersionSpec, HttpInvokeOutcome, HttpRequestData, HttpResponseSink } from '../../runtime';
+import type { AdmissionResult, InstanceAccount } from '../capacity';
+import { isApiError } from '../errors';
 import { notRun, recordCallQuietly, ScaleOutGate, slotsOf, specOf, type InvocationDeps, type OutcomeLike } from './invocation-shared';
-import type { FunctionService } from './functions';
-import type { ResolvedVersion } from './version-resolver';
-import { LIMITS } from './function-config';
+import type { FunctionService } from '../functions';
+import type { ResolvedVersion } from '../routing';
+import { LIMITS } from '../functions';
 
 /** Idle timeout of a WS function stored without one (the API's default). */
 const WS_IDLE_DEFAULT_SECONDS = LIMITS.wsIdleDefault;
 
 /** The runtime's request shape, re-exported so the gateway imports only the core. */
-export type { HttpRequestData, WebSocketChannel, WebSocketPeer } from '../runtime';
+export type { HttpRequestData, WebSocketChannel, WebSocketPeer } from '../../runtime';
 
 /** Everything the gateway needs to call one web function version; cached per resolved version. */
 export interface HttpTarget {

@@ -1,6 +1,6 @@
-import type { NamespaceRow, Store } from '../store';
-import type { PlatformConfig } from './config';
-import { ApiError } from './errors';
+import type { NamespaceRow, Store } from '../../store';
+import type { PlatformConfig } from '../config';
+import { ApiError } from '../errors';
 
 export type { NamespaceRow };
 

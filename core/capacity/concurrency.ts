@@ -8,12 +8,12 @@
  *
  * Invariant kept on every write: Σ reserved ≤ total − unreservedFloorMb.
  */
-import type { FunctionRow, Store } from '../store';
+import type { FunctionRow, Store } from '../../store';
 import type { AdmissionController } from './admission';
-import type { PlatformConfig } from './config';
-import { ApiError } from './errors';
-import type { FunctionChange, FunctionService } from './functions';
-import type { NamespaceService } from './namespaces';
+import type { PlatformConfig } from '../config';
+import { ApiError } from '../errors';
+import type { FunctionChange, FunctionService } from '../functions';
+import type { NamespaceService } from '../account';
 
 /** Settings key of the account quota set with PutTotalConcurrencyConfig (MB). */
 export const TOTAL_MEM_SETTING = 'concurrency.total_mem';

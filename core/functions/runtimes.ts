@@ -7,7 +7,7 @@
  * and the Node.js runtimes are `executable` so far: functions on the others
  * can be created and stored but not yet invoked.
  */
-import { ApiError } from './errors';
+import { ApiError } from '../errors';
 
 export type RuntimeFamily = 'isolate' | 'nodejs' | 'python' | 'php' | 'java' | 'go' | 'custom';
 export type FunctionType = 'Event' | 'HTTP';

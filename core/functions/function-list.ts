@@ -2,10 +2,10 @@
  * ListFunctions query semantics: fuzzy SearchKey/Description, Filters,
  * Orderby/Order and Offset/Limit paging over one namespace's functions.
  */
-import type { FunctionSummaryRow } from '../store';
-import { ApiError } from './errors';
+import type { FunctionSummaryRow } from '../../store';
+import { ApiError } from '../errors';
 
-export type { FunctionSummaryRow } from '../store';
+export type { FunctionSummaryRow } from '../../store';
 
 export interface ListQuery {
   offset: number;

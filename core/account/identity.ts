@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Store } from '../store';
+import type { Store } from '../../store';
 
 /** The single account a self-hosted server serves, and its root key pair. */
 export interface AccountIdentity {

@@ -1,0 +1,3 @@
+// Face of core/capacity/: what other folders may import from it.
+export * from './admission';
+export * from './concurrency';

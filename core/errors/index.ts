@@ -1,0 +1,2 @@
+// Face of core/errors/: what other folders may import from it.
+export * from './errors';

@@ -1,0 +1,23 @@
+/**
+ * The face of core/: everything the gateway and the CLI may use. Each
+ * concern folder has its own face (index.ts); this one gathers them.
+ *
+ *   config/     settings (one validator, frozen), API parameter readers, the version
+ *   errors/     the API error catalogue
+ *   account/    identity, root keys, TC3 signing, namespaces
+ *   functions/  function life cycle, configuration, code packages, the runtime catalogue
+ *   routing/    (namespace, function, qualifier) → a resolved version
+ *   capacity/   who may run now: account and reserved quotas, burst
+ *   invoke/     the one invocation pipeline, outcomes → status codes, executors
+ *   observe/    invocation logs and metrics
+ *   platform.ts the composition root: startPlatform()
+ */
+export * from './config';
+export * from './errors';
+export * from './account';
+export * from './functions';
+export * from './routing';
+export * from './capacity';
+export * from './invoke';
+export * from './observe';
+export * from './platform';
