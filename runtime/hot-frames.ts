@@ -10,12 +10,12 @@
  *
  * Layout after the marker and a type byte: strings as [u32 byte length][UTF-8],
  * byte bodies as [u32 length][bytes] or u32 0xffffffff for null. The
- * `hfinal` outcome keeps kind, statusCode, durationMs, memUsageBytes and
+ * `hfinal` outcome keeps kind, durationMs, memUsageBytes and
  * instanceId in fixed fields; any other member (non-empty logs, coldStart,
  * errorMessage…) rides as one JSON string, '' when there is none.
  */
 import type { FromHost, ToHost } from './protocol';
-import type { InvokeOutcome } from './types';
+import type { ExecutorOutcome } from './types';
 
 /** First payload byte of a hot frame (0xc1 is "never used" in msgpack). */
 export const HOT_MARK = 0xc1;
@@ -27,7 +27,7 @@ type HttpFrame = Extract<ToHost, { t: 'http' }>;
 type FinalFrame = Extract<FromHost, { t: 'hfinal' }>;
 
 /** Outcome members with a fixed place in `hfinal`; everything else goes into its JSON tail. */
-const FIXED = new Set(['kind', 'statusCode', 'durationMs', 'memUsageBytes', 'instanceId', 'logs']);
+const FIXED = new Set(['kind', 'durationMs', 'memUsageBytes', 'instanceId', 'logs']);
 
 /** Worst-case UTF-8 bytes of a string plus its length prefix. */
 function strMax(s: string): number {
@@ -85,7 +85,7 @@ function putBytes(buf: Buffer, off: number, b: Uint8Array | null): number {
 }
 
 /** The outcome's members outside the fixed fields, as JSON ('' when none). */
-function outcomeTail(o: InvokeOutcome): string {
+function outcomeTail(o: ExecutorOutcome): string {
   let extra: Record<string, unknown> | null = null;
   for (const k in o) {
     if (FIXED.has(k)) continue;
@@ -135,7 +135,7 @@ export function writeHot(msg: unknown, out: FrameSpace): boolean {
     // Anything the fixed fields cannot hold exactly goes the generic way (the parent checks it there).
     if (!Number.isInteger(m.s) || m.s < 0 || m.s > 0xffff || !Array.isArray(o.logs) || typeof o.instanceId !== 'string') return false;
     const tail = outcomeTail(o);
-    out.ensure(4 + 2 + 2 + strMax(m.id) + strMax(m.h) + bytesMax(m.b) + strMax(o.kind) + 2 + 16 + strMax(o.instanceId) + strMax(tail));
+    out.ensure(4 + 2 + 2 + strMax(m.id) + strMax(m.h) + bytesMax(m.b) + strMax(o.kind) + 16 + strMax(o.instanceId) + strMax(tail));
     const buf = out.buf;
     const start = out.len;
     buf[start + 4] = HOT_MARK;
@@ -145,10 +145,9 @@ export function writeHot(msg: unknown, out: FrameSpace): boolean {
     off = putStr(buf, off, m.h);
     off = putBytes(buf, off, m.b);
     off = putStr(buf, off, o.kind);
-    buf.writeUInt16LE(o.statusCode, off);
-    buf.writeDoubleLE(o.durationMs, off + 2);
-    buf.writeDoubleLE(o.memUsageBytes, off + 10);
-    off = putStr(buf, off + 18, o.instanceId);
+    buf.writeDoubleLE(o.durationMs, off);
+    buf.writeDoubleLE(o.memUsageBytes, off + 8);
+    off = putStr(buf, off + 16, o.instanceId);
     off = putStr(buf, off, tail);
     buf.writeUInt32BE(off - start - 4, start);
     out.len = off;
@@ -233,13 +232,12 @@ export function decodeHot(buf: Buffer, start: number, end: number): ToHost | Fro
     const id = c.str();
     const h = c.str();
     const b = c.bytes();
-    const kind = c.str() as InvokeOutcome['kind'];
-    const statusCode = c.u16() as InvokeOutcome['statusCode'];
+    const kind = c.str() as ExecutorOutcome['kind'];
     const durationMs = c.f64();
     const memUsageBytes = c.f64();
     const instanceId = c.str();
     const tail = c.str();
-    const outcome: InvokeOutcome = { kind, statusCode, logs: [], durationMs, memUsageBytes, instanceId };
+    const outcome: ExecutorOutcome = { kind, logs: [], durationMs, memUsageBytes, instanceId };
     if (tail !== '') {
       const extra = JSON.parse(tail) as Record<string, unknown>;
       for (const key of Object.keys(extra)) if (key !== '__proto__') (outcome as unknown as Record<string, unknown>)[key] = extra[key];

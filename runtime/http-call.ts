@@ -3,7 +3,7 @@
  * response frames (`hstart`, `hchunk`) into the caller's sink with
  * credit-based backpressure, streams a request body still arriving as `hbody`
  * frames (at most HTTP_REQUEST_WINDOW_BYTES not yet taken by the isolate), and
- * turns the host's final `result` into the HttpInvokeOutcome.
+ * turns the host's final `result` into the HttpExecutorOutcome.
  *
  * Credit: every response byte the sink took (`write` returned true, or its
  * `drained()` resolved) is acknowledged with an `hack` frame; the host reads
@@ -18,7 +18,7 @@
  */
 import { HTTP_REQUEST_WINDOW_BYTES, WS_ACK_STEP_BYTES, failure } from './protocol';
 import type { ToHost } from './protocol';
-import type { HttpInvokeOutcome, HttpResponseSink, InvokeOutcome, WebSocketPeer } from './types';
+import type { HttpExecutorOutcome, HttpResponseSink, ExecutorOutcome, WebSocketPeer } from './types';
 
 /** How long a canceled call waits for the host's outcome (its console lines) before it completes without. */
 const CANCEL_WAIT_MS = 2000;
@@ -33,7 +33,7 @@ export class HttpCall {
   private paused = false;
   private unackedWhilePaused = 0;
   private endPending = false;
-  private finalOutcome: InvokeOutcome | null = null;
+  private finalOutcome: ExecutorOutcome | null = null;
   private dead = false;
   /** The client went away: the sink is not touched again; waiting for the host's outcome. */
   private canceled = false;
@@ -53,7 +53,7 @@ export class HttpCall {
     readonly id: string,
     private readonly sink: HttpResponseSink,
     private readonly send: (msg: ToHost) => void,
-    private readonly resolve: (o: HttpInvokeOutcome) => void,
+    private readonly resolve: (o: HttpExecutorOutcome) => void,
   ) {}
 
   /** `hstart`: the head, maybe the whole body and the end. */
@@ -140,7 +140,7 @@ export class HttpCall {
   }
 
   /** The host's final outcome (or a failure when the host died): completes once queued bytes reached the sink. */
-  finish(o: InvokeOutcome): void {
+  finish(o: ExecutorOutcome): void {
     if (this.dead) return;
     if (this.canceled) {
       // Whatever the host ended with, the call is the client's 499; keep its lines and timings.
@@ -265,7 +265,7 @@ export class HttpCall {
     if (this.started && !this.ended && o.kind !== 'canceled') {
       try { this.sink.abort?.(o.errorMessage ?? o.kind); } catch { /* the gateway's sink failed; nothing to add */ }
     }
-    const out = o as HttpInvokeOutcome;
+    const out = o as HttpExecutorOutcome;
     out.responseStarted = this.started;
     out.responseEnded = this.ended;
     out.responseBytes = this.bytes;

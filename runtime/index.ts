@@ -8,16 +8,10 @@ import { failure } from './protocol';
 import { resolveOptions, type ResolvedOptions } from './options';
 import { HostProcess } from './supervisor';
 import type {
-  FunctionVersionSpec, HttpInvokeOutcome, HttpInvokeRequest, HttpResponseSink, InvokeOutcome, InvokeRequest, IsolateRuntime, IsolateRuntimeOptions, RuntimeStats,
+  VersionSpec, ExecutorStats, HttpExecutorOutcome, HttpCall, HttpResponseSink, ExecutorOutcome, EventCall, IsolateRuntime, IsolateRuntimeOptions,
 } from './types';
 
-export type {
-  ColdStart, FetchPolicy, FunctionVersionSpec, HostStats, HttpInvokeOutcome, HttpInvokeRequest, HttpRequestData, HttpResponseSink,
-  InvokeOutcome, InvokeRequest, IsolateRuntime,
-  IsolateRuntimeOptions, LogLevel, LogLine, OutcomeKind, RuntimeStats, WebSocketChannel, WebSocketPeer,
-} from './types';
-
-const STATUS = { ok: 200, user_error: 430, timeout: 433, oom: 434, canceled: 499, internal: 500 } as const;
+export type { FetchPolicy, IsolateRuntime, IsolateRuntimeOptions } from './types';
 
 /** FNV-1a: cheap stable hash for placement. */
 function hash(s: string): number {
@@ -27,6 +21,7 @@ function hash(s: string): number {
 }
 
 class Runtime implements IsolateRuntime {
+  readonly name = 'isolate';
   private readonly hosts: HostProcess[] = [];
   private readonly restarts: number[] = [];
   private readonly recentExits: number[][] = [];
@@ -54,7 +49,19 @@ class Runtime implements IsolateRuntime {
     }
   }
 
-  async invoke(req: InvokeRequest, signal?: AbortSignal): Promise<InvokeOutcome> {
+  /**
+   * A web function's handler names its fetch export: '' → 'index.fetch',
+   * 'file' → 'file.fetch'. Done once per version so the host's per-key spec
+   * cache sees one stable spec object.
+   */
+  prepare(spec: VersionSpec): VersionSpec {
+    if (spec.type !== 'HTTP') return spec;
+    const h = spec.handler;
+    if (h.lastIndexOf('.') > 0) return spec;
+    return Object.freeze({ ...spec, handler: `${h !== '' ? h : 'index'}.fetch` });
+  }
+
+  async invoke(req: EventCall, signal?: AbortSignal): Promise<ExecutorOutcome> {
     if (this.closing) return failure('internal', 'runtime is closed');
     if (signal?.aborted) return failure('canceled', 'request canceled');
     this.inFlight++;
@@ -63,7 +70,7 @@ class Runtime implements IsolateRuntime {
       if (!host) return failure('internal', 'no isolate host available');
       const p = host.invoke(req.requestId, req.spec, req.event);
       if (!signal) return normalise(await p);
-      return normalise(await new Promise<InvokeOutcome>((resolve) => {
+      return normalise(await new Promise<ExecutorOutcome>((resolve) => {
         const onAbort = (): void => { host.cancel(req.requestId); resolve(failure('canceled', 'request canceled')); };
         signal.addEventListener('abort', onAbort, { once: true });
         void p.then((o) => { signal.removeEventListener('abort', onAbort); resolve(o); });
@@ -75,7 +82,7 @@ class Runtime implements IsolateRuntime {
     }
   }
 
-  async invokeHttp(req: HttpInvokeRequest, sink: HttpResponseSink, signal?: AbortSignal): Promise<HttpInvokeOutcome> {
+  async serveHttp(req: HttpCall, sink: HttpResponseSink, signal?: AbortSignal): Promise<HttpExecutorOutcome> {
     if (this.closing) return httpFailure('internal', 'runtime is closed');
     if (signal?.aborted) return httpFailure('canceled', 'request canceled');
     this.inFlight++;
@@ -85,7 +92,7 @@ class Runtime implements IsolateRuntime {
       const host = this.pickLive(req.spec.key) ?? await this.pick(req.spec.key);
       if (!host) return httpFailure('internal', 'no isolate host available');
       if (signal?.aborted) return httpFailure('canceled', 'request canceled');
-      const p = host.invokeHttp(req.requestId, webSpec(req.spec), req.request, sink);
+      const p = host.invokeHttp(req.requestId, req.spec, req.request, sink);
       if (signal) {
         onAbort = () => host.cancelHttp(req.requestId);
         signal.addEventListener('abort', onAbort, { once: true });
@@ -99,8 +106,17 @@ class Runtime implements IsolateRuntime {
     }
   }
 
-  stats(): RuntimeStats {
-    const instances: RuntimeStats['instances'] = {};
+  instanceCount(key: string): number {
+    let n = 0;
+    for (const h of this.hosts) {
+      const pool = h.pools[key];
+      if (pool !== undefined) n += pool.busy + pool.idle;
+    }
+    return n;
+  }
+
+  stats(): ExecutorStats {
+    const instances: ExecutorStats['instances'] = {};
     for (const h of this.hosts) {
       for (const [k, v] of Object.entries(h.pools)) {
         const cur = instances[k] ?? { busy: 0, idle: 0 };
@@ -109,7 +125,8 @@ class Runtime implements IsolateRuntime {
       }
     }
     return {
-      hosts: this.hosts.map((h, i) => ({ index: i, pid: h.pid, alive: h.alive, restarts: this.restarts[i] ?? 0, instances: h.instances, inFlight: h.inFlight })),
+      executor: this.name,
+      processes: this.hosts.map((h, i) => ({ index: i, pid: h.pid, alive: h.alive, restarts: this.restarts[i] ?? 0, instances: h.instances, inFlight: h.inFlight })),
       instances,
     };
   }
@@ -171,35 +188,16 @@ class Runtime implements IsolateRuntime {
   }
 }
 
-const webSpecs = new WeakMap<FunctionVersionSpec, FunctionVersionSpec>();
-
-/**
- * A web function's handler: '' → 'index.fetch', 'file' → 'file.fetch' (same object when already
- * complete; one derived object per spec object, so the host's per-key spec cache sees a stable spec).
- */
-function webSpec(spec: FunctionVersionSpec): FunctionVersionSpec {
-  const h = spec.handler;
-  if (typeof h === 'string' && h.lastIndexOf('.') > 0) return spec;
-  let derived = webSpecs.get(spec);
-  if (derived === undefined) {
-    derived = { ...spec, handler: `${typeof h === 'string' && h !== '' ? h : 'index'}.fetch` };
-    webSpecs.set(spec, derived);
-  }
-  return derived;
-}
-
-function httpFailure(kind: InvokeOutcome['kind'], message: string): HttpInvokeOutcome {
+function httpFailure(kind: ExecutorOutcome['kind'], message: string): HttpExecutorOutcome {
   return { ...failure(kind, message), responseStarted: false, responseEnded: false, responseBytes: 0 };
 }
 
-function normaliseHttp(o: HttpInvokeOutcome): HttpInvokeOutcome {
-  if (!(o.kind === 'user_error' && o.statusCode === 410)) o.statusCode = STATUS[o.kind] ?? 500;
+function normaliseHttp(o: HttpExecutorOutcome): HttpExecutorOutcome {
   if (!Array.isArray(o.logs)) o.logs = [];
   return o;
 }
 
-function normalise(o: InvokeOutcome): InvokeOutcome {
-  o.statusCode = STATUS[o.kind] ?? 500;
+function normalise(o: ExecutorOutcome): ExecutorOutcome {
   if (!Array.isArray(o.logs)) o.logs = [];
   return o;
 }

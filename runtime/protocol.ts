@@ -2,7 +2,8 @@
  * Messages between the runtime (parent) and an isolate host, and their schema
  * checks. Every frame is a plain object with a string `t`.
  */
-import type { FunctionVersionSpec, InvokeOutcome } from './types';
+import { OUTCOME_KINDS, type OutcomeKind } from '../executor';
+import type { VersionSpec, ExecutorOutcome } from './types';
 import type { FetchPolicyResolved } from './options';
 
 export interface HostConfig {
@@ -14,7 +15,7 @@ export interface HostConfig {
 /** Parent → host. */
 export type ToHost =
   | { t: 'config'; config: HostConfig }
-  | { t: 'invoke'; id: string; spec: FunctionVersionSpec; event: string }
+  | { t: 'invoke'; id: string; spec: VersionSpec; event: string }
   | { t: 'cancel'; id: string }
   | { t: 'ping'; n: number }
   | { t: 'shutdown' }
@@ -24,7 +25,7 @@ export type ToHost =
    * object yet (the host keeps the last spec per key; see HTTP_SPEC_CACHE). `h` = JSON of the
    * [name, value] header pairs: the isolate parses it, so the host never unpacks them.
    */
-  | { t: 'http'; id: string; k: string; spec?: FunctionVersionSpec; m: string; u: string; h: string; b: Uint8Array | null; s: boolean }
+  | { t: 'http'; id: string; k: string; spec?: VersionSpec; m: string; u: string; h: string; b: Uint8Array | null; s: boolean }
   /** Request body bytes (may be null) and/or its end (`e`). */
   | { t: 'hbody'; id: string; c: Uint8Array | null; e: boolean }
   /** The sink took `n` more response bytes (credit for the host). */
@@ -39,7 +40,7 @@ export type ToHost =
 /** Host → parent. */
 export type FromHost =
   | { t: 'ready'; pid: number }
-  | { t: 'result'; id: string; outcome: InvokeOutcome }
+  | { t: 'result'; id: string; outcome: ExecutorOutcome }
   | { t: 'pong'; n: number }
   | { t: 'pools'; pools: Record<string, { busy: number; idle: number }>; instances: number }
   /** Response head (`h` = JSON of [name, value] pairs), optionally the whole body `b`, and `e` = ended. */
@@ -48,7 +49,7 @@ export type FromHost =
    * A complete response and the call's outcome in one frame: `hstart` with the whole body and
    * the end, then `result` (sent when the response was complete when the call ended ok).
    */
-  | { t: 'hfinal'; id: string; s: number; h: string; b: Uint8Array | null; outcome: InvokeOutcome }
+  | { t: 'hfinal'; id: string; s: number; h: string; b: Uint8Array | null; outcome: ExecutorOutcome }
   /** Response body bytes (may be null) and/or its end. */
   | { t: 'hchunk'; id: string; c: Uint8Array | null; e: boolean }
   /** `n` request body bytes reached the isolate (credit for the parent's sender). */
@@ -74,7 +75,7 @@ export function checkFromHost(v: unknown): FromHost | null {
     case 'pong': return typeof v.n === 'number' ? (v as FromHost) : null;
     case 'result': {
       const o = v.outcome;
-      if (typeof v.id !== 'string' || !isObj(o) || typeof o.kind !== 'string' || typeof o.statusCode !== 'number' || !Array.isArray(o.logs)) return null;
+      if (typeof v.id !== 'string' || !isObj(o) || !OUTCOME_KINDS.has(o.kind as OutcomeKind) || !Array.isArray(o.logs)) return null;
       return v as FromHost;
     }
     case 'pools': return isObj(v.pools) && typeof v.instances === 'number' ? (v as FromHost) : null;
@@ -82,7 +83,7 @@ export function checkFromHost(v: unknown): FromHost | null {
     case 'hfinal': {
       const o = v.outcome;
       if (typeof v.id !== 'string' || typeof v.s !== 'number' || typeof v.h !== 'string' || !isBytesOrNull(v.b)) return null;
-      if (!isObj(o) || typeof o.kind !== 'string' || typeof o.statusCode !== 'number' || !Array.isArray(o.logs)) return null;
+      if (!isObj(o) || !OUTCOME_KINDS.has(o.kind as OutcomeKind) || !Array.isArray(o.logs)) return null;
       return v as FromHost;
     }
     case 'hchunk': return typeof v.id === 'string' && isBytesOrNull(v.c) && typeof v.e === 'boolean' ? (v as FromHost) : null;
@@ -145,13 +146,12 @@ export const WS_ACK_STEP_BYTES = 64 * 1024;
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
 
 /** Builds a failure outcome (used by both sides). */
-export function failure(kind: InvokeOutcome['kind'], message: string, instanceId = '', durationMs = 0): InvokeOutcome {
-  const statusCode = ({ ok: 200, user_error: 430, timeout: 433, oom: 434, canceled: 499, internal: 500 } as const)[kind];
-  return { kind, statusCode, errorMessage: message, logs: [], durationMs, memUsageBytes: 0, instanceId };
+export function failure(kind: ExecutorOutcome['kind'], message: string, instanceId = '', durationMs = 0): ExecutorOutcome {
+  return { kind, errorMessage: message, logs: [], durationMs, memUsageBytes: 0, instanceId };
 }
 
-/** A 430 outcome from an error serialised in the isolate ({ name, message, stack }). */
-export function userError(info: { name: string; message: string; stack: string }, instanceId: string): InvokeOutcome {
+/** A user_error outcome from an error serialised in the isolate ({ name, message, stack }). */
+export function userError(info: { name: string; message: string; stack: string }, instanceId: string): ExecutorOutcome {
   const message = info.name ? `${info.name}: ${info.message}` : info.message;
   return { ...failure('user_error', message, instanceId), errorStack: info.stack || message };
 }

@@ -14,7 +14,7 @@ import { HttpCall } from './http-call';
 import { IdTable } from './id-table';
 import { HTTP_SPEC_CACHE, checkFromHost, failure } from './protocol';
 import type { HostConfig } from './protocol';
-import type { FunctionVersionSpec, HttpInvokeOutcome, HttpRequestData, HttpResponseSink, InvokeOutcome } from './types';
+import type { VersionSpec, HttpExecutorOutcome, HttpRequestData, HttpResponseSink, ExecutorOutcome } from './types';
 
 const HOST_ENTRY = path.join(__dirname, 'host', 'main.js');
 const MEMORY_DEATH = /out of memory|out-of-memory|heap limit|invalid (array|table|string) (size|length)|Fatal JavaScript invalid size|Allocation failed/i;
@@ -29,7 +29,7 @@ export class HostProcess extends EventEmitter {
   private child: ChildProcess | null = null;
   private writer: FrameWriter | null = null;
   // Not Maps: per-request keys churning through a long-lived Map promote every request's objects (see IdTable).
-  private readonly inflight = new IdTable<(o: InvokeOutcome) => void>();
+  private readonly inflight = new IdTable<(o: ExecutorOutcome) => void>();
   private readonly http = new IdTable<HttpCall>();
   /**
    * Safety-net deadlines of HTTP calls (id → ms epoch), checked by the heartbeat instead of one
@@ -37,7 +37,7 @@ export class HostProcess extends EventEmitter {
    */
   private readonly httpGuards = new IdTable<number>();
   /** Per version key, the spec object this host process was last sent in an `http` frame. */
-  private sentSpecs = new Map<string, FunctionVersionSpec>();
+  private sentSpecs = new Map<string, VersionSpec>();
   private stderrTail = '';
   private lastPong = Date.now();
   private pingN = 0;
@@ -131,7 +131,7 @@ export class HostProcess extends EventEmitter {
   }
 
   /** Sends an invocation; resolves with the host's outcome or a failure when the host dies. */
-  invoke(id: string, spec: FunctionVersionSpec, event: string): Promise<InvokeOutcome> {
+  invoke(id: string, spec: VersionSpec, event: string): Promise<ExecutorOutcome> {
     return new Promise((resolve) => {
       if (!this.alive || !this.writer) { resolve(failure('internal', 'isolate host is not running')); return; }
       // Safety net: the host enforces every limit itself, so only a host bug lets this fire.
@@ -157,7 +157,7 @@ export class HostProcess extends EventEmitter {
    * once the response is complete and the invocation ended, or with a failure
    * when the host dies.
    */
-  invokeHttp(id: string, spec: FunctionVersionSpec, req: HttpRequestData, sink: HttpResponseSink): Promise<HttpInvokeOutcome> {
+  invokeHttp(id: string, spec: VersionSpec, req: HttpRequestData, sink: HttpResponseSink): Promise<HttpExecutorOutcome> {
     return new Promise((resolve) => {
       const writer = this.writer;
       const call = new HttpCall(id, sink, (m) => writer?.send(m), (o) => { this.http.delete(id); resolve(o); });

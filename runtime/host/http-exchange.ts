@@ -23,7 +23,7 @@
  */
 import { HTTP_WINDOW_BYTES, MAX_RESPONSE_BYTES, WS_SEND_WINDOW_BYTES, failure, userError } from '../protocol';
 import type { FromHost } from '../protocol';
-import type { InvokeOutcome } from '../types';
+import type { ExecutorOutcome } from '../types';
 
 export interface HttpHead {
   method: string;
@@ -131,7 +131,7 @@ export class HttpExchange {
    * forwards response frames, handles request body flow; returns the outcome
    * when the call ends the invocation.
    */
-  fromIsolate(kind: unknown, a: unknown, b: unknown, c: unknown, d: unknown, instanceId: string): InvokeOutcome | null {
+  fromIsolate(kind: unknown, a: unknown, b: unknown, c: unknown, d: unknown, instanceId: string): ExecutorOutcome | null {
     switch (kind) {
       case 'start':
         if (typeof a !== 'number' || typeof b !== 'string') return null;
@@ -148,16 +148,16 @@ export class HttpExchange {
         // held until the outcome is known: it leaves with it in one `hfinal` frame (takeFinal).
         if (typeof a !== 'number' || typeof b !== 'string') return failure('internal', 'malformed response head from the isolate', instanceId);
         this.final = { s: a, h: b, b: c instanceof Uint8Array && c.byteLength > 0 ? c : null };
-        return { kind: 'ok', statusCode: 200, logs: [], durationMs: 0, memUsageBytes: 0, instanceId };
+        return { kind: 'ok', logs: [], durationMs: 0, memUsageBytes: 0, instanceId };
       case 'done':
-        return { kind: 'ok', statusCode: 200, logs: [], durationMs: 0, memUsageBytes: 0, instanceId };
+        return { kind: 'ok', logs: [], durationMs: 0, memUsageBytes: 0, instanceId };
       case 'error': {
         let info = { name: 'Error', message: 'unknown error', stack: '' };
         try { info = JSON.parse(String(a)) as typeof info; } catch { /* keep default */ }
         return userError(info, instanceId);
       }
       case 'big':
-        return { ...failure('user_error', `response body exceeds ${MAX_RESPONSE_BYTES} bytes`, instanceId), statusCode: 410 };
+        return failure('response_too_large', `response body exceeds ${MAX_RESPONSE_BYTES} bytes`, instanceId);
       case 'bad':
         return failure('internal', String(a).slice(0, 1024), instanceId);
       case 'wsopen':

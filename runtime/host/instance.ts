@@ -12,7 +12,7 @@
  */
 import crypto from 'node:crypto';
 import ivm from 'isolated-vm';
-import type { ColdStart, FunctionVersionSpec, InvokeOutcome, LogLevel, LogLine } from '../types';
+import type { ColdStart, VersionSpec, ExecutorOutcome, LogLevel, LogLine } from '../types';
 import { HTTP_WINDOW_BYTES, MAX_RESPONSE_BYTES, failure, userError } from '../protocol';
 import type { FromHost } from '../protocol';
 import type { FetchPolicyResolved } from '../options';
@@ -66,8 +66,8 @@ interface Inflight {
   fetchesActive: number;
   heap: number;
   cold?: ColdStart;
-  resolve(o: InvokeOutcome): void;
-  pending?: InvokeOutcome;
+  resolve(o: ExecutorOutcome): void;
+  pending?: ExecutorOutcome;
   http?: HttpExchange;
 }
 
@@ -98,7 +98,7 @@ let seq = 0;
 
 export class Instance {
   readonly id = `${process.pid.toString(36)}-${(++seq).toString(36)}-${crypto.randomBytes(3).toString('hex')}`;
-  readonly spec: FunctionVersionSpec;
+  readonly spec: VersionSpec;
   readonly slots: number;
   retired = false;
   disposed = false;
@@ -140,7 +140,7 @@ export class Instance {
   private wsEvents: unknown[] = [];
   private wsEntryQueued = false;
 
-  constructor(spec: FunctionVersionSpec, private readonly resolver: Resolver, private readonly deps: InstanceDeps) {
+  constructor(spec: VersionSpec, private readonly resolver: Resolver, private readonly deps: InstanceDeps) {
     this.spec = spec;
     this.slots = Math.max(1, Math.floor(spec.instanceConcurrency || 1));
   }
@@ -148,7 +148,7 @@ export class Instance {
   /** Slots promised to requests that wait for this instance's cold start. */
   reserved = 0;
   /** Set while the cold start runs; resolves to its result. */
-  starting: Promise<{ error: InvokeOutcome } | { cold: ColdStart }> | null = null;
+  starting: Promise<{ error: ExecutorOutcome } | { cold: ColdStart }> | null = null;
 
   get active(): number { return this.inflight.size; }
   get available(): boolean { return !this.retired && !this.disposed && this.inflight.size + this.reserved < this.slots; }
@@ -160,7 +160,7 @@ export class Instance {
    * Resolves to the phase timings, or to the failure outcome (its logs are
    * the top-level console lines, with request id '').
    */
-  async start(): Promise<{ error: InvokeOutcome } | { cold: ColdStart }> {
+  async start(): Promise<{ error: ExecutorOutcome } | { cold: ColdStart }> {
     const spec = this.spec;
     const t0 = performance.now();
     const fs0 = this.resolver.fsMs;
@@ -168,7 +168,7 @@ export class Instance {
     const file = dot > 0 ? spec.handler.slice(0, dot) : spec.handler;
     const exportName = dot > 0 ? spec.handler.slice(dot + 1) : '';
     const entry = exportName ? this.resolver.entry(file) : null;
-    if (entry === null) return { error: failure('user_error', exportName ? `module missing: ${file}` : `handler missing: ${spec.handler}`, this.id) };
+    if (entry === null) return { error: failure('handler_missing', exportName ? `module missing: ${file}` : `handler missing: ${spec.handler}`, this.id) };
     if (entry.format === 'esm' || entry.format === 'cjs') this.resolver.source(entry.path);
     const pull1 = this.resolver.fsMs - fs0;
 
@@ -195,7 +195,7 @@ export class Instance {
     const t2 = performance.now();
 
     const fs1 = this.resolver.fsMs;
-    let initErr: InvokeOutcome | null = null;
+    let initErr: ExecutorOutcome | null = null;
     this.initializing = true;
     const watchdog = setTimeout(() => {
       initErr = failure('timeout', `init time out (${spec.initTimeoutMs} ms)`, this.id);
@@ -212,7 +212,7 @@ export class Instance {
       this.sampleHeap();
       if (typeof res === 'string' && res !== '') {
         const r = JSON.parse(res) as { missing?: string; thrown?: { name: string; message: string; stack: string } };
-        if (r.missing) initErr = failure('user_error', r.missing, this.id);
+        if (r.missing) initErr = failure('handler_missing', r.missing, this.id);
         else if (r.thrown) initErr = userError(r.thrown, this.id);
       }
     } catch (e) {
@@ -224,7 +224,7 @@ export class Instance {
     this.deps.spares.replenish(Math.max(8, Math.floor(spec.memoryMb)));
     if (initErr) {
       this.dispose();
-      const o: InvokeOutcome = initErr;
+      const o: ExecutorOutcome = initErr;
       o.logs = this.initLogs;
       return { error: o };
     }
@@ -290,8 +290,8 @@ export class Instance {
   }
 
   /** Runs one invocation on this instance (a slot must be free). */
-  run(rid: string, event: string, cold?: ColdStart): Promise<InvokeOutcome> {
-    return new Promise<InvokeOutcome>((resolve) => {
+  run(rid: string, event: string, cold?: ColdStart): Promise<ExecutorOutcome> {
+    return new Promise<ExecutorOutcome>((resolve) => {
       const inf = this.admit(rid, resolve, cold);
       const info = JSON.stringify({ deadline: inf.deadline });
       this.enter(rid, () => this.api.dispatch.apply(undefined, [rid, event, info], { timeout: this.spec.timeoutMs + 50 }));
@@ -304,8 +304,8 @@ export class Instance {
    * free). The response leaves through `ex` as frames; resolves with the
    * outcome once the response is complete and ctx.waitUntil work settled.
    */
-  runHttp(rid: string, ex: HttpExchange, cold?: ColdStart): Promise<InvokeOutcome> {
-    return new Promise<InvokeOutcome>((resolve) => {
+  runHttp(rid: string, ex: HttpExchange, cold?: ColdStart): Promise<ExecutorOutcome> {
+    return new Promise<ExecutorOutcome>((resolve) => {
       const inf = this.admit(rid, resolve, cold);
       inf.http = ex;
       const h = ex.head;
@@ -355,7 +355,7 @@ export class Instance {
     if (!this.busy) void this.pump();
   }
 
-  private admit(rid: string, resolve: (o: InvokeOutcome) => void, cold: ColdStart | undefined): Inflight {
+  private admit(rid: string, resolve: (o: ExecutorOutcome) => void, cold: ColdStart | undefined): Inflight {
     const start = Date.now();
     const inf: Inflight = {
       rid, start, deadline: start + this.spec.timeoutMs, logs: [], logBytes: 0, fetches: 0, fetchesActive: 0, heap: 0, resolve,
@@ -396,7 +396,7 @@ export class Instance {
   }
 
   /** Frees the isolate; every invocation still running fails with `kind`. */
-  dispose(kind: InvokeOutcome['kind'] = 'internal', message = 'instance disposed'): void {
+  dispose(kind: ExecutorOutcome['kind'] = 'internal', message = 'instance disposed'): void {
     if (this.disposed) return;
     this.disposed = true;
     this.retired = true;
@@ -519,7 +519,7 @@ export class Instance {
   }
 
   /** Maps an error from an isolated-vm call to an outcome. */
-  private entryFailure(e: unknown, init: boolean): InvokeOutcome {
+  private entryFailure(e: unknown, init: boolean): ExecutorOutcome {
     const msg = e instanceof Error ? e.message : String(e);
     if (this.memoryKill || /memory limit|out of memory/i.test(msg)) { this.memoryKill = true; return failure('oom', OOM_MESSAGE, this.id); }
     if (/Script execution timed out/.test(msg)) return failure('timeout', init ? `init time out (${this.spec.initTimeoutMs} ms)` : 'time out', this.id);
@@ -596,16 +596,16 @@ export class Instance {
   }
 
   /** Records an invocation's outcome; finalised when the current entry has returned (so heap stats are readable). */
-  private settle(rid: string, o: InvokeOutcome): void {
+  private settle(rid: string, o: ExecutorOutcome): void {
     const inf = this.inflight.get(rid);
     if (!inf) return;
-    if (o.kind !== 'ok' && o.kind !== 'user_error') { this.finalize(inf, o); return; }
+    if (!keepsInstance(o.kind)) { this.finalize(inf, o); return; }
     if (!this.busy) { this.finalize(inf, o); return; }
     if (inf.pending === undefined) this.settledWhileBusy.push(inf);
     inf.pending = o;
   }
 
-  private finalize(inf: Inflight, o: InvokeOutcome): void {
+  private finalize(inf: Inflight, o: ExecutorOutcome): void {
     if (this.inflight.get(inf.rid) !== inf) return;
     this.inflight.delete(inf.rid);
     o.logs = inf.logs.length ? inf.logs.concat(o.logs) : o.logs;
@@ -613,7 +613,7 @@ export class Instance {
     o.memUsageBytes = Math.max(inf.heap, this.heapUsed);
     o.instanceId = this.id;
     if (inf.cold) o.coldStart = inf.cold;
-    if (!this.disposed && (o.kind !== 'ok' && o.kind !== 'user_error')) {
+    if (!this.disposed && !keepsInstance(o.kind)) {
       try { void this.api.forget.apply(undefined, [inf.rid]).catch(() => undefined); } catch { /* disposed */ }
     }
     this.lastActive = Date.now();
@@ -696,7 +696,7 @@ export class Instance {
       if (rid === '' && status === 'init') { this.esmReady?.(); return; }
       if (!this.inflight.has(rid)) return;
       if (status === 'ok') {
-        this.settle(rid, { kind: 'ok', statusCode: 200, result: payload, logs: [], durationMs: 0, memUsageBytes: 0, instanceId: this.id });
+        this.settle(rid, { kind: 'ok', result: payload, logs: [], durationMs: 0, memUsageBytes: 0, instanceId: this.id });
       } else if (status === 'error') {
         let info = { name: 'Error', message: 'unknown error', stack: '' };
         try { info = JSON.parse(payload) as typeof info; } catch { /* keep default */ }
@@ -750,4 +750,9 @@ export class Instance {
 
 function round(n: number): number {
   return Math.round(n * 100) / 100;
+}
+
+/** Outcomes after which the instance's JavaScript state is sound: the call ended in the user's code. */
+function keepsInstance(kind: ExecutorOutcome['kind']): boolean {
+  return kind === 'ok' || kind === 'user_error' || kind === 'response_too_large';
 }

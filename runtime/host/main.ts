@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { FrameReader, FrameWriter } from '../frames';
 import { HTTP_SPEC_CACHE, checkToHost, failure } from '../protocol';
-import type { FunctionVersionSpec } from '../types';
+import type { VersionSpec } from '../types';
 import type { HostConfig } from '../protocol';
 import { Pools } from './pools';
 import { SandboxSources } from './sandbox';
@@ -41,7 +41,7 @@ function main(): void {
     }, 10);
   };
   /** The last spec sent per version key (`http` frames carry it only the first time). */
-  const specs = new Map<string, FunctionVersionSpec>();
+  const specs = new Map<string, VersionSpec>();
   const reader = new FrameReader((raw) => {
     const msg = checkToHost(raw);
     if (!msg) { process.stderr.write('isola-host: dropped a malformed frame\n'); return; }

@@ -3,7 +3,7 @@
  * version, a shared resolver (file/resolution cache of the read-only code
  * tree) and idle reclaim after keepAliveMs.
  */
-import type { ColdStart, FunctionVersionSpec, InvokeOutcome } from '../types';
+import type { ColdStart, VersionSpec, ExecutorOutcome } from '../types';
 import type { FromHost, HostConfig } from '../protocol';
 import { failure } from '../protocol';
 import { HttpExchange, type HttpHead } from './http-exchange';
@@ -11,7 +11,7 @@ import { Instance } from './instance';
 import { Resolver } from './resolver';
 import type { Spares } from './spares';
 
-interface Pool { spec: FunctionVersionSpec; resolver: Resolver; instances: Set<Instance>; idleTimers: Map<Instance, NodeJS.Timeout> }
+interface Pool { spec: VersionSpec; resolver: Resolver; instances: Set<Instance>; idleTimers: Map<Instance, NodeJS.Timeout> }
 
 export class Pools {
   private readonly pools = new Map<string, Pool>();
@@ -26,7 +26,7 @@ export class Pools {
     private readonly out: (m: FromHost) => void = () => undefined) {}
 
   /** Runs one event invocation: a warm instance with a free slot, else a cold start. */
-  invoke(rid: string, spec: FunctionVersionSpec, event: string): Promise<InvokeOutcome> {
+  invoke(rid: string, spec: VersionSpec, event: string): Promise<ExecutorOutcome> {
     return this.place(rid, spec, (inst, cold) => inst.run(rid, event, cold));
   }
 
@@ -35,10 +35,10 @@ export class Pools {
    * as `result` — or, when the response was complete in one piece and the call ended ok, both in
    * one `hfinal` frame.
    */
-  async invokeHttp(rid: string, spec: FunctionVersionSpec, head: HttpHead): Promise<void> {
+  async invokeHttp(rid: string, spec: VersionSpec, head: HttpHead): Promise<void> {
     const ex = new HttpExchange(rid, head, this.out);
     this.exchanges.set(rid, ex);
-    let outcome: InvokeOutcome;
+    let outcome: ExecutorOutcome;
     try {
       outcome = await this.place(rid, spec, (inst, cold) => inst.runHttp(rid, ex, cold));
     } catch (e) {
@@ -59,7 +59,7 @@ export class Pools {
   /** The exchange of an HTTP invocation in flight (WebSocket frames). */
   exchange(rid: string): HttpExchange | undefined { return this.exchanges.get(rid); }
 
-  private async place(rid: string, spec: FunctionVersionSpec, go: (inst: Instance, cold: ColdStart | undefined) => Promise<InvokeOutcome>): Promise<InvokeOutcome> {
+  private async place(rid: string, spec: VersionSpec, go: (inst: Instance, cold: ColdStart | undefined) => Promise<ExecutorOutcome>): Promise<ExecutorOutcome> {
     this.placing.add(rid);
     try {
       return await this.placeAndRun(rid, spec, go);
@@ -69,7 +69,7 @@ export class Pools {
     }
   }
 
-  private async placeAndRun(rid: string, spec: FunctionVersionSpec, go: (inst: Instance, cold: ColdStart | undefined) => Promise<InvokeOutcome>): Promise<InvokeOutcome> {
+  private async placeAndRun(rid: string, spec: VersionSpec, go: (inst: Instance, cold: ColdStart | undefined) => Promise<ExecutorOutcome>): Promise<ExecutorOutcome> {
     const bad = checkSpec(spec);
     if (bad) return failure('internal', `invalid function spec: ${bad}`);
     if (this.closing) return failure('internal', 'isolate host is shutting down');
@@ -176,7 +176,7 @@ export class Pools {
   }
 }
 
-function checkSpec(s: FunctionVersionSpec): string | null {
+function checkSpec(s: VersionSpec): string | null {
   if (typeof s.key !== 'string' || s.key === '') return 'key';
   if (typeof s.codeDir !== 'string' || !s.codeDir.startsWith('/')) return 'codeDir must be an absolute path';
   if (!Array.isArray(s.layerDirs ?? []) || !(s.layerDirs ?? []).every((d) => typeof d === 'string' && d.startsWith('/'))) return 'layerDirs';

@@ -1,0 +1,257 @@
+/**
+ * The executor contract: what the core asks of anything that runs user
+ * code. The isolate runtime (runtime/) implements it; the subprocess
+ * runners (native/) will. The core picks one executor per function from
+ * its runtime (core/invoke/executors.ts) and drives every call through the
+ * one invocation pipeline; an executor never decides a status code — it
+ * reports an `OutcomeKind` and core/invoke/outcomes.ts maps it.
+ *
+ * Types only: this folder is a leaf every layer may import.
+ */
+
+/** One function version as the core hands it to an executor. Frozen by the core. */
+export interface VersionSpec {
+  /** Unique per deployable unit (function id + version + code sha + config); a new key = new instances. */
+  key: string;
+  namespace: string;
+  functionName: string;
+  /** '$LATEST' or '1', '2', … */
+  version: string;
+  /** The runtime's catalogue name ('Isolate', 'Nodejs16.13', 'Python3.9', …). */
+  runtime: string;
+  /** 'Event' (handler called with an event) or 'HTTP' (a web function answering requests). */
+  type: 'Event' | 'HTTP';
+  /** Absolute path of the unpacked read-only code tree. */
+  codeDir: string;
+  /** Extra module roots searched after codeDir, in binding order (empty until layers exist). */
+  layerDirs: string[];
+  /** The handler string as stored ('index.main_handler'; '' where the runtime reads none). */
+  handler: string;
+  env: Record<string, string>;
+  memoryMb: number;
+  timeoutMs: number;
+  initTimeoutMs: number;
+  /** Request slots per instance (1 = one request at a time). */
+  instanceConcurrency: number;
+}
+
+/**
+ * How an invocation ended, from the executor's side — a closed list. The
+ * core adds the outcomes it decides itself (throttles, gateway limits,
+ * WebSocket endings) and maps every one to a status in one table.
+ */
+export type OutcomeKind =
+  /** The handler returned (event) or produced a Response (HTTP). */
+  | 'ok'
+  /** The user's code threw or rejected (at init or in the handler). */
+  | 'user_error'
+  /** The handler's module or export does not exist. */
+  | 'handler_missing'
+  /** Execution (or init) overran its time limit. */
+  | 'timeout'
+  /** The instance ran out of memory; every request on it ends so. */
+  | 'oom'
+  /** The response body was over the limit (HTTP, 6 MB). */
+  | 'response_too_large'
+  /** The caller went away (the signal was aborted). */
+  | 'canceled'
+  /** The user's process exited while it ran (subprocess runners). */
+  | 'process_exit'
+  /** A platform fault: the executor could not run the call. */
+  | 'internal';
+
+export const OUTCOME_KINDS: ReadonlySet<OutcomeKind> = new Set<OutcomeKind>([
+  'ok', 'user_error', 'handler_missing', 'timeout', 'oom', 'response_too_large', 'canceled', 'process_exit', 'internal',
+]);
+
+export type LogLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';
+
+export interface LogLine {
+  /** Epoch ms. */
+  time: number;
+  level: LogLevel;
+  message: string;
+  requestId: string;
+}
+
+export interface ColdStart {
+  pullCodeMs: number;
+  initRuntimeMs: number;
+  initFunctionMs: number;
+  totalMs: number;
+}
+
+/** The end of one invocation as the executor saw it. */
+export interface ExecutorOutcome {
+  kind: OutcomeKind;
+  /** JSON text of the handler's return value (kind 'ok', event calls). */
+  result?: string;
+  errorMessage?: string;
+  /** The user's stack (user_error): goes to the log, never to HTTP callers. */
+  errorStack?: string;
+  /** The user's console lines of this invocation, in order, each with its requestId. */
+  logs: LogLine[];
+  durationMs: number;
+  memUsageBytes: number;
+  /** Only on the invocation that paid for a cold start. */
+  coldStart?: ColdStart;
+  instanceId: string;
+}
+
+/** One event invocation. */
+export interface EventCall {
+  requestId: string;
+  /** The spec `prepare` returned. */
+  spec: VersionSpec;
+  /** JSON text of the event. */
+  event: string;
+}
+
+/** One HTTP request for a web function. */
+export interface HttpRequestData {
+  method: string;
+  /** Absolute URL the handler sees as `request.url`: `http://<host>/<rest>?<query>`. */
+  url: string;
+  /** In arrival order; repeated names repeat. The gateway has already added the X-Scf-* headers. */
+  headers: Array<[string, string]>;
+  /**
+   * `JSON.stringify(headers)`, when the caller built it already (the gateway does, as it reads
+   * the headers): an executor may pass it on as is instead of serialising `headers`.
+   */
+  headersJson?: string;
+  /** The whole body when the gateway already holds all of it (the fast path), or null. */
+  body: Uint8Array | null;
+  /**
+   * The body still arriving (set only when `body` is null and the request has
+   * one): chunks in order; the iterator throws if the client went away.
+   */
+  bodyStream?: AsyncIterable<Uint8Array>;
+}
+
+export interface HttpCall {
+  requestId: string;
+  /** The spec `prepare` returned. */
+  spec: VersionSpec;
+  request: HttpRequestData;
+}
+
+/**
+ * Where an executor writes the function's response. `start` comes once,
+ * before any `write`; `end` once after the last. A small complete body is
+ * delivered as start + one write + end in the same tick so the gateway can
+ * cork them into one send.
+ */
+export interface HttpResponseSink {
+  start(status: number, headers: Array<[string, string]>): void;
+  /** Returns false when the client is not draining: the executor waits for `drained()` before writing more. */
+  write(chunk: Uint8Array): boolean;
+  /** Resolves when a `write` that returned false may be followed by more. */
+  drained(): Promise<void>;
+  end(): void;
+  /**
+   * Optional: called instead of `end()` when a response whose head was already
+   * sent cannot be completed (body over 6 MB, an error thrown by the body
+   * stream, timeout, memory, a fault): the gateway drops the connection so
+   * the client sees a truncated response. Never called after `end()`.
+   */
+  abort?(reason: string): void;
+  /**
+   * Optional — how a WebSocket is carried: the function answered an upgrade
+   * (101). The gateway completes the upgrade and returns where the executor
+   * sends the function's frames, or null when it cannot (the call then fails
+   * as internal). `channel` is where the gateway hands the client's frames
+   * and the close. The HTTP call then lasts as long as the connection.
+   */
+  upgrade?(headers: Array<[string, string]>, channel: WebSocketChannel): WebSocketPeer | null;
+}
+
+/** The gateway's end of an accepted WebSocket: the executor writes the function's traffic here. */
+export interface WebSocketPeer {
+  /** A frame to the client: a string is a text frame, bytes a binary frame. */
+  send(data: string | Uint8Array): void;
+  /**
+   * The function closed the connection with this code and reason — or, with
+   * `overSendWindow`, the executor did: the function sent more than the send
+   * window while the client had not taken it (a platform limit, 1008).
+   */
+  close(code: number, reason: string, overSendWindow?: boolean): void;
+}
+
+/** The executor's end of an accepted WebSocket: the gateway hands it the client's traffic. */
+export interface WebSocketChannel {
+  /** A client frame for the function: a string for text, bytes for binary. */
+  message(data: string | Uint8Array): void;
+  /**
+   * The connection is closed (by the client, the platform, or after the
+   * function's own close): the function's `close` event fires and the
+   * invocation ends once its listeners and pending work are done.
+   */
+  closed(code: number, reason: string): void;
+}
+
+/** The end of an HTTP call. */
+export interface HttpExecutorOutcome extends ExecutorOutcome {
+  /** A response head reached the sink. When false the core answers the error body itself. */
+  responseStarted: boolean;
+  /** HTTP status the function answered (when it did). */
+  httpStatus?: number;
+  /** Response body bytes written to the sink. */
+  responseBytes: number;
+  /** `end()` was called (the response is complete); false with `responseStarted` = it was aborted. */
+  responseEnded: boolean;
+  /** The call became a WebSocket connection. */
+  webSocket?: boolean;
+}
+
+/** Instances of one version key: busy (≥ 1 request running) and idle. */
+export interface InstanceCounts {
+  busy: number;
+  idle: number;
+}
+
+/** A snapshot (fresh objects; later changes do not show through). */
+export interface ExecutorStats {
+  /** The executor's name ('isolate', 'process'). */
+  executor: string;
+  /** Worker processes the executor supervises (isolate hosts, runner processes). */
+  processes: Array<{ index: number; pid: number; alive: boolean; restarts: number; instances: number; inFlight: number }>;
+  /** Per version key. */
+  instances: Record<string, InstanceCounts>;
+}
+
+/**
+ * Anything that runs user code. Every method but `prepare`, `instanceCount`
+ * and `stats` is asynchronous; none rejects: a platform fault is an outcome
+ * of kind 'internal'.
+ */
+export interface Executor {
+  /** 'isolate', 'process': the label in metrics and logs. */
+  readonly name: string;
+  /**
+   * Prepares a version once, when the core first resolves it (not per call):
+   * returns the spec the executor wants back in `invoke`/`serveHttp` (it may
+   * derive fields, such as a web function's default handler). Synchronous and
+   * free of I/O. Throws an Error whose message says why when this executor
+   * cannot run the version.
+   */
+  prepare(spec: VersionSpec): VersionSpec;
+  /** Runs one event invocation. Aborting `signal` ends it as 'canceled'. */
+  invoke(call: EventCall, signal?: AbortSignal): Promise<ExecutorOutcome>;
+  /**
+   * Serves one HTTP exchange of a web function, streaming the response into
+   * `sink`; a WebSocket upgrade is carried through `sink.upgrade`. Aborting
+   * `signal` (client gone) ends it as 'canceled' and frees its slot.
+   */
+  serveHttp(call: HttpCall, sink: HttpResponseSink, signal?: AbortSignal): Promise<HttpExecutorOutcome>;
+  /**
+   * Instances of `key` that exist now (busy or idle), for the capacity owner:
+   * a call beyond their free slots starts a new one. O(1); may lag a little
+   * behind the executor's own processes.
+   */
+  instanceCount(key: string): number;
+  stats(): ExecutorStats;
+  /** Graceful: stop taking work, finish what is in flight, stop processes; idempotent. */
+  close(): Promise<void>;
+  /** Immediate: kill everything. */
+  destroy(): void;
+}
