@@ -2,8 +2,8 @@
  * The code every isolate starts with: runtime/sandbox/web/*.js (Web globals,
  * file-name order, the folder may be empty or partial, preceded by the host
  * bridge capture prelude) then runtime/sandbox/bootstrap.js (host-backed
- * globals and entry points) with runtime/sandbox/http.js (the fetch-handler
- * adapter) handed to it.
+ * globals and entry points) with its parts, runtime/sandbox/boot/*.js
+ * (file-name order), handed to it. Both are one script each.
  * Sources are read once per host; V8 code caches are produced once per host
  * and reused by every new isolate so cold starts skip parsing/compiling.
  */
@@ -106,14 +106,13 @@ export class SandboxSources {
     const webDir = path.join(dir, 'web');
     const names = fs.existsSync(webDir) ? fs.readdirSync(webDir).filter((n) => n.endsWith('.js')).sort() : [];
     const web = names.map((n) => ({ filename: `isola:web/${n}`, code: ascii(compact(fs.readFileSync(path.join(webDir, n), 'utf8'))) }));
-    // bootstrap.js sees the fetch-handler adapter's factory (sandbox/http.js) as `makeHttp` and the
-    // WebSocket adapter's (sandbox/ws.js) as `makeWs`, in no global.
+    // bootstrap.js sees its parts (each file one function expression) as `parts`, in no global.
     const bootCode = fs.readFileSync(path.join(dir, 'bootstrap.js'), 'utf8');
-    const httpCode = fs.readFileSync(path.join(dir, 'http.js'), 'utf8');
-    const wsCode = fs.readFileSync(path.join(dir, 'ws.js'), 'utf8');
+    const partsDir = path.join(dir, 'boot');
+    const parts = fs.readdirSync(partsDir).filter((n) => n.endsWith('.js')).sort().map((n) => fs.readFileSync(path.join(partsDir, n), 'utf8'));
     const bootstrap = {
       filename: 'isola:bootstrap.js',
-      code: ascii(`(function (makeHttp, makeWs) { 'use strict'; return (\n${bootCode}\n); })(\n${httpCode}\n,\n${wsCode}\n)`),
+      code: ascii(`(function (parts) { 'use strict'; return (\n${bootCode}\n); })([\n${parts.join('\n,\n')}\n])`),
     };
     const s = new SandboxSources(web, bootstrap);
     s.warm();

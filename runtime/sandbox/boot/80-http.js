@@ -1,9 +1,8 @@
-// The fetch-handler adapter (Workers module format), part of the bootstrap: host/sandbox.ts
-// evaluates this file to a factory and hands it to bootstrap.js, which calls it once with
-// what it shares (its closure state and helpers) and returns the entry points to the host.
+// The fetch-handler adapter, Workers module format (part of the bootstrap, see
+// ../bootstrap.js).
 //
 // One request = dispatchHttp (head + whole body, or a push stream the host feeds through
-// httpBody); the handler's Response crosses back through hostHttp:
+// httpBody); the handler's Response crosses back through the `http` capability:
 //   ('start', rid, status, headersJson, bodyBytes|null, end)  head (+ a whole body)
 //   ('chunk', rid, bytes|null, end)                            streamed body; credit-limited
 //   ('done', rid, status, bytes)                               response and waitUntil settled
@@ -13,12 +12,14 @@
 //   ('error', rid, errorInfoJson) | ('big', rid) | ('bad', rid, message)
 //   ('pull', rid)                                              the request body stream wants more
 //   ('stop', rid)                                              the tenant cancelled the request body
-//   ('wsopen' | 'wssend' | 'wsclose', rid, …)                  a WebSocket connection (see sandbox/ws.js)
+// A 101 Response with a webSocket hands the request to 85-ws.js (the `ws` capability).
 // Everything crossing is a primitive or a Uint8Array that owns its whole buffer.
-(function makeHttp(deps) {
+(function http(k) {
   'use strict';
-  // PromiseThen is the original: the bootstrap has wrapped Promise.prototype.then by now.
-  const { config, hostBridge, hostHttp, hostDone, active, env, setCurrent, errorInfo, makeConsole, emit, track, isThenable, PromiseThen } = deps;
+  // PromiseThen is the original: 10-attribution.js has wrapped Promise.prototype.then by now.
+  const { config, hostBridge, active, env, setCurrent, errorInfo, makeConsole, emit, track, isThenable, PromiseThen, handler } = k;
+  const hostHttp = k.host.http;
+  const hostDone = k.host.done;
   const ReflectApply = Reflect.apply;
   const PromiseCtor = Promise;
   const ErrorCtor = Error;
@@ -31,8 +32,6 @@
   const MAX_RESPONSE = config.limits.maxResponseBytes;
   const REQ_HWM = config.limits.requestBodyHighWater;
   const noop = () => undefined;
-  // The WebSocket adapter (sandbox/ws.js): a 101 Response with a webSocket hands the request to it.
-  const ws = deps.makeWs({ hostBridge, hostHttp, active, setCurrent, emit, end: httpEnd, fail: httpFail });
   // Taken before any tenant code runs (the tenant may replace Promise.resolve).
   const settled = PromiseCtor.resolve(undefined);
   /** Swallows a platform promise's rejection (through the original then, not the tenant-visible one). */
@@ -110,7 +109,8 @@
     const hdrs = JSONstringify(head.headers);
     if (head.status === 101) {
       const client = hostBridge.responseWebSocket(res);
-      if (client !== null) { ws.open(rid, st, h, client, hdrs); return; }
+      // The WebSocket adapter (85-ws.js) takes the request over.
+      if (client !== null) { k.wsOpen(rid, st, h, client, hdrs); return; }
     }
     const body = head.body;
     if (body.kind === 'none') {
@@ -178,10 +178,10 @@
     const h = { push: null, iter: null, credit: HTTP_WINDOW, wake: null, waits: 0, responded: false, started: false, finished: false, status: 0, bytes: 0, ws: null };
     const st = { done: false, logLines: 0, logBytes: 0, logCut: false, http: h };
     active.set(rid, st);
-    const handler = deps.handler();
-    if (handler.fn === null || hostBridge === null) {
+    const fetchHandler = handler();
+    if (fetchHandler.fn === null || hostBridge === null) {
       st.done = true; active.delete(rid);
-      hostDone(rid, 'setup', hostBridge === null ? 'web globals unavailable (Request/Response did not load)' : (handler.error || 'handler missing'));
+      hostDone(rid, 'setup', hostBridge === null ? 'web globals unavailable (Request/Response did not load)' : (fetchHandler.error || 'handler missing'));
       return;
     }
     let request;
@@ -224,7 +224,7 @@
     };
     let ret;
     try {
-      ret = ReflectApply(handler.fn, handler.self, [request, env, ctx]);
+      ret = ReflectApply(fetchHandler.fn, fetchHandler.self, [request, env, ctx]);
     } catch (e) {
       httpFail(rid, e === undefined ? new ErrorCtor('undefined thrown') : e);
       return;
@@ -276,5 +276,5 @@
     if (end) push.close();
   }
 
-  return { dispatchHttp, dispatchHttpBatch, httpCredit, httpBody, httpAbort, wsEvents: ws.wsEvents };
+  return { dispatchHttp, dispatchHttpBatch, httpCredit, httpBody, httpAbort, httpEnd, httpFail };
 })

@@ -1,19 +1,20 @@
-// The WebSocket adapter (Workers API), part of the bootstrap: host/sandbox.ts evaluates this
-// file to a factory that sandbox/http.js calls with what it shares. A fetch handler that
-// returns `new Response(null, { status: 101, webSocket: client })` turns its request into a
-// connection: the paired server end (which the tenant accepted) is wired to the host here.
+// The WebSocket adapter, Workers API (part of the bootstrap, see ../bootstrap.js). A
+// fetch handler that returns `new Response(null, { status: 101, webSocket: client })`
+// turns its request into a connection: the paired server end (which the tenant
+// accepted) is wired to the host here.
 //
-// To the host (through hostHttp, in this order):
-//   ('wsopen', rid, headersJson)           the 101: the gateway upgrades the connection
-//   ('wssend', rid, string | Uint8Array)   a frame from the function (text or binary)
-//   ('wsclose', rid, code, reason)         the function closes the connection
+// To the host (the `ws` capability, in this order):
+//   ('open', rid, headersJson)           the 101: the gateway upgrades the connection
+//   ('send', rid, string | Uint8Array)   a frame from the function (text or binary)
+//   ('close', rid, code, reason)         the function closes the connection
 // From the host: wsEvents(list), [rid, data, code, reason] × n — a client frame (data a
 // string, or bytes) or the end of the connection (data null, with the close code and reason),
 // for any of the instance's connections. After the close event the request ends like an HTTP
 // request does (once ctx.waitUntil work has settled).
-(function makeWs(deps) {
+(function ws(k) {
   'use strict';
-  const { hostBridge, hostHttp, active, setCurrent, emit, end, fail } = deps;
+  const { hostBridge, active, setCurrent, emit, httpEnd: end, httpFail: fail } = k;
+  const hostWs = k.host.ws;
   const JSONparse = JSON.parse;
   const ArrayBufferCtor = ArrayBuffer;
   const Uint8ArrayCtor = Uint8Array;
@@ -35,12 +36,12 @@
       handle = hostBridge.openWebSocket(client, {
         send(data) {
           if (!live()) return;
-          if (opened) hostHttp('wssend', rid, data); else early.push(data);
+          if (opened) hostWs('send', rid, data); else early.push(data);
         },
         close(code, reason) {
           if (!live()) return;
           const c = code === undefined ? 1000 : code;
-          if (opened) hostHttp('wsclose', rid, c, reason); else early.push({ close: c, reason });
+          if (opened) hostWs('close', rid, c, reason); else early.push({ close: c, reason });
         },
       });
     } catch (e) {
@@ -49,12 +50,12 @@
     }
     h.ws = handle;
     h.status = 101;
-    hostHttp('wsopen', rid, headersJson);
+    hostWs('open', rid, headersJson);
     opened = true;
     for (let i = 0; i < early.length; i++) {
       const d = early[i];
-      if (typeof d === 'object' && d !== null && !(d instanceof Uint8ArrayCtor)) hostHttp('wsclose', rid, d.close, d.reason);
-      else hostHttp('wssend', rid, d);
+      if (typeof d === 'object' && d !== null && !(d instanceof Uint8ArrayCtor)) hostWs('close', rid, d.close, d.reason);
+      else hostWs('send', rid, d);
     }
   }
 
@@ -83,5 +84,5 @@
     }
   }
 
-  return { open, wsEvents };
+  return { wsOpen: open, wsEvents };
 })
