@@ -42,7 +42,8 @@
  */
 import type { AdmissionStats } from '../capacity';
 import type { LogWriterStats } from './logs';
-import type { RuntimeStats } from '../../runtime';
+import type { ExecutorStats } from '../../executor';
+import { rowOfStatus, OUTCOMES } from '../outcomes';
 import type { MinuteQuery, MinuteRecord } from '../../store';
 import { BUCKETS, bucketOf, upperBoundOf } from './metrics-sketch';
 import { CallCounts, MINUTE_MS, MinuteTally, type MetricPoint } from './metrics-minute';
@@ -101,7 +102,7 @@ export interface MetricsOptions {
   /** Clock (tests). */
   now: () => number;
   /** Process gauges for /metrics. */
-  runtimeStats: (() => RuntimeStats) | null;
+  executorStats: (() => ExecutorStats[]) | null;
   admissionStats: (() => AdmissionStats) | null;
   /** The log writer's batch figures for /metrics. */
   logStats: (() => LogWriterStats) | null;
@@ -114,7 +115,7 @@ const defaults: Readonly<MetricsOptions> = Object.freeze({
   maxSeries: 2000,
   timer: true,
   now: Date.now,
-  runtimeStats: null,
+  executorStats: null,
   admissionStats: null,
   logStats: null,
   webSocketStats: null,
@@ -203,13 +204,14 @@ export class MetricsService {
     if (s === null) return;
     const m = this.currentOf(s, endTime);
     const t = s.totals;
-    if (statusCode === 432 || statusCode === 429) {
+    const row = rowOfStatus(statusCode);
+    if (row.metricClass === 'throttle') {
       m.throttles++;
       t.throttles++;
     } else {
       m.invocations++;
       t.invocations++;
-      if (statusCode !== 200) {
+      if (row.metricClass === 'error') {
         m.errors++;
         t.errors++;
       }
@@ -241,19 +243,21 @@ export class MetricsService {
         if (coldStartMs > m.initMax) m.initMax = coldStartMs;
       }
     }
-    if (statusCode < 300) {
+    // The spec's http_2xx / http_4xx / http_5xx counters go by the status's class.
+    const statusClass = Math.trunc(statusCode / 100);
+    if (statusClass <= 2) {
       m.http2xx++;
       t.http2xx++;
-    } else if (statusCode < 500) {
+    } else if (statusClass <= 4) {
       m.http4xx++;
       t.http4xx++;
-      if (statusCode === 432) {
+      if (statusCode === OUTCOMES.throttled.status) {
         m.http432++;
         t.http432++;
-      } else if (statusCode === 433) {
+      } else if (statusCode === OUTCOMES.timeout.status) {
         m.http433++;
         t.http433++;
-      } else if (statusCode === 434) {
+      } else if (statusCode === OUTCOMES.oom.status) {
         m.http434++;
         t.http434++;
       }
@@ -337,7 +341,7 @@ export class MetricsService {
   /** The Prometheus text exposition of the totals and the process gauges (GET /metrics). */
   prometheus(): string {
     return renderPrometheus(this, {
-      runtime: this.options.runtimeStats?.() ?? null,
+      executors: this.options.executorStats?.() ?? null,
       admission: this.options.admissionStats?.() ?? null,
       logs: this.options.logStats?.() ?? null,
       webSockets: this.options.webSocketStats?.() ?? null,
@@ -456,7 +460,7 @@ function resolveOptions(overrides: Partial<MetricsOptions>): Readonly<MetricsOpt
       const hint = Object.keys(defaults).find((k) => k.toLowerCase() === key.toLowerCase());
       throw new TypeError(`Unknown metrics option \`${key}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}`);
     }
-    if (key === 'now' || key === 'runtimeStats' || key === 'admissionStats' || key === 'logStats' || key === 'webSocketStats') {
+    if (key === 'now' || key === 'executorStats' || key === 'admissionStats' || key === 'logStats' || key === 'webSocketStats') {
       if (value !== null && typeof value !== 'function') throw new TypeError(`Expected \`${key}\` to be a function, got ${typeof value}`);
     } else if (key === 'timer') {
       if (typeof value !== 'boolean') throw new TypeError(`Expected \`timer\` to be a boolean, got ${JSON.stringify(value)}`);
