@@ -8,7 +8,8 @@ import type { AdmissionStats } from '../capacity';
 import type { LogWriterStats } from './logs';
 import type { ExecutorStats } from '../../executor';
 import { OUTCOMES } from '../outcomes';
-import type { MetricsCounters, Series, SeriesTotals } from './metrics';
+import type { MetricsCounters } from './metrics';
+import type { Series, SeriesTotals } from './metrics-series';
 import type { WebSocketCounters } from './websocket-counters';
 
 /** Prometheus bucket bounds of the duration histogram, ms. */

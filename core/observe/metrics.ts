@@ -4,13 +4,14 @@
  * memory, in 1-minute buckets, rolled up to SQLite once per closed minute.
  *
  * Request path. `record()` is called once per finished call (throttles
- * included) from InvocationService.finish, `begin()`/`end()` around each
+ * included) by the invocation pipeline (core/invoke/pipeline.ts), `begin()`/`end()` around each
  * call that runs. Each is a WeakMap lookup on the caller's resolved-version
  * object (a string-keyed Map the first time an object is seen) and counter
  * increments into a preallocated tally: no I/O, no allocation except once
  * per series per minute when the minute rolls over. Calls are counted in the
  * minute they END (the end time the caller passes), so a stored minute is
- * never written to again by this process. The caller passes the times it
+ * never written to again by this process (the counting itself is in
+ * metrics-series.ts). The caller passes the times it
  * already read (start, start + duration): on this machine one clock read
  * (~60 ns) costs more than the rest of `record()`.
  *
@@ -43,14 +44,14 @@
 import type { AdmissionStats } from '../capacity';
 import type { LogWriterStats } from './logs';
 import type { ExecutorStats } from '../../executor';
-import { rowOfStatus, OUTCOMES } from '../outcomes';
 import type { MinuteQuery, MinuteRecord } from '../../store';
-import { BUCKETS, bucketOf, upperBoundOf } from './metrics-sketch';
-import { CallCounts, MINUTE_MS, MinuteTally, type MetricPoint } from './metrics-minute';
-import { DURATION_BOUNDS_MS, renderPrometheus } from './metrics-prometheus';
+import { MINUTE_MS, MinuteTally, type MetricPoint } from './metrics-minute';
+import { countCall, Series, SeriesTotals } from './metrics-series';
+import { renderPrometheus } from './metrics-prometheus';
 import type { WebSocketCounters } from './websocket-counters';
 
 export type { MetricPoint } from './metrics-minute';
+export { Series, SeriesTotals } from './metrics-series';
 
 /** What identifies a series. The invocation path passes its cached ResolvedVersion (its identity is the fast-path key). */
 export interface SeriesLabels {
@@ -65,31 +66,6 @@ export interface MinuteSink {
   writeMinutes(records: readonly MinuteRecord[]): void;
   range(query: MinuteQuery): MinuteRecord[];
   pruneStep(cutoff: number, limit: number): number;
-}
-
-/** Cumulative since start: what /metrics shows per series. */
-export class SeriesTotals extends CallCounts {
-  /** Per DURATION_BOUNDS_MS bucket (last = +Inf), not cumulative. */
-  readonly durationBuckets = new Float64Array(DURATION_BOUNDS_MS.length + 1);
-}
-
-export class Series {
-  /** Calls of this series running now. */
-  running = 0;
-  readonly current: MinuteTally;
-  readonly totals = new SeriesTotals();
-  readonly alias: string;
-
-  constructor(
-    readonly namespace: string,
-    readonly functionName: string,
-    readonly version: string,
-    alias: string,
-    minute: number,
-  ) {
-    this.alias = alias;
-    this.current = new MinuteTally(minute);
-  }
 }
 
 export interface MetricsOptions {
@@ -151,14 +127,6 @@ export interface MetricsQuery {
 
 const OVERFLOW = Symbol('overflow');
 
-/** For each fine bucket, the Prometheus bucket holding its upper bound. */
-const COARSE_OF_FINE = Uint8Array.from({ length: BUCKETS }, (_, i) => {
-  const upper = upperBoundOf(i);
-  let b = 0;
-  while (b < DURATION_BOUNDS_MS.length && upper > DURATION_BOUNDS_MS[b]!) b++;
-  return b;
-});
-
 /**
  * The metrics service. Built by startPlatform; `close()` it before the store.
  * Without a sink (tests) nothing is stored and queries see memory only.
@@ -203,68 +171,7 @@ export class MetricsService {
     const s = this.seriesOf(labels);
     if (s === null) return;
     const m = this.currentOf(s, endTime);
-    const t = s.totals;
-    const row = rowOfStatus(statusCode);
-    if (row.metricClass === 'throttle') {
-      m.throttles++;
-      t.throttles++;
-    } else {
-      m.invocations++;
-      t.invocations++;
-      if (row.metricClass === 'error') {
-        m.errors++;
-        t.errors++;
-      }
-      const d = durationMs > 0 ? durationMs : 0;
-      m.durationSum += d;
-      t.durationSum += d;
-      if (d < m.durationMin) m.durationMin = d;
-      if (d > m.durationMax) m.durationMax = d;
-      const fine = bucketOf(d);
-      m.hist[fine]!++;
-      // The Prometheus bucket from the fine one: a fine bucket straddles at most one
-      // bound; the fix-ups make it exact (floating-point edges included).
-      let coarse = COARSE_OF_FINE[fine]!;
-      if (coarse > 0 && d <= DURATION_BOUNDS_MS[coarse - 1]!) coarse--;
-      else if (coarse < DURATION_BOUNDS_MS.length && d > DURATION_BOUNDS_MS[coarse]!) coarse++;
-      t.durationBuckets[coarse]!++;
-      const mb = memUsageBytes / 1048576;
-      if (mb > m.memMaxMb) m.memMaxMb = mb;
-      if (mb > t.memMaxMb) t.memMaxMb = mb;
-      m.memDuration += memoryMb * d;
-      t.memDuration += memoryMb * d;
-      m.outFlow += outFlowBytes;
-      t.outFlow += outFlowBytes;
-      if (coldStartMs !== undefined) {
-        m.coldStarts++;
-        t.coldStarts++;
-        m.initSum += coldStartMs;
-        t.initSum += coldStartMs;
-        if (coldStartMs > m.initMax) m.initMax = coldStartMs;
-      }
-    }
-    // The spec's http_2xx / http_4xx / http_5xx counters go by the status's class.
-    const statusClass = Math.trunc(statusCode / 100);
-    if (statusClass <= 2) {
-      m.http2xx++;
-      t.http2xx++;
-    } else if (statusClass <= 4) {
-      m.http4xx++;
-      t.http4xx++;
-      if (statusCode === OUTCOMES.throttled.status) {
-        m.http432++;
-        t.http432++;
-      } else if (statusCode === OUTCOMES.timeout.status) {
-        m.http433++;
-        t.http433++;
-      } else if (statusCode === OUTCOMES.oom.status) {
-        m.http434++;
-        t.http434++;
-      }
-    } else {
-      m.http5xx++;
-      t.http5xx++;
-    }
+    countCall(m, s.totals, statusCode, durationMs, memUsageBytes, memoryMb, coldStartMs, outFlowBytes);
   }
 
   /** A call of this series starts running at `now` (epoch ms); pass the result to `end()` when it stops (null is fine). */
