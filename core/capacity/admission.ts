@@ -10,7 +10,7 @@
  *
  * Everything here is synchronous, O(1) per call and free of I/O; the
  * reserved values and the quota are pushed in by the ConcurrencyService
- * (core/concurrency.ts), which owns their storage.
+ * (core/capacity/concurrency.ts), which owns their storage.
  */
 
 /** What is asked to run: one invocation (or one multi-slot instance) of a function version. */

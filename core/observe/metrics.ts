@@ -18,7 +18,7 @@
  * Definitions. invocations: calls that ran (throttled calls are not
  * invocations); errors: calls that ran and ended with a status other than
  * 200; throttles: 432 and 429; duration avg/p50/p99/max over invocations
- * (sketch and error bound in core/metrics-sketch.ts: ±4.9 %); max concurrent
+ * (sketch and error bound in core/observe/metrics-sketch.ts: ±4.9 %); max concurrent
  * executions: the most calls of the series running at once in the minute;
  * mem max: highest memory a call used (MB); mem_duration: Σ configured MB ×
  * duration ms; out_flow: bytes of results returned; cold starts: calls that
