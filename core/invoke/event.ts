@@ -10,7 +10,7 @@ import { OUTCOMES, errorBody, type Outcome } from '../outcomes';
 import type { VersionResolver } from '../routing';
 import type { InvocationPipeline } from './pipeline';
 import { newRequestId } from './request-id';
-import { NotRunnableError, type Targets } from './targets';
+import { NotRunnableError, type InvokeTarget, type Targets } from './targets';
 
 /** Largest synchronous event (spec §2: 6 MB). */
 export const MAX_SYNC_EVENT_BYTES = 6 * 1024 * 1024;
@@ -50,7 +50,7 @@ export class EventInvocationService {
 
   async invokeSync(req: SyncInvokeRequest): Promise<InvocationResult> {
     const resolved = this.resolver.resolve(req.namespace, req.functionName, req.qualifier);
-    let target;
+    let target: InvokeTarget;
     try {
       target = this.targets.of(resolved);
     } catch (err) {
