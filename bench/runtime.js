@@ -14,7 +14,7 @@ const GAP = arg('gap', 20), COLD = arg('cold', 300), WARM = arg('warm', 5000), I
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-bench-'));
 fs.writeFileSync(path.join(dir, 'index.js'), 'exports.main_handler = async (event, context) => ({ hello: event.name || "world" });\n');
-const spec = (key) => ({ key, namespace: 'default', functionName: 'hello', version: '$LATEST', codeDir: dir, layerDirs: [], handler: 'index.main_handler', env: {}, memoryMb: 128, timeoutMs: 3000, initTimeoutMs: 3000, instanceConcurrency: 1 });
+const spec = (key) => ({ key, namespace: 'default', functionName: 'hello', version: '$LATEST', runtime: 'Isolate', type: 'Event', codeDir: dir, layerDirs: [], handler: 'index.main_handler', env: {}, memoryMb: 128, timeoutMs: 3000, initTimeoutMs: 3000, instanceConcurrency: 1 });
 let rid = 0;
 const req = (s) => ({ requestId: `b${++rid}`, spec: s, event: '{"name":"bench"}' });
 const pct = (a, p) => { const s = a.slice().sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
@@ -57,13 +57,13 @@ const rss = (pid) => { const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc
   console.log(`warm invoke, ${CONC} concurrent (n=${WARM}): ${Math.round(WARM / secs)} req/s  p50 ${f(pct(conc, 0.5))} ms  p99 ${f(pct(conc, 0.99))} ms`);
 
   // Idle memory: host RSS growth per idle instance.
-  const pid = rt.stats().hosts[0].pid;
+  const pid = rt.stats().processes[0].pid;
   const before = rss(pid);
-  const base = rt.stats().hosts[0].instances;
+  const base = rt.stats().processes[0].instances;
   for (let i = 0; i < IDLE; i++) await rt.invoke(req(spec(`idle-${i}`)));
   await new Promise((r) => setTimeout(r, 200));
   const after = rss(pid);
-  const n = rt.stats().hosts[0].instances - base;
+  const n = rt.stats().processes[0].instances - base;
   console.log(`\nidle instances: ${n} more, host RSS ${(before / 1048576).toFixed(1)} MB -> ${(after / 1048576).toFixed(1)} MB = ${((after - before) / n / 1048576).toFixed(2)} MB per idle instance`);
 
   await rt.close();

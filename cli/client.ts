@@ -1,7 +1,7 @@
 /**
  * A control-API client for the CLI: `POST /` with a JSON body, signed with
  * TC3-HMAC-SHA256 exactly as `tencentcloud-sdk-nodejs-scf` signs it (the one
- * implementation in core/signing.ts), answers read from the
+ * implementation in core/account/signing.ts), answers read from the
  * `{"Response":{…}}` envelope (spec/scf-api.md §1).
  */
 import http from 'node:http';

@@ -8,7 +8,8 @@
  *   functions/  function life cycle, configuration, code packages, the runtime catalogue
  *   routing/    (namespace, function, qualifier) → a resolved version
  *   capacity/   who may run now: account and reserved quotas, burst
- *   invoke/     the one invocation pipeline, outcomes → status codes, executors
+ *   invoke/     executors, targets, the one invocation pipeline, sync and HTTP calls
+ *   outcomes/   the closed list of outcomes and the one table of their status codes
  *   observe/    invocation logs and metrics
  *   platform.ts the composition root: startPlatform()
  */
@@ -19,5 +20,6 @@ export * from './functions';
 export * from './routing';
 export * from './capacity';
 export * from './invoke';
+export * from './outcomes';
 export * from './observe';
 export * from './platform';

@@ -1,19 +1,13 @@
 import fs from 'node:fs';
+import { createIsolateRuntime } from '../runtime';
 import { openStore, type Store } from '../store';
+import { ensureIdentity, NamespaceService, type AccountIdentity } from './account';
+import { AdmissionController, CapacityOwner, ConcurrencyService } from './capacity';
 import type { PlatformConfig } from './config';
-import { ensureIdentity, type AccountIdentity } from './account';
-import { FunctionService } from './functions';
-import { AdmissionController } from './capacity';
-import { ConcurrencyService } from './capacity';
-import { NamespaceService } from './account';
-import { createIsolateRuntime, type IsolateRuntime } from '../runtime';
-import { HttpInvocationService } from './invoke';
-import { InvocationService } from './invoke';
-import { LogService } from './observe';
-import { MetricsService } from './observe';
-import { deploySampleOnce } from './functions';
+import { deploySampleOnce, FunctionService } from './functions';
+import { EventInvocationService, Executors, HttpInvocationService, InvocationPipeline, Targets } from './invoke';
+import { LogService, MetricsService, WebSocketCounters } from './observe';
 import { VersionResolver } from './routing';
-import { WebSocketCounters } from './observe';
 
 /**
  * Everything behind the gateway: the store and the services the control API
@@ -34,10 +28,10 @@ export interface Platform {
   readonly logs: LogService;
   /** Per-minute function metrics (in memory, rolled up to the store) and the /metrics exposition. */
   readonly metrics: MetricsService;
-  /** The JavaScript runtime: isolate host processes. */
-  readonly runtime: IsolateRuntime;
+  /** The executors that run user code (the isolate runtime; later the subprocess runners), chosen per runtime by `EXECUTOR_OF`. */
+  readonly executors: Executors;
   /** Synchronous invocation (Invoke / InvokeFunction). */
-  readonly invocations: InvocationService;
+  readonly invocations: EventInvocationService;
   /** HTTP invocation of web functions (the data plane's core half; the gateway's gateway/http calls it). */
   readonly http: HttpInvocationService;
   /** WebSocket counters the gateway keeps (GET /metrics). */
@@ -76,9 +70,10 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     retentionMs: config.logRetentionMs,
     persist: config.invocationLogs,
   });
-  let runtime: IsolateRuntime;
+  let executors: Executors;
   try {
-    runtime = await createIsolateRuntime({ hosts: config.isolateHosts, dataDir: config.dataDir, keepAliveMs: config.instanceKeepAliveMs });
+    const isolate = await createIsolateRuntime({ hosts: config.isolateHosts, dataDir: config.dataDir, keepAliveMs: config.instanceKeepAliveMs });
+    executors = new Executors({ isolate });
   } catch (err) {
     logs.close();
     concurrency.close();
@@ -89,15 +84,16 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
   const metrics = new MetricsService(store.metrics, {
     retentionMs: config.metricsRetentionMs,
     maxSeries: config.metricsMaxSeries,
-    runtimeStats: () => runtime.stats(),
+    executorStats: () => executors.stats(),
     admissionStats: () => admission.stats(),
     logStats: () => logs.stats(),
     webSocketStats: () => webSockets,
   });
   const resolver = new VersionResolver(store, functions);
-  const invocationDeps = { resolver, runtime, admission, logs, metrics, identity, region: config.region };
-  const invocations = new InvocationService(invocationDeps);
-  const http = new HttpInvocationService(invocationDeps, functions);
+  const targets = new Targets(executors, identity, config.region);
+  const pipeline = new InvocationPipeline({ capacity: new CapacityOwner(admission), logs, metrics });
+  const invocations = new EventInvocationService(resolver, targets, pipeline);
+  const http = new HttpInvocationService(resolver, targets, pipeline, functions);
   if (config.deploySample) await deploySampleOnce(store, functions);
 
   let closing: Promise<void> | undefined;
@@ -112,14 +108,14 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     concurrency,
     logs,
     metrics,
-    runtime,
+    executors,
     invocations,
     http,
     webSockets,
     close() {
       closing ??= (async () => {
         // In-flight invocations finish (or fail) before their log records are flushed.
-        await runtime.close();
+        await executors.close();
         logs.close();
         metrics.close();
         concurrency.close();

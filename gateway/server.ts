@@ -5,6 +5,7 @@
  * the core.
  */
 import type { Platform } from '../core';
+import { errorBody, errorBodyOf, NOT_FOUND, OUTCOMES } from '../core';
 import { VERSION } from '../core';
 import { handleControlRequest } from './control-api';
 import { registerHttpRoutes } from './http';
@@ -50,11 +51,11 @@ export async function startGateway(platform: Platform): Promise<Gateway> {
   server.get('/', controlRoute);
 
   server.set_not_found_handler((_req, res) => {
-    res.status(404).json({ errorCode: -1, errorMessage: 'NotFound', statusCode: 404 });
+    res.status(NOT_FOUND.status).header('Content-Type', 'application/json').send(errorBodyOf(NOT_FOUND));
   });
   server.set_error_handler((_req, res, error) => {
     console.error('[gateway] unhandled error:', error);
-    if (!res.completed) res.status(500).json({ errorCode: -1, errorMessage: 'InternalError', statusCode: 500 });
+    if (!res.completed) res.status(OUTCOMES.internal.status).header('Content-Type', 'application/json').send(errorBody('internal'));
   });
 
   // The data plane: web functions at /<namespace>/<function>/<rest> on the raw uWS app (two or more

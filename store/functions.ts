@@ -37,7 +37,7 @@ export interface VersionRow {
   environment: string;
   /** JSON `[{LayerName, LayerVersion}]` in binding order. */
   layers: string;
-  /** JSON object of the remaining per-version options (see core/function-config.ts). */
+  /** JSON object of the remaining per-version options (see core/functions/function-config.ts). */
   options: string;
   code_sha256: string | null;
   status: string;

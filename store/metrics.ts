@@ -1,6 +1,6 @@
 /**
  * Metric rollups: the `metric_minutes` table of migration 0003. The core
- * (core/metrics.ts) hands over the minutes it closed, at most once a minute,
+ * (core/observe/metrics.ts) hands over the minutes it closed, at most once a minute,
  * and they are written in one transaction; readers get a function's rows for
  * a time range and merge them themselves (a minute may hold several rows per
  * series, see the migration). Statements are prepared once.
@@ -21,7 +21,7 @@ export interface MinuteRecord {
   durationSum: number;
   durationMin: number;
   durationMax: number;
-  /** Sparse histogram bytes (core/metrics-sketch.ts), null when there was no invocation. */
+  /** Sparse histogram bytes (core/observe/metrics-sketch.ts), null when there was no invocation. */
   durationHist: Uint8Array | null;
   maxConcurrency: number;
   memMaxMb: number;

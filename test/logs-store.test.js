@@ -1,6 +1,6 @@
 'use strict';
 // Invocation logs without a server: the record text and its limits
-// (core/logs.ts), GetFunctionLogs / GetRequestStatus over a fake platform
+// (core/observe/logs.ts), GetFunctionLogs / GetRequestStatus over a fake platform
 // (gateway/control-api/actions/logs.ts), retention and the batch writer
 // (store/logs.ts), all against a temp database.
 const t = require('tap');

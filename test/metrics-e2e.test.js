@@ -72,7 +72,7 @@ t.test('a throw, a timeout and a throttle show in /metrics, GetFunctionMetrics a
   t.equal(sample(text, 'isola_function_concurrent_executions', L), 0);
   t.equal(sample(text, 'isola_function_invocations_total', A), 1, 'the alias series');
   t.equal(sample(text, 'isola_function_errors_total', A), 0);
-  t.match(text, /^isola_isolate_hosts_alive 1$/m);
+  t.match(text, /^isola_executor_processes_alive\{executor="isolate"\} 1$/m);
   t.match(text, /^isola_admission_in_use_megabytes 0$/m);
   t.match(text, /^isola_instances\{state="idle"\} \d+$/m);
   t.match(text, /^isola_admission_throttles_total\{code="432"\} 1$/m);

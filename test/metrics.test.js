@@ -238,7 +238,7 @@ t.test('Prometheus text: HELP/TYPE, labels, escaping, histogram', async (t) => {
   const m = new MetricsService(null, {
     timer: false,
     now: c.fn,
-    runtimeStats: () => ({ hosts: [{ index: 0, pid: 1, alive: true, restarts: 2, instances: 3, inFlight: 0 }, { index: 1, pid: 2, alive: false, restarts: 0, instances: 0, inFlight: 0 }], instances: { k: { busy: 1, idle: 2 } } }),
+    executorStats: () => [{ executor: 'isolate', processes: [{ index: 0, pid: 1, alive: true, restarts: 2, instances: 3, inFlight: 0 }, { index: 1, pid: 2, alive: false, restarts: 0, instances: 0, inFlight: 0 }], instances: { k: { busy: 1, idle: 2 } } }],
     admissionStats: () => ({ accountMb: 1000, floorMb: 100, reservedMb: 0, sharedCapacityMb: 1000, sharedInUseMb: 128, inUseMb: 128, leases: 1, functions: [], throttled: { concurrency432: 4, burst429: 5 }, coldStarts: { admitted: 0, burstPerMinute: 0, tokens: 0 } }),
   });
   m.record(fn(), c.now, 200, 3, 0, 128);
@@ -257,8 +257,9 @@ t.test('Prometheus text: HELP/TYPE, labels, escaping, histogram', async (t) => {
   t.match(text, new RegExp(`^isola_function_duration_milliseconds_bucket\\{${escapeRe(L)},le="5"\\} 1$`, 'm'));
   t.match(text, new RegExp(`^isola_function_duration_milliseconds_bucket\\{${escapeRe(L)},le="\\+Inf"\\} 2$`, 'm'));
   t.match(text, new RegExp(`^isola_function_duration_milliseconds_sum\\{${escapeRe(L)}\\} 10$`, 'm'));
-  t.match(text, /^isola_isolate_hosts_alive 1$/m);
-  t.match(text, /^isola_isolate_host_restarts_total 2$/m);
+  t.match(text, /^isola_executor_processes\{executor="isolate"\} 2$/m);
+  t.match(text, /^isola_executor_processes_alive\{executor="isolate"\} 1$/m);
+  t.match(text, /^isola_executor_process_restarts_total\{executor="isolate"\} 2$/m);
   t.match(text, /^isola_instances\{state="busy"\} 1$/m);
   t.match(text, /^isola_instances\{state="idle"\} 2$/m);
   t.match(text, /^isola_admission_in_use_megabytes 128$/m);

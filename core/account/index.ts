@@ -1,4 +1,4 @@
-// Face of core/account/: what other folders may import from it.
-export * from './identity';
-export * from './namespaces';
-export * from './signing';
+/** Face of core/account/: the account's identity and root keys, TC3 signing, namespaces. */
+export { type AccountIdentity, ensureIdentity } from './identity';
+export { DEFAULT_NAMESPACE, NamespaceService, type NamespaceRow } from './namespaces';
+export { hostnameOf, SignedHeaderError, tc3Signature } from './signing';

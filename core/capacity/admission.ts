@@ -10,7 +10,7 @@
  *
  * Everything here is synchronous, O(1) per call and free of I/O; the
  * reserved values and the quota are pushed in by the ConcurrencyService
- * (core/concurrency.ts), which owns their storage.
+ * (core/capacity/concurrency.ts), which owns their storage.
  */
 
 /** What is asked to run: one invocation (or one multi-slot instance) of a function version. */
@@ -34,8 +34,6 @@ export interface Granted {
 
 export interface Refused {
   ok: false;
-  /** 432 ResourceLimitReached: over the function's or the account's concurrency (or reserved 0). */
-  statusCode: 432;
   limit: RefusalLimit;
   /** Human-readable detail for the log; callers answer the spec's fixed body, not this. */
   reason: string;
@@ -45,7 +43,8 @@ export type AdmissionResult = Granted | Refused;
 
 /** A throttle, as reported to the observer (logs, metrics). */
 export interface ThrottleEvent {
-  statusCode: 432 | 429;
+  /** 'throttled' (432: a concurrency quota) or 'scale_limited' (429: the burst limit). */
+  outcome: 'throttled' | 'scale_limited';
   namespace?: string;
   functionName?: string;
   reason: string;
@@ -92,12 +91,12 @@ export interface AdmissionStats {
  * AdmissionController; `unlimitedAdmission` admits everything (tests, tools).
  */
 export interface Admission {
-  /** Takes `memoryMb` of the function's limit, or refuses with 432. Synchronous, O(1). */
+  /** Takes `memoryMb` of the function's limit, or refuses (a throttle, 432). Synchronous, O(1). */
   tryAcquire(request: AdmissionRequest): AdmissionResult;
-  /** One new instance may start now (true), or the burst limit says 429 (false, counted as a throttle). */
+  /** One new instance may start now (true), or the burst limit says no (false, counted as a throttle, 429). */
   admitColdStart(fn?: { namespace: string; functionName: string }): boolean;
-  /** Accounting for one instance with several request slots: its memory is held once while any slot is busy. */
-  instance(request: AdmissionRequest): InstanceAccount;
+  /** A 432 (counted as a throttle) when the function is disabled (reserved 0), else undefined. Synchronous, O(1). */
+  refuseIfDisabled(fn: { namespace: string; functionName: string }): Refused | undefined;
   stats(): AdmissionStats;
 }
 
@@ -240,7 +239,7 @@ export class AdmissionController implements Admission {
     this.throttled429++;
     if (fn) this.entryFor(keyOf(fn.namespace, fn.functionName), fn.namespace, fn.functionName).throttled429++;
     this.notify({
-      statusCode: 429,
+      outcome: 'scale_limited',
       namespace: fn?.namespace,
       functionName: fn?.functionName,
       reason: `scale-out limit of ${this.burstPerMinute} new instances per minute reached`,
@@ -248,15 +247,9 @@ export class AdmissionController implements Admission {
     return false;
   }
 
-  instance(request: AdmissionRequest): InstanceAccount {
-    const key = keyOf(request.namespace, request.functionName);
-    return new InstanceAccount(
-      () => this.tryAcquire(request),
-      () => {
-        const entry = this.entries.get(key);
-        return entry?.reserved === 0 ? this.refuse(entry, 'disabled', disabledReason(request.functionName)) : undefined;
-      },
-    );
+  refuseIfDisabled(fn: { namespace: string; functionName: string }): Refused | undefined {
+    const entry = this.entries.get(keyOf(fn.namespace, fn.functionName));
+    return entry?.reserved === 0 ? this.refuse(entry, 'disabled', disabledReason(fn.functionName)) : undefined;
   }
 
   stats(): AdmissionStats {
@@ -313,8 +306,8 @@ export class AdmissionController implements Admission {
   private refuse(entry: Entry, limit: RefusalLimit, reason: string): Refused {
     entry.throttled432++;
     this.throttled432++;
-    this.notify({ statusCode: 432, namespace: entry.namespace, functionName: entry.functionName, reason });
-    return { ok: false, statusCode: 432, limit, reason };
+    this.notify({ outcome: 'throttled', namespace: entry.namespace, functionName: entry.functionName, reason });
+    return { ok: false, limit, reason };
   }
 
   private notify(event: ThrottleEvent): void {
@@ -344,62 +337,11 @@ export class AdmissionController implements Admission {
   }
 }
 
-/**
- * Accounting for one instance that serves several requests at once (web
- * functions with per-instance concurrency > 1): the first busy slot takes the
- * instance's memory, the last one to finish gives it back. Requests entering
- * an already busy instance are admitted without taking more memory, except
- * that a disabled function (reserved 0) refuses every call.
- */
-export class InstanceAccount {
-  private busy = 0;
-  private releaseMemory: (() => void) | undefined;
-
-  /**
-   * @param acquire takes the instance's memory (AdmissionController.tryAcquire)
-   * @param refuseIfDisabled a 432 when the function is disabled, else undefined
-   */
-  constructor(
-    private readonly acquire: () => AdmissionResult,
-    private readonly refuseIfDisabled: () => Refused | undefined,
-  ) {}
-
-  /** Slots in use. */
-  get busySlots(): number {
-    return this.busy;
-  }
-
-  /** Admits one request into this instance; `release` frees its slot (idempotent). */
-  enter(): AdmissionResult {
-    const disabled = this.refuseIfDisabled();
-    if (disabled) return disabled;
-    if (this.busy === 0) {
-      const result = this.acquire();
-      if (!result.ok) return result;
-      this.releaseMemory = result.release;
-    }
-    this.busy++;
-    let held = true;
-    return {
-      ok: true,
-      release: () => {
-        if (!held) return;
-        held = false;
-        if (--this.busy === 0) {
-          const release = this.releaseMemory;
-          this.releaseMemory = undefined;
-          release?.();
-        }
-      },
-    };
-  }
-}
-
 /** Admits everything and counts nothing: for tools and tests that run functions without quotas. */
 export const unlimitedAdmission: Admission = Object.freeze({
   tryAcquire: (): Granted => GRANTED,
   admitColdStart: () => true,
-  instance: () => new InstanceAccount(() => GRANTED, () => undefined),
+  refuseIfDisabled: () => undefined,
   stats: (): AdmissionStats => ({
     accountMb: Infinity,
     floorMb: 0,

@@ -1,4 +1,4 @@
-// Face of core/config/: what other folders may import from it.
-export * from './config';
-export * from './validate';
-export * from './version';
+/** Face of core/config/: server settings (validated once, frozen), API parameter readers, the version. */
+export { type PlatformConfig, resolveConfig } from './config';
+export { formatTime, optionalInteger, optionalString, optionalTime, paging, requiredString, TIME_PATTERN } from './validate';
+export { VERSION } from './version';

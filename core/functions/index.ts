@@ -1,7 +1,6 @@
-// Face of core/functions/: what other folders may import from it.
-export * from './function-code';
-export * from './function-config';
-export * from './function-list';
-export * from './functions';
-export * from './runtimes';
-export * from './sample';
+/** Face of core/functions/: function life cycle, configuration and its limits, the runtime catalogue, the samples. */
+export { type FunctionConfig, LIMITS } from './function-config';
+export { configOf, type FunctionChange, FunctionService, type FunctionView, LATEST } from './functions';
+export { entryCandidates, type FunctionType, getRuntime, type RuntimeFamily, type RuntimeInfo } from './runtimes';
+export { deploySampleOnce } from './sample';
+export { type FunctionSummaryRow } from './function-list';

@@ -3,9 +3,8 @@
  * handler string is shaped, and which file at the package root is its entry.
  *
  * `Isolate` is the platform's own JavaScript edge runtime (V8 isolates, no
- * Node APIs); the rest are the SCF names listed by the SDK. Only `Isolate`
- * and the Node.js runtimes are `executable` so far: functions on the others
- * can be created and stored but not yet invoked.
+ * Node APIs); the rest are the SCF names listed by the SDK. Which of them
+ * this server can run is the executor table's to say (core/invoke/executors.ts).
  */
 import { ApiError } from '../errors';
 
@@ -15,8 +14,6 @@ export type FunctionType = 'Event' | 'HTTP';
 export interface RuntimeInfo {
   readonly name: string;
   readonly family: RuntimeFamily;
-  /** True when functions on this runtime can be invoked by this build. */
-  readonly executable: boolean;
 }
 
 const entries: ReadonlyArray<[string, RuntimeFamily]> = [
@@ -43,7 +40,7 @@ const entries: ReadonlyArray<[string, RuntimeFamily]> = [
 const RETIRED = new Set(['Python2.7', 'Nodejs6.10', 'Nodejs8.9', 'Nodejs10.15', 'Php5.6']);
 
 export const RUNTIMES: ReadonlyMap<string, RuntimeInfo> = new Map(
-  entries.map(([name, family]) => [name, Object.freeze({ name, family, executable: family === 'isolate' || family === 'nodejs' })]),
+  entries.map(([name, family]) => [name, Object.freeze({ name, family })]),
 );
 
 /** The catalogue entry of `name`, or InvalidParameterValue.Runtime. */

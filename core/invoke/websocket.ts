@@ -1,8 +1,10 @@
 /**
- * How a WebSocket invocation ended, as a platform status (platform-semantics
- * §4): the upgrade starts the invocation, the close ends it, and who closed
- * it with which code decides the status in its log record and metrics.
+ * How a WebSocket invocation ended, as an outcome (platform-semantics §4):
+ * the upgrade starts the invocation, the close ends it, and who closed it
+ * with which code decides the outcome in its log record and metrics.
  */
+import type { Outcome } from '../outcomes';
+
 
 /** Who ended a connection: the client, the function (server.close), or the platform (idle timeout, a limit, shutdown). */
 export type WebSocketEnd =
@@ -26,24 +28,28 @@ const CLIENT_OK = new Set([1000, 1010]);
 const SERVER_OK = new Set([1000, 1011]);
 
 /**
- * The status of a connection that closed (the runtime ended it normally):
- * 200, or the failure status with the message for the log. A runtime
- * failure (433 execution timeout, 434 memory, 500) takes precedence and is
- * not decided here.
+ * The outcome of a connection that closed (the executor ended it normally):
+ * 'ok', or a failure with the message for the log. An executor's failure
+ * (timeout, memory, a fault) takes precedence and is not decided here.
  */
-export function webSocketStatus(end: WebSocketEnd): { statusCode: 200 } | { statusCode: 439 | 455 | 456; message: string } {
+export function webSocketOutcome(end: WebSocketEnd): { kind: 'ok' } | { kind: 'ws_server_close' | 'ws_client_close' | 'ws_idle'; message: string } {
   switch (end.by) {
     case 'client':
-      if (CLIENT_OK.has(end.code)) return { statusCode: 200 };
-      return { statusCode: 456, message: `the client closed the WebSocket with code ${end.code}${end.reason ? ` (${end.reason})` : ''}` };
+      if (CLIENT_OK.has(end.code)) return { kind: 'ok' };
+      return { kind: 'ws_client_close', message: `the client closed the WebSocket with code ${end.code}${end.reason ? ` (${end.reason})` : ''}` };
     case 'function':
-      if (SERVER_OK.has(end.code)) return { statusCode: 200 };
-      return { statusCode: 439, message: `the function closed the WebSocket with code ${end.code}${end.reason ? ` (${end.reason})` : ''}` };
+      if (SERVER_OK.has(end.code)) return { kind: 'ok' };
+      return { kind: 'ws_server_close', message: `the function closed the WebSocket with code ${end.code}${end.reason ? ` (${end.reason})` : ''}` };
     case 'idle':
-      return { statusCode: 455, message: `no message either way for ${end.idleSeconds} s (idle timeout)` };
+      return { kind: 'ws_idle', message: `no message either way for ${end.idleSeconds} s (idle timeout)` };
     case 'limit':
-      return { statusCode: 439, message: `the platform closed the WebSocket with code ${end.code}: ${end.reason}` };
+      return { kind: 'ws_server_close', message: `the platform closed the WebSocket with code ${end.code}: ${end.reason}` };
     case 'shutdown':
-      return { statusCode: 439, message: `the platform closed the WebSocket with code ${PLATFORM_CLOSE.shutdown.code}: ${PLATFORM_CLOSE.shutdown.reason}` };
+      return { kind: 'ws_server_close', message: `the platform closed the WebSocket with code ${PLATFORM_CLOSE.shutdown.code}: ${PLATFORM_CLOSE.shutdown.reason}` };
   }
+}
+
+/** The close the platform sends when the invocation ended under an open socket (execution timeout, memory, a fault). */
+export function platformCloseFor(outcome: Outcome): { code: number; reason: string } {
+  return outcome === 'timeout' ? PLATFORM_CLOSE.timeout : outcome === 'oom' ? PLATFORM_CLOSE.memory : PLATFORM_CLOSE.fault;
 }

@@ -1,8 +1,6 @@
-// Face of core/observe/: what other folders may import from it.
-export * from './log-format';
-export * from './logs';
-export * from './metrics-minute';
-export * from './metrics-prometheus';
-export * from './metrics-sketch';
-export * from './metrics';
-export * from './websocket-counters';
+/** Face of core/observe/: invocation logs (records, queries, formats) and metrics (per-minute series, /metrics). */
+export { billedDuration } from './log-format';
+export { type InvocationLog, type InvocationOutcome, type LogOrderBy, type LogSearch, LogService, type LogWriterStats, parseStatusFilter } from './logs';
+export { MetricsService } from './metrics';
+export { type MetricPoint } from './metrics-minute';
+export { WebSocketCounters } from './websocket-counters';

@@ -31,6 +31,7 @@ import {
   type LogWriterStats,
 } from '../../store';
 import { ApiError } from '../errors';
+import { rowOfStatus, statusesOf } from '../outcomes';
 import { billedDuration, endLine, initReportLine, reportLine, startLine, type ColdStartFigures } from './log-format';
 
 export type { LogWriterStats, LogOrderBy };
@@ -102,13 +103,14 @@ export type InvocationLog = Omit<InvocationRecord, 'lines'> & {
 /** A status filter: the API's LogFilter.RetCode values, plus a bare status code ("433"). */
 export type StatusFilter = NonNullable<InvocationQuery['status']>;
 
+/** LogFilter.RetCode values, by the log status of core/outcomes' table. */
 const STATUS_FILTERS: Readonly<Record<string, StatusFilter>> = {
-  is0: { in: [200] },
-  not0: { notIn: [200] },
-  TimeLimitExceeded: { in: [433] },
-  ResourceLimitExceeded: { in: [432, 429] },
-  UserCodeException: { in: [430] },
-  MemoryLimitExceeded: { in: [434] },
+  is0: { in: statusesOf('success') },
+  not0: { notIn: statusesOf('success') },
+  TimeLimitExceeded: { in: statusesOf('timeout') },
+  ResourceLimitExceeded: { in: statusesOf('throttled') },
+  UserCodeException: { in: statusesOf('code_exception') },
+  MemoryLimitExceeded: { in: statusesOf('memory') },
 };
 
 /** Parses LogFilter.RetCode; throws InvalidParameterValue.Filter for anything else. */
@@ -122,8 +124,8 @@ export function parseStatusFilter(value: string): StatusFilter {
   );
 }
 
-/** FunctionLog.RetCode for a status code. */
-export const retCodeOf = (statusCode: number): number => (statusCode === 200 ? 0 : statusCode === 499 ? 3 : 1);
+/** FunctionLog.RetCode for a status code (the outcome table's). */
+export const retCodeOf = (statusCode: number): number => rowOfStatus(statusCode).retCode;
 
 /** A search as the store takes it (`InvocationQuery`), with the follow cursor named `after`. */
 export type LogSearch = Omit<InvocationQuery, 'afterId'> & {
@@ -186,7 +188,7 @@ export class LogService {
   private queue(outcome: InvocationOutcome): InvocationRecord {
     const endTime = outcome.startTime + outcome.durationMs;
     const lines = this.applyLimits(outcome, endTime);
-    if (outcome.errorMessage && outcome.statusCode !== 200) {
+    if (outcome.errorMessage && rowOfStatus(outcome.statusCode).metricClass !== 'success') {
       lines.push({ time: endTime, level: 'ERROR', type: 'Platform', message: cutLine(outcome.errorMessage, this.limits.maxLineBytes) });
     }
     const record: InvocationRecord = {

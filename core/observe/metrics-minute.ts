@@ -37,7 +37,7 @@ export interface MetricPoint extends Pick<MinuteRecord, (typeof COUNTS)[number]>
 
 /**
  * The counters a call adds to, kept per minute (MinuteTally) and since the
- * server started (core/metrics.ts SeriesTotals). Meanings are those of the
+ * server started (core/observe/metrics-series.ts SeriesTotals). Meanings are those of the
  * row (store/metrics.ts MinuteRecord).
  */
 export class CallCounts {

@@ -6,8 +6,10 @@
  */
 import type { AdmissionStats } from '../capacity';
 import type { LogWriterStats } from './logs';
-import type { RuntimeStats } from '../../runtime';
-import type { MetricsCounters, Series, SeriesTotals } from './metrics';
+import type { ExecutorStats } from '../../executor';
+import { OUTCOMES } from '../outcomes';
+import type { MetricsCounters } from './metrics';
+import type { Series, SeriesTotals } from './metrics-series';
 import type { WebSocketCounters } from './websocket-counters';
 
 /** Prometheus bucket bounds of the duration histogram, ms. */
@@ -40,7 +42,7 @@ const SERIES_FAMILIES: readonly Family[] = [
 /** Renders the whole exposition. */
 export function renderPrometheus(
   source: PrometheusSource,
-  gauges: { runtime: RuntimeStats | null; admission: AdmissionStats | null; logs: LogWriterStats | null; webSockets?: WebSocketCounters | null },
+  gauges: { executors: ExecutorStats[] | null; admission: AdmissionStats | null; logs: LogWriterStats | null; webSockets?: WebSocketCounters | null },
 ): string {
   const all = [...source.series()];
   const labels = all.map(labelsOf);
@@ -74,17 +76,24 @@ export function renderPrometheus(
 
   const counts = source.counts();
   gauge(out, 'isola_concurrent_executions', 'Calls running now, all functions.', counts.running);
-  if (gauges.runtime) {
-    const hosts = gauges.runtime.hosts;
-    gauge(out, 'isola_isolate_hosts', 'Isolate host processes configured.', hosts.length);
-    gauge(out, 'isola_isolate_hosts_alive', 'Isolate host processes alive.', hosts.filter((x) => x.alive).length);
-    counter(out, 'isola_isolate_host_restarts_total', 'Isolate host restarts.', hosts.reduce((n, x) => n + x.restarts, 0));
+  if (gauges.executors) {
+    const processes: Record<string, number> = {};
+    const alive: Record<string, number> = {};
+    const restarts: Record<string, number> = {};
     let busy = 0;
     let idle = 0;
-    for (const pool of Object.values(gauges.runtime.instances)) {
-      busy += pool.busy;
-      idle += pool.idle;
+    for (const e of gauges.executors) {
+      processes[e.executor] = e.processes.length;
+      alive[e.executor] = e.processes.filter((x) => x.alive).length;
+      restarts[e.executor] = e.processes.reduce((n, x) => n + x.restarts, 0);
+      for (const pool of Object.values(e.instances)) {
+        busy += pool.busy;
+        idle += pool.idle;
+      }
     }
+    family(out, 'isola_executor_processes', 'gauge', 'Worker processes configured, by executor (isolate hosts, runners).', 'executor', processes);
+    family(out, 'isola_executor_processes_alive', 'gauge', 'Worker processes alive, by executor.', 'executor', alive);
+    family(out, 'isola_executor_process_restarts_total', 'counter', 'Worker process restarts, by executor.', 'executor', restarts);
     family(out, 'isola_instances', 'gauge', 'Function instances by state.', 'state', { busy, idle });
   }
   if (gauges.admission) {
@@ -94,8 +103,8 @@ export function renderPrometheus(
     gauge(out, 'isola_admission_in_use_megabytes', 'Concurrency in use, MB.', a.inUseMb);
     gauge(out, 'isola_admission_leases', 'Admission leases held (running calls or busy instances).', a.leases);
     family(out, 'isola_admission_throttles_total', 'counter', 'Throttles decided by admission, by status code.', 'code', {
-      432: a.throttled.concurrency432,
-      429: a.throttled.burst429,
+      [OUTCOMES.throttled.status]: a.throttled.concurrency432,
+      [OUTCOMES.scale_limited.status]: a.throttled.burst429,
     });
   }
   if (gauges.webSockets) {

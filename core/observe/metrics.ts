@@ -4,20 +4,21 @@
  * memory, in 1-minute buckets, rolled up to SQLite once per closed minute.
  *
  * Request path. `record()` is called once per finished call (throttles
- * included) from InvocationService.finish, `begin()`/`end()` around each
+ * included) by the invocation pipeline (core/invoke/pipeline.ts), `begin()`/`end()` around each
  * call that runs. Each is a WeakMap lookup on the caller's resolved-version
  * object (a string-keyed Map the first time an object is seen) and counter
  * increments into a preallocated tally: no I/O, no allocation except once
  * per series per minute when the minute rolls over. Calls are counted in the
  * minute they END (the end time the caller passes), so a stored minute is
- * never written to again by this process. The caller passes the times it
+ * never written to again by this process (the counting itself is in
+ * metrics-series.ts). The caller passes the times it
  * already read (start, start + duration): on this machine one clock read
  * (~60 ns) costs more than the rest of `record()`.
  *
  * Definitions. invocations: calls that ran (throttled calls are not
  * invocations); errors: calls that ran and ended with a status other than
  * 200; throttles: 432 and 429; duration avg/p50/p99/max over invocations
- * (sketch and error bound in core/metrics-sketch.ts: ±4.9 %); max concurrent
+ * (sketch and error bound in core/observe/metrics-sketch.ts: ±4.9 %); max concurrent
  * executions: the most calls of the series running at once in the minute;
  * mem max: highest memory a call used (MB); mem_duration: Σ configured MB ×
  * duration ms; out_flow: bytes of results returned; cold starts: calls that
@@ -42,14 +43,15 @@
  */
 import type { AdmissionStats } from '../capacity';
 import type { LogWriterStats } from './logs';
-import type { RuntimeStats } from '../../runtime';
+import type { ExecutorStats } from '../../executor';
 import type { MinuteQuery, MinuteRecord } from '../../store';
-import { BUCKETS, bucketOf, upperBoundOf } from './metrics-sketch';
-import { CallCounts, MINUTE_MS, MinuteTally, type MetricPoint } from './metrics-minute';
-import { DURATION_BOUNDS_MS, renderPrometheus } from './metrics-prometheus';
+import { MINUTE_MS, MinuteTally, type MetricPoint } from './metrics-minute';
+import { countCall, Series, SeriesTotals } from './metrics-series';
+import { renderPrometheus } from './metrics-prometheus';
 import type { WebSocketCounters } from './websocket-counters';
 
 export type { MetricPoint } from './metrics-minute';
+export { Series, SeriesTotals } from './metrics-series';
 
 /** What identifies a series. The invocation path passes its cached ResolvedVersion (its identity is the fast-path key). */
 export interface SeriesLabels {
@@ -66,31 +68,6 @@ export interface MinuteSink {
   pruneStep(cutoff: number, limit: number): number;
 }
 
-/** Cumulative since start: what /metrics shows per series. */
-export class SeriesTotals extends CallCounts {
-  /** Per DURATION_BOUNDS_MS bucket (last = +Inf), not cumulative. */
-  readonly durationBuckets = new Float64Array(DURATION_BOUNDS_MS.length + 1);
-}
-
-export class Series {
-  /** Calls of this series running now. */
-  running = 0;
-  readonly current: MinuteTally;
-  readonly totals = new SeriesTotals();
-  readonly alias: string;
-
-  constructor(
-    readonly namespace: string,
-    readonly functionName: string,
-    readonly version: string,
-    alias: string,
-    minute: number,
-  ) {
-    this.alias = alias;
-    this.current = new MinuteTally(minute);
-  }
-}
-
 export interface MetricsOptions {
   /** Stored minutes older than this are pruned (ms). Default 7 days; 0 keeps everything. */
   retentionMs: number;
@@ -101,7 +78,7 @@ export interface MetricsOptions {
   /** Clock (tests). */
   now: () => number;
   /** Process gauges for /metrics. */
-  runtimeStats: (() => RuntimeStats) | null;
+  executorStats: (() => ExecutorStats[]) | null;
   admissionStats: (() => AdmissionStats) | null;
   /** The log writer's batch figures for /metrics. */
   logStats: (() => LogWriterStats) | null;
@@ -114,7 +91,7 @@ const defaults: Readonly<MetricsOptions> = Object.freeze({
   maxSeries: 2000,
   timer: true,
   now: Date.now,
-  runtimeStats: null,
+  executorStats: null,
   admissionStats: null,
   logStats: null,
   webSocketStats: null,
@@ -149,14 +126,6 @@ export interface MetricsQuery {
 }
 
 const OVERFLOW = Symbol('overflow');
-
-/** For each fine bucket, the Prometheus bucket holding its upper bound. */
-const COARSE_OF_FINE = Uint8Array.from({ length: BUCKETS }, (_, i) => {
-  const upper = upperBoundOf(i);
-  let b = 0;
-  while (b < DURATION_BOUNDS_MS.length && upper > DURATION_BOUNDS_MS[b]!) b++;
-  return b;
-});
 
 /**
  * The metrics service. Built by startPlatform; `close()` it before the store.
@@ -202,65 +171,7 @@ export class MetricsService {
     const s = this.seriesOf(labels);
     if (s === null) return;
     const m = this.currentOf(s, endTime);
-    const t = s.totals;
-    if (statusCode === 432 || statusCode === 429) {
-      m.throttles++;
-      t.throttles++;
-    } else {
-      m.invocations++;
-      t.invocations++;
-      if (statusCode !== 200) {
-        m.errors++;
-        t.errors++;
-      }
-      const d = durationMs > 0 ? durationMs : 0;
-      m.durationSum += d;
-      t.durationSum += d;
-      if (d < m.durationMin) m.durationMin = d;
-      if (d > m.durationMax) m.durationMax = d;
-      const fine = bucketOf(d);
-      m.hist[fine]!++;
-      // The Prometheus bucket from the fine one: a fine bucket straddles at most one
-      // bound; the fix-ups make it exact (floating-point edges included).
-      let coarse = COARSE_OF_FINE[fine]!;
-      if (coarse > 0 && d <= DURATION_BOUNDS_MS[coarse - 1]!) coarse--;
-      else if (coarse < DURATION_BOUNDS_MS.length && d > DURATION_BOUNDS_MS[coarse]!) coarse++;
-      t.durationBuckets[coarse]!++;
-      const mb = memUsageBytes / 1048576;
-      if (mb > m.memMaxMb) m.memMaxMb = mb;
-      if (mb > t.memMaxMb) t.memMaxMb = mb;
-      m.memDuration += memoryMb * d;
-      t.memDuration += memoryMb * d;
-      m.outFlow += outFlowBytes;
-      t.outFlow += outFlowBytes;
-      if (coldStartMs !== undefined) {
-        m.coldStarts++;
-        t.coldStarts++;
-        m.initSum += coldStartMs;
-        t.initSum += coldStartMs;
-        if (coldStartMs > m.initMax) m.initMax = coldStartMs;
-      }
-    }
-    if (statusCode < 300) {
-      m.http2xx++;
-      t.http2xx++;
-    } else if (statusCode < 500) {
-      m.http4xx++;
-      t.http4xx++;
-      if (statusCode === 432) {
-        m.http432++;
-        t.http432++;
-      } else if (statusCode === 433) {
-        m.http433++;
-        t.http433++;
-      } else if (statusCode === 434) {
-        m.http434++;
-        t.http434++;
-      }
-    } else {
-      m.http5xx++;
-      t.http5xx++;
-    }
+    countCall(m, s.totals, statusCode, durationMs, memUsageBytes, memoryMb, coldStartMs, outFlowBytes);
   }
 
   /** A call of this series starts running at `now` (epoch ms); pass the result to `end()` when it stops (null is fine). */
@@ -337,7 +248,7 @@ export class MetricsService {
   /** The Prometheus text exposition of the totals and the process gauges (GET /metrics). */
   prometheus(): string {
     return renderPrometheus(this, {
-      runtime: this.options.runtimeStats?.() ?? null,
+      executors: this.options.executorStats?.() ?? null,
       admission: this.options.admissionStats?.() ?? null,
       logs: this.options.logStats?.() ?? null,
       webSockets: this.options.webSocketStats?.() ?? null,
@@ -456,7 +367,7 @@ function resolveOptions(overrides: Partial<MetricsOptions>): Readonly<MetricsOpt
       const hint = Object.keys(defaults).find((k) => k.toLowerCase() === key.toLowerCase());
       throw new TypeError(`Unknown metrics option \`${key}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}`);
     }
-    if (key === 'now' || key === 'runtimeStats' || key === 'admissionStats' || key === 'logStats' || key === 'webSocketStats') {
+    if (key === 'now' || key === 'executorStats' || key === 'admissionStats' || key === 'logStats' || key === 'webSocketStats') {
       if (value !== null && typeof value !== 'function') throw new TypeError(`Expected \`${key}\` to be a function, got ${typeof value}`);
     } else if (key === 'timer') {
       if (typeof value !== 'boolean') throw new TypeError(`Expected \`timer\` to be a boolean, got ${JSON.stringify(value)}`);

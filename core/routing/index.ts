@@ -1,2 +1,2 @@
-// Face of core/routing/: what other folders may import from it.
-export * from './version-resolver';
+/** Face of core/routing/: (namespace, function, qualifier) → a resolved version, cached. */
+export { type ResolvedVersion, VersionResolver } from './version-resolver';

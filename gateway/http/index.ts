@@ -16,8 +16,8 @@
  * and the call is stopped); client gone → the call is aborted and logged as
  * 499, nothing is written. uWS objects never leave this folder.
  */
-import type { HttpCallResult, HttpRequestData, HttpTarget } from '../../core';
-import type { Platform } from '../../core';
+import type { HttpCallResult, HttpRequestData, HttpTarget, Platform } from '../../core';
+import { BAD_REQUEST, NOT_FOUND, OUTCOMES } from '../../core';
 import type { HttpRequest, HttpResponse, TemplatedApp } from '../uws';
 import { ClientGoneError, RequestBodyStream, RequestTooLargeError } from './body';
 import { resolveLimits, type HttpLimits } from './limits';
@@ -64,7 +64,7 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
     const route = http.route(incoming.namespace, incoming.functionName, incoming.qualifier || '$DEFAULT');
     if (!route.ok) {
       // Still corked in the handler: the answer goes out in one send. A body the client may be sending is not read.
-      writeError(res, route.statusCode, undefined, incoming.contentLength > 0 || incoming.chunked);
+      writeError(res, route.notFound ? NOT_FOUND : OUTCOMES.internal, undefined, incoming.contentLength > 0 || incoming.chunked);
       return;
     }
     serve(res, incoming, route.target);
@@ -77,12 +77,12 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
     for (const pair of target.scfHeaders) incoming.headers.push([pair[0], pair[1]]);
 
     if (Number.isNaN(incoming.contentLength)) {
-      writeError(res, 400, requestId, true);
+      writeError(res, BAD_REQUEST, requestId, true);
       return;
     }
     if (incoming.contentLength > limits.maxRequestBodyBytes) {
-      http.reject(target, requestId, startTime, 406, `the request body (Content-Length ${incoming.contentLength}) is larger than ${limits.maxRequestBodyBytes} bytes`);
-      writeError(res, 406, requestId, true);
+      http.reject(target, requestId, startTime, 'request_too_large', `the request body (Content-Length ${incoming.contentLength}) is larger than ${limits.maxRequestBodyBytes} bytes`);
+      writeError(res, OUTCOMES.request_too_large, requestId, true);
       return;
     }
 
@@ -183,9 +183,9 @@ class Call {
       this.received += chunk.byteLength;
       if (this.received > this.limits.maxRequestBodyBytes) {
         stream.fail(new RequestTooLargeError(this.limits.maxRequestBodyBytes));
-        this.sink.fail(406, `the request body is larger than ${this.limits.maxRequestBodyBytes} bytes`);
+        this.sink.fail('request_too_large', `the request body is larger than ${this.limits.maxRequestBodyBytes} bytes`);
         // Answer now if nothing was sent: the call may take a while to notice the abort.
-        this.sink.answerError(406);
+        this.sink.answerError('request_too_large');
         return;
       }
       // uWS neuters `chunk` when this callback returns: copy it.
@@ -211,17 +211,17 @@ class Call {
       .then((result) => this.finish(result))
       .catch((err: unknown) => {
         console.error('[gateway] data-plane call failed:', err);
-        this.finish({ requestId: this.requestId, statusCode: 500, responseStarted: false });
+        this.finish({ requestId: this.requestId, outcome: 'internal', responseStarted: false });
       });
   }
 
   private finish(result: HttpCallResult): void {
     try {
       const sink = this.sink;
-      sink.settled(result.statusCode);
+      sink.settled(result.outcome);
       if (this.aborted || sink.finished) return;
       // The function produced no complete response: the spec's error body, or a dropped connection when part was sent.
-      sink.answerError(result.statusCode === 200 ? 500 : result.statusCode);
+      sink.answerError(result.outcome === 'ok' ? 'internal' : result.outcome);
     } finally {
       this.done();
     }
@@ -233,11 +233,11 @@ class Call {
     this.stream?.fail(new ClientGoneError());
     if (!this.started) {
       // Gone while the (small) body was still arriving: the function never ran; log it as canceled.
-      this.platform.http.reject(this.target, this.requestId, this.startTime, 499, 'the client closed the connection before the request body was complete');
+      this.platform.http.reject(this.target, this.requestId, this.startTime, 'canceled', 'the client closed the connection before the request body was complete');
       this.done();
       return;
     }
     // A connection we closed ourselves (a half-sent response the runtime could not complete) keeps the runtime's status.
-    if (!this.sink.finished) this.sink.fail(499, 'the client closed the connection before the response was complete');
+    if (!this.sink.finished) this.sink.fail('canceled', 'the client closed the connection before the response was complete');
   }
 }

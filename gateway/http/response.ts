@@ -14,8 +14,8 @@
  * added. Names must be HTTP tokens and values free of CR/LF/NUL, or 500.
  */
 import { STATUS_CODES } from 'node:http';
-import type { GatewayFailure, HttpCallSink } from '../../core';
-import { errorBody, STATUS_NAMES } from '../../core';
+import type { ErrorAnswer, GatewayFailure, HttpCallSink, Outcome } from '../../core';
+import { errorBodyOf, OUTCOMES } from '../../core';
 import type { HttpResponse } from '../uws';
 
 const DROPPED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date', 'x-scf-request-id']);
@@ -33,14 +33,15 @@ export function statusLine(code: number): string {
   return line;
 }
 
-/** Writes the spec's error body (`{"errorCode":-1,"errorMessage":…,"statusCode":…}`) with that status. Call inside a cork or the route handler. */
-export function writeError(res: HttpResponse, statusCode: number, requestId: string | undefined, closeConnection = false): void {
-  const name = STATUS_NAMES[statusCode];
-  res.writeStatus(`${statusCode} ${name ?? STATUS_CODES[statusCode] ?? 'Error'}`);
+/**
+ * Writes the spec's error body (`{"errorCode":-1,"errorMessage":…,"statusCode":…}`) of an
+ * outcome's row (or of NOT_FOUND / BAD_REQUEST) with its status. Call inside a cork or the route handler.
+ */
+export function writeError(res: HttpResponse, answer: ErrorAnswer, requestId: string | undefined, closeConnection = false): void {
+  res.writeStatus(`${answer.status} ${answer.name}`);
   res.writeHeader('Content-Type', 'application/json');
   if (requestId) res.writeHeader('X-Scf-Request-Id', requestId);
-  // Codes outside the spec's table (400 for a malformed Content-Length) name themselves rather than claim InternalError.
-  res.end(name ? errorBody(statusCode) : JSON.stringify({ errorCode: -1, errorMessage: (STATUS_CODES[statusCode] ?? 'Error').replace(/\s+/g, ''), statusCode }), closeConnection);
+  res.end(errorBodyOf(answer), closeConnection);
 }
 
 export interface SinkOptions {
@@ -82,9 +83,9 @@ export class UwsResponseSink implements HttpCallSink {
   }
 
   /** Ends the call on the gateway's side (client gone, body too large, bad headers); the first reason wins. */
-  fail(statusCode: number, message: string): void {
+  fail(outcome: Outcome, message: string): void {
     if (this.failed) return;
-    this.failed = { statusCode, message };
+    this.failed = { outcome, message };
     this.pendingChunk = undefined;
     this.wakeDrain();
     this.options.onFailure();
@@ -98,7 +99,7 @@ export class UwsResponseSink implements HttpCallSink {
   start(status: number, headers: Array<[string, string]>): void {
     if (this.dead || this.headers) return;
     if (!Number.isInteger(status) || status < 200 || status > 599) {
-      this.fail(500, `the function answered HTTP status ${status}; expected 200-599`);
+      this.fail('internal', `the function answered HTTP status ${status}; expected 200-599`);
       return;
     }
     const kept = this.acceptHeaders(headers, DROPPED);
@@ -118,20 +119,20 @@ export class UwsResponseSink implements HttpCallSink {
       const [name, value] = pair;
       bytes += name.length + value.length + 4;
       if (!TOKEN.test(name) || BAD_VALUE.test(value)) {
-        this.fail(500, `the function's response header ${JSON.stringify(name)} is not a valid HTTP header`);
+        this.fail('internal', `the function's response header ${JSON.stringify(name)} is not a valid HTTP header`);
         return undefined;
       }
       if (!dropped.has(name.toLowerCase())) kept.push(pair);
     }
     if (bytes > this.options.maxHeaderBytes) {
-      this.fail(500, `the function's response headers are ${bytes} bytes, over the ${this.options.maxHeaderBytes}-byte limit`);
+      this.fail('internal', `the function's response headers are ${bytes} bytes, over the ${this.options.maxHeaderBytes}-byte limit`);
       return undefined;
     }
     return kept;
   }
 
   /** The call ended (its outcome is recorded): a hook for sinks that outlive the response (WebSocket). */
-  settled(_statusCode: number): void {}
+  settled(_outcome: Outcome): void {}
 
   write(chunk: Uint8Array): boolean {
     if (this.dead || !this.headers) return true;
@@ -213,8 +214,8 @@ export class UwsResponseSink implements HttpCallSink {
     this.res.close();
   }
 
-  /** Answers the spec's error body when nothing of the response was sent; else closes the connection. */
-  answerError(statusCode: number): void {
+  /** Answers the outcome's error body when nothing of the response was sent; else closes the connection. */
+  answerError(outcome: Outcome): void {
     if (this.aborted || this.finished) return;
     if (this.flushed) {
       this.close();
@@ -222,7 +223,7 @@ export class UwsResponseSink implements HttpCallSink {
     }
     this.finished = true;
     const close = this.options.bodyPending();
-    this.res.cork(() => writeError(this.res, statusCode, this.options.requestId, close));
+    this.res.cork(() => writeError(this.res, OUTCOMES[outcome], this.options.requestId, close));
   }
 
   private flushPending(): void {

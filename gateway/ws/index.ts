@@ -8,6 +8,7 @@
  * the HTTP routes (uWS yields them). One timer sweeps idle connections.
  */
 import type { Platform } from '../../core';
+import { NOT_FOUND, OUTCOMES, UPGRADE_REQUIRED } from '../../core';
 import { readRequest, writeError, type DataPlane } from '../http';
 import type { TemplatedApp, WebSocketBehavior } from '../uws';
 import { WebSocketSession, type SocketData, type WebSocketLimits } from './session';
@@ -51,12 +52,12 @@ export function registerWebSocketRoutes(app: TemplatedApp, platform: Platform, d
       };
       const route = platform.http.route(incoming.namespace, incoming.functionName, incoming.qualifier || '$DEFAULT');
       if (!route.ok) {
-        writeError(res, route.statusCode, undefined, true);
+        writeError(res, route.notFound ? NOT_FOUND : OUTCOMES.internal, undefined, true);
         return;
       }
       const ws = route.target.webSocket;
       if (ws === null) {
-        writeError(res, 426, undefined, true);
+        writeError(res, UPGRADE_REQUIRED, undefined, true);
         return;
       }
       dataPlane.serve(res, incoming, route.target, (r, options) => new UpgradeSink(r, options, handshake, ws.idleSeconds, limits, counters, sessions));

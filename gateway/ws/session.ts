@@ -13,7 +13,7 @@
  * closes first decides the ending (`end`), which the core turns into the
  * invocation's status.
  */
-import { PLATFORM_CLOSE, type WebSocketCounters, type WebSocketEnd } from '../../core';
+import { PLATFORM_CLOSE, platformCloseFor, type Outcome, type WebSocketCounters, type WebSocketEnd } from '../../core';
 import type { WebSocketChannel, WebSocketPeer } from '../../core';
 import type { WebSocket } from '../uws';
 
@@ -146,13 +146,13 @@ export class WebSocketSession implements WebSocketPeer {
   }
 
   /**
-   * The invocation ended in the runtime while the socket was open (execution
-   * timeout 433, memory 434, platform fault): its status is the runtime's; the
-   * socket closes with the matching code.
+   * The invocation ended in the executor while the socket was open (execution
+   * timeout, memory, a fault): its outcome is the executor's; the socket
+   * closes with the matching code.
    */
-  runtimeEnded(statusCode: number): void {
+  runtimeEnded(outcome: Outcome): void {
     if (this.closed) return;
-    const close = statusCode === 433 ? PLATFORM_CLOSE.timeout : statusCode === 434 ? PLATFORM_CLOSE.memory : PLATFORM_CLOSE.fault;
+    const close = platformCloseFor(outcome);
     this.end({ by: 'function', code: close.code, reason: close.reason }, close.code, close.reason);
   }
 

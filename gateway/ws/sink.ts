@@ -5,9 +5,8 @@
  * The handshake values are read in the uWS upgrade handler, since the
  * request object dies when it returns.
  */
-import type { WebSocketChannel, WebSocketPeer } from '../../core';
-import { webSocketStatus, type WebSocketCounters } from '../../core';
-import type { GatewayFailure } from '../../core';
+import type { GatewayFailure, Outcome, WebSocketChannel, WebSocketCounters, WebSocketPeer } from '../../core';
+import { webSocketOutcome } from '../../core';
 import { UwsResponseSink, type SinkOptions } from '../http';
 import type { HttpResponse, SocketContext } from '../uws';
 import { WebSocketSession, type SocketData, type WebSocketLimits } from './session';
@@ -66,15 +65,15 @@ export class UpgradeSink extends UwsResponseSink {
     return session;
   }
 
-  /** After the upgrade, the connection's ending decides the status (unless the runtime failed first). */
+  /** After the upgrade, the connection's ending decides the outcome (unless the executor failed first). */
   override failure(): GatewayFailure | undefined {
     const own = super.failure();
     if (own || this.session === null || this.session.open || this.session.ending === null) return own;
-    const status = webSocketStatus(this.session.ending);
-    return status.statusCode === 200 ? undefined : { statusCode: status.statusCode, message: status.message };
+    const ending = webSocketOutcome(this.session.ending);
+    return ending.kind === 'ok' ? undefined : { outcome: ending.kind, message: ending.message };
   }
 
-  override settled(statusCode: number): void {
-    if (this.session?.open) this.session.runtimeEnded(statusCode);
+  override settled(outcome: Outcome): void {
+    if (this.session?.open) this.session.runtimeEnded(outcome);
   }
 }

@@ -4,7 +4,7 @@
  *
  * The platform lines that follow from the invocation's figures (START,
  * Init Report, END, Report) are not stored as rows: they are rendered from
- * the invocation row by core/log-format.ts, the same code that renders them
+ * the invocation row by core/observe/log-format.ts, the same code that renders them
  * for the Tail log, so the text is identical. Measured on this machine, four
  * line rows per invocation cost ~13 µs of commit time per record against
  * ~7 µs for one, and that time is taken from the gateway's event loop.

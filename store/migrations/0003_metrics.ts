@@ -5,7 +5,7 @@
  * hold more than one row per series (a restart inside the minute flushes the
  * open minute on close and the next process goes on recording it): readers
  * merge the rows of a minute, counters by sum, maxima by max and durations by
- * adding their histograms (`duration_hist`, see core/metrics-sketch.ts), so
+ * adding their histograms (`duration_hist`, see core/observe/metrics-sketch.ts), so
  * no row is ever updated in place. Times are epoch ms; `minute` is the start
  * of the minute (a multiple of 60 000).
  */
@@ -23,7 +23,7 @@ CREATE TABLE metric_minutes (
   duration_sum    REAL NOT NULL,             -- ms, over invocations
   duration_min    REAL NOT NULL,
   duration_max    REAL NOT NULL,
-  duration_hist   BLOB,                      -- sparse log-histogram (core/metrics-sketch.ts)
+  duration_hist   BLOB,                      -- sparse log-histogram (core/observe/metrics-sketch.ts)
   max_concurrency INTEGER NOT NULL,
   mem_max_mb      REAL NOT NULL,             -- highest memory used by one call
   mem_duration    REAL NOT NULL,             -- Σ configured MB × duration ms

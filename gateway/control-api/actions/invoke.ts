@@ -5,7 +5,7 @@ import { DEFAULT_NAMESPACE } from '../../../core';
 import { optionalString, requiredString } from '../../../core';
 import type { ActionContext, ActionParams, ActionTable } from '../types';
 
-/** The API's `Result` structure (spec/scf-api.md §5). InvokeResult: 0 on success, else the status code. */
+/** The API's `Result` structure (spec/scf-api.md §5). InvokeResult comes from the outcome table. */
 function toWire(result: InvocationResult, tail: boolean, maxLogBytes?: number) {
   let log = tail ? result.log : '';
   if (maxLogBytes !== undefined && Buffer.byteLength(log) > maxLogBytes) log = Buffer.from(log).subarray(-maxLogBytes).toString('utf8');
@@ -18,7 +18,7 @@ function toWire(result: InvocationResult, tail: boolean, maxLogBytes?: number) {
       MemUsage: result.memUsageBytes,
       Duration: Math.round(result.durationMs * 1000) / 1000,
       BillDuration: billedDuration(result.durationMs),
-      InvokeResult: result.statusCode === 200 ? 0 : result.statusCode,
+      InvokeResult: result.invokeResult,
     },
   };
 }

@@ -12,7 +12,7 @@
  */
 import { ApiError } from '../../../core';
 import { parseStatusFilter, type InvocationLog, type LogOrderBy, type LogSearch, type LogService } from '../../../core';
-import { DEFAULT_NAMESPACE } from '../../../core';
+import { DEFAULT_NAMESPACE, rowOfStatus } from '../../../core';
 import type { Platform } from '../../../core';
 import { formatTime, optionalInteger, optionalString, optionalTime, requiredString } from '../../../core';
 import type { ActionParams, ActionTable } from '../types';
@@ -39,14 +39,17 @@ function target(params: ActionParams, platform: Platform): { namespace: string; 
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
+/** The stored status is a success in the outcome table. */
+const succeeded = (log: InvocationLog): boolean => rowOfStatus(log.statusCode).metricClass === 'success';
+
 /** FunctionLog (spec §4) + StatusCode. */
 const toFunctionLog = (log: InvocationLog) => ({
   FunctionName: log.functionName,
-  RetMsg: log.statusCode === 200 ? (log.retMsg ?? '') : (log.errorMessage ?? log.retMsg ?? ''),
+  RetMsg: succeeded(log) ? (log.retMsg ?? '') : (log.errorMessage ?? log.retMsg ?? ''),
   RequestId: log.requestId,
   StartTime: formatTime(log.startTime),
   RetCode: log.retCode,
-  InvokeFinished: log.statusCode === 499 ? 0 : 1,
+  InvokeFinished: rowOfStatus(log.statusCode).logStatus === 'canceled' ? 0 : 1,
   Duration: round3(log.durationMs),
   BillDuration: log.billDuration,
   MemUsage: log.memUsageBytes,
@@ -60,10 +63,10 @@ const toFunctionLog = (log: InvocationLog) => ({
 /** RequestStatus (spec §4: RetCode 0 ok / −1 error, MemUsage in MB) + StatusCode. */
 const toRequestStatus = (log: InvocationLog) => ({
   FunctionName: log.functionName,
-  RetMsg: log.statusCode === 200 ? (log.retMsg ?? '') : (log.errorMessage ?? log.retMsg ?? ''),
+  RetMsg: succeeded(log) ? (log.retMsg ?? '') : (log.errorMessage ?? log.retMsg ?? ''),
   RequestId: log.requestId,
   StartTime: formatTime(log.startTime),
-  RetCode: log.statusCode === 200 ? 0 : -1,
+  RetCode: succeeded(log) ? 0 : -1,
   Duration: round3(log.durationMs),
   MemUsage: Math.round((log.memUsageBytes / (1024 * 1024)) * 100) / 100,
   RetryNum: log.retryNum,

@@ -93,10 +93,18 @@ export function statusesOf(logStatus: LogStatus): number[] {
   return [...out];
 }
 
-/** Status of a route that does not exist (no function, qualifier or path): not an invocation, nothing is recorded. */
-export const NOT_FOUND_STATUS = 404;
-/** Status of a request the gateway cannot turn into a call (a malformed request). */
-export const BAD_REQUEST_STATUS = 400;
+/** An error answer: an outcome's row, or one of the answers below that are not invocations. */
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly name: string;
+}
+
+/** No such function, qualifier or route: not an invocation, nothing is recorded. */
+export const NOT_FOUND: ErrorAnswer = Object.freeze({ status: 404, name: 'NotFound' });
+/** A request that cannot be turned into a call (a malformed Content-Length). */
+export const BAD_REQUEST: ErrorAnswer = Object.freeze({ status: 400, name: 'BadRequest' });
+/** A WebSocket upgrade to a web function that has WebSocket off. */
+export const UPGRADE_REQUIRED: ErrorAnswer = Object.freeze({ status: 426, name: 'UpgradeRequired' });
 
 const bodies = new Map<number, string>();
 
@@ -106,15 +114,16 @@ const bodies = new Map<number, string>();
  * Details (the user's error and stack, the throttle reason) go to the log.
  * Built once per status.
  */
-export function errorBody(outcome: Outcome): string {
-  const r = OUTCOMES[outcome];
-  let body = bodies.get(r.status);
+export function errorBodyOf(answer: ErrorAnswer): string {
+  let body = bodies.get(answer.status);
   if (body === undefined) {
-    body = JSON.stringify({ errorCode: -1, errorMessage: r.name, statusCode: r.status });
-    bodies.set(r.status, body);
+    body = JSON.stringify({ errorCode: -1, errorMessage: answer.name, statusCode: answer.status });
+    bodies.set(answer.status, body);
   }
   return body;
 }
 
-/** The body of a 404 (no such function, qualifier or route), in the same shape. */
-export const NOT_FOUND_BODY = JSON.stringify({ errorCode: -1, errorMessage: 'NotFound', statusCode: NOT_FOUND_STATUS });
+/** The error body of an outcome. */
+export function errorBody(outcome: Outcome): string {
+  return errorBodyOf(OUTCOMES[outcome]);
+}

@@ -1,0 +1,150 @@
+/**
+ * Invocation targets: a resolved version with everything a call of it
+ * needs — its executor, the version spec that executor prepared, its
+ * request slots — built once per resolved version (the resolver caches
+ * those until the function changes), so the request path builds nothing.
+ */
+import type { Executor, VersionSpec } from '../../executor';
+import type { AccountIdentity } from '../account';
+import type { CapacityTarget } from '../capacity';
+import { LIMITS } from '../functions';
+import type { ResolvedVersion } from '../routing';
+import type { Executors } from './executors';
+
+/** One version, ready to be called. Frozen. */
+export interface InvokeTarget extends CapacityTarget {
+  readonly resolved: ResolvedVersion;
+  readonly executor: Executor;
+  /** The spec as the executor prepared it (passed back on every call). */
+  readonly spec: VersionSpec;
+}
+
+/** A web function's target: the platform's request headers and its WebSocket setting on top. */
+export interface HttpTarget extends InvokeTarget {
+  /**
+   * The platform's request headers except X-Scf-Request-Id (lower-case
+   * names): X-Scf-Memory, -Timeout, -Version, -Name, -Namespace, -Region,
+   * -Appid, -Uin. The gateway drops any the caller sent and appends these.
+   */
+  readonly scfHeaders: ReadonlyArray<readonly [string, string]>;
+  /** `scfHeaders` as JSON array elements, each preceded by a comma (appended to the request's header JSON). */
+  readonly scfHeadersJson: string;
+  /** WebSocket enabled (ProtocolType WS): its idle timeout; null for plain web functions. */
+  readonly webSocket: { readonly idleSeconds: number } | null;
+}
+
+/** Why a resolved version cannot be called here. */
+export class NotRunnableError extends Error {}
+
+/** Request slots per instance: the web function's InstanceConcurrencyConfig.MaxConcurrency, else 1. */
+export function slotsOf(resolved: ResolvedVersion): number {
+  if (resolved.config.type !== 'HTTP') return 1;
+  const max = resolved.config.options.maxConcurrency;
+  return typeof max === 'number' && max > 1 ? Math.min(max, LIMITS.maxConcurrency) : 1;
+}
+
+export class Targets {
+  private readonly targets = new WeakMap<ResolvedVersion, InvokeTarget>();
+  private readonly httpTargets = new WeakMap<ResolvedVersion, HttpTarget>();
+
+  constructor(
+    private readonly executors: Executors,
+    private readonly identity: AccountIdentity,
+    private readonly region: string,
+  ) {}
+
+  /** The target of `resolved`; NotRunnableError when no executor here runs its runtime. */
+  of(resolved: ResolvedVersion): InvokeTarget {
+    let target = this.targets.get(resolved);
+    if (target === undefined) {
+      target = this.build(resolved);
+      this.targets.set(resolved, target);
+    }
+    return target;
+  }
+
+  /** The HTTP target of a web function (call only for type HTTP). */
+  httpOf(resolved: ResolvedVersion): HttpTarget {
+    let target = this.httpTargets.get(resolved);
+    if (target === undefined) {
+      const base = this.of(resolved);
+      const scfHeaders: Array<readonly [string, string]> = [
+        ['x-scf-memory', String(resolved.config.memorySize)],
+        ['x-scf-timeout', String(resolved.config.timeout)],
+        ['x-scf-version', resolved.version],
+        ['x-scf-name', resolved.functionName],
+        ['x-scf-namespace', resolved.namespace],
+        ['x-scf-region', this.region],
+        ['x-scf-appid', this.identity.appId],
+        ['x-scf-uin', this.identity.uin],
+      ];
+      const { options } = resolved.config;
+      const webSocket = options.protocolType === 'WS' ? Object.freeze({ idleSeconds: options.wsIdleTimeout ?? LIMITS.wsIdleDefault }) : null;
+      target = Object.freeze({
+        ...base,
+        scfHeaders: Object.freeze(scfHeaders),
+        scfHeadersJson: scfHeaders.map((pair) => `,${JSON.stringify(pair)}`).join(''),
+        webSocket,
+      });
+      this.httpTargets.set(resolved, target);
+    }
+    return target;
+  }
+
+  private build(resolved: ResolvedVersion): InvokeTarget {
+    const type = resolved.config.type;
+    const executor = this.executors.forRuntime(resolved.runtime, type);
+    if (executor === undefined) {
+      const what = type === 'HTTP' ? 'web functions on runtime' : 'Runtime';
+      throw new NotRunnableError(`${what} ${resolved.runtime.name} ${type === 'HTTP' ? 'are' : 'is'} not available on this server yet; functions on it can be stored but not invoked.`);
+    }
+    const slots = slotsOf(resolved);
+    const spec = executor.prepare(
+      Object.freeze({
+        key: resolved.key,
+        namespace: resolved.namespace,
+        functionName: resolved.functionName,
+        version: resolved.version,
+        runtime: resolved.runtime.name,
+        type: resolved.config.type,
+        codeDir: resolved.codeDir,
+        layerDirs: [],
+        handler: resolved.config.handler,
+        env: environmentOf(resolved, this.identity, this.region),
+        memoryMb: resolved.config.memorySize,
+        timeoutMs: resolved.config.timeout * 1000,
+        initTimeoutMs: resolved.config.initTimeout * 1000,
+        instanceConcurrency: slots,
+      }),
+    );
+    const key = resolved.key;
+    return Object.freeze({
+      resolved,
+      executor,
+      spec,
+      key,
+      namespace: resolved.namespace,
+      functionName: resolved.functionName,
+      memoryMb: resolved.config.memorySize,
+      slots,
+      instanceCount: () => executor.instanceCount(key),
+    });
+  }
+}
+
+/** The function's variables plus the platform's (user keys cannot start with SCF_ or TENCENTCLOUD_). */
+export function environmentOf(resolved: ResolvedVersion, identity: AccountIdentity, region: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const { Key, Value } of resolved.config.environment) env[Key] = Value;
+  env['SCF_FUNCTIONNAME'] = resolved.functionName;
+  env['SCF_FUNCTIONVERSION'] = resolved.version;
+  env['SCF_NAMESPACE'] = resolved.namespace;
+  env['SCF_RUNTIME'] = resolved.runtime.name;
+  env['SCF_MEMORYSIZE'] = String(resolved.config.memorySize);
+  env['SCF_TIMEOUT'] = String(resolved.config.timeout);
+  env['TENCENTCLOUD_REGION'] = region;
+  env['TENCENTCLOUD_APPID'] = identity.appId;
+  env['TENCENTCLOUD_UIN'] = identity.uin;
+  env['TZ'] ??= 'UTC';
+  return env;
+}
