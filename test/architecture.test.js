@@ -14,7 +14,8 @@ const ROOT = path.resolve(__dirname, '..');
 const allowed = {
   executor: ['executor'],
   store: ['store', 'core/errors'],
-  runtime: ['runtime', 'executor'],
+  // runtime's isolate hosts are supervised with native's process supervision (through its face).
+  runtime: ['runtime', 'native', 'executor'],
   native: ['native', 'executor'],
   core: ['core', 'store', 'runtime', 'native', 'executor'],
   gateway: ['gateway', 'core'],
