@@ -391,6 +391,11 @@ export const ERRORS = {
     message: 'Function {name} does not exist in namespace {namespace}.',
     behaviour: RESOLVED_ON_DATA_PLANE,
   },
+  'ResourceNotFound.Layer': {
+    when: 'Layers names a layer version; layers are not available on this server yet, so none exists.',
+    message: 'Layer {name} version {version} does not exist: layers are not available on this server yet.',
+    behaviour: 'nothing is created or changed',
+  },
   'ResourceNotFound.Namespace': {
     when: 'The named namespace does not exist.',
     message: 'Namespace {name} does not exist.',
