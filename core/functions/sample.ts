@@ -8,7 +8,8 @@ import { DEFAULT_NAMESPACE } from '../account';
 export const SAMPLE_FUNCTION = 'hello';
 /** The sample web function: `curl http://127.0.0.1:9000/default/hello-web/`. */
 export const SAMPLE_WEB_FUNCTION = 'hello-web';
-const SAMPLES = path.join(__dirname, '..', '..', 'samples');
+// The repository's samples/ folder: this file runs as dist/core/functions/sample.js.
+const SAMPLES = path.join(__dirname, '..', '..', '..', 'samples');
 const DEPLOYED_FLAG = 'sample.deployed';
 const WEB_DEPLOYED_FLAG = 'sample.web.deployed';
 
