@@ -3,6 +3,7 @@
  * the result and names the right key for a misspelt one) and the shape of
  * its stats snapshot. The writer itself is log-writer.ts.
  */
+import { defaultsOf, resolveOptions, type Schema } from '../lib';
 import type { InvocationRecord } from './logs-repo';
 
 export interface LogWriterOptions {
@@ -30,17 +31,20 @@ export interface LogWriterOptions {
   now: () => number;
 }
 
-export const defaultLogWriterOptions: Readonly<LogWriterOptions> = Object.freeze({
-  flushIntervalMs: 50,
-  maxBatch: 1000,
-  maxPending: 100_000,
-  retentionMs: 7 * 24 * 3600 * 1000,
-  pruneIntervalMs: 60_000,
-  pruneBatch: 5000,
-  thread: 'worker',
-  onCommit: null,
-  now: Date.now,
-});
+/** Each option's type, range and default, for the one options validator. */
+const SCHEMA: Schema<LogWriterOptions> = {
+  flushIntervalMs: { type: 'number', min: 0, default: 50 },
+  maxBatch: { type: 'number', integer: true, min: 1, default: 1000 },
+  maxPending: { type: 'number', integer: true, min: 0, default: 100_000 },
+  retentionMs: { type: 'number', min: 0, default: 7 * 24 * 3600 * 1000 },
+  pruneIntervalMs: { type: 'number', min: 0, default: 60_000 },
+  pruneBatch: { type: 'number', integer: true, min: 1, default: 5000 },
+  thread: { type: 'enum', values: ['worker', 'inline'], default: 'worker' },
+  onCommit: { type: 'function', nullable: true, default: null },
+  now: { type: 'function', default: Date.now },
+};
+
+export const defaultLogWriterOptions: Readonly<LogWriterOptions> = defaultsOf(SCHEMA);
 
 /** A snapshot of the writer's counters; latencies in ms. */
 export interface LogWriterStats {
@@ -73,25 +77,7 @@ export interface LogWriterStats {
   pruned: { invocations: number; lines: number };
 }
 
-/** Merges `overrides` over the defaults; unknown keys and out-of-range values throw a TypeError. */
+/** Merges `overrides` over the defaults; unknown keys and out-of-range values throw (TypeError / RangeError), the result is frozen. */
 export function resolveLogWriterOptions(overrides: Partial<LogWriterOptions>): Readonly<LogWriterOptions> {
-  const result: Record<string, unknown> = { ...defaultLogWriterOptions };
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined) continue;
-    if (!(key in defaultLogWriterOptions)) {
-      const hint = Object.keys(defaultLogWriterOptions).find((k) => k.toLowerCase() === key.toLowerCase());
-      throw new TypeError(`Unknown log writer option \`${key}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}`);
-    }
-    if (key === 'onCommit' || key === 'now') {
-      if (value !== null && typeof value !== 'function') throw new TypeError(`Expected \`${key}\` to be a function, got ${typeof value}`);
-    } else if (key === 'thread') {
-      if (value !== 'worker' && value !== 'inline') throw new TypeError(`Expected \`thread\` to be "worker" or "inline", got ${JSON.stringify(value)}`);
-    } else if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new TypeError(`Expected \`${key}\` to be a non-negative number, got ${JSON.stringify(value)}`);
-    }
-    result[key] = value;
-  }
-  const options = result as unknown as LogWriterOptions;
-  if (options.maxBatch < 1 || options.pruneBatch < 1) throw new TypeError('Expected `maxBatch` and `pruneBatch` to be at least 1');
-  return Object.freeze(options);
+  return resolveOptions(SCHEMA, overrides, { noun: 'log writer option' });
 }

@@ -1,6 +1,7 @@
 'use strict';
 // Imports run one way (DESIGN.md): cli → gateway → core → runtime/native/store,
-// and everything may use the executor contract (executor/, a leaf).
+// and everything may use the executor contract (executor/, a leaf) and the
+// pure helpers (lib/, a leaf that imports nothing internal).
 // - store, runtime and native import nothing of the layers above them;
 // - across folders an import names the other folder's face (its index.ts),
 //   never a file inside it: `../../core`, `../capacity`, not `../capacity/admission`;
@@ -12,14 +13,15 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..');
 // store may still import core/errors until the store reports its own coded errors.
 const allowed = {
-  executor: ['executor'],
-  store: ['store', 'core/errors'],
+  lib: ['lib'],
+  executor: ['executor', 'lib'],
+  store: ['store', 'core/errors', 'lib'],
   // runtime's isolate hosts are supervised with native's process supervision (through its face).
-  runtime: ['runtime', 'native', 'executor'],
-  native: ['native', 'executor'],
-  core: ['core', 'store', 'runtime', 'native', 'executor'],
-  gateway: ['gateway', 'core'],
-  cli: ['cli', 'core', 'gateway'],
+  runtime: ['runtime', 'native', 'executor', 'lib'],
+  native: ['native', 'executor', 'lib'],
+  core: ['core', 'store', 'runtime', 'native', 'executor', 'lib'],
+  gateway: ['gateway', 'core', 'lib'],
+  cli: ['cli', 'core', 'gateway', 'lib'],
 };
 
 function* tsFiles(dir) {
@@ -80,7 +82,7 @@ t.test('across folders, imports name faces only', async (t) => {
 
 t.test('every folder with code has a face and a README', async (t) => {
   const missing = [];
-  const folders = ['executor', 'store', 'runtime', 'native', 'core', 'gateway', 'cli'];
+  const folders = ['lib', 'executor', 'store', 'runtime', 'native', 'core', 'gateway', 'cli'];
   for (const name of fs.readdirSync(path.join(ROOT, 'core'), { withFileTypes: true })) if (name.isDirectory()) folders.push(`core/${name.name}`);
   for (const folder of folders) {
     const dir = path.join(ROOT, folder);

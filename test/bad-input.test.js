@@ -1,6 +1,7 @@
 'use strict';
 // Every bad input the function API and its transport can get, each answered
 // with the exact SCF error code — and none leaves anything half-created.
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const zlib = require('node:zlib');
@@ -12,6 +13,7 @@ const { makeZip, yazlZip } = require('./helpers/zip');
 const NODE_INDEX = 'exports.main_handler = async () => ({ ok: true });\n';
 const b64 = (buf) => buf.toString('base64');
 const zipBase64 = async (files) => b64(await yazlZip(files));
+const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
 
 t.test('bad function parameters', async (t) => {
   const server = await startServer(t);
@@ -150,16 +152,51 @@ t.test('the 51st function in a namespace', async (t) => {
   const server = await startServer(t);
   const client = server.client();
   const zip = await zipBase64({ 'index.js': NODE_INDEX });
-  for (let i = 1; i <= 50; i++) {
+  for (let i = 1; i <= 49; i++) {
     await client.CreateFunction({ FunctionName: `fn${i}`, Runtime: 'Nodejs18.15', Code: { ZipFile: zip } });
   }
-  await expectApiError(t, client.CreateFunction({ FunctionName: 'fn51', Runtime: 'Nodejs18.15', Code: { ZipFile: zip } }), 'LimitExceeded.Function', '51st function');
+
+  // Two creates race for the 50th slot. The loser passes the quota check
+  // made before the unzip, unpacks its package, and is refused by the check
+  // inside the transaction: its tree is on disk with no code_blobs row.
+  // Its package is distinct (and slow to unpack: 300 files), so its tree can
+  // be told apart from the ones that must stay.
+  const loserFiles = { 'index.js': NODE_INDEX };
+  for (let i = 0; i < 300; i++) loserFiles[`lib/m${i}.js`] = `module.exports = ${i};\n`;
+  const loserZip = await yazlZip(loserFiles);
+  const winnerZip = await yazlZip({ 'index.js': `${NODE_INDEX}// the winner\n` });
+  const loser = client.CreateFunction({ FunctionName: 'loser', Runtime: 'Nodejs18.15', Code: { ZipFile: b64(loserZip) } }).then(
+    () => undefined,
+    (err) => err,
+  );
+  // The store unpacks into code/tmp/<first 16 hex of the sha256>-…: once that exists, the loser is past the quota check.
+  const tmp = path.join(server.dataDir, 'code', 'tmp');
+  const started = Date.now();
+  while (!fs.readdirSync(tmp).some((name) => name.startsWith(sha256(loserZip).slice(0, 16)))) {
+    if (Date.now() - started > 20_000) throw new Error('the losing create never started unpacking');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await client.CreateFunction({ FunctionName: 'fn50', Runtime: 'Nodejs18.15', Code: { ZipFile: b64(winnerZip) } });
+  t.equal((await loser)?.code, 'LimitExceeded.Function', 'the create that lost the race is refused after unpacking');
+
+  // A later create with its own package is refused before it unpacks anything.
+  const refusedZip = await yazlZip({ 'index.js': `${NODE_INDEX}// refused\n` });
+  await expectApiError(t, client.CreateFunction({ FunctionName: 'fn51', Runtime: 'Nodejs18.15', Code: { ZipFile: b64(refusedZip) } }), 'LimitExceeded.Function', '51st function');
+  const trees = () => fs.readdirSync(path.join(server.dataDir, 'code', 'trees'));
+  t.notOk(trees().includes(sha256(refusedZip)), 'the refused package was not unpacked');
   await expectApiError(t, client.CopyFunction({ FunctionName: 'fn1', NewFunctionName: 'fn51' }), 'LimitExceeded.Function', '51st function by copy');
   t.equal((await client.ListFunctions({ Limit: 100 })).TotalCount, 50);
   await client.CreateNamespace({ Namespace: 'other' });
   await client.CreateFunction({ FunctionName: 'fn51', Namespace: 'other', Runtime: 'Nodejs18.15', Code: { ZipFile: zip } });
   t.pass('the quota is per namespace');
-  // Nothing a rejected create unpacked survives a restart's sweep.
-  const trees = fs.readdirSync(path.join(server.dataDir, 'code', 'trees'));
-  t.equal(trees.length, 1, 'identical packages share one tree');
+
+  // A restart sweeps what the rejected creates unpacked and keeps what functions use.
+  await server.stop();
+  const restarted = await startServer(t, { dataDir: server.dataDir });
+  const kept = trees().sort();
+  t.same(kept, [sha256(Buffer.from(zip, 'base64')), sha256(winnerZip)].sort(), 'only the packages of existing functions remain unpacked (identical ones share a tree)');
+  t.notOk(fs.existsSync(path.join(server.dataDir, 'code', 'zips', `${sha256(loserZip)}.zip`)), "the losing create's zip is gone too");
+  const after = restarted.client();
+  t.equal((await after.ListFunctions({ Limit: 100 })).TotalCount, 50);
+  t.equal((await after.Invoke({ FunctionName: 'fn50' })).Result.RetMsg, '{"ok":true}', 'the winning function still runs from its tree');
 });

@@ -46,6 +46,12 @@ t.test('functions through the official SDK', async (t) => {
   });
   t.same(got.Environment, { Variables: [{ Key: 'GREETING', Value: 'hi' }] });
   t.equal(got.CodeSize, Buffer.from(zip, 'base64').length, 'CodeSize is the zip size');
+  // What GetFunction reports about code and triggers comes from the function's state, not literals.
+  t.equal(got.CodeResult, 'success', 'the code was unpacked and stored');
+  t.equal(got.CodeError, '');
+  t.equal(got.ErrNo, 0);
+  t.same(got.Triggers, [], 'no triggers are bound (none can be yet)');
+  t.same(got.Layers, [], 'no layers are bound');
   const shown = await client.GetFunction({ FunctionName: 'hello', ShowCode: 'TRUE' });
   t.equal(shown.CodeInfo, HELLO['index.js'], 'ShowCode returns the entry file');
 

@@ -520,9 +520,9 @@ t.test('options are validated', async (t) => {
   const db = openDatabase(t.testdir());
   t.teardown(() => db.close());
   const repo = new LogsRepo(db);
-  t.throws(() => new LogWriter(repo, { flushIntervalMS: 10 }), /Unknown log writer option `flushIntervalMS` \(did you mean `flushIntervalMs`\?\)/);
-  t.throws(() => new LogWriter(repo, { maxBatch: -1 }), /Expected `maxBatch` to be a non-negative number/);
-  t.throws(() => new LogService(repo, { maxLineBytes: 'big' }), /Expected `maxLineBytes` to be a positive integer/);
+  t.throws(() => new LogWriter(repo, { flushIntervalMS: 10 }), /Unknown log writer option `flushIntervalMS`; did you mean `flushIntervalMs`\?/);
+  t.throws(() => new LogWriter(repo, { maxBatch: -1 }), /Expected `maxBatch` to be a positive integer, got -1/);
+  t.throws(() => new LogService(repo, { maxLineBytes: 'big' }), /Expected `maxLineBytes` to be an integer of at least 128, got "big"/);
 });
 
 /**

@@ -77,9 +77,9 @@ t.test('options: defaults, frozen, unknown keys with a suggestion, type errors',
   t.ok(Object.isFrozen(o) && Object.isFrozen(o.fetchPolicy));
   t.equal(o.keepAliveMs, 600000);
   t.equal(o.fetchPolicy.allowLoopback, false);
-  t.throws(() => resolveOptions({ dataDir: '/tmp/x', keepAliveMS: 1 }), /Unknown option `keepAliveMS` \(did you mean `keepAliveMs`\?\)/);
+  t.throws(() => resolveOptions({ dataDir: '/tmp/x', keepAliveMS: 1 }), /Unknown option `keepAliveMS`; did you mean `keepAliveMs`\?/);
   t.throws(() => resolveOptions({ dataDir: '/tmp/x', fetchPolicy: { allowLoopbak: true } }), /fetchPolicy\.allowLoopbak.*allowLoopback/);
-  t.throws(() => resolveOptions({ dataDir: '/tmp/x', hosts: 0 }), /Expected `hosts` to be an integer between 1 and 256, got 0/);
+  t.throws(() => resolveOptions({ dataDir: '/tmp/x', hosts: 0 }), /Expected `hosts` to be an integer from 1 to 256, got 0/);
   t.throws(() => resolveOptions({}), /dataDir/);
 });
 

@@ -22,6 +22,11 @@ function env(name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+/** `values` without its undefined members (a spread of them would erase the config file's values). */
+function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 const toInt = (flag: string) => (value: string) => {
   if (!/^\d+$/.test(value)) throw new Error(`${flag} expects a non-negative integer, got "${value}"`);
   return Number(value);
@@ -43,8 +48,8 @@ export function registerServe(program: Command): void {
       const envHosts = env('ISOLA_ISOLATE_HOSTS');
       const fromFile = readConfigFile(opts.config ?? env('ISOLA_CONFIG'));
       const sampleOff = !opts.sample || env('ISOLA_SAMPLE') === '0';
-      const config = resolveConfig({
-        ...fromFile,
+      // Flags and environment win over the file; one not given leaves the file's value (or the default).
+      const given = definedOnly({
         port: opts.port ?? (envPort !== undefined ? toInt('ISOLA_PORT')(envPort) : undefined),
         host: opts.host ?? env('ISOLA_HOST'),
         dataDir: opts.dataDir ?? env('ISOLA_DATA_DIR'),
@@ -52,6 +57,7 @@ export function registerServe(program: Command): void {
         allowUwsFallback: opts.allowUwsFallback ?? (env('ISOLA_ALLOW_UWS_FALLBACK') === '1' ? true : undefined),
         deploySample: sampleOff ? false : undefined,
       });
+      const config = resolveConfig({ ...fromFile, ...given });
       await serve(config);
     });
 }

@@ -12,6 +12,7 @@
  * reserved values and the quota are pushed in by the ConcurrencyService
  * (core/capacity/concurrency.ts), which owns their storage.
  */
+import { resolveOptions } from '../../lib';
 
 /** What is asked to run: one invocation (or one multi-slot instance) of a function version. */
 export interface AdmissionRequest {
@@ -145,16 +146,22 @@ export class AdmissionController implements Admission {
   private refilledAt: number;
   private coldStarts = 0;
 
-  constructor(options: AdmissionOptions) {
-    for (const key of ['accountMb', 'floorMb', 'burstPerMinute'] as const) {
-      const v = options[key];
-      if (!Number.isFinite(v) || v < 0) throw new RangeError(`Expected ${key} to be a non-negative number, got ${String(v)}`);
-    }
+  constructor(input: AdmissionOptions) {
+    const options = resolveOptions<AdmissionOptions>(
+      {
+        accountMb: { type: 'number', min: 0 },
+        floorMb: { type: 'number', min: 0 },
+        burstPerMinute: { type: 'number', min: 0 },
+        now: { type: 'function', default: Date.now },
+        observer: { type: 'custom', expected: 'an object with a throttled() method', check: (o) => typeof (o as AdmissionObserver | null)?.throttled === 'function', default: noopAdmissionObserver },
+      },
+      input,
+    );
     this.accountMb = options.accountMb;
     this.floorMb = options.floorMb;
     this.burstPerMinute = options.burstPerMinute;
-    this.now = options.now ?? Date.now;
-    this.observer = options.observer ?? noopAdmissionObserver;
+    this.now = options.now!;
+    this.observer = options.observer!;
     this.tokens = options.burstPerMinute;
     this.refilledAt = this.now();
   }

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { resolveOptions, type Schema } from '../../lib';
 
 /** Every setting of the server, with the spec's cloud quotas as defaults. */
 export interface PlatformConfig {
@@ -58,85 +59,58 @@ export interface PlatformConfig {
   wsMaxBackpressureBytes: number;
 }
 
-export const defaultConfig: Readonly<PlatformConfig> = Object.freeze({
-  dataDir: path.resolve('.isola'),
-  host: '127.0.0.1',
-  port: 9000,
-  region: 'ap-guangzhou',
-  maxApiBodyBytes: 70 * 1024 * 1024,
-  maxUnpackedBytes: 500 * 1024 * 1024,
-  maxPackageFiles: 20_000,
-  maxCompressionRatio: 200,
-  maxNamespaces: 5,
-  maxFunctionsPerNamespace: 50,
-  isolateHosts: Math.max(1, os.availableParallelism()),
-  allowUwsFallback: false,
-  deploySample: true,
-  accountConcurrencyMb: 128_000,
-  unreservedFloorMb: 12_800,
-  burstPerMinute: 500,
-  instanceKeepAliveMs: 10 * 60 * 1000,
-  logFlushIntervalMs: 50,
-  logRetentionMs: 7 * 24 * 60 * 60 * 1000,
-  invocationLogs: true,
-  metricsRetentionMs: 7 * 24 * 60 * 60 * 1000,
-  metricsMaxSeries: 2000,
-  wsMaxMessageBytes: 256 * 1024,
-  wsMaxMessagesPerSecond: 10,
-  wsMaxBytesPerSecond: 128 * 1024,
-  wsMaxBackpressureBytes: 1024 * 1024,
-});
+const MS_PER_DAY = 24 * 60 * 60 * 1000;
+const count = (value: number, min = 0) => ({ type: 'number', integer: true, min, default: value }) as const;
+
+/** Every setting's type, range and default (the spec's cloud quotas); `resolveConfig` checks overrides against it. */
+export const CONFIG_SCHEMA: Schema<PlatformConfig> = {
+  dataDir: { type: 'string', nonEmpty: true, default: '.isola', normalize: (dir) => path.resolve(dir) },
+  host: { type: 'string', nonEmpty: true, default: '127.0.0.1' },
+  port: { type: 'number', integer: true, min: 0, max: 65535, default: 9000 },
+  region: { type: 'string', nonEmpty: true, default: 'ap-guangzhou' },
+  maxApiBodyBytes: count(70 * 1024 * 1024, 1),
+  maxUnpackedBytes: count(500 * 1024 * 1024, 1),
+  maxPackageFiles: count(20_000, 1),
+  maxCompressionRatio: { type: 'number', min: 1, default: 200 },
+  maxNamespaces: count(5),
+  maxFunctionsPerNamespace: count(50),
+  // The runtime's own bound on isolate hosts.
+  isolateHosts: { type: 'number', integer: true, min: 1, max: 256, default: Math.max(1, os.availableParallelism()) },
+  allowUwsFallback: { type: 'boolean', default: false },
+  deploySample: { type: 'boolean', default: true },
+  accountConcurrencyMb: count(128_000),
+  unreservedFloorMb: count(12_800),
+  burstPerMinute: count(500),
+  // The runtime's own bounds on its keep-alive: 1 ms to 7 days.
+  instanceKeepAliveMs: { type: 'number', integer: true, min: 1, max: 7 * MS_PER_DAY, default: 10 * 60 * 1000 },
+  logFlushIntervalMs: count(50),
+  logRetentionMs: count(7 * MS_PER_DAY),
+  invocationLogs: { type: 'boolean', default: true },
+  metricsRetentionMs: count(7 * MS_PER_DAY),
+  metricsMaxSeries: count(2000, 1),
+  wsMaxMessageBytes: count(256 * 1024, 1),
+  wsMaxMessagesPerSecond: count(10, 1),
+  wsMaxBytesPerSecond: count(128 * 1024, 1),
+  wsMaxBackpressureBytes: count(1024 * 1024, 1),
+};
 
 /**
- * Merges `overrides` over the defaults, rejects unknown keys (with the
- * closest known one as a hint) and values of the wrong type, and freezes it.
+ * Merges `overrides` (the config file, flags and environment; undefined =
+ * not given) over the defaults through the one options validator: unknown
+ * keys are refused with the closest known one suggested, values of the wrong
+ * type or range name the setting. Then the cross-setting rule
+ * (unreservedFloorMb ≤ accountConcurrencyMb). The result is frozen.
  */
 export function resolveConfig(overrides: Partial<Record<string, unknown>> = {}): Readonly<PlatformConfig> {
-  const result: Record<string, unknown> = { ...defaultConfig };
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined) continue;
-    if (!(key in defaultConfig)) {
-      throw new Error(`Unknown setting \`${key}\`${suggest(key)}`);
-    }
-    const expected = typeof (defaultConfig as Record<string, unknown>)[key];
-    if (typeof value !== expected) {
-      throw new Error(`Expected setting \`${key}\` to be a ${expected}, got ${JSON.stringify(value)}`);
-    }
-    if (expected === 'number' && (!Number.isFinite(value) || (value as number) < 0)) {
-      throw new Error(`Expected setting \`${key}\` to be a non-negative number, got ${String(value)}`);
-    }
-    result[key] = value;
-  }
-  const config = result as unknown as PlatformConfig;
-  if (!Number.isInteger(config.port) || config.port > 65535) {
-    throw new Error(`Expected setting \`port\` to be an integer from 0 to 65535, got ${config.port}`);
-  }
+  const config = resolveOptions(CONFIG_SCHEMA, overrides, { noun: 'setting' });
   if (config.unreservedFloorMb > config.accountConcurrencyMb) {
-    throw new Error(
-      `Expected setting \`unreservedFloorMb\` to be at most \`accountConcurrencyMb\` (${config.accountConcurrencyMb}), got ${config.unreservedFloorMb}`,
+    throw Object.assign(
+      new RangeError(`Expected \`unreservedFloorMb\` to be at most \`accountConcurrencyMb\` (${config.accountConcurrencyMb}), got ${config.unreservedFloorMb}`),
+      { code: 'ERR_INVALID_OPTION' },
     );
   }
-  config.dataDir = path.resolve(config.dataDir);
-  return Object.freeze(config);
+  return config;
 }
 
-function suggest(key: string): string {
-  // Closest known key by letter-pair (bigram) overlap: catches typos and case slips.
-  const pairs = (word: string) => {
-    const lower = word.toLowerCase();
-    const set = new Set<string>();
-    for (let i = 0; i < lower.length - 1; i++) set.add(lower.slice(i, i + 2));
-    return set;
-  };
-  const wanted = pairs(key);
-  let best = '';
-  let bestScore = 0;
-  for (const known of Object.keys(defaultConfig)) {
-    const have = pairs(known);
-    let shared = 0;
-    for (const pair of wanted) if (have.has(pair)) shared++;
-    const score = (2 * shared) / (wanted.size + have.size || 1);
-    if (score > bestScore) [best, bestScore] = [known, score];
-  }
-  return bestScore >= 0.5 ? ` (did you mean \`${best}\`?)` : '';
-}
+/** Every setting at its default. */
+export const defaultConfig: Readonly<PlatformConfig> = resolveConfig();

@@ -1,13 +1,19 @@
+import { ERRORS, type ErrorCode, type PlainErrorCode } from './catalogue';
+
 /**
  * An error the control API reports to its caller in the API's envelope:
  * `{"Response":{"Error":{"Code","Message"},"RequestId"}}`. `code` is one of
- * the SCF API codes (see spec/scf-api.md §6) and is what callers match on;
- * the message names the parameter or resource at fault.
+ * the catalogue's codes (catalogue.ts, docs/errors.md; an unknown code does
+ * not compile) and is what callers match on; the message names the
+ * parameter or resource at fault. A code whose catalogue template has no
+ * placeholder may omit the message and gets the template.
  */
 export class ApiError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
+  readonly code: ErrorCode;
+  constructor(code: PlainErrorCode, message?: string);
+  constructor(code: ErrorCode, message: string);
+  constructor(code: ErrorCode, message?: string) {
+    super(message ?? ERRORS[code].message);
     this.name = 'ApiError';
     this.code = code;
   }

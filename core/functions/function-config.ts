@@ -6,7 +6,7 @@
  * parameter. Cloud-only parameters (VPC, CLS, CFS, roles…) are accepted and
  * ignored.
  */
-import { ApiError } from '../errors';
+import { ApiError, type ErrorCode } from '../errors';
 import { getRuntime, normalizeHandler, type FunctionType } from './runtimes';
 import { optionalInteger, optionalString } from '../config';
 
@@ -109,7 +109,7 @@ export function parseCreateConfig(params: Params): { config: FunctionConfig; asy
   if (typeValue !== 'Event' && typeValue !== 'HTTP') throw new ApiError('InvalidParameterValue.Type', `Type must be Event or HTTP, got ${JSON.stringify(typeValue)}.`);
   const type: FunctionType = typeValue;
   const handler = normalizeHandler(runtime, type, optionalString(params, 'Handler', 'InvalidParameterValue.Handler'));
-  const asyncRunEnable = readSwitch(params, 'AsyncRunEnable') ?? false;
+  const asyncRunEnable = readSwitch(params, 'AsyncRunEnable', 'InvalidParameterValue.AsyncRunEnable') ?? false;
   if (asyncRunEnable && type === 'HTTP') {
     throw new ApiError('UnsupportedOperation.AsyncRunEnable', 'AsyncRunEnable=TRUE is only supported for Event functions.');
   }
@@ -190,13 +190,21 @@ function applyConfigParams(config: FunctionConfig, params: Params): FunctionConf
     config.description = description;
   }
   if (params['Environment'] !== undefined && params['Environment'] !== null) config.environment = readEnvironment(params['Environment']);
-  if (params['Layers'] !== undefined && params['Layers'] !== null) config.layers = readLayers(params['Layers']);
+  if (params['Layers'] !== undefined && params['Layers'] !== null) {
+    config.layers = readLayers(params['Layers']);
+    assertLayersExist(config.layers);
+  }
   if (params['InstanceConcurrencyConfig'] !== undefined && params['InstanceConcurrencyConfig'] !== null) {
     applyInstanceConcurrency(config, params['InstanceConcurrencyConfig']);
   }
   if (params['ProtocolParams'] !== undefined && params['ProtocolParams'] !== null) applyProtocolParams(config, params['ProtocolParams']);
-  for (const [param, key] of [['InstallDependency', 'installDependency'], ['DnsCache', 'dnsCache'], ['TraceEnable', 'traceEnable']] as const) {
-    const value = readSwitch(params, param);
+  const switches = [
+    ['InstallDependency', 'installDependency', 'InvalidParameterValue.InstallDependency'],
+    ['DnsCache', 'dnsCache', 'InvalidParameterValue.DnsCache'],
+    ['TraceEnable', 'traceEnable', 'InvalidParameterValue.TraceEnable'],
+  ] as const;
+  for (const [param, key, code] of switches) {
+    const value = readSwitch(params, param, code);
     if (value !== undefined) config.options[key] = value;
   }
   if (config.options.protocolType === 'WS' && config.timeout < (config.options.wsIdleTimeout ?? LIMITS.wsIdleDefault)) {
@@ -216,16 +224,16 @@ function checkMemory(mb: number): number {
   return mb;
 }
 
-function checkRange(name: string, value: number, min: number, max: number, code: string): number {
+function checkRange(name: string, value: number, min: number, max: number, code: ErrorCode): number {
   if (value < min || value > max) throw new ApiError(code, `${name} must be from ${min} to ${max} seconds, got ${value}.`);
   return value;
 }
 
-/** A `TRUE`/`FALSE` string switch; undefined when absent or empty. */
-function readSwitch(params: Params, name: string): boolean | undefined {
-  const value = optionalString(params, name, `InvalidParameterValue.${name}`);
+/** A `TRUE`/`FALSE` string switch; undefined when absent or empty. `code` is `InvalidParameterValue.<name>`, named in full at the call. */
+function readSwitch(params: Params, name: string, code: ErrorCode): boolean | undefined {
+  const value = optionalString(params, name, code);
   if (value === undefined || value === '') return undefined;
-  if (value !== 'TRUE' && value !== 'FALSE') throw new ApiError(`InvalidParameterValue.${name}`, `${name} must be TRUE or FALSE, got ${JSON.stringify(value)}.`);
+  if (value !== 'TRUE' && value !== 'FALSE') throw new ApiError(code, `${name} must be TRUE or FALSE, got ${JSON.stringify(value)}.`);
   return value === 'TRUE';
 }
 
@@ -263,7 +271,7 @@ export function readEnvironment(value: unknown): EnvVar[] {
   return result;
 }
 
-/** Layers `[{LayerName, LayerVersion}]`, ≤ 5, in binding order; `[{LayerName: ""}]` unbinds all. Existence is checked by the layer service. */
+/** Layers `[{LayerName, LayerVersion}]`, ≤ 5, in binding order; `[{LayerName: ""}]` unbinds all. Existence is checked by `assertLayersExist`. */
 export function readLayers(value: unknown): LayerRef[] {
   const bad = (why: string): never => {
     throw new ApiError('InvalidParameterValue.Layers', `Layers ${why}.`);
@@ -281,6 +289,23 @@ export function readLayers(value: unknown): LayerRef[] {
   }
   if (layers.length > LIMITS.layers) bad(`may bind at most ${LIMITS.layers} layers, got ${layers.length}`);
   return layers;
+}
+
+/**
+ * Every layer a request binds must exist. No layer exists yet on this server
+ * (PublishLayerVersion is not implemented), so any binding is refused with
+ * ResourceNotFound.Layer naming the first one: accepting it would store a
+ * layer that is never applied. An empty list (nothing, or unbinding with
+ * `[{LayerName: ""}]`) passes.
+ * TODO(layers): look the versions up in the layer store once layers exist.
+ */
+function assertLayersExist(layers: readonly LayerRef[]): void {
+  const first = layers[0];
+  if (first === undefined) return;
+  throw new ApiError(
+    'ResourceNotFound.Layer',
+    `Layer \`${first.LayerName}\` version ${first.LayerVersion} does not exist: layers are not available on this server yet.`,
+  );
 }
 
 function applyInstanceConcurrency(config: FunctionConfig, value: unknown): void {

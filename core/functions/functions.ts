@@ -29,6 +29,42 @@ export interface FunctionView {
   config: FunctionConfig;
   tags: Tag[];
   asyncRunEnable: boolean;
+  /** The state of the version's code package (GetFunction's CodeResult / CodeError). */
+  code: CodeState;
+  /**
+   * Triggers bound to the function. Always empty for now: the schema has a
+   * `triggers` table but no trigger repository or action writes it yet, so
+   * no function has a trigger. TODO(triggers): read them from the store.
+   */
+  triggers: TriggerView[];
+}
+
+/**
+ * `success` when the version's code package is stored: `code_sha256` is only
+ * set once the zip was validated and unpacked (`store.code.put`) and it
+ * references the `code_blobs` row written in the same transaction (foreign
+ * key), so a sha256 means the code was unpacked and stored. A bad package
+ * fails CreateFunction / UpdateFunctionCode before anything is written, so
+ * every version this server creates is `success`; `failed` is what a version
+ * row without a package (the column is nullable) would report.
+ */
+export interface CodeState {
+  result: 'success' | 'failed';
+  /** Why not `success`; '' when it is. */
+  error: string;
+}
+
+/** A trigger bound to a function version (scf-api.md §4 Trigger). */
+export interface TriggerView {
+  type: string;
+  name: string;
+  qualifier: string;
+  triggerDesc: string;
+  enabled: boolean;
+  customArgument: string;
+  description: string;
+  addTime: number;
+  modTime: number;
 }
 
 /** One namespace's functions and concurrency memory (MB), for GetAccount. */
@@ -138,7 +174,15 @@ export class FunctionService {
     const fn = this.requireFunction(namespace, name);
     const version = this.store.versions.get(fn.id, qualifier);
     if (!version) throw new ApiError('ResourceNotFound.Version', `Function ${name} has no version ${qualifier}.`);
-    return { fn, version, config: configOf(version, fn.type), tags: JSON.parse(fn.tags) as Tag[], asyncRunEnable: fn.async_run_enable === 1 };
+    return {
+      fn,
+      version,
+      config: configOf(version, fn.type),
+      tags: JSON.parse(fn.tags) as Tag[],
+      asyncRunEnable: fn.async_run_enable === 1,
+      code: codeStateOf(version),
+      triggers: [], // no trigger store yet (see FunctionView.triggers)
+    };
   }
 
   /** ListFunctions over one namespace (ResourceNotFound.Namespace when it does not exist). */
@@ -321,6 +365,11 @@ export function configOf(row: VersionRow, type: FunctionRow['type']): FunctionCo
     layers: JSON.parse(row.layers) as FunctionConfig['layers'],
     options: JSON.parse(row.options) as FunctionOptions,
   };
+}
+
+/** The code state of a version row, from its stored package (see CodeState). */
+function codeStateOf(version: VersionRow): CodeState {
+  return version.code_sha256 !== null ? { result: 'success', error: '' } : { result: 'failed', error: 'No code package is stored for this version.' };
 }
 
 /** A regular file, not a symlink (a link never counts as the entry file, as in CodeStore.put). */

@@ -30,6 +30,7 @@ import {
   type LogWriterOptions,
   type LogWriterStats,
 } from '../../store';
+import { resolveOptions, type Schema } from '../../lib';
 import { ApiError } from '../errors';
 import { rowOfStatus, statusesOf } from '../outcomes';
 import { billedDuration, endLine, initReportLine, reportLine, startLine, type ColdStartFigures } from './log-format';
@@ -82,12 +83,15 @@ export interface LogServiceOptions extends LogWriterOptions {
 
 type LogLimits = Pick<LogServiceOptions, 'maxLineBytes' | 'maxLinesPerWindow' | 'maxBytesPerWindow' | 'windowMs'>;
 
-const limitDefaults: Readonly<LogLimits> = Object.freeze({
-  maxLineBytes: 8 * 1024,
-  maxLinesPerWindow: 5000,
-  maxBytesPerWindow: 1024 * 1024,
-  windowMs: 5000,
-});
+/** The service's own options (the rest go to the LogWriter, which checks them against its schema). */
+const SERVICE_SCHEMA: Schema<LogLimits & Pick<LogServiceOptions, 'persist'>> = {
+  persist: { type: 'boolean', default: true },
+  // Shorter lines could not hold the cut notice.
+  maxLineBytes: { type: 'number', integer: true, min: 128, default: 8 * 1024 },
+  maxLinesPerWindow: { type: 'number', integer: true, min: 1, default: 5000 },
+  maxBytesPerWindow: { type: 'number', integer: true, min: 1, default: 1024 * 1024 },
+  windowMs: { type: 'number', integer: true, min: 1, default: 5000 },
+};
 
 /**
  * One invocation as searches return it: the record as written (`retCode` is
@@ -154,19 +158,10 @@ export class LogService {
     private readonly repo: LogsRepo,
     options: Partial<LogServiceOptions> = {},
   ) {
-    const { persist = true, maxLineBytes, maxLinesPerWindow, maxBytesPerWindow, windowMs, ...writerOptions } = options;
-    if (typeof persist !== 'boolean') throw new TypeError(`Expected \`persist\` to be a boolean, got ${JSON.stringify(persist)}`);
-    this.persist = persist;
-    const limits: LogLimits = { ...limitDefaults };
-    for (const [key, value] of Object.entries({ maxLineBytes, maxLinesPerWindow, maxBytesPerWindow, windowMs })) {
-      if (value === undefined) continue;
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-        throw new TypeError(`Expected \`${key}\` to be a positive integer, got ${JSON.stringify(value)}`);
-      }
-      limits[key as keyof LogLimits] = value;
-    }
-    if (limits.maxLineBytes < 128) throw new TypeError(`Expected \`maxLineBytes\` to be at least 128, got ${limits.maxLineBytes}`);
-    this.limits = Object.freeze(limits);
+    const { persist, maxLineBytes, maxLinesPerWindow, maxBytesPerWindow, windowMs, ...writerOptions } = options;
+    const own = resolveOptions(SERVICE_SCHEMA, { persist, maxLineBytes, maxLinesPerWindow, maxBytesPerWindow, windowMs });
+    this.persist = own.persist;
+    this.limits = own;
     this.writer = new LogWriter(repo, writerOptions);
   }
 

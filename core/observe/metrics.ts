@@ -41,6 +41,7 @@
  * the process ends, as Prometheus counters must); calls of further series are
  * counted in `overflow` only.
  */
+import { resolveOptions, type Schema } from '../../lib';
 import type { AdmissionStats } from '../capacity';
 import type { LogWriterStats } from './logs';
 import type { ExecutorStats } from '../../executor';
@@ -86,16 +87,17 @@ export interface MetricsOptions {
   webSocketStats: (() => WebSocketCounters) | null;
 }
 
-const defaults: Readonly<MetricsOptions> = Object.freeze({
-  retentionMs: 7 * 24 * 3600 * 1000,
-  maxSeries: 2000,
-  timer: true,
-  now: Date.now,
-  executorStats: null,
-  admissionStats: null,
-  logStats: null,
-  webSocketStats: null,
-});
+/** Each option's type, range and default, for the one options validator. */
+const SCHEMA: Schema<MetricsOptions> = {
+  retentionMs: { type: 'number', min: 0, default: 7 * 24 * 3600 * 1000 },
+  maxSeries: { type: 'number', integer: true, min: 1, default: 2000 },
+  timer: { type: 'boolean', default: true },
+  now: { type: 'function', default: Date.now },
+  executorStats: { type: 'function', nullable: true, default: null },
+  admissionStats: { type: 'function', nullable: true, default: null },
+  logStats: { type: 'function', nullable: true, default: null },
+  webSocketStats: { type: 'function', nullable: true, default: null },
+};
 
 /** Rows deleted per retention transaction. */
 const PRUNE_BATCH = 5000;
@@ -145,7 +147,7 @@ export class MetricsService {
     private readonly sink: MinuteSink | null,
     options: Partial<MetricsOptions> = {},
   ) {
-    this.options = resolveOptions(options);
+    this.options = resolveOptions(SCHEMA, options, { noun: 'metrics option' });
     if (this.options.timer) this.schedule();
   }
 
@@ -359,26 +361,3 @@ export class MetricsService {
 /** Start of the minute holding `ms`. */
 export const minuteOf = (ms: number): number => ms - (((ms % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
 
-function resolveOptions(overrides: Partial<MetricsOptions>): Readonly<MetricsOptions> {
-  const result: Record<string, unknown> = { ...defaults };
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined) continue;
-    if (!(key in defaults)) {
-      const hint = Object.keys(defaults).find((k) => k.toLowerCase() === key.toLowerCase());
-      throw new TypeError(`Unknown metrics option \`${key}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}`);
-    }
-    if (key === 'now' || key === 'executorStats' || key === 'admissionStats' || key === 'logStats' || key === 'webSocketStats') {
-      if (value !== null && typeof value !== 'function') throw new TypeError(`Expected \`${key}\` to be a function, got ${typeof value}`);
-    } else if (key === 'timer') {
-      if (typeof value !== 'boolean') throw new TypeError(`Expected \`timer\` to be a boolean, got ${JSON.stringify(value)}`);
-    } else if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new TypeError(`Expected \`${key}\` to be a non-negative number, got ${JSON.stringify(value)}`);
-    }
-    result[key] = value;
-  }
-  const options = result as unknown as MetricsOptions;
-  if (!Number.isInteger(options.maxSeries) || options.maxSeries < 1) {
-    throw new TypeError(`Expected \`maxSeries\` to be a positive integer, got ${options.maxSeries}`);
-  }
-  return Object.freeze(options);
-}

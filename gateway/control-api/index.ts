@@ -73,5 +73,5 @@ export async function handleControlRequest(platform: Platform, req: ControlReque
 function internalError(err: unknown, requestId: string): ApiError {
   // Platform faults are logged with their stack; the caller sees only the code.
   console.error(`[control-api] ${requestId} internal error:`, err);
-  return new ApiError('InternalError', 'An internal error occurred; see the server log for the RequestId.');
+  return new ApiError('InternalError');
 }

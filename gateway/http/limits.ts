@@ -1,8 +1,10 @@
 /**
  * The data plane's limits and header names (platform-semantics §2, §5),
- * in one frozen defaults object; `registerHttpRoutes` accepts overrides
+ * in one schema of types and defaults; `registerHttpRoutes` accepts overrides
  * (tests use small ones).
  */
+import { defaultsOf, resolveOptions, type Schema } from '../../lib';
+
 export interface HttpLimits {
   /** Request body over this → 406 RequestTooLarge (spec: 6 MB), detected while the body arrives. */
   maxRequestBodyBytes: number;
@@ -20,25 +22,23 @@ export interface HttpLimits {
   streamLowWaterBytes: number;
 }
 
-export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = Object.freeze({
-  maxRequestBodyBytes: 6 * 1024 * 1024,
-  maxResponseHeaderBytes: 4096,
-  bufferedBodyBytes: 64 * 1024,
-  streamHighWaterBytes: 256 * 1024,
-  streamLowWaterBytes: 64 * 1024,
-});
+const positive = (value: number) => ({ type: 'number', integer: true, min: 1, default: value }) as const;
+
+/** Each limit's type and default (all positive integers), for the one options validator. */
+const SCHEMA: Schema<HttpLimits> = {
+  maxRequestBodyBytes: positive(6 * 1024 * 1024),
+  maxResponseHeaderBytes: positive(4096),
+  bufferedBodyBytes: positive(64 * 1024),
+  streamHighWaterBytes: positive(256 * 1024),
+  streamLowWaterBytes: positive(64 * 1024),
+};
+
+export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = defaultsOf(SCHEMA);
 
 /** Selects the qualifier (version or alias) of a call; absent = `$DEFAULT`. Dropped before the function sees the request. */
 export const QUALIFIER_HEADER = 'x-scf-qualifier';
 
-/** Checks overrides: positive integers, known keys only. */
+/** Checks overrides (positive integers, known keys only; the closest key is suggested) and freezes the limits. */
 export function resolveLimits(overrides: Partial<HttpLimits> = {}): Readonly<HttpLimits> {
-  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS };
-  for (const [key, value] of Object.entries(overrides)) {
-    if (!(key in DEFAULT_HTTP_LIMITS)) throw new TypeError(`Unknown HTTP limit \`${key}\`; expected one of ${Object.keys(DEFAULT_HTTP_LIMITS).join(', ')}`);
-    if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new TypeError(`Expected \`${key}\` to be a positive integer, got ${JSON.stringify(value)}`);
-    limits[key as keyof HttpLimits] = value;
-  }
-  return Object.freeze(limits);
+  return resolveOptions(SCHEMA, overrides, { noun: 'HTTP limit' });
 }

@@ -1,4 +1,4 @@
-import { ApiError } from '../../../core';
+import { ApiError, type ErrorCode } from '../../../core';
 import { DEFAULT_NAMESPACE } from '../../../core';
 import { optionalString, requiredString } from '../../../core';
 import type { ActionParams, ActionTable } from '../types';
@@ -6,13 +6,13 @@ import type { ActionParams, ActionTable } from '../types';
 const namespaceOf = (params: ActionParams) => optionalString(params, 'Namespace', 'InvalidParameterValue.Namespace') || DEFAULT_NAMESPACE;
 const functionNameOf = (params: ActionParams) => requiredString(params, 'FunctionName', 'InvalidParameterValue.FunctionName');
 
-/** A required whole number of MB; GET requests send it as a numeric string. */
-function requiredMb(params: ActionParams, name: string): number {
+/** A required whole number of MB; GET requests send it as a numeric string. `code` answers a bad value. */
+function requiredMb(params: ActionParams, name: string, code: ErrorCode): number {
   const value = params[name];
   if (value === undefined || value === null || value === '') throw new ApiError('MissingParameter', `The parameter ${name} is required.`);
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-    throw new ApiError(`InvalidParameterValue.${name}`, `${name} must be a non-negative integer (MB), got ${JSON.stringify(value)}.`);
+    throw new ApiError(code, `${name} must be a non-negative integer (MB), got ${JSON.stringify(value)}.`);
   }
   return n;
 }
@@ -21,7 +21,7 @@ function requiredMb(params: ActionParams, name: string): number {
 export const concurrencyActions: ActionTable = {
   /** PutReservedConcurrencyConfig: ReservedConcurrencyMem MB for the function (0 disables it). */
   PutReservedConcurrencyConfig(params, { platform }) {
-    const mb = requiredMb(params, 'ReservedConcurrencyMem');
+    const mb = requiredMb(params, 'ReservedConcurrencyMem', 'InvalidParameterValue.ReservedConcurrencyMem');
     platform.concurrency.putReserved(namespaceOf(params), functionNameOf(params), mb);
     return {};
   },
@@ -39,7 +39,7 @@ export const concurrencyActions: ActionTable = {
 
   /** PutTotalConcurrencyConfig: the account's concurrency quota, MB (≥ Σ reserved + 12,800). */
   PutTotalConcurrencyConfig(params, { platform }) {
-    const mb = requiredMb(params, 'TotalConcurrencyMem');
+    const mb = requiredMb(params, 'TotalConcurrencyMem', 'InvalidParameterValue.TotalConcurrencyMem');
     const namespace = optionalString(params, 'Namespace', 'InvalidParameterValue.Namespace') || undefined;
     platform.concurrency.putTotal(mb, namespace);
     return {};

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../../core';
 import { DEFAULT_NAMESPACE } from '../../../core';
-import type { FunctionView } from '../../../core';
+import type { FunctionView, TriggerView } from '../../../core';
 import { entryCandidates, getRuntime } from '../../../core';
 import { formatTime, optionalString, paging, requiredString } from '../../../core';
 import type { FunctionSummaryRow } from '../../../core';
@@ -43,9 +43,9 @@ function toDetail(view: FunctionView, showCode: boolean, ctx: ActionContext): Re
     StatusReasons: [],
     AvailableStatus: 'Available',
     CodeSize: version.code_size,
-    CodeResult: 'success',
-    CodeError: '',
-    ErrNo: 0,
+    CodeResult: view.code.result,
+    CodeError: view.code.error,
+    ErrNo: view.code.result === 'success' ? 0 : -1,
     CodeInfo: showCode ? inlineCode(view, ctx) : '',
     AddTime: formatTime(version.add_time),
     ModTime: formatTime(version.mod_time),
@@ -66,13 +66,29 @@ function toDetail(view: FunctionView, showCode: boolean, ctx: ActionContext): Re
     ProtocolParams: o.protocolType === 'WS' ? { WSParams: { IdleTimeOut: o.wsIdleTimeout } } : undefined,
     Layers: config.layers.map((l) => ({ LayerName: l.LayerName, LayerVersion: l.LayerVersion })),
     Tags: view.tags,
-    Triggers: [],
+    Triggers: view.triggers.map(toTrigger),
     Role: '',
     ClsLogsetId: '',
     ClsTopicId: '',
     VpcConfig: { VpcId: '', SubnetId: '' },
     PublicNetConfig: { PublicNetStatus: 'ENABLE', EipConfig: { EipStatus: 'DISABLE', EipAddress: [] } },
     EipConfig: { EipFixed: 'FALSE', Eips: [] },
+  };
+}
+
+/** GetFunction's Triggers item (scf-api.md §4 Trigger). */
+function toTrigger(trigger: TriggerView): Record<string, unknown> {
+  return {
+    Type: trigger.type,
+    TriggerName: trigger.name,
+    Qualifier: trigger.qualifier,
+    TriggerDesc: trigger.triggerDesc,
+    Enable: trigger.enabled ? 1 : 0,
+    CustomArgument: trigger.customArgument,
+    Description: trigger.description,
+    AvailableStatus: 'Available',
+    AddTime: formatTime(trigger.addTime),
+    ModTime: formatTime(trigger.modTime),
   };
 }
 

@@ -1,0 +1,441 @@
+/**
+ * Every error code the control API can answer (scf-api.md §6), in one table:
+ * when it is answered, the shape of its message and, where it matters, what
+ * else happens. `ApiError` takes only these codes (an unknown code does not
+ * compile); `docs/errors.md` is generated from this table by
+ * `bin/gen-errors-doc.js` and `test/errors-catalogue.test.js` keeps the two
+ * in sync and checks that every entry is answered somewhere.
+ *
+ * Every code is answered with HTTP 200 in the API envelope
+ * `{"Response":{"Error":{"Code","Message"},"RequestId"}}` (the SDK throws the
+ * body of any other status away); `behaviour` notes only what goes beyond
+ * that. Codes are the cloud's (`Family.Detail`, so a client that knows only
+ * the family still works); isola adds none of its own.
+ *
+ * `message` is the shape of the message, `{placeholders}` naming the values a
+ * call site fills in. Call sites pass their own text naming the value at
+ * fault; a code whose template has no placeholder may be thrown without one.
+ */
+export interface ErrorEntry {
+  /** One line: when the server answers this code. */
+  readonly when: string;
+  /** The message's shape; `{name}` placeholders stand for values. */
+  readonly message: string;
+  /** What happens beyond the API envelope (data plane status, effects), when relevant. */
+  readonly behaviour?: string;
+}
+
+// The data plane resolves a request's function with the same code as Invoke; http-invocation.ts maps the family.
+const RESOLVED_ON_DATA_PLANE = 'also answers an HTTP request (or WebSocket upgrade) to the function with 404 NotFound';
+
+export const ERRORS = {
+  // --- authentication (checked before any action runs) ---
+  'AuthFailure.InvalidAuthorization': {
+    when: 'The Authorization header is missing, is not a TC3-HMAC-SHA256 authorization, or signs a header the server cannot check.',
+    message: 'The Authorization header is not a valid TC3-HMAC-SHA256 authorization.',
+    behaviour: 'the action does not run',
+  },
+  'AuthFailure.SecretIdNotFound': {
+    when: 'The SecretId of the signature is unknown or disabled.',
+    message: 'The SecretId is not found or is disabled.',
+    behaviour: 'the action does not run',
+  },
+  'AuthFailure.SignatureExpire': {
+    when: 'X-TC-Timestamp is more than 5 minutes away from the server clock.',
+    message: 'The request timestamp is more than 5 minutes away from the server time.',
+    behaviour: 'the action does not run',
+  },
+  'AuthFailure.SignatureFailure': {
+    when: 'The signature does not match the request, or the credential scope date is not the date of X-TC-Timestamp.',
+    message: 'The request signature does not match.',
+    behaviour: 'the action does not run',
+  },
+
+  // --- the request itself ---
+  InternalError: {
+    when: 'An action failed for a reason that is not the caller\'s (a platform fault).',
+    message: 'An internal error occurred; see the server log for the RequestId.',
+    behaviour: 'the server logs the error with its stack under the RequestId',
+  },
+  InvalidAction: {
+    when: 'X-TC-Action names no action this server implements.',
+    message: 'The action {action} does not exist.',
+  },
+  NoSuchVersion: {
+    when: 'X-TC-Version is not 2018-04-16.',
+    message: 'The API version {version} does not exist; use 2018-04-16.',
+  },
+  RequestSizeLimitExceeded: {
+    when: 'The request body is larger than the `maxApiBodyBytes` setting (70 MB by default).',
+    message: 'The request body is larger than {max} bytes.',
+    behaviour: 'checked before the signature; the body is not parsed',
+  },
+  InvalidParameter: {
+    when: 'The request is malformed: the body is not a JSON object, a GET parameter name is reserved, or X-TC-Timestamp is not Unix seconds.',
+    message: 'The request body is not valid JSON.',
+  },
+  MissingParameter: {
+    when: 'A required parameter is absent or empty.',
+    message: 'The parameter {name} is required.',
+  },
+  UnsupportedOperation: {
+    when: 'A feature of the cloud this server does not have (yet): async invocation (InvocationType Event), Publish=TRUE on a configuration update, invocation logs when disabled.',
+    message: '{feature} is not available on this server yet.',
+  },
+
+  // --- failed operations ---
+  'FailedOperation.DeleteNamespace': {
+    when: 'DeleteNamespace names the default namespace.',
+    message: 'The default namespace cannot be deleted.',
+  },
+  'FailedOperation.FunctionStatusError': {
+    when: 'The version to invoke has no code package.',
+    message: 'Function {name} version {version} has no code.',
+    behaviour: 'also answers an HTTP request (or WebSocket upgrade) to the function with 500 InternalError',
+  },
+  'FailedOperation.InvokeFunction': {
+    when: 'Invoke names a function whose runtime is stored but cannot run on this server yet (Python, PHP, Java, Go, CustomRuntime).',
+    message: 'Runtime {runtime} is not available on this server yet; functions on it can be stored but not invoked.',
+  },
+  'FailedOperation.OperationConflict': {
+    when: 'The function was deleted and created again while UpdateFunctionCode unpacked its new code.',
+    message: 'Function {name} was replaced during the update; retry.',
+    behaviour: 'nothing is changed; the unpacked package is removed by the next start-up sweep',
+  },
+  'FailedOperation.ProvisionedExceedReserved': {
+    when: 'PutReservedConcurrencyConfig would reserve less than the function\'s provisioned concurrency.',
+    message: 'Function {name} has {provisioned} MB of provisioned concurrency, more than {mb} MB.',
+  },
+  'FailedOperation.ReservedExceedTotal': {
+    when: 'PutTotalConcurrencyConfig sets a quota below the reserved concurrency plus the part that is always unreserved.',
+    message: 'TotalConcurrencyMem {mb} MB is below the {needed} MB needed: {reserved} MB reserved + {floor} MB always unreserved.',
+  },
+
+  // --- malformed parameters ---
+  'InvalidParameter.FunctionName': {
+    when: 'Invoke / InvokeFunction get a FunctionName that is not a string.',
+    message: 'FunctionName must be a string, got {type}.',
+  },
+  'InvalidParameter.FunctionNameOrResourceIdRequired': {
+    when: 'GetFunction without FunctionName.',
+    message: 'The parameter FunctionName is required.',
+  },
+  'InvalidParameter.RequestTooLarge': {
+    when: 'A synchronous invocation\'s event is larger than 6 MB.',
+    message: 'The event is larger than {max} bytes.',
+  },
+
+  // --- parameter values ---
+  InvalidParameterValue: {
+    when: 'A parameter without a more specific code has the wrong type (e.g. Timeout not an integer, Override not a boolean).',
+    message: '{name} must be {expected}, got {value}.',
+  },
+  'InvalidParameterValue.AsyncRunEnable': {
+    when: 'AsyncRunEnable is not TRUE or FALSE.',
+    message: 'AsyncRunEnable must be TRUE or FALSE, got {value}.',
+  },
+  'InvalidParameterValue.ClientContext': {
+    when: 'Invoke\'s ClientContext (the event) is not a string.',
+    message: 'ClientContext must be a string, got {type}.',
+  },
+  'InvalidParameterValue.Code': {
+    when: 'Code is not an object, or names a source other than an inline zip (COS, demo, image, git).',
+    message: '{source} is not supported by this server; upload the package inline as Code.ZipFile (base64 of a zip).',
+  },
+  'InvalidParameterValue.DefaultNamespace': {
+    when: 'CreateNamespace names the default namespace.',
+    message: 'The default namespace always exists and cannot be created.',
+  },
+  'InvalidParameterValue.Description': {
+    when: 'A Description is not a string or is longer than 1000 characters.',
+    message: 'Description must be at most 1000 characters, got {length}.',
+  },
+  'InvalidParameterValue.DnsCache': {
+    when: 'DnsCache is not TRUE or FALSE.',
+    message: 'DnsCache must be TRUE or FALSE, got {value}.',
+  },
+  'InvalidParameterValue.DynamicEnabled': {
+    when: 'InstanceConcurrencyConfig.DynamicEnabled is not TRUE, FALSE or "".',
+    message: 'InstanceConcurrencyConfig.DynamicEnabled must be TRUE, FALSE or "", got {value}.',
+  },
+  'InvalidParameterValue.EndTime': {
+    when: 'EndTime is not `YYYY-MM-DD HH:MM:SS` or is earlier than StartTime.',
+    message: 'EndTime must not be earlier than StartTime.',
+  },
+  'InvalidParameterValue.Environment': {
+    when: 'Environment is not {Variables: [{Key, Value}]}, a key is not a valid variable name, or a key is given twice.',
+    message: 'Environment variable name {key} is invalid: letters, digits and "_", not starting with a digit.',
+  },
+  'InvalidParameterValue.EnvironmentExceededLimit': {
+    when: 'The environment variables total more than 4 KB.',
+    message: 'Environment variables total {bytes} bytes; at most 4 KB (4096) is allowed.',
+  },
+  'InvalidParameterValue.EnvironmentSystemProtect': {
+    when: 'An environment variable starts with SCF_ or TENCENTCLOUD_ (set by the platform).',
+    message: 'Environment variable {key} is reserved by the platform.',
+  },
+  'InvalidParameterValue.Filter': {
+    when: 'GetFunctionLogs\' Filter is not an object, or its RetCode is not a known filter or status code.',
+    message: 'Filter.RetCode must be one of {filters} or a status code, got {value}.',
+  },
+  'InvalidParameterValue.Filters': {
+    when: 'ListFunctions\' Filters is not a list of at most 10 {Name, Values} with known names.',
+    message: 'Filters must be a list of {Name, Values}.',
+  },
+  'InvalidParameterValue.FunctionName': {
+    when: 'A function name is not a string of 2-60 letters, digits, "_" and "-" starting with a letter, or is too long with its namespace; CopyFunction onto itself.',
+    message: 'FunctionName {name} is invalid: 2-60 characters of letters, digits, "_" and "-", starting with a letter and ending with a letter or digit.',
+  },
+  'InvalidParameterValue.FunctionRequestId': {
+    when: 'FunctionRequestId is not a string.',
+    message: 'FunctionRequestId must be a string, got {type}.',
+  },
+  'InvalidParameterValue.FunctionType': {
+    when: 'Invoke names a web (HTTP) function; those are called over HTTP.',
+    message: 'Function {name} is a web (HTTP) function; call it over HTTP instead.',
+  },
+  'InvalidParameterValue.Handler': {
+    when: 'The handler does not fit the runtime\'s format, or the code package has no entry file for it at its root.',
+    message: 'Handler {handler} is invalid for {runtime}: expected {shape}.',
+  },
+  'InvalidParameterValue.IdleTimeOut': {
+    when: 'A WebSocket idle timeout is outside 10-7200 s, or above the function\'s Timeout.',
+    message: 'ProtocolParams.WSParams.IdleTimeOut must be from 10 to 7200 seconds, got {value}.',
+  },
+  'InvalidParameterValue.InstallDependency': {
+    when: 'InstallDependency is not TRUE or FALSE.',
+    message: 'InstallDependency must be TRUE or FALSE, got {value}.',
+  },
+  'InvalidParameterValue.InstanceConcurrencyConfig': {
+    when: 'InstanceConcurrencyConfig is not an object, or is given for an Event function.',
+    message: 'InstanceConcurrencyConfig is only supported for web functions (Type HTTP).',
+  },
+  'InvalidParameterValue.InvocationType': {
+    when: 'InvocationType is not RequestResponse or Event.',
+    message: 'InvocationType must be RequestResponse or Event, got {value}.',
+  },
+  'InvalidParameterValue.Layers': {
+    when: 'Layers is not a list of at most 5 distinct {LayerName, LayerVersion}.',
+    message: 'Layers must be a list of {LayerName, LayerVersion}.',
+  },
+  'InvalidParameterValue.Limit': {
+    when: 'Limit is not an integer in the action\'s range.',
+    message: 'Limit must be from 0 to {max}, got {value}.',
+  },
+  'InvalidParameterValue.LogType': {
+    when: 'LogType is not None or Tail.',
+    message: 'LogType must be None or Tail, got {value}.',
+  },
+  'InvalidParameterValue.MaxConcurrency': {
+    when: 'InstanceConcurrencyConfig.MaxConcurrency is not an integer from 1 to 100.',
+    message: 'InstanceConcurrencyConfig.MaxConcurrency must be from 1 to 100, got {value}.',
+  },
+  'InvalidParameterValue.MemorySize': {
+    when: 'MemorySize is not 64, or 128 to 3072 in steps of 128 MB.',
+    message: 'MemorySize must be 64, or 128 to 3072 in steps of 128 MB, got {value}.',
+  },
+  'InvalidParameterValue.MetricName': {
+    when: 'GetFunctionMetrics names an unknown metric.',
+    message: 'MetricName must be one of {metrics}, got {value}.',
+  },
+  'InvalidParameterValue.Namespace': {
+    when: 'A namespace name is not a string, or (CreateNamespace) not 1-30 letters, digits, "-" and "_" starting with a letter.',
+    message: 'Namespace {name} is invalid: 1-30 characters of letters, digits, "-" and "_", starting with a letter.',
+  },
+  'InvalidParameterValue.Offset': {
+    when: 'Offset is not a non-negative integer.',
+    message: 'Offset must be >= 0, got {value}.',
+  },
+  'InvalidParameterValue.Order': {
+    when: 'Order is not ASC or DESC (asc or desc for logs).',
+    message: 'Order must be ASC or DESC, got {value}.',
+  },
+  'InvalidParameterValue.OrderBy': {
+    when: 'GetFunctionLogs\' OrderBy is not a known column.',
+    message: 'OrderBy must be one of {columns}, got {value}.',
+  },
+  'InvalidParameterValue.Orderby': {
+    when: 'ListFunctions\' or ListNamespaces\' Orderby is not a known column.',
+    message: 'Orderby must be {columns}, got {value}.',
+  },
+  'InvalidParameterValue.Param': {
+    when: 'The invocation event is not a JSON document.',
+    message: 'The event must be a JSON document.',
+  },
+  'InvalidParameterValue.Period': {
+    when: 'GetFunctionMetrics\' Period is not 60.',
+    message: 'Period must be 60 (seconds), got {value}.',
+  },
+  'InvalidParameterValue.ProtocolType': {
+    when: 'ProtocolType is not WS, is WS on an Event function, or tries to turn WebSocket off once on.',
+    message: 'ProtocolType must be WS, got {value}.',
+  },
+  'InvalidParameterValue.Qualifier': {
+    when: 'Qualifier is not a string, or DeleteFunction names $LATEST alone.',
+    message: 'The $LATEST version cannot be deleted on its own; omit Qualifier to delete the function.',
+  },
+  'InvalidParameterValue.ReservedConcurrencyMem': {
+    when: 'ReservedConcurrencyMem is not a non-negative integer (MB).',
+    message: 'ReservedConcurrencyMem must be a non-negative integer (MB), got {value}.',
+  },
+  'InvalidParameterValue.Runtime': {
+    when: 'Runtime is unknown or retired, or UpdateFunctionConfiguration tries to change it.',
+    message: 'Runtime {runtime} is not supported; use one of {runtimes}.',
+  },
+  'InvalidParameterValue.SearchContext': {
+    when: 'GetFunctionLogs\' SearchContext.Offset is not a cursor it returned.',
+    message: 'SearchContext.Offset must be a cursor returned by GetFunctionLogs, got {value}.',
+  },
+  'InvalidParameterValue.SearchKey': {
+    when: 'ListFunctions\' SearchKey is not a string, or ListNamespaces\' is not a list of {Key: Namespace|Description, Value}.',
+    message: 'SearchKey.Key must be Namespace or Description, got {key}.',
+  },
+  'InvalidParameterValue.ShowCode': {
+    when: 'GetFunction\'s ShowCode is not a string.',
+    message: 'ShowCode must be a string, got {type}.',
+  },
+  'InvalidParameterValue.StartTime': {
+    when: 'StartTime is not `YYYY-MM-DD HH:MM:SS`, or a metrics range is longer than one day.',
+    message: 'StartTime must be YYYY-MM-DD HH:MM:SS, got {value}.',
+  },
+  'InvalidParameterValue.Tags': {
+    when: 'Tags is not a list of at most 50 {Key, Value} with distinct keys of at most 255 characters.',
+    message: 'Tags must be a list of {Key, Value}.',
+  },
+  'InvalidParameterValue.TargetRegion': {
+    when: 'CopyFunction\'s TargetRegion is not a string.',
+    message: 'TargetRegion must be a string, got {type}.',
+  },
+  'InvalidParameterValue.TotalConcurrencyMem': {
+    when: 'TotalConcurrencyMem is not a positive integer (MB).',
+    message: 'TotalConcurrencyMem must be a positive integer (MB), got {value}.',
+  },
+  'InvalidParameterValue.TraceEnable': {
+    when: 'TraceEnable is not TRUE or FALSE.',
+    message: 'TraceEnable must be TRUE or FALSE, got {value}.',
+  },
+  'InvalidParameterValue.Type': {
+    when: 'Type is not Event or HTTP.',
+    message: 'Type must be Event or HTTP, got {value}.',
+  },
+  'InvalidParameterValue.WebSocketsParams': {
+    when: 'ProtocolParams is not {WSParams: {IdleTimeOut}}, or is given for a function without WebSocket.',
+    message: 'ProtocolParams must be {WSParams: {IdleTimeOut}}.',
+  },
+  'InvalidParameterValue.ZipFile': {
+    when: 'The code package is empty, not a zip, or unsafe: a bad or duplicate entry name, a link leaving the package, too many files, too large unpacked, or a zip bomb.',
+    message: 'the code package is not a valid zip file ({reason})',
+    behaviour: 'nothing is stored; anything already unpacked is removed',
+  },
+  'InvalidParameterValue.ZipFileBase64BinasciiError': {
+    when: 'ZipFile is not standard base64 with "=" padding.',
+    message: '{name} is not valid base64 (standard alphabet with "=" padding).',
+  },
+
+  // --- quotas ---
+  'LimitExceeded.Function': {
+    when: 'The namespace already holds `maxFunctionsPerNamespace` functions (50 by default).',
+    message: 'Namespace {namespace} already has the maximum of {max} functions.',
+    behaviour: 'nothing is created; a package unpacked for the call is removed by the next start-up sweep',
+  },
+  'LimitExceeded.FunctionReservedConcurrencyMemory': {
+    when: 'PutReservedConcurrencyConfig would leave less than the always-unreserved part of the account quota.',
+    message: 'ReservedConcurrencyMem {mb} MB is over the {available} MB still reservable.',
+  },
+  'LimitExceeded.InitTimeout': {
+    when: 'InitTimeout is outside 3-300 s.',
+    message: 'InitTimeout must be from 3 to 300 seconds, got {value}.',
+  },
+  'LimitExceeded.Memory': {
+    when: 'MemorySize is above 3072 MB.',
+    message: 'MemorySize must be at most 3072 MB, got {value}.',
+  },
+  'LimitExceeded.Namespace': {
+    when: 'The account already has `maxNamespaces` namespaces (5 by default).',
+    message: 'At most {max} namespaces are allowed.',
+  },
+  'LimitExceeded.Offset': {
+    when: 'GetFunctionLogs\' Offset + Limit is above 10000.',
+    message: 'Offset + Limit must be at most 10000, got {value}.',
+  },
+  'LimitExceeded.Timeout': {
+    when: 'Timeout is outside 1-900 s.',
+    message: 'Timeout must be from 1 to 900 seconds, got {value}.',
+  },
+
+  // --- missing parameters ---
+  'MissingParameter.Code': {
+    when: 'CreateFunction without a code package, or UpdateFunctionCode with neither code nor Handler.',
+    message: 'The parameter Code (Code.ZipFile, base64 of a zip) is required.',
+  },
+  'MissingParameter.Runtime': {
+    when: 'CreateFunction without Runtime.',
+    message: 'The parameter Runtime is required.',
+  },
+
+  // --- resources ---
+  'ResourceInUse.Function': {
+    when: 'CreateFunction names a function that exists.',
+    message: 'Function {name} already exists in namespace {namespace}.',
+  },
+  'ResourceInUse.FunctionName': {
+    when: 'CopyFunction targets a function that exists and Override is not true.',
+    message: 'Function {name} already exists in namespace {namespace}; pass Override=true to replace it.',
+  },
+  'ResourceInUse.Namespace': {
+    when: 'CreateNamespace names a namespace that exists, or DeleteNamespace one that still has functions.',
+    message: 'Namespace {name} already exists.',
+  },
+  'ResourceNotFound.Function': {
+    when: 'The named function does not exist in the namespace.',
+    message: 'Function {name} does not exist in namespace {namespace}.',
+    behaviour: RESOLVED_ON_DATA_PLANE,
+  },
+  'ResourceNotFound.Layer': {
+    when: 'Layers names a layer version; layers are not available on this server yet, so none exists.',
+    message: 'Layer {name} version {version} does not exist: layers are not available on this server yet.',
+    behaviour: 'nothing is created or changed',
+  },
+  'ResourceNotFound.Namespace': {
+    when: 'The named namespace does not exist.',
+    message: 'Namespace {name} does not exist.',
+  },
+  'ResourceNotFound.Qualifier': {
+    when: 'An invocation names a version or alias the function does not have.',
+    message: 'Function {name} has no version or alias {qualifier}.',
+    behaviour: RESOLVED_ON_DATA_PLANE,
+  },
+  'ResourceNotFound.Version': {
+    when: 'GetFunction or DeleteFunction names a version the function does not have.',
+    message: 'Function {name} has no version {qualifier}.',
+  },
+
+  // --- unsupported ---
+  'UnsupportedOperation.AliasBind': {
+    when: 'DeleteFunction names a version an alias still points to.',
+    message: 'Version {version} is still used by alias {alias}.',
+  },
+  'UnsupportedOperation.AsyncRunEnable': {
+    when: 'AsyncRunEnable=TRUE on a web function.',
+    message: 'AsyncRunEnable=TRUE is only supported for Event functions.',
+  },
+  'UnsupportedOperation.Region': {
+    when: 'CopyFunction\'s TargetRegion is not the region this server serves.',
+    message: 'This server serves region {region}; it cannot copy to {target}.',
+  },
+  'UnsupportedOperation.UpdateFunctionCode': {
+    when: 'UpdateFunctionCode with Publish=TRUE (versions are published with PublishVersion).',
+    message: 'Publish=TRUE is not supported yet; call PublishVersion after the update.',
+  },
+} as const satisfies Record<string, ErrorEntry>;
+
+/** A code the server can answer: a key of the catalogue. */
+export type ErrorCode = keyof typeof ERRORS;
+
+/** A code whose message template has no placeholder, so it can be thrown with the template as its message. */
+export type PlainErrorCode = {
+  [C in ErrorCode]: (typeof ERRORS)[C]['message'] extends `${string}{${string}}${string}` ? never : C;
+}[ErrorCode];
+
+/** True when `code` is in the catalogue (for codes that arrive as plain strings). */
+export const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(ERRORS, code);

@@ -1,0 +1,2 @@
+// Face of lib/: pure helpers every layer may use (they import nothing internal).
+export * from './options';
