@@ -1,8 +1,8 @@
 /**
  * The entry points the bootstrap hands back (runtime/sandbox/bootstrap.js):
- * the functions the host calls to enter the isolate. Declared once, here; the
- * names travel to the bootstrap in its config, and it returns exactly these
- * (it fails the cold start if one is missing).
+ * the functions the host calls to enter the isolate. Declared once, here:
+ * host/sandbox.ts ends the bootstrap with `return { <these names> }`, so a
+ * part that does not provide one fails the cold start.
  */
 import type ivm from 'isolated-vm';
 

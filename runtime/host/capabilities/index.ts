@@ -2,16 +2,16 @@
  * The host capabilities an isolate gets — its only way to reach the host —
  * declared once, here, in the order the bootstrap receives them.
  *
- * handOver() calls the bootstrap (runtime/sandbox/bootstrap.js) with the
- * instance's config as JSON (which also names the capabilities, in this order,
- * and the entry points the host expects back) followed by the capabilities,
- * and binds the entry points it returns. Each capability is its own module:
+ * handOver() calls the bootstrap (runtime/sandbox/bootstrap.js, whose
+ * parameter list host/sandbox.ts generates from this list) with the instance's
+ * config as JSON followed by the capabilities, and binds the entry points it
+ * returns (host/entry-points.ts). Each capability is its own module:
  * it checks its arguments where it uses them and hands back copies (strings,
  * numbers, copied bytes), never an isolated-vm Reference or ExternalCopy.
  * The bootstrap keeps them in its closure; no global holds one.
  */
 import type ivm from 'isolated-vm';
-import { ENTRY_POINTS, bindEntryPoints, type EntryPoints } from '../entry-points';
+import { bindEntryPoints, type EntryPoints } from '../entry-points';
 import { LIMITS } from '../limits';
 import { doneCapability } from './done';
 import { fetchCapability } from './fetch';
@@ -38,7 +38,7 @@ const REGISTRY: ReadonlyArray<readonly [string, (scope: CapabilityScope) => ivm.
   ['ws', wsCapability],
 ];
 
-/** The capability names in hand-over order (the bootstrap's config carries them). */
+/** The capability names in hand-over order (the bootstrap's parameters, see host/sandbox.ts). */
 export const CAPABILITY_NAMES: readonly string[] = Object.freeze(REGISTRY.map(([name]) => name));
 
 /** The function's configuration as the bootstrap sees it. */
@@ -52,8 +52,6 @@ function bootstrapConfig(scope: CapabilityScope): string {
     memoryMb: spec.memoryMb,
     timeoutMs: spec.timeoutMs,
     limits: LIMITS,
-    capabilities: CAPABILITY_NAMES,
-    entries: ENTRY_POINTS,
   });
 }
 

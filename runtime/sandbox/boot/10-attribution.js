@@ -7,17 +7,18 @@
 // named RID_PREFIX + rid (track()), and V8's async stack traces list that awaiter for
 // code resumed anywhere in the handler's await chain. The stack is only walked for a
 // call made while more than one request is active (runningRid).
-(function attribution(k) {
-  'use strict';
+// Uses: define.
+let active, runningRid, setCurrent, track, PromiseThen;
+{
   const ErrorCtor = Error;
   const MapCtor = Map;
   const PromiseCtor = Promise;
   // The original: every platform promise goes through it, whatever the tenant does to `then`.
-  const PromiseThen = Promise.prototype.then;
+  PromiseThen = Promise.prototype.then;
   const ReflectApply = Reflect.apply;
 
   let current = '';                 // request id of the code running now
-  const active = new MapCtor();     // request id -> { done, logLines, logBytes, logCut, http? }
+  active = new MapCtor();     // request id -> { done, logLines, logBytes, logCut, http? }
 
   const RID_PREFIX = '__isola_rid_';
   const captureStackTrace = ErrorCtor.captureStackTrace;
@@ -43,28 +44,26 @@
     return typeof r === 'string' ? r : null;
   }
   /** The request of the code running now. */
-  function runningRid() {
+  runningRid = function runningRid() {
     if (active.size <= 1) return current;
     const r = ridFromStack();
     return r !== null && active.has(r) ? r : current;
-  }
+  };
   /** Called by every entry: the request its code serves. */
-  function setCurrent(rid) { current = rid; }
+  setCurrent = function setCurrent(rid) { current = rid; };
   /** A promise that settles like `p`, awaited by an async function whose name carries the request id. */
-  function track(rid, p) {
+  track = function track(rid, p) {
     const name = RID_PREFIX + rid;
     const holder = { [name]: async function () { return await p; } };
     return holder[name]();
-  }
+  };
   // `then` callbacks restore the request that scheduled them (catch/finally go through then).
   const wrapThen = function (cb) {
     if (typeof cb !== 'function') return cb;
     const rid = runningRid();
     return function (v) { current = rid; return cb(v); };
   };
-  k.define(PromiseCtor.prototype, 'then', { then(onFulfilled, onRejected) {
+  define(PromiseCtor.prototype, 'then', { then(onFulfilled, onRejected) {
     return ReflectApply(PromiseThen, this, [wrapThen(onFulfilled), wrapThen(onRejected)]);
   } }.then);
-
-  return { active, runningRid, setCurrent, track, PromiseThen };
-})
+}

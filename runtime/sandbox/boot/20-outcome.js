@@ -2,16 +2,15 @@
 // `done` capability (finish: the result as JSON, capped, or the error serialised
 // here, under the watchdog, so the host never copies a tenant object), or ended by
 // the host (forget: timeout, cancel, fault).
-(function outcome(k) {
-  'use strict';
-  const { active, setCurrent } = k;
-  const hostDone = k.host.done;
+// Uses: config, hostDone, active, setCurrent (10), httpAbort (80).
+let errorInfo, finish, isThenable, forget;
+{
   const JSONstringify = JSON.stringify;
   const StringFn = String;
-  const MAX_RESULT = k.config.limits.maxResultBytes;
+  const MAX_RESULT = config.limits.maxResultBytes;
 
   /** { name, message, stack } of a thrown value as JSON, each capped; getters run here, under the watchdog. */
-  function errorInfo(e) {
+  errorInfo = function errorInfo(e) {
     let name = 'Error', message = '', stack = '';
     try {
       if (typeof e === 'object' && e !== null) {
@@ -29,9 +28,9 @@
     if (message.length > 4096) message = message.slice(0, 4096);
     if (stack.length > 16384) stack = stack.slice(0, 16384);
     return JSONstringify({ name: '' + name, message: '' + message, stack: '' + stack });
-  }
+  };
   /** Ends an event invocation with an error or a value (once). */
-  function finish(rid, err, value) {
+  finish = function finish(rid, err, value) {
     const st = active.get(rid);
     if (st === undefined || st.done) return;
     st.done = true;
@@ -56,17 +55,15 @@
       return;
     }
     hostDone(rid, 'ok', json);
-  }
-  function isThenable(v) {
+  };
+  isThenable = function isThenable(v) {
     return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function';
-  }
+  };
   // Host entry: an invocation was ended by the host (timeout/cancel/fault): forget it; an HTTP
   // request's body stream errors and its response stream is cancelled.
-  function forget(rid) {
+  forget = function forget(rid) {
     const st = active.get(rid);
     active.delete(rid);
-    if (st !== undefined && st.http !== undefined) k.httpAbort(st.http);
-  }
-
-  return { errorInfo, finish, isThenable, forget };
-})
+    if (st !== undefined && st.http !== undefined) httpAbort(st.http);
+  };
+}

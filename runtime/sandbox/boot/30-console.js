@@ -1,10 +1,9 @@
 // console (part of the bootstrap): formats arguments here (depth- and length-capped),
 // counts each request's lines and bytes against its quota, and hands one string per
 // line to the `log` capability with the request id it is attributed to.
-(function consoleGlobal(k) {
-  'use strict';
-  const { active, runningRid, config } = k;
-  const hostLog = k.host.log;
+// Uses: config, define, hostLog, active, runningRid (10).
+let emit, makeConsole;
+{
   const JSONstringify = JSON.stringify;
   const StringFn = String;
   const MapCtor = Map;
@@ -58,7 +57,7 @@
     return s.length > MAX_LINE ? s.slice(0, MAX_LINE) : s;
   }
   /** One console line of request `rid` (dropped when the request has finished or used its quota). */
-  function emit(level, rid, args) {
+  emit = function emit(level, rid, args) {
     const st = active.get(rid);
     if (st === undefined) return;            // late output of a finished request: dropped
     if (st.logLines >= config.limits.maxLogLines || st.logBytes >= config.limits.maxLogBytes) {
@@ -69,9 +68,9 @@
     st.logLines++;
     st.logBytes += line.length;
     hostLog(level, line, rid);
-  }
+  };
   /** A console object; `fixedRid` binds it to one request (ctx.console), else lines go to the running request. */
-  function makeConsole(fixedRid) {
+  makeConsole = function makeConsole(fixedRid) {
     const c = {};
     const rid = () => (fixedRid === undefined ? runningRid() : fixedRid);
     for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
@@ -90,8 +89,6 @@
     c.group = c.groupCollapsed = function (...args) { if (args.length) emit('log', rid(), args); };
     c.groupEnd = function () {};
     return c;
-  }
-  k.define(globalThis, 'console', makeConsole(undefined));
-
-  return { emit, makeConsole };
-})
+  };
+  define(globalThis, 'console', makeConsole(undefined));
+}

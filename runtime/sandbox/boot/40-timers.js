@@ -2,10 +2,9 @@
 // bootstrap). Timers live on the host (the `timer` capability; at most
 // limits.maxTimers pending); a callback runs as the request that created it, and one
 // that throws fails that request.
-(function timerGlobals(k) {
-  'use strict';
-  const { runningRid, setCurrent, finish, PromiseThen, config } = k;
-  const hostTimer = k.host.timer;
+// Uses: config, define, hostTimer, runningRid, setCurrent, PromiseThen (10), finish (20).
+let fireTimer;
+{
   const g = globalThis;
   const MapCtor = Map;
   const PromiseCtor = Promise;
@@ -32,14 +31,14 @@
     if (typeof id !== 'number') return;
     if (timers.delete(id)) hostTimer(id, -1, false, '');
   }
-  k.define(g, 'setTimeout', function setTimeout(cb, ms, ...args) { return addTimer(cb, ms, args, false); });
-  k.define(g, 'setInterval', function setInterval(cb, ms, ...args) { return addTimer(cb, ms, args, true); });
-  k.define(g, 'clearTimeout', function clearTimeout(id) { clearTimer(id); });
-  k.define(g, 'clearInterval', function clearInterval(id) { clearTimer(id); });
+  define(g, 'setTimeout', function setTimeout(cb, ms, ...args) { return addTimer(cb, ms, args, false); });
+  define(g, 'setInterval', function setInterval(cb, ms, ...args) { return addTimer(cb, ms, args, true); });
+  define(g, 'clearTimeout', function clearTimeout(id) { clearTimer(id); });
+  define(g, 'clearInterval', function clearInterval(id) { clearTimer(id); });
   {
     // The callback runs as the request that queued it.
     const webQueueMicrotask = typeof g.queueMicrotask === 'function' ? g.queueMicrotask : null;
-    k.define(g, 'queueMicrotask', function queueMicrotask(fn) {
+    define(g, 'queueMicrotask', function queueMicrotask(fn) {
       if (typeof fn !== 'function') throw new TypeErrorCtor('The "callback" argument must be of type function');
       const rid = runningRid();
       const run = () => { setCurrent(rid); fn(); };
@@ -49,7 +48,7 @@
   }
 
   // Host entry: a timer came due (only while some invocation is active).
-  function fireTimer(id) {
+  fireTimer = function fireTimer(id) {
     const t = timers.get(id);
     if (t === undefined) return;
     if (!t.repeat) timers.delete(id);
@@ -59,7 +58,5 @@
     } catch (e) {
       finish(t.rid, e === undefined ? new ErrorCtor('undefined thrown') : e);
     }
-  }
-
-  return { fireTimer };
-})
+  };
+}

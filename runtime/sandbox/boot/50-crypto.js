@@ -1,8 +1,7 @@
 // crypto.getRandomValues and crypto.randomUUID (part of the bootstrap), drawn from a
 // pool the `random` capability fills from the host's CSPRNG, 4 KB at a time.
-(function cryptoGlobal(k) {
-  'use strict';
-  const hostRandom = k.host.random;
+// Uses: define, hostRandom.
+{
   const TypeErrorCtor = TypeError;
   const RangeErrorCtor = RangeError;
 
@@ -17,7 +16,7 @@
     return out;
   }
   const cryptoObj = {};
-  k.define(cryptoObj, 'getRandomValues', function getRandomValues(array) {
+  define(cryptoObj, 'getRandomValues', function getRandomValues(array) {
     if (!ArrayBuffer.isView(array) || array instanceof Float32Array || array instanceof Float64Array || array instanceof DataView) {
       throw new TypeErrorCtor("Failed to execute 'getRandomValues' on 'Crypto': parameter 1 is not of an integer type");
     }
@@ -25,7 +24,7 @@
     new Uint8Array(array.buffer, array.byteOffset, array.byteLength).set(randomBytes(array.byteLength));
     return array;
   });
-  k.define(cryptoObj, 'randomUUID', function randomUUID() {
+  define(cryptoObj, 'randomUUID', function randomUUID() {
     const b = randomBytes(16);
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
@@ -36,7 +35,6 @@
     }
     return h;
   });
-  k.define(globalThis, 'crypto', cryptoObj);
+  define(globalThis, 'crypto', cryptoObj);
 
-  return {};
-})
+}

@@ -3,10 +3,9 @@
 // capability as strings; the host runs it under the fetch policy and enters with
 // fetchDone, the body a copied ArrayBuffer, wrapped in the sandbox Response (a minimal
 // fallback object when the web files are absent).
-(function fetchGlobal(k) {
-  'use strict';
-  const { runningRid, setCurrent } = k;
-  const hostFetch = k.host.fetch;
+// Uses: config, define, hostFetch, runningRid, setCurrent (10).
+let fetchDone;
+{
   const g = globalThis;
   const JSONparse = JSON.parse;
   const JSONstringify = JSON.stringify;
@@ -15,7 +14,7 @@
   const PromiseCtor = Promise;
   const TypeErrorCtor = TypeError;
   const fromCharCode = String.fromCharCode;
-  const MAX_FETCH_BODY = k.config.limits.maxFetchBodyBytes;
+  const MAX_FETCH_BODY = config.limits.maxFetchBodyBytes;
 
   let nextFetchId = 1;
   const fetches = new MapCtor();    // id -> { resolve, reject, rid, url }
@@ -64,10 +63,10 @@
       hostFetch(id, rid, StringFn(url), StringFn(method), JSONstringify(headers), body === null ? null : bytesToLatin1(body));
     });
   }
-  k.define(g, 'fetch', fetch);
+  define(g, 'fetch', fetch);
 
   // Host entry: a fetch finished. `body` arrives as an ArrayBuffer copy.
-  function fetchDone(id, ok, status, statusText, headersJson, body, errMessage) {
+  fetchDone = function fetchDone(id, ok, status, statusText, headersJson, body, errMessage) {
     const f = fetches.get(id);
     if (f === undefined) return;
     fetches.delete(id);
@@ -89,7 +88,5 @@
     } catch (e) {
       f.reject(e);
     }
-  }
-
-  return { fetchDone };
-})
+  };
+}

@@ -3,10 +3,9 @@
 // here (a hot require() never reaches the host), sources from `source`; each module is
 // compiled with a sourceURL of its virtual path. ES modules are compiled by the host;
 // an ESM import of CommonJS/JSON gets its module.exports through cjsForEsm.
-(function modules(k) {
-  'use strict';
-  const hostResolve = k.host.resolve;
-  const hostSource = k.host.source;
+// Uses: hostResolve, hostSource.
+let loadModule, cjsForEsm;
+{
   const JSONparse = JSON.parse;
   const MapCtor = Map;
   const ErrorCtor = Error;
@@ -38,7 +37,7 @@
     return require;
   }
   /** Loads (once) the module a resolution names: { path, format }. */
-  function loadModule(r) {
+  loadModule = function loadModule(r) {
     const cached = moduleCache.get(r.path);
     if (cached !== undefined) return cached;
     if (r.format === 'esm') throw loadError('require() of ES Module ' + r.path + ' is not supported: use import, or make it CommonJS', 'ERR_REQUIRE_ESM');
@@ -61,12 +60,10 @@
     }
     module.loaded = true;
     return module;
-  }
+  };
   // Host entry (through a global the host sets during ESM init): ESM importing CommonJS —
   // the host compiles `export default <this>(path)` for such imports.
-  function cjsForEsm(path, format) {
+  cjsForEsm = function cjsForEsm(path, format) {
     return loadModule({ path, format }).exports;
-  }
-
-  return { loadModule, cjsForEsm };
-})
+  };
+}

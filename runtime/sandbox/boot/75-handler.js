@@ -2,10 +2,9 @@
 // init entries: CommonJS here, an ES module graph through the host's wrapper module)
 // and event invocations (dispatch: `main_handler(event, context[, callback])`).
 // Web functions find their fetch handler through handler() (80-http.js).
-(function handler(k) {
-  'use strict';
-  const { active, setCurrent, finish, errorInfo, isThenable, track, makeConsole, loadModule, PromiseThen, config } = k;
-  const hostDone = k.host.done;
+// Uses: config, hostDone, active, setCurrent, track, PromiseThen (10), errorInfo, finish, isThenable (20), makeConsole (30), loadModule (70).
+let handler, beginInit, initCjs, esmReady, initEsm, dispatch;
+{
   const JSONparse = JSON.parse;
   const JSONstringify = JSON.stringify;
   const ReflectApply = Reflect.apply;
@@ -31,21 +30,21 @@
     handlerThis = self;
   }
   /** The handler, the object it was found on, and why there is none. */
-  function getHandler() {
+  handler = function handler() {
     return { fn: handlerFn, self: handlerThis, error: handlerError };
-  }
+  };
   // Called once per instance: load the CommonJS entry file and pick the handler.
   // Init logs carry request id '' and are attached by the host to the first invocation.
-  function beginInit() {
+  beginInit = function beginInit() {
     setCurrent('');
     active.set('', { done: false, logLines: 0, logBytes: 0, logCut: false });
-  }
+  };
   function endInit(exportsObj, exportName, label) {
     pickHandler(exportsObj, exportName, label);
     active.delete('');
     return handlerFn !== null ? '' : JSONstringify({ missing: handlerError });
   }
-  function initCjs(path, format, exportName, label) {
+  initCjs = function initCjs(path, format, exportName, label) {
     beginInit();
     let exp;
     try {
@@ -55,21 +54,21 @@
       return JSONstringify({ thrown: JSONparse(errorInfo(e)) });
     }
     return endInit(exp, exportName, label);
-  }
+  };
   let esmNamespace = null;
   // Called by the host's wrapper module once the ESM graph (top-level await included) has evaluated.
-  function esmReady(ns) {
+  esmReady = function esmReady(ns) {
     esmNamespace = ns;
     hostDone('', 'init', '');
-  }
-  function initEsm(exportName, label) {
+  };
+  initEsm = function initEsm(exportName, label) {
     const ns = esmNamespace;
     esmNamespace = null;
     return endInit(ns, exportName, label);
-  }
+  };
 
   // Host entry: one event invocation. `info` is JSON {deadline}.
-  function dispatch(rid, eventJson, infoJson) {
+  dispatch = function dispatch(rid, eventJson, infoJson) {
     setCurrent(rid);
     active.set(rid, { done: false, logLines: 0, logBytes: 0, logCut: false });
     if (handlerFn === null) {
@@ -112,7 +111,5 @@
     } catch (e) {
       finish(rid, e);
     }
-  }
-
-  return { handler: getHandler, beginInit, initCjs, esmReady, initEsm, dispatch };
-})
+  };
+}

@@ -11,10 +11,9 @@
 // string, or bytes) or the end of the connection (data null, with the close code and reason),
 // for any of the instance's connections. After the close event the request ends like an HTTP
 // request does (once ctx.waitUntil work has settled).
-(function ws(k) {
-  'use strict';
-  const { hostBridge, active, setCurrent, emit, httpEnd: end, httpFail: fail } = k;
-  const hostWs = k.host.ws;
+// Uses: hostBridge, hostWs, active, setCurrent (10), emit (30), httpEnd, httpFail (80).
+let wsOpen, wsEvents;
+{
   const JSONparse = JSON.parse;
   const ArrayBufferCtor = ArrayBuffer;
   const Uint8ArrayCtor = Uint8Array;
@@ -27,7 +26,7 @@
 
   // The Response carried a WebSocketPair's client end: wire its server end to this request.
   // Frames the tenant sent before returning the Response leave right after the 101.
-  function open(rid, st, h, client, headersJson) {
+  wsOpen = function wsOpen(rid, st, h, client, headersJson) {
     let opened = false;
     const early = [];
     const live = () => active.get(rid) === st && !st.done;
@@ -45,7 +44,7 @@
         },
       });
     } catch (e) {
-      fail(rid, e);
+      httpFail(rid, e);
       return;
     }
     h.ws = handle;
@@ -57,10 +56,10 @@
       if (typeof d === 'object' && d !== null && !(d instanceof Uint8ArrayCtor)) hostWs('close', rid, d.close, d.reason);
       else hostWs('send', rid, d);
     }
-  }
+  };
 
   // Host entry: client frames and closes of this instance's connections, in arrival order.
-  function wsEvents(list) {
+  wsEvents = function wsEvents(list) {
     if (typeof list === 'string') list = JSONparse(list);
     for (let i = 0; i + 3 < list.length; i += 4) {
       const rid = list[i];
@@ -74,7 +73,7 @@
           h.ws.closed(list[i + 2], list[i + 3], list[i + 2] !== 1006);
           h.ws = null;
           h.responded = true;
-          end(rid, st);
+          httpEnd(rid, st);
         } else {
           h.ws.message(typeof data === 'string' ? data : toArrayBuffer(data));
         }
@@ -82,7 +81,5 @@
         emit('error', rid, ['WebSocket event could not be delivered:', e]);
       }
     }
-  }
-
-  return { wsOpen: open, wsEvents };
-})
+  };
+}
