@@ -14,6 +14,7 @@
  * instanceId in fixed fields; any other member (non-empty logs, coldStart,
  * errorMessage…) rides as one JSON string, '' when there is none.
  */
+import type { FastCodec, FrameSpace } from '../native';
 import type { FromHost, ToHost } from './protocol';
 import type { ExecutorOutcome } from './types';
 
@@ -94,13 +95,6 @@ function outcomeTail(o: ExecutorOutcome): string {
   }
   if (o.logs.length > 0) (extra ??= {}).logs = o.logs;
   return extra === null ? '' : JSON.stringify(extra);
-}
-
-/** Where frames are written: `buf` holds `len` bytes; `ensure(n)` makes room for n more (it may replace `buf`). */
-export interface FrameSpace {
-  buf: Buffer;
-  len: number;
-  ensure(n: number): void;
 }
 
 /**
@@ -246,3 +240,6 @@ export function decodeHot(buf: Buffer, start: number, end: number): ToHost | Fro
   }
   throw new Error(`unknown hot frame type ${String(type)}`);
 }
+
+/** The hot layout as native's frames take it (runtime/frames.ts). */
+export const HOT_CODEC: FastCodec = { mark: HOT_MARK, write: writeHot, read: decodeHot };

@@ -4,6 +4,7 @@
  * versions are placed on hosts stickily (hash of the version key, next live
  * host when that one is down); a dead host is restarted at once.
  */
+import { Restarter, type RestartPolicyOptions } from '../native';
 import { failure } from './protocol';
 import { resolveOptions, type ResolvedOptions } from './options';
 import { HostProcess } from './supervisor';
@@ -12,6 +13,9 @@ import type {
 } from './types';
 
 export type { FetchPolicy, IsolateRuntime, IsolateRuntimeOptions } from './types';
+
+/** A dead host restarts at once; after more than 3 exits within 5 s (crash-looping) 500 ms later. */
+const HOST_RESTARTS: RestartPolicyOptions = { windowMs: 5000, maxExits: 3, backoffMs: 500 };
 
 /** FNV-1a: cheap stable hash for placement. */
 function hash(s: string): number {
@@ -23,8 +27,7 @@ function hash(s: string): number {
 class Runtime implements IsolateRuntime {
   readonly name = 'isolate';
   private readonly hosts: HostProcess[] = [];
-  private readonly restarts: number[] = [];
-  private readonly recentExits: number[][] = [];
+  private readonly restarters: Restarter[] = [];
   private closing = false;
   private closed: Promise<void> | null = null;
   private inFlight = 0;
@@ -34,12 +37,16 @@ class Runtime implements IsolateRuntime {
 
   async startAll(): Promise<void> {
     const config = { keepAliveMs: this.opts.keepAliveMs, dataDir: this.opts.dataDir, fetchPolicy: this.opts.fetchPolicy };
+    const hostOptions = { startTimeoutMs: this.opts.hostStartTimeoutMs, unresponsiveMs: this.opts.hostUnresponsiveMs, forwardStderr: this.opts.forwardHostStderr };
     for (let i = 0; i < this.opts.hosts; i++) {
-      const h = new HostProcess(i, config, { startTimeoutMs: this.opts.hostStartTimeoutMs, unresponsiveMs: this.opts.hostUnresponsiveMs, forwardStderr: this.opts.forwardHostStderr });
+      const h = new HostProcess(i, config, hostOptions, {
+        onReady: () => { for (const w of [...this.waiters]) w(); },
+        // Every failed start ends in another exit, which comes back here.
+        onExit: () => { if (!this.closing) restarter.exited(); },
+      });
+      const restarter = new Restarter(() => h.start(), HOST_RESTARTS);
       this.hosts.push(h);
-      this.restarts.push(0);
-      h.on('exit', () => this.onHostExit(i));
-      h.on('ready', () => { for (const w of [...this.waiters]) w(); });
+      this.restarters.push(restarter);
     }
     try {
       await Promise.all(this.hosts.map((h) => h.start()));
@@ -126,7 +133,7 @@ class Runtime implements IsolateRuntime {
     }
     return {
       executor: this.name,
-      processes: this.hosts.map((h, i) => ({ index: i, pid: h.pid, alive: h.alive, restarts: this.restarts[i] ?? 0, instances: h.instances, inFlight: h.inFlight })),
+      processes: this.hosts.map((h, i) => ({ index: i, pid: h.pid, alive: h.alive, restarts: this.restarters[i]?.restarts ?? 0, instances: h.instances, inFlight: h.inFlight })),
       instances,
     };
   }
@@ -134,6 +141,7 @@ class Runtime implements IsolateRuntime {
   close(): Promise<void> {
     if (this.closed) return this.closed;
     this.closing = true;
+    for (const r of this.restarters) r.stop();
     this.closed = (async () => {
       const until = Date.now() + 30_000;
       while (this.inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
@@ -144,6 +152,7 @@ class Runtime implements IsolateRuntime {
 
   destroy(): void {
     this.closing = true;
+    for (const r of this.restarters) r.stop();
     if (!this.closed) this.closed = Promise.resolve();
     for (const h of this.hosts) h.kill();
   }
@@ -172,19 +181,6 @@ class Runtime implements IsolateRuntime {
         waiters.add(done);
       });
     }
-  }
-
-  private onHostExit(i: number): void {
-    if (this.closing) return;
-    this.restarts[i] = (this.restarts[i] ?? 0) + 1;
-    const h = this.hosts[i]!;
-    // Every failed start ends in another exit event, which comes back here; back off only when crash-looping.
-    const now = Date.now();
-    const recent = (this.recentExits[i] ?? []).filter((t) => now - t < 5000);
-    recent.push(now);
-    this.recentExits[i] = recent;
-    const delay = recent.length > 3 ? 500 : 0;
-    setTimeout(() => { if (!this.closing) h.start().catch(() => undefined); }, delay);
   }
 }
 

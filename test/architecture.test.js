@@ -16,7 +16,8 @@ const allowed = {
   lib: ['lib'],
   executor: ['executor', 'lib'],
   store: ['store', 'core/errors', 'lib'],
-  runtime: ['runtime', 'executor', 'lib'],
+  // runtime's isolate hosts are supervised with native's process supervision (through its face).
+  runtime: ['runtime', 'native', 'executor', 'lib'],
   native: ['native', 'executor', 'lib'],
   core: ['core', 'store', 'runtime', 'native', 'executor', 'lib'],
   gateway: ['gateway', 'core', 'lib'],

@@ -48,15 +48,15 @@ hostile('2. Error.prepareStackTrace sees no host functions or receivers', `
 
 hostile('3. A Proxy result with a throwing ownKeys trap is a 430, not a host error', `
   return new Proxy({}, { ownKeys() { throw new Error('trap'); }, get() { return 1; } });`,
-(t, o) => { t.equal(o.statusCode, 430); t.equal(o.errorMessage, 'Error: trap'); });
+(t, o) => { t.equal(o.kind, 'user_error'); t.equal(o.errorMessage, 'Error: trap'); });
 
 hostile('4. A Proxy thrown as an error', `
   throw new Proxy(new Error('real'), { get(target, k) { if (k === 'message') return 'proxied'; return Reflect.get(target, k); } });`,
-(t, o) => { t.equal(o.statusCode, 430); t.equal(o.errorMessage, 'Error: proxied'); });
+(t, o) => { t.equal(o.kind, 'user_error'); t.equal(o.errorMessage, 'Error: proxied'); });
 
 hostile('5. Symbol.toPrimitive looping on a thrown value ends in a timeout', `
   throw { [Symbol.toPrimitive]() { for (;;) {} } };`,
-(t, o) => t.equal(o.statusCode, 433));
+(t, o) => t.equal(o.kind, 'timeout'));
 
 hostile('6. Symbol tricks: toJSON and Symbol.toStringTag on the result', `
   return { [Symbol.toStringTag]: 'Reference', toJSON() { return { fine: true }; } };`,
@@ -67,14 +67,14 @@ hostile('7. Prototype pollution does not reach the outcome or the host', `
   Array.prototype.push = function () { throw new Error('push'); };
   JSON.stringify = () => '"pwned"';
   throw new Error('real error');`,
-(t, o) => { t.equal(o.statusCode, 430); t.equal(o.errorMessage, 'Error: real error'); t.notOk(Object.prototype.kind); });
+(t, o) => { t.equal(o.kind, 'user_error'); t.equal(o.errorMessage, 'Error: real error'); t.notOk(Object.prototype.kind); });
 
 hostile('8. Overriding Function.prototype.call/apply and Promise.prototype.then', `
   Function.prototype.call = function () { throw new Error('call'); };
   Function.prototype.apply = function () { throw new Error('apply'); };
   Promise.prototype.then = function () { throw new Error('then'); };
   return 5;`,
-(t, o) => { t.ok(o.statusCode === 200 || o.statusCode === 430, `${o.statusCode} ${o.errorMessage}`); });
+(t, o) => { t.ok(o.kind === 'ok' || o.kind === 'user_error', `${o.kind} ${o.errorMessage}`); });
 
 hostile('9. Async stack tricks: captured continuations expose nothing of the host', `
   const fns = [];
@@ -102,13 +102,13 @@ hostile('11. No host globals: require, module, Buffer, ivm internals, sandbox in
 });
 
 hostile('12. Exhausting memory: 434', `const a = []; for (;;) a.push('x'.repeat(1024) + Math.random());`,
-(t, o) => t.equal(o.statusCode, 434), { memoryMb: 16, timeoutMs: 10_000 });
+(t, o) => t.equal(o.kind, 'oom'), { memoryMb: 16, timeoutMs: 10_000 });
 
 hostile('13. Exhausting the stack: 430 RangeError', `function f() { return f() + 1; } return f();`,
-(t, o) => { t.equal(o.statusCode, 430); t.match(o.errorMessage, /RangeError: Maximum call stack size exceeded/); });
+(t, o) => { t.equal(o.kind, 'user_error'); t.match(o.errorMessage, /RangeError: Maximum call stack size exceeded/); });
 
 hostile('14. Blocking the event loop: 433 and a fresh instance next time', `for (;;) {}`,
-(t, o) => t.equal(o.statusCode, 433));
+(t, o) => t.equal(o.kind, 'timeout'));
 
 hostile('15. Spamming timers: capped', `
   let n = 0; try { for (let i = 0; i < 100000; i++) { setTimeout(() => {}, 1e6); n++; } } catch (e) { return [n, e.name]; } return [n];`,
@@ -117,7 +117,7 @@ hostile('15. Spamming timers: capped', `
 hostile('16. Spamming zero-delay intervals until the timeout', `
   for (let i = 0; i < 500; i++) setInterval(() => { for (let j = 0; j < 1000; j++); }, 0);
   await new Promise(() => {});`,
-(t, o) => t.equal(o.statusCode, 433), { timeoutMs: 300 });
+(t, o) => t.equal(o.kind, 'timeout'), { timeoutMs: 300 });
 
 hostile('17. Huge console output is capped per line, in lines and bytes', `
   console.log('y'.repeat(50 * 1024 * 1024));
@@ -146,23 +146,23 @@ hostile('18. fetch to loopback, private, link-local and file: URLs is denied', `
 }, { timeoutMs: 3000 });
 
 hostile('19. A returned object whose getter loops forever: 433', `return { get x() { for (;;) {} } };`,
-(t, o) => t.equal(o.statusCode, 433));
+(t, o) => t.equal(o.kind, 'timeout'));
 
 hostile('20. A thrown object whose message getter loops: 433, host unharmed', `throw { get message() { for (;;) {} } };`,
-(t, o) => t.equal(o.statusCode, 433));
+(t, o) => t.equal(o.kind, 'timeout'));
 
 hostile('21. A promise that never settles: 433', `return new Promise(() => {});`,
-(t, o) => { t.equal(o.statusCode, 433); t.equal(o.errorMessage, 'time out'); });
+(t, o) => { t.equal(o.kind, 'timeout'); t.equal(o.errorMessage, 'time out'); });
 
 hostile('22. Atomics.wait blocking the isolate thread: 433 or a clean error', `
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); return 1;`,
-(t, o) => t.ok(o.statusCode === 433 || o.statusCode === 430, `${o.statusCode} ${o.errorMessage}`));
+(t, o) => t.ok(o.kind === 'timeout' || o.kind === 'user_error', `${o.kind} ${o.errorMessage}`));
 
 hostile('23. A result over 6 MB is refused inside the isolate', `return 'z'.repeat(7 * 1024 * 1024);`,
-(t, o) => { t.equal(o.statusCode, 430); t.match(o.errorMessage, /response size exceeds/); }, { memoryMb: 128 });
+(t, o) => { t.equal(o.kind, 'user_error'); t.match(o.errorMessage, /response size exceeds/); }, { memoryMb: 128 });
 
 hostile('24. Dynamic import() of a built-in fails cleanly', `try { await import('fs'); return 'imported'; } catch (e) { return 'refused'; }`,
-(t, o) => t.ok(o.statusCode === 430 || o.result === '"refused"', `${o.statusCode} ${o.result} ${o.errorMessage}`));
+(t, o) => t.ok(o.kind === 'user_error' || o.result === '"refused"', `${o.kind} ${o.result} ${o.errorMessage}`));
 
 hostile('25. Module path tricks: NUL bytes, deep ../, absolute host paths', `
   const out = [];
@@ -189,7 +189,7 @@ hostile('28. Symbol.species on the returned promise cannot hijack the adapter', 
   const p = Promise.resolve(7);
   p.constructor = { [Symbol.species]: function Evil(executor) { throw new Error('species'); } };
   return p;`,
-(t, o) => t.ok(o.statusCode === 200 || o.statusCode === 430, `${o.statusCode} ${o.errorMessage}`));
+(t, o) => t.ok(o.kind === 'ok' || o.kind === 'user_error', `${o.kind} ${o.errorMessage}`));
 
 hostile('29. Reentrancy: the handler calls itself through module exports recursively with timers', {
   'index.js': `exports.main_handler = async function h(e, c) { if ((e.d || 0) > 50) return e.d; await new Promise(r => setTimeout(r, 0)); return exports.main_handler({ d: (e.d || 0) + 1 }, c); };`,
@@ -200,7 +200,7 @@ hostile('30. Invalid event JSON from a caller is a clean 430 (not a host error)'
 }, async (t, o, s) => {
   t.equal(o.kind, 'ok');
   const bad = await rt.invoke({ requestId: 'bad-json', spec: s, event: '{not json' });
-  t.equal(bad.statusCode, 430);
+  t.equal(bad.kind, 'user_error');
   t.match(bad.errorMessage, /SyntaxError/);
 });
 

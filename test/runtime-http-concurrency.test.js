@@ -14,7 +14,7 @@ t.teardown(() => rt.close());
 async function call(s, request, signal) {
   const sink = recordingSink();
   const r = hreq(s, request);
-  const o = await rt.invokeHttp(r, sink, signal);
+  const o = await rt.serveHttp(r, sink, signal);
   return { o, sink, r };
 }
 
@@ -40,7 +40,7 @@ t.test('instanceConcurrency 4: 4 overlapping requests on one instance, the 5th s
   const shared = [...byInstance].find(([, n]) => n === 4)[0];
   t.ok(bodies.filter((b) => b.instance === shared).every((b) => b.max === 4), 'the shared instance ran 4 at once');
   t.equal(new Set(outs.map((x) => x.o.instanceId)).size, 2, 'outcome.instanceId agrees');
-  t.ok(outs.every((x) => x.o.statusCode === 200));
+  t.ok(outs.every((x) => x.o.kind === 'ok'));
   // Warm: 4 more overlapping go to one warm instance with 4 free slots, no cold start.
   const warm = await Promise.all([0, 1, 2, 3].map(() => call(s, { url: 'http://fn.test/?ms=100' })));
   t.equal(new Set(warm.map((x) => x.o.instanceId)).size, 1);
@@ -66,9 +66,9 @@ t.test('a timeout ends only its own request; the others on the instance finish 2
   await call(s, { url: 'http://fn.test/?ms=1' });
   const waits = [5000, 100, 300, 500];
   const outs = await Promise.all(waits.map((ms) => call(s, { url: `http://fn.test/?ms=${ms}` })));
-  t.equal(outs[0].o.statusCode, 433);
+  t.equal(outs[0].o.kind, 'timeout');
   for (let i = 1; i < waits.length; i++) {
-    t.equal(outs[i].o.statusCode, 200, `request waiting ${waits[i]} ms: ${outs[i].o.errorMessage ?? ''}`);
+    t.equal(outs[i].o.kind, 'ok', `request waiting ${waits[i]} ms: ${outs[i].o.errorMessage ?? ''}`);
     t.equal(outs[i].sink.text, String(waits[i]));
     t.same(outs[i].o.logs.map((l) => l.message), [`start ${waits[i]}`, `end ${waits[i]}`]);
   }
@@ -85,10 +85,10 @@ t.test('a runaway loop on a shared instance: it and the others fail, the instanc
       return new Response('ok');
     } };` }), { instanceConcurrency: 3, timeoutMs: 300 });
   const outs = await Promise.all(['/loop', '/a', '/b'].map((p) => call(s, { url: `http://fn.test${p}` })));
-  t.equal(outs[0].o.statusCode, 433);
-  t.ok(outs.slice(1).every((x) => x.o.statusCode === 433 || x.o.statusCode === 500), outs.map((x) => x.o.statusCode).join());
+  t.equal(outs[0].o.kind, 'timeout');
+  t.ok(outs.slice(1).every((x) => x.o.kind === 'timeout' || x.o.kind === 'internal'), outs.map((x) => x.o.kind).join());
   const next = await call(s, { url: 'http://fn.test/a' });
-  t.equal(next.o.statusCode, 200);
+  t.equal(next.o.kind, 'ok');
   t.not(next.o.instanceId, outs[0].o.instanceId);
 });
 
@@ -99,10 +99,10 @@ t.test('an out-of-memory aborts every request on the instance with 434', async (
       return new Response(new ReadableStream({ async pull(c) { await new Promise((r) => setTimeout(r, 20)); c.enqueue(new Uint8Array(10)); } }));
     } };` }), { instanceConcurrency: 3, memoryMb: 16, timeoutMs: 10_000 });
   const outs = await Promise.all(['/bomb', '/a', '/b'].map((p) => call(s, { url: `http://fn.test${p}` })));
-  t.same(outs.map((x) => x.o.statusCode), [434, 434, 434]);
+  t.same(outs.map((x) => x.o.kind), ['oom', 'oom', 'oom']);
   t.ok(outs[1].sink.aborted && outs[2].sink.aborted, 'streams that had started are aborted');
   const next = await call(s, { url: 'http://fn.test/a' }, AbortSignal.timeout(200));
-  t.equal(next.o.statusCode, 499, 'a fresh instance serves (stream cut by the client after 200 ms)');
+  t.equal(next.o.kind, 'canceled', 'a fresh instance serves (stream cut by the client after 200 ms)');
   t.not(next.o.instanceId, outs[0].o.instanceId);
 });
 
@@ -138,11 +138,11 @@ t.test('RequestId attribution under interleaving: awaits, timers, then/queueMicr
     if (i % 2) { r.request.method = 'POST'; r.request.bodyStream = chunked(['a', 'bb', 'ccc'], 7); }
     return r;
   });
-  const outs = await Promise.all(reqs.map((r) => rt.invokeHttp(r, recordingSink())));
+  const outs = await Promise.all(reqs.map((r) => rt.serveHttp(r, recordingSink())));
   t.equal(new Set(outs.map((o) => o.instanceId)).size, 1, 'one instance served all eight');
   let lines = 0;
   outs.forEach((o, i) => {
-    t.equal(o.statusCode, 200, o.errorMessage);
+    t.equal(o.kind, 'ok', o.errorMessage);
     const rid = reqs[i].requestId;
     const wrong = o.logs.filter((l) => l.requestId !== rid || !l.message.startsWith(rid + ' '));
     t.same(wrong, [], `request ${i}: every line carries its own RequestId`);
@@ -172,12 +172,12 @@ t.test('attribution across requests: a continuation resumed by another request k
       return new Response('b');
     } };` }), { instanceConcurrency: 2, timeoutMs: 2000 });
   const a = hreq(s, { url: 'http://fn.test/wait' });
-  const pa = rt.invokeHttp(a, recordingSink());
+  const pa = rt.serveHttp(a, recordingSink());
   await new Promise((r) => setTimeout(r, 50));
   const b = hreq(s, { url: 'http://fn.test/go' });
-  const ob = await rt.invokeHttp(b, recordingSink());
+  const ob = await rt.serveHttp(b, recordingSink());
   const oa = await pa;
-  t.equal(oa.statusCode, 200);
+  t.equal(oa.kind, 'ok');
   t.same(oa.logs.map((l) => [l.message, l.requestId]), [['A deeper', a.requestId], ['A via ctx.console', a.requestId], ['A via console', a.requestId]]);
   t.same(ob.logs.map((l) => [l.message, l.requestId]), [['B before release', b.requestId], ['B then', b.requestId]]);
 });
@@ -197,7 +197,7 @@ t.test('batched dispatch: 32 concurrent requests with distinct bodies on one ins
   const outs = await Promise.all(views.map((v, i) => call(s, { method: 'POST', headers: [['x-id', String(i)]], body: v })));
   t.equal(new Set(outs.map((x) => x.o.instanceId)).size, 1, 'one instance');
   outs.forEach((x, i) => {
-    t.equal(x.o.statusCode, 200, x.o.errorMessage);
+    t.equal(x.o.kind, 'ok', x.o.errorMessage);
     t.ok(x.sink.body.equals(bodies[i]), `body ${i} (${bodies[i].length} bytes)`);
     t.same(x.sink.headers.find(([k]) => k === 'x-id'), ['x-id', String(i)]);
   });

@@ -14,7 +14,7 @@ const esm = (body) => writeTree({ 'index.mjs': `export default { async fetch(req
 async function call(s, request, sinkOpts) {
   const sink = recordingSink(sinkOpts);
   const r = hreq(s, request);
-  const o = await rt.invokeHttp(r, sink);
+  const o = await rt.serveHttp(r, sink);
   return { o, sink, r };
 }
 
@@ -28,15 +28,15 @@ t.test('Workers module formats: ESM default export, CJS module.exports, CJS expo
   const want = { esm: 'esm this-ok', cjs: 'cjs', cjsDefault: 'cjs-default', typeModule: 'type-module' };
   for (const [name, files] of Object.entries(forms)) {
     const { o, sink } = await call(webSpec(writeTree(files)));
-    t.equal(o.statusCode, 200, `${name}: ${o.errorMessage}`);
+    t.equal(o.kind, 'ok', `${name}: ${o.errorMessage}`);
     t.equal(sink.text, want[name], name);
     t.same(sink.events, ['start', 'write', 'end'], `${name}: start + write + end`);
   }
-  const { o, sink } = await call(webSpec(writeTree(forms.cjs), { handler: '' }));
-  t.equal(o.statusCode, 200, 'empty handler → index.fetch');
+  const { o, sink } = await call(rt.prepare(webSpec(writeTree(forms.cjs), { handler: '', type: 'HTTP' })));
+  t.equal(o.kind, 'ok', 'empty handler → index.fetch');
   t.equal(sink.text, 'cjs');
   const missing = await call(webSpec(writeTree({ 'index.js': 'module.exports = { other() {} };' })));
-  t.equal(missing.o.statusCode, 430);
+  t.equal(missing.o.kind, 'handler_missing');
   t.match(missing.o.errorMessage, /handler missing/);
   t.equal(missing.o.responseStarted, false);
 });
@@ -46,7 +46,7 @@ t.test('method, url, headers in (repeated names), the host bridge is not reachab
     return Response.json({ method: request.method, url: request.url, accept: request.headers.get('accept'),
       x: request.headers.get('x-multi'), n: [...request.headers].length, bridge: typeof __isolaHostBridge, cap: typeof __isolaCaptureHostBridge });`));
   const { o, sink } = await call(s, { method: 'PUT', url: 'http://fn.test/a/b%20c?q=1&q=2', headers: [['Accept', 'text/html'], ['X-Multi', 'a'], ['x-multi', 'b'], ['x-scf-request-id', 'r1']], body: Buffer.from('x') });
-  t.equal(o.statusCode, 200, o.errorMessage);
+  t.equal(o.kind, 'ok', o.errorMessage);
   t.same(JSON.parse(sink.text), { method: 'PUT', url: 'http://fn.test/a/b%20c?q=1&q=2', accept: 'text/html', x: 'a, b', n: 3, bridge: 'undefined', cap: 'undefined' });
   t.equal(sink.headers.find(([k]) => k === 'content-type')[1], 'application/json');
 });
@@ -67,7 +67,7 @@ t.test('request body as text, json, arrayBuffer (whole) and as a stream', async 
   // Streamed in: 1 MB in 64 KB chunks, some time apart, read as text and as a stream.
   const parts = Array.from({ length: 16 }, (_, i) => Buffer.alloc(65536, 97 + (i % 26)));
   const st = await call(s, { method: 'POST', url: 'http://fn.test/stream', body: null, bodyStream: chunked(parts, 2) });
-  t.equal(st.o.statusCode, 200, st.o.errorMessage);
+  t.equal(st.o.kind, 'ok', st.o.errorMessage);
   t.equal(st.sink.text, 'stream:1048576');
   const tx = await call(s, { method: 'POST', url: 'http://fn.test/text', body: null, bodyStream: chunked(['ab', 'cd', 'ef'], 5) });
   t.equal(tx.sink.text, 'text:abcdef');
@@ -84,7 +84,7 @@ t.test('streamed request body is flow-controlled: an unread body holds the sende
   }
   setTimeout(() => { producedAt300 = produced; }, 250);
   const { o, sink } = await call(s, { method: 'POST', body: null, bodyStream: source() });
-  t.equal(o.statusCode, 200, o.errorMessage);
+  t.equal(o.kind, 'ok', o.errorMessage);
   t.equal(sink.text, `read ${64 * 32 * 1024}`);
   t.ok(producedAt300 > 0 && producedAt300 <= 16, `chunks pulled before the function read: ${producedAt300} (window 256 KB + stream queue 64 KB)`);
 });
@@ -104,7 +104,7 @@ t.test('response bodies: string, bytes, Response.json, custom status and headers
   const j = await call(s, { url: 'http://fn.test/json' });
   t.equal(j.sink.status, 201);
   t.equal(j.o.httpStatus, 201);
-  t.equal(j.o.statusCode, 200);
+  t.equal(j.o.kind, 'ok');
   t.same(JSON.parse(j.sink.text), { ok: true });
   const e = await call(s, { url: 'http://fn.test/empty' });
   t.equal(e.sink.status, 204);
@@ -127,7 +127,7 @@ t.test('streamed response: chunks produced over time arrive in order', async (t)
     return new Response(stream, { headers: { 'content-type': 'text/plain' } });`));
   const times = [];
   const { o, sink } = await call(s, {}, { onWrite: () => times.push(Date.now()) });
-  t.equal(o.statusCode, 200, o.errorMessage);
+  t.equal(o.kind, 'ok', o.errorMessage);
   t.equal(sink.text, Array.from({ length: 10 }, (_, i) => `chunk${i};`).join(''));
   t.equal(sink.chunks.length, 10, 'one write per chunk');
   t.ok(times[9] - times[0] >= 30, 'chunks were written as they were produced');
@@ -146,7 +146,7 @@ t.test('backpressure: a sink that does not drain holds the stream', async (t) =>
       return new Response(stream);
     } };` }), { instanceConcurrency: 2, timeoutMs: 5000 });
   const sink = recordingSink({ paused: true });
-  const p = rt.invokeHttp(hreq(s), sink);
+  const p = rt.serveHttp(hreq(s), sink);
   await new Promise((r) => setTimeout(r, 300));
   const during = await call(s, { url: 'http://fn.test/count' });
   const producedWhilePaused = Number(during.sink.text);
@@ -155,7 +155,7 @@ t.test('backpressure: a sink that does not drain holds the stream', async (t) =>
   sink.release();
   // From now on the sink drains; produce the rest.
   const o = await p;
-  t.equal(o.statusCode, 200, o.errorMessage);
+  t.equal(o.kind, 'ok', o.errorMessage);
   t.equal(sink.body.length, 2000 * 1024);
   t.ok(sink.ended);
 });
@@ -166,14 +166,14 @@ t.test('env and ctx.waitUntil: the response goes out at once, the invocation end
     ctx.passThroughOnException();
     ctx.console.log('ctx console');
     return new Response(env.GREETING + ' ' + process.env.GREETING);`), { env: { GREETING: 'hi' } });
-  await rt.invokeHttp(hreq(s), recordingSink()); // warm: the figures below are about the warm path
+  await rt.serveHttp(hreq(s), recordingSink()); // warm: the figures below are about the warm path
   let endAt = 0;
   const sink = recordingSink();
   const origEnd = sink.end;
   sink.end = () => { endAt = Date.now(); origEnd(); };
   const t0 = Date.now();
   const r = hreq(s);
-  const o = await rt.invokeHttp(r, sink);
+  const o = await rt.serveHttp(r, sink);
   const doneAt = Date.now();
   t.equal(sink.text, 'hi hi');
   t.ok(doneAt - endAt >= 100, `response ended after ${endAt - t0} ms, the invocation after ${doneAt - t0} ms`);
@@ -192,7 +192,7 @@ t.test('430: thrown error, rejected promise, non-Response return; stack to the o
     if (how === 'midstream') return new Response(new ReadableStream({ start(c) { c.enqueue(new Uint8Array([1])); }, pull() { return new Promise((_, rej) => setTimeout(() => rej(new Error('stream broke')), 20)); } }));
     return undefined;`));
   const th = await call(s, { url: 'http://fn.test/throw' });
-  t.equal(th.o.statusCode, 430);
+  t.equal(th.o.kind, 'user_error');
   t.equal(th.o.kind, 'user_error');
   t.equal(th.o.errorMessage, 'RangeError: bad thing');
   t.match(th.o.errorStack, /index\.mjs/);
@@ -200,12 +200,12 @@ t.test('430: thrown error, rejected promise, non-Response return; stack to the o
   t.notOk(th.sink.started, 'the runtime wrote nothing: the gateway answers the generic body');
   t.equal((await call(s, { url: 'http://fn.test/reject' })).o.errorMessage, 'Error: later');
   const ob = await call(s, { url: 'http://fn.test/object' });
-  t.equal(ob.o.statusCode, 430);
+  t.equal(ob.o.kind, 'user_error');
   t.match(ob.o.errorMessage, /must return a Response.*returned an? Object/);
   t.match((await call(s, { url: 'http://fn.test/string' })).o.errorMessage, /returned string/);
   t.match((await call(s, { url: 'http://fn.test/undef' })).o.errorMessage, /returned undefined/);
   const mid = await call(s, { url: 'http://fn.test/midstream' });
-  t.equal(mid.o.statusCode, 430);
+  t.equal(mid.o.kind, 'user_error');
   t.equal(mid.o.responseStarted, true);
   t.equal(mid.o.responseEnded, false);
   t.equal(mid.sink.aborted, 'Error: stream broke', 'the sink is aborted after the head');
@@ -218,17 +218,17 @@ t.test('410: response body over 6 MB, as bytes (before the head) and streamed (a
     let n = 0;
     return new Response(new ReadableStream({ pull(c) { if (n++ < 40) c.enqueue(chunk); else c.close(); } }));`), { timeoutMs: 5000 });
   const b = await call(s, { url: 'http://fn.test/bytes' });
-  t.equal(b.o.statusCode, 410);
+  t.equal(b.o.kind, 'response_too_large');
   t.equal(b.o.responseStarted, false);
   t.notOk(b.sink.started);
   const st = await call(s, { url: 'http://fn.test/stream' });
-  t.equal(st.o.statusCode, 410);
+  t.equal(st.o.kind, 'response_too_large');
   t.equal(st.o.responseStarted, true);
   t.equal(st.o.responseEnded, false);
   t.ok(st.sink.aborted, 'sink aborted');
   t.ok(st.sink.body.length <= 6 * 1024 * 1024, `wrote ${st.sink.body.length} bytes`);
   const ok = await call(s, { url: 'http://fn.test/bytes' });
-  t.equal(ok.o.statusCode, 410, 'instance still serves');
+  t.equal(ok.o.kind, 'response_too_large', 'instance still serves');
 });
 
 t.test('433: a handler that never answers, and one whose stream stalls after the head', async (t) => {
@@ -236,21 +236,21 @@ t.test('433: a handler that never answers, and one whose stream stalls after the
     if (new URL(request.url).pathname === '/never') return new Promise(() => {});
     return new Response(new ReadableStream({ start(c) { c.enqueue(new Uint8Array([65])); } }));`), { timeoutMs: 300 });
   const n = await call(s, { url: 'http://fn.test/never' });
-  t.equal(n.o.statusCode, 433);
+  t.equal(n.o.kind, 'timeout');
   t.equal(n.o.responseStarted, false);
   const st = await call(s, { url: 'http://fn.test/stall' });
-  t.equal(st.o.statusCode, 433);
+  t.equal(st.o.kind, 'timeout');
   t.equal(st.o.responseStarted, true);
   t.equal(st.sink.text, 'A');
   t.ok(st.sink.aborted);
   const loop = webSpec(esm('for (;;) {}'), { timeoutMs: 200 });
-  t.equal((await call(loop)).o.statusCode, 433);
+  t.equal((await call(loop)).o.kind, 'timeout');
 });
 
 t.test('434: out of memory', async (t) => {
   const s = webSpec(esm('const a = []; for (;;) a.push({ x: Math.random(), y: [1, 2, 3] });'), { memoryMb: 16, timeoutMs: 10_000 });
   const { o } = await call(s);
-  t.equal(o.statusCode, 434, o.errorMessage);
+  t.equal(o.kind, 'oom', o.errorMessage);
   t.equal(o.kind, 'oom');
 });
 
@@ -268,8 +268,8 @@ t.test('499: the client goes away mid-response; the stream is cancelled, the slo
   const ac = new AbortController();
   const sink = recordingSink({ onWrite: () => { if (sink.chunks.length === 3) ac.abort(); } });
   const t0 = Date.now();
-  const o = await rt.invokeHttp(hreq(s), sink, ac.signal);
-  t.equal(o.statusCode, 499);
+  const o = await rt.serveHttp(hreq(s), sink, ac.signal);
+  t.equal(o.kind, 'canceled');
   t.equal(o.kind, 'canceled');
   t.equal(o.responseStarted, true);
   t.ok(Date.now() - t0 < 1000);
@@ -285,11 +285,11 @@ t.test('499: the client goes away mid-response; the stream is cancelled, the slo
   const ac2 = new AbortController();
   async function* slow() { yield Buffer.from('a'); await new Promise((r) => setTimeout(r, 2000)); yield Buffer.from('b'); }
   setTimeout(() => ac2.abort(), 100);
-  const o2 = await rt.invokeHttp(hreq(s2, { method: 'POST', body: null, bodyStream: slow() }), recordingSink(), ac2.signal);
-  t.equal(o2.statusCode, 499);
+  const o2 = await rt.serveHttp(hreq(s2, { method: 'POST', body: null, bodyStream: slow() }), recordingSink(), ac2.signal);
+  t.equal(o2.kind, 'canceled');
   // A request already aborted never runs.
   const ac3 = new AbortController(); ac3.abort();
-  t.equal((await rt.invokeHttp(hreq(s2), recordingSink(), ac3.signal)).statusCode, 499);
+  t.equal((await rt.serveHttp(hreq(s2), recordingSink(), ac3.signal)).kind, 'canceled');
 });
 
 t.test('binary echo: every byte value survives, whole and streamed, small and large', async (t) => {
@@ -299,7 +299,7 @@ t.test('binary echo: every byte value survives, whole and streamed, small and la
   for (let i = 0; i < large.length; i++) large[i] = (i * 7 + 3) % 256;
   for (const [name, body] of [['small', small], ['large', large]]) {
     const whole = await call(s, { method: 'POST', body });
-    t.equal(whole.o.statusCode, 200, whole.o.errorMessage);
+    t.equal(whole.o.kind, 'ok', whole.o.errorMessage);
     t.ok(whole.sink.body.equals(body), `${name} whole`);
     // A view into a larger buffer (as the gateway may hand over) carries only its bytes.
     const framed = Buffer.concat([Buffer.alloc(100, 1), body, Buffer.alloc(100, 2)]);
@@ -314,11 +314,11 @@ t.test('binary echo: every byte value survives, whole and streamed, small and la
 
 t.test('a sink that throws ends the request as 499; the host keeps serving', async (t) => {
   const s = webSpec(esm(`return new Response(new ReadableStream({ async pull(c) { await new Promise((r) => setTimeout(r, 5)); c.enqueue(new Uint8Array(10)); } }));`), { timeoutMs: 5000 });
-  const restarts = rt.stats().hosts.map((h) => h.restarts);
+  const restarts = rt.stats().processes.map((h) => h.restarts);
   const sink = recordingSink({ onWrite: () => { if (sink.chunks.length === 2) throw new Error('socket gone'); } });
-  const o = await rt.invokeHttp(hreq(s), sink);
-  t.equal(o.statusCode, 499);
+  const o = await rt.serveHttp(hreq(s), sink);
+  t.equal(o.kind, 'canceled');
   const ok = await call(webSpec(esm('return new Response("still here");')));
   t.equal(ok.sink.text, 'still here');
-  t.same(rt.stats().hosts.map((h) => h.restarts), restarts, 'no host was killed');
+  t.same(rt.stats().processes.map((h) => h.restarts), restarts, 'no host was killed');
 });

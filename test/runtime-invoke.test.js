@@ -27,7 +27,7 @@ t.test('handler shapes: sync, promise, async, callback', async (t) => {
   t.equal((await out('async')).result, '"async"');
   t.same(JSON.parse((await out('callback')).result), { shape: 'callback' });
   const e = await out('cbError');
-  t.equal(e.statusCode, 430);
+  t.equal(e.kind, 'user_error');
   t.equal(e.errorMessage, 'Error: boom');
   t.equal((await out('undef')).result, 'null');
 });
@@ -84,7 +84,7 @@ t.test('ES modules: .mjs, type:module, import of CJS gets default', async (t) =>
   t.equal(o3.result, '42', 'top-level await on a timer');
   t.same(o3.logs.map((l) => l.message), ['tla done']);
   const o4 = await call(spec(c, { handler: 'bad.main_handler' }));
-  t.equal(o4.statusCode, 430);
+  t.equal(o4.kind, 'user_error');
   t.match(o4.errorMessage, /tla failed/);
 });
 
@@ -118,11 +118,11 @@ t.test('Node built-ins answer a clear error', async (t) => {
   t.same(JSON.parse(o.result), ["Cannot find module 'fs': Node.js built-in modules are not available in the isolate runtime", 'ERR_BUILTIN_NOT_AVAILABLE']);
   const top = writeTree({ 'index.js': `const cp = require('node:child_process'); exports.main_handler = () => 1;` });
   const o2 = await call(spec(top));
-  t.equal(o2.statusCode, 430);
+  t.equal(o2.kind, 'user_error');
   t.match(o2.errorMessage, /Cannot find module 'node:child_process': Node.js built-in modules are not available/);
   const esm = writeTree({ 'index.mjs': `import fs from 'fs'; export const main_handler = () => 1;` });
   const o3 = await call(spec(esm));
-  t.equal(o3.statusCode, 430);
+  t.equal(o3.kind, 'user_error');
   t.match(o3.errorMessage, /Cannot find module 'fs'/);
 });
 
@@ -141,10 +141,10 @@ t.test('module resolution never leaves the roots', async (t) => {
 t.test('missing handler and missing module', async (t) => {
   const dir = writeTree({ 'index.js': 'exports.other = () => 1;' });
   const o = await call(spec(dir));
-  t.equal(o.statusCode, 430);
+  t.equal(o.kind, 'handler_missing');
   t.equal(o.errorMessage, 'handler missing: index.main_handler');
   const o2 = await call(spec(dir, { handler: 'nothere.main_handler' }));
-  t.equal(o2.statusCode, 430);
+  t.equal(o2.kind, 'handler_missing');
   t.equal(o2.errorMessage, 'module missing: nothere');
 });
 
@@ -153,15 +153,15 @@ t.test('uncaught errors: 430 with the user stack; non-encodable results', async 
     'index.js': `function inner() { null.x; }\nexports.main_handler = () => inner();\nexports.cycle = () => { const a = {}; a.a = a; return a; };\nexports.big = () => ({ n: 1n });\nexports.str = () => { throw 'plain string'; };\nexports.rej = async () => { throw new RangeError('nope'); };`,
   });
   const o = await call(spec(dir));
-  t.equal(o.statusCode, 430);
+  t.equal(o.kind, 'user_error');
   t.equal(o.kind, 'user_error');
   t.match(o.errorMessage, /^TypeError: Cannot read properties of null/);
   t.match(o.errorStack, /at inner \(\/var\/user\/index\.js:1:/);
   const c = await call(spec(dir, { handler: 'index.cycle' }));
-  t.equal(c.statusCode, 430);
+  t.equal(c.kind, 'user_error');
   t.match(c.errorMessage, /circular/i);
   const b = await call(spec(dir, { handler: 'index.big' }));
-  t.equal(b.statusCode, 430);
+  t.equal(b.kind, 'user_error');
   t.match(b.errorMessage, /BigInt/);
   t.equal((await call(spec(dir, { handler: 'index.str' }))).errorMessage, 'plain string');
   t.equal((await call(spec(dir, { handler: 'index.rej' }))).errorMessage, 'RangeError: nope');
@@ -221,12 +221,12 @@ t.test('init errors and init timeout', async (t) => {
   const dir = writeTree({ 'index.js': 'console.log("before"); throw new Error("bad init");', 'slow.js': 'for(;;){}' });
   const r = req(spec(dir));
   const o = await rt.invoke(r);
-  t.equal(o.statusCode, 430);
+  t.equal(o.kind, 'user_error');
   t.equal(o.errorMessage, 'Error: bad init');
   t.match(o.errorStack, /\/var\/user\/index\.js/);
   t.same(o.logs.map((l) => [l.message, l.requestId]), [['before', r.requestId]]);
   const s = await call(spec(dir, { handler: 'slow.main_handler', initTimeoutMs: 200 }));
-  t.equal(s.statusCode, 433);
+  t.equal(s.kind, 'timeout');
   t.match(s.errorMessage, /init time out/);
 });
 
@@ -241,6 +241,6 @@ t.test('web globals are present', async (t) => {
 
 t.test('stats snapshot', async (t) => {
   const st = rt.stats();
-  t.equal(st.hosts.length, 2);
-  t.ok(st.hosts.every((h) => h.alive && h.pid > 0));
+  t.equal(st.processes.length, 2);
+  t.ok(st.processes.every((h) => h.alive && h.pid > 0));
 });

@@ -127,7 +127,7 @@ export class HttpExchange {
   }
 
   /**
-   * A call from the isolate (sandbox/http.js `hostHttp`, arguments unchecked):
+   * A call from the isolate (sandbox/boot/80-http.js `host.http`, arguments unchecked):
    * forwards response frames, handles request body flow; returns the outcome
    * when the call ends the invocation.
    */
@@ -144,7 +144,7 @@ export class HttpExchange {
         return null;
       }
       case 'final':
-        // 'start' with the whole body and the end, then 'done' (sandbox/http.js httpFinal). The head is
+        // 'start' with the whole body and the end, then 'done' (sandbox/boot/80-http.js httpFinal). The head is
         // held until the outcome is known: it leaves with it in one `hfinal` frame (takeFinal).
         if (typeof a !== 'number' || typeof b !== 'string') return failure('internal', 'malformed response head from the isolate', instanceId);
         this.final = { s: a, h: b, b: c instanceof Uint8Array && c.byteLength > 0 ? c : null };
@@ -160,16 +160,25 @@ export class HttpExchange {
         return failure('response_too_large', `response body exceeds ${MAX_RESPONSE_BYTES} bytes`, instanceId);
       case 'bad':
         return failure('internal', String(a).slice(0, 1024), instanceId);
-      case 'wsopen':
-        if (typeof a === 'string') this.out({ t: 'wsopen', id: this.id, h: a });
-        return null;
-      case 'wssend': this.wsSend(a); return null;
-      case 'wsclose':
-        if (!this.wsOverflow) this.out({ t: 'wsclose', id: this.id, c: typeof a === 'number' ? a : 1000, r: typeof b === 'string' ? b.slice(0, 123) : '' });
-        return null;
       case 'pull': this.onPull(); return null;
       case 'stop': this.onStop(); return null;
       default: return null;
+    }
+  }
+
+  /**
+   * A WebSocket call from the isolate (sandbox/boot/85-ws.js `host.ws`, arguments unchecked):
+   * 'open' (a = the 101's headers JSON), 'send' (a = a frame), 'close' (a = code, b = reason).
+   */
+  fromWebSocket(kind: unknown, a: unknown, b: unknown): void {
+    switch (kind) {
+      case 'open':
+        if (typeof a === 'string') this.out({ t: 'wsopen', id: this.id, h: a });
+        return;
+      case 'send': this.wsSend(a); return;
+      case 'close':
+        if (!this.wsOverflow) this.out({ t: 'wsclose', id: this.id, c: typeof a === 'number' ? a : 1000, r: typeof b === 'string' ? b.slice(0, 123) : '' });
+        return;
     }
   }
 

@@ -2,14 +2,16 @@
  * The code every isolate starts with: runtime/sandbox/web/*.js (Web globals,
  * file-name order, the folder may be empty or partial, preceded by the host
  * bridge capture prelude) then runtime/sandbox/bootstrap.js (host-backed
- * globals and entry points) with runtime/sandbox/http.js (the fetch-handler
- * adapter) handed to it.
+ * globals and entry points) with its parts, runtime/sandbox/boot/*.js
+ * (file-name order), handed to it. Both are one script each.
  * Sources are read once per host; V8 code caches are produced once per host
  * and reused by every new isolate so cold starts skip parsing/compiling.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import ivm from 'isolated-vm';
+import { CAPABILITY_NAMES } from './capabilities';
+import { ENTRY_POINTS } from './entry-points';
 
 const BOOT_GLOBAL = '__isolaBootstrap';
 
@@ -79,6 +81,26 @@ export function compact(code: string): string {
 
 interface Source { filename: string; code: string; cache?: ivm.ExternalCopy<ArrayBuffer> }
 
+/**
+ * The bootstrap function (see sandbox/bootstrap.js): its parameters are the
+ * config and the capabilities in the registry's order (`log` → `hostLog`), it
+ * returns the entry points by name, and bootstrap.js and the parts
+ * (sandbox/boot/*.js, blocks) share its scope. One scope and plain bindings
+ * rather than a kernel object, part factories or a frozen capabilities
+ * object: in a fresh isolate every new object shape and every freeze has a
+ * price, and those cost 50–90 µs per cold start (measured), the hand-over
+ * being the whole of InitRuntime when a spare isolate is ready.
+ */
+export function bootstrapSource(prologue: string, parts: string[]): string {
+  const params = CAPABILITY_NAMES.map(capabilityParam).join(', ');
+  return `(function bootstrap(configJson, ${params}) {\n'use strict';\n${prologue}\n${parts.join('\n')}\nreturn { ${ENTRY_POINTS.join(', ')} };\n})`;
+}
+
+/** The bootstrap's parameter for a capability: `log` → `hostLog`. */
+export function capabilityParam(name: string): string {
+  return `host${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+}
+
 /** Finds runtime/sandbox both from the sources (ts-node) and from dist/runtime/host. */
 export function sandboxDir(): string {
   const candidates = [
@@ -106,15 +128,10 @@ export class SandboxSources {
     const webDir = path.join(dir, 'web');
     const names = fs.existsSync(webDir) ? fs.readdirSync(webDir).filter((n) => n.endsWith('.js')).sort() : [];
     const web = names.map((n) => ({ filename: `isola:web/${n}`, code: ascii(compact(fs.readFileSync(path.join(webDir, n), 'utf8'))) }));
-    // bootstrap.js sees the fetch-handler adapter's factory (sandbox/http.js) as `makeHttp` and the
-    // WebSocket adapter's (sandbox/ws.js) as `makeWs`, in no global.
     const bootCode = fs.readFileSync(path.join(dir, 'bootstrap.js'), 'utf8');
-    const httpCode = fs.readFileSync(path.join(dir, 'http.js'), 'utf8');
-    const wsCode = fs.readFileSync(path.join(dir, 'ws.js'), 'utf8');
-    const bootstrap = {
-      filename: 'isola:bootstrap.js',
-      code: ascii(`(function (makeHttp, makeWs) { 'use strict'; return (\n${bootCode}\n); })(\n${httpCode}\n,\n${wsCode}\n)`),
-    };
+    const partsDir = path.join(dir, 'boot');
+    const parts = fs.readdirSync(partsDir).filter((n) => n.endsWith('.js')).sort().map((n) => fs.readFileSync(path.join(partsDir, n), 'utf8'));
+    const bootstrap = { filename: 'isola:bootstrap.js', code: ascii(bootstrapSource(bootCode, parts)) };
     const s = new SandboxSources(web, bootstrap);
     s.warm();
     // TODO(perf): the startup snapshot saves ~2 ms per cold start, but on Node 20 / isolated-vm 5.0.4

@@ -1,9 +1,8 @@
-// The fetch-handler adapter (Workers module format), part of the bootstrap: host/sandbox.ts
-// evaluates this file to a factory and hands it to bootstrap.js, which calls it once with
-// what it shares (its closure state and helpers) and returns the entry points to the host.
+// The fetch-handler adapter, Workers module format (part of the bootstrap, see
+// ../bootstrap.js).
 //
 // One request = dispatchHttp (head + whole body, or a push stream the host feeds through
-// httpBody); the handler's Response crosses back through hostHttp:
+// httpBody); the handler's Response crosses back through the `http` capability:
 //   ('start', rid, status, headersJson, bodyBytes|null, end)  head (+ a whole body)
 //   ('chunk', rid, bytes|null, end)                            streamed body; credit-limited
 //   ('done', rid, status, bytes)                               response and waitUntil settled
@@ -13,12 +12,13 @@
 //   ('error', rid, errorInfoJson) | ('big', rid) | ('bad', rid, message)
 //   ('pull', rid)                                              the request body stream wants more
 //   ('stop', rid)                                              the tenant cancelled the request body
-//   ('wsopen' | 'wssend' | 'wsclose', rid, …)                  a WebSocket connection (see sandbox/ws.js)
+// A 101 Response with a webSocket hands the request to 85-ws.js (the `ws` capability).
 // Everything crossing is a primitive or a Uint8Array that owns its whole buffer.
-(function makeHttp(deps) {
-  'use strict';
-  // PromiseThen is the original: the bootstrap has wrapped Promise.prototype.then by now.
-  const { config, hostBridge, hostHttp, hostDone, active, env, setCurrent, errorInfo, makeConsole, emit, track, isThenable, PromiseThen } = deps;
+// Uses: config, hostBridge, hostHttp, hostDone, active, setCurrent, track, PromiseThen (10), errorInfo, isThenable (20),
+// emit, makeConsole (30), env (55), handler (75), wsOpen (85).
+let dispatchHttp, dispatchHttpBatch, httpCredit, httpBody, httpAbort, httpEnd, httpFail;
+{
+  // PromiseThen is the original: 10-attribution.js has wrapped Promise.prototype.then by now.
   const ReflectApply = Reflect.apply;
   const PromiseCtor = Promise;
   const ErrorCtor = Error;
@@ -31,26 +31,24 @@
   const MAX_RESPONSE = config.limits.maxResponseBytes;
   const REQ_HWM = config.limits.requestBodyHighWater;
   const noop = () => undefined;
-  // The WebSocket adapter (sandbox/ws.js): a 101 Response with a webSocket hands the request to it.
-  const ws = deps.makeWs({ hostBridge, hostHttp, active, setCurrent, emit, end: httpEnd, fail: httpFail });
   // Taken before any tenant code runs (the tenant may replace Promise.resolve).
   const settled = PromiseCtor.resolve(undefined);
   /** Swallows a platform promise's rejection (through the original then, not the tenant-visible one). */
   function ignore(p) { ReflectApply(PromiseThen, p, [undefined, noop]); }
-  function httpAbort(h) {
+  httpAbort = function httpAbort(h) {
     if (h.finished) return;
     h.finished = true;
     if (h.push !== null) { try { h.push.error(new TypeErrorCtor('The client disconnected')); } catch { /* already closed */ } }
     if (h.iter !== null) { try { ignore(h.iter.return(new TypeErrorCtor('The client disconnected'))); } catch { /* ignore */ } }
     if (h.wake !== null) { const w = h.wake; h.wake = null; w(); }
-  }
-  function httpEnd(rid, st) {
+  };
+  httpEnd = function httpEnd(rid, st) {
     const h = st.http;
     if (!h.responded || h.waits > 0 || st.done) return;
     st.done = true;
     active.delete(rid);
     hostHttp('done', rid, h.status, h.bytes);
-  }
+  };
   // Complete responses of the current entry, [rid, status, headersJson, bytes] × n: they cross in one
   // host call ('finals') when the entry's microtasks have run. A call per response cost more than the
   // response itself (each host call is a task on the host's thread), and a batch of dispatches
@@ -77,14 +75,14 @@
     hostHttp('start', rid, status, hdrs, bytes, true);
     httpEnd(rid, st);
   }
-  function httpFail(rid, e) {
+  httpFail = function httpFail(rid, e) {
     const st = active.get(rid);
     if (st === undefined || st.done) return;
     st.done = true;
     active.delete(rid);
     httpAbort(st.http);
     hostHttp('error', rid, errorInfo(e === undefined || e === null ? new ErrorCtor('Promise rejected with ' + e) : e));
-  }
+  };
   function ownBytes(c) {
     // A view of a larger buffer would cross with its whole buffer: copy the view out first.
     return c.byteOffset === 0 && c.byteLength === c.buffer.byteLength ? c : c.slice();
@@ -110,7 +108,8 @@
     const hdrs = JSONstringify(head.headers);
     if (head.status === 101) {
       const client = hostBridge.responseWebSocket(res);
-      if (client !== null) { ws.open(rid, st, h, client, hdrs); return; }
+      // The WebSocket adapter (85-ws.js) takes the request over.
+      if (client !== null) { wsOpen(rid, st, h, client, hdrs); return; }
     }
     const body = head.body;
     if (body.kind === 'none') {
@@ -173,15 +172,15 @@
   }
   // Host entry: one HTTP request. `body` is a Uint8Array copy (whole body) or null;
   // `streamed` means the body arrives through httpBody().
-  function dispatchHttp(rid, method, url, headersJson, body, streamed) {
+  dispatchHttp = function dispatchHttp(rid, method, url, headersJson, body, streamed) {
     setCurrent(rid);
     const h = { push: null, iter: null, credit: HTTP_WINDOW, wake: null, waits: 0, responded: false, started: false, finished: false, status: 0, bytes: 0, ws: null };
     const st = { done: false, logLines: 0, logBytes: 0, logCut: false, http: h };
     active.set(rid, st);
-    const handler = deps.handler();
-    if (handler.fn === null || hostBridge === null) {
+    const fetchHandler = handler();
+    if (fetchHandler.fn === null || hostBridge === null) {
       st.done = true; active.delete(rid);
-      hostDone(rid, 'setup', hostBridge === null ? 'web globals unavailable (Request/Response did not load)' : (handler.error || 'handler missing'));
+      hostDone(rid, 'setup', hostBridge === null ? 'web globals unavailable (Request/Response did not load)' : (fetchHandler.error || 'handler missing'));
       return;
     }
     let request;
@@ -224,7 +223,7 @@
     };
     let ret;
     try {
-      ret = ReflectApply(handler.fn, handler.self, [request, env, ctx]);
+      ret = ReflectApply(fetchHandler.fn, fetchHandler.self, [request, env, ctx]);
     } catch (e) {
       httpFail(rid, e === undefined ? new ErrorCtor('undefined thrown') : e);
       return;
@@ -239,14 +238,14 @@
     } catch (e) {
       httpFail(rid, e);
     }
-  }
+  };
   // Host entry: several HTTP requests in one call, [rid, method, url, headersJson, body, streamed] × n,
   // or, when none has a body, that list as one JSON string (headers null, body null) plus `heads`,
   // the requests' header JSON texts joined by NULs: strings cross without the structured-clone copy
   // an array needs, and each request's headers stay unparsed until the handler reads them.
   // Each dispatch sets `current`; continuations that run after the batch find their request
   // through `then` capture or the async stack (see "request attribution").
-  function dispatchHttpBatch(list, heads) {
+  dispatchHttpBatch = function dispatchHttpBatch(list, heads) {
     let headers = null;
     if (typeof list === 'string') {
       list = JSONparse(list);
@@ -256,25 +255,23 @@
       const h = headers === null ? list[i + 3] : headers[n];
       try { dispatchHttp(list[i], list[i + 1], list[i + 2], h, list[i + 4], list[i + 5]); } catch (e) { httpFail(list[i], e); }
     }
-  }
+  };
   // Host entry: the sink took `n` more bytes of this request's response: read on.
-  function httpCredit(rid, n) {
+  httpCredit = function httpCredit(rid, n) {
     const st = active.get(rid);
     if (st === undefined || st.http === undefined) return;
     setCurrent(rid);
     const h = st.http;
     h.credit += n;
     if (h.credit > 0 && h.wake !== null) { const w = h.wake; h.wake = null; w(); }
-  }
+  };
   // Host entry: request body bytes (a Uint8Array copy or null) and/or its end.
-  function httpBody(rid, chunk, end) {
+  httpBody = function httpBody(rid, chunk, end) {
     const st = active.get(rid);
     if (st === undefined || st.http === undefined || st.http.push === null) return;
     setCurrent(rid);
     const push = st.http.push;
     if (chunk !== null && chunk.byteLength > 0) push.push(chunk);
     if (end) push.close();
-  }
-
-  return { dispatchHttp, dispatchHttpBatch, httpCredit, httpBody, httpAbort, wsEvents: ws.wsEvents };
-})
+  };
+}

@@ -1,19 +1,19 @@
-// The WebSocket adapter (Workers API), part of the bootstrap: host/sandbox.ts evaluates this
-// file to a factory that sandbox/http.js calls with what it shares. A fetch handler that
-// returns `new Response(null, { status: 101, webSocket: client })` turns its request into a
-// connection: the paired server end (which the tenant accepted) is wired to the host here.
+// The WebSocket adapter, Workers API (part of the bootstrap, see ../bootstrap.js). A
+// fetch handler that returns `new Response(null, { status: 101, webSocket: client })`
+// turns its request into a connection: the paired server end (which the tenant
+// accepted) is wired to the host here.
 //
-// To the host (through hostHttp, in this order):
-//   ('wsopen', rid, headersJson)           the 101: the gateway upgrades the connection
-//   ('wssend', rid, string | Uint8Array)   a frame from the function (text or binary)
-//   ('wsclose', rid, code, reason)         the function closes the connection
+// To the host (the `ws` capability, in this order):
+//   ('open', rid, headersJson)           the 101: the gateway upgrades the connection
+//   ('send', rid, string | Uint8Array)   a frame from the function (text or binary)
+//   ('close', rid, code, reason)         the function closes the connection
 // From the host: wsEvents(list), [rid, data, code, reason] × n — a client frame (data a
 // string, or bytes) or the end of the connection (data null, with the close code and reason),
 // for any of the instance's connections. After the close event the request ends like an HTTP
 // request does (once ctx.waitUntil work has settled).
-(function makeWs(deps) {
-  'use strict';
-  const { hostBridge, hostHttp, active, setCurrent, emit, end, fail } = deps;
+// Uses: hostBridge, hostWs, active, setCurrent (10), emit (30), httpEnd, httpFail (80).
+let wsOpen, wsEvents;
+{
   const JSONparse = JSON.parse;
   const ArrayBufferCtor = ArrayBuffer;
   const Uint8ArrayCtor = Uint8Array;
@@ -26,7 +26,7 @@
 
   // The Response carried a WebSocketPair's client end: wire its server end to this request.
   // Frames the tenant sent before returning the Response leave right after the 101.
-  function open(rid, st, h, client, headersJson) {
+  wsOpen = function wsOpen(rid, st, h, client, headersJson) {
     let opened = false;
     const early = [];
     const live = () => active.get(rid) === st && !st.done;
@@ -35,31 +35,31 @@
       handle = hostBridge.openWebSocket(client, {
         send(data) {
           if (!live()) return;
-          if (opened) hostHttp('wssend', rid, data); else early.push(data);
+          if (opened) hostWs('send', rid, data); else early.push(data);
         },
         close(code, reason) {
           if (!live()) return;
           const c = code === undefined ? 1000 : code;
-          if (opened) hostHttp('wsclose', rid, c, reason); else early.push({ close: c, reason });
+          if (opened) hostWs('close', rid, c, reason); else early.push({ close: c, reason });
         },
       });
     } catch (e) {
-      fail(rid, e);
+      httpFail(rid, e);
       return;
     }
     h.ws = handle;
     h.status = 101;
-    hostHttp('wsopen', rid, headersJson);
+    hostWs('open', rid, headersJson);
     opened = true;
     for (let i = 0; i < early.length; i++) {
       const d = early[i];
-      if (typeof d === 'object' && d !== null && !(d instanceof Uint8ArrayCtor)) hostHttp('wsclose', rid, d.close, d.reason);
-      else hostHttp('wssend', rid, d);
+      if (typeof d === 'object' && d !== null && !(d instanceof Uint8ArrayCtor)) hostWs('close', rid, d.close, d.reason);
+      else hostWs('send', rid, d);
     }
-  }
+  };
 
   // Host entry: client frames and closes of this instance's connections, in arrival order.
-  function wsEvents(list) {
+  wsEvents = function wsEvents(list) {
     if (typeof list === 'string') list = JSONparse(list);
     for (let i = 0; i + 3 < list.length; i += 4) {
       const rid = list[i];
@@ -73,7 +73,7 @@
           h.ws.closed(list[i + 2], list[i + 3], list[i + 2] !== 1006);
           h.ws = null;
           h.responded = true;
-          end(rid, st);
+          httpEnd(rid, st);
         } else {
           h.ws.message(typeof data === 'string' ? data : toArrayBuffer(data));
         }
@@ -81,7 +81,5 @@
         emit('error', rid, ['WebSocket event could not be delivered:', e]);
       }
     }
-  }
-
-  return { open, wsEvents };
-})
+  };
+}

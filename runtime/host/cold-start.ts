@@ -1,0 +1,148 @@
+/**
+ * The cold start of an instance, in the three phases reported as
+ * `outcome.coldStart`: PullCode (resolving and reading the entry file, timed by
+ * the resolver), InitRuntime (a prepared isolate from the spares and the host
+ * capabilities handed to its bootstrap) and InitFunction (the module's top
+ * level, under the init timeout: CommonJS is loaded inside the isolate, an ES
+ * module graph is compiled here on the host side and evaluated there).
+ */
+import type ivm from 'isolated-vm';
+import type { ColdStart, ExecutorOutcome } from '../types';
+import { failure, userError } from '../protocol';
+import { handOver } from './capabilities';
+import type { Instance } from './instance';
+import type { Spares } from './spares';
+
+export type StartResult = { error: ExecutorOutcome } | { cold: ColdStart };
+
+/**
+ * Starts `inst`: resolves to the phase timings, or to the failure outcome (its
+ * logs are the top-level console lines, with request id ''). A failed start
+ * disposes the instance.
+ */
+export async function coldStart(inst: Instance, spares: Spares): Promise<StartResult> {
+  const spec = inst.spec;
+  const resolver = inst.resolver;
+  const t0 = performance.now();
+  const fs0 = resolver.fsMs;
+  const dot = spec.handler.lastIndexOf('.');
+  const file = dot > 0 ? spec.handler.slice(0, dot) : spec.handler;
+  const exportName = dot > 0 ? spec.handler.slice(dot + 1) : '';
+  const entry = exportName ? resolver.entry(file) : null;
+  if (entry === null) return { error: failure('handler_missing', exportName ? `module missing: ${file}` : `handler missing: ${spec.handler}`, inst.id) };
+  if (entry.format === 'esm' || entry.format === 'cjs') resolver.source(entry.path);
+  const pull1 = resolver.fsMs - fs0;
+
+  const t1 = performance.now();
+  const memoryMb = Math.max(8, Math.floor(spec.memoryMb));
+  try {
+    const prepared = spares.take(memoryMb);
+    inst.isolate = prepared.isolate;
+    inst.context = prepared.context;
+    inst.api = handOver(prepared.boot, inst);
+  } catch (e) {
+    inst.dispose();
+    return { error: failure(inst.memoryKill ? 'oom' : 'internal', `runtime initialisation failed: ${(e as Error).message}`, inst.id) };
+  }
+  const t2 = performance.now();
+
+  const fs1 = resolver.fsMs;
+  let initErr: ExecutorOutcome | null = null;
+  inst.initializing = true;
+  const watchdog = setTimeout(() => {
+    initErr = failure('timeout', `init time out (${spec.initTimeoutMs} ms)`, inst.id);
+    inst.dispose();
+  }, spec.initTimeoutMs);
+  try {
+    const label = `${file}.${exportName}`;
+    let res: unknown;
+    if (entry.format === 'esm') {
+      res = await initEsm(inst, entry.path, exportName, label);
+    } else {
+      res = await inst.api.initCjs.apply(undefined, [entry.path, entry.format, exportName, label], { timeout: spec.initTimeoutMs });
+    }
+    inst.heap.sample(inst.isolate, inst.inflight);
+    if (typeof res === 'string' && res !== '') {
+      const r = JSON.parse(res) as { missing?: string; thrown?: { name: string; message: string; stack: string } };
+      if (r.missing) initErr = failure('handler_missing', r.missing, inst.id);
+      else if (r.thrown) initErr = userError(r.thrown, inst.id);
+    }
+  } catch (e) {
+    initErr ??= inst.entryFailure(e, true);
+  } finally {
+    clearTimeout(watchdog);
+    inst.initializing = false;
+  }
+  spares.replenish(memoryMb);
+  if (initErr) {
+    inst.dispose();
+    const o: ExecutorOutcome = initErr;
+    o.logs = inst.initLogs;
+    return { error: o };
+  }
+  const t3 = performance.now();
+  const fsInit = resolver.fsMs - fs1;
+  const cold: ColdStart = {
+    pullCodeMs: round(pull1 + fsInit),
+    initRuntimeMs: round(t2 - t1),
+    initFunctionMs: round(Math.max(0, t3 - t2 - fsInit)),
+    totalMs: round(t3 - t0),
+  };
+  return { cold };
+}
+
+/** ESM entry: compile the graph on the host side, instantiate, evaluate, hand the namespace to the bootstrap. */
+async function initEsm(inst: Instance, entryPath: string, exportName: string, label: string): Promise<unknown> {
+  const isolate = inst.isolate;
+  const resolver = inst.resolver;
+  const initTimeoutMs = inst.spec.initTimeoutMs;
+  const byPath = new Map<string, ivm.Module>();
+  const pathOf = new Map<ivm.Module, string>();
+  const compile = async (vpath: string, format: string): Promise<ivm.Module> => {
+    const key = `${format}:${vpath}`;
+    const hit = byPath.get(key);
+    if (hit) return hit;
+    let m: ivm.Module;
+    if (format === 'esm') {
+      const src = resolver.source(vpath);
+      if (src === null) throw new Error(`Cannot find module '${vpath}'`);
+      m = await isolate.compileModule(src, { filename: vpath });
+    } else {
+      m = await isolate.compileModule(`export default globalThis.__isola_cjs(${JSON.stringify(vpath)}, ${JSON.stringify(format)});`, { filename: `${vpath}?commonjs` });
+    }
+    byPath.set(key, m);
+    pathOf.set(m, vpath);
+    return m;
+  };
+  const root = await compile(entryPath, 'esm');
+  // The wrapper's body runs only once the whole graph, top-level await included, has evaluated:
+  // it hands the namespace to the bootstrap, which signals the host ('init' done).
+  const wrapper = await isolate.compileModule(`import * as ns from ${JSON.stringify(entryPath)};\nglobalThis.__isola_esm_ready(ns);`, { filename: 'isola:esm-entry' });
+  await wrapper.instantiate(inst.context, async (specifier, referrer) => {
+    if (referrer === wrapper) return root;
+    const r = resolver.resolve(pathOf.get(referrer) ?? null, specifier, 'import');
+    if ('error' in r) throw new Error(r.error);
+    return compile(r.path, r.format);
+  });
+  const ready = new Promise<void>((resolve) => { inst.esmReady = resolve; });
+  await inst.api.beginInit.apply(undefined, []);
+  const g = inst.context.global;
+  await g.set('__isola_cjs', inst.api.cjsForEsm.derefInto());
+  await g.set('__isola_esm_ready', inst.api.esmReady.derefInto());
+  try {
+    await wrapper.evaluate({ timeout: initTimeoutMs });
+    // Top-level await still pending (e.g. on a timer): wait; the init watchdog bounds this.
+    await Promise.race([ready, new Promise((r) => setTimeout(r, initTimeoutMs + 100))]);
+  } finally {
+    inst.esmReady = null;
+    if (!inst.isolate.isDisposed) {
+      await g.delete('__isola_cjs').catch(() => undefined);
+      await g.delete('__isola_esm_ready').catch(() => undefined);
+    }
+  }
+  return inst.api.initEsm.apply(undefined, [exportName, label], { timeout: initTimeoutMs });
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
