@@ -10,10 +10,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
-// store may still import core/errors until the store reports its own coded errors.
 const allowed = {
   executor: ['executor'],
-  store: ['store', 'core/errors'],
+  store: ['store'],
   runtime: ['runtime', 'executor'],
   native: ['native', 'executor'],
   core: ['core', 'store', 'runtime', 'native', 'executor'],
