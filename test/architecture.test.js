@@ -89,3 +89,26 @@ t.test('every folder with code has a face and a README', async (t) => {
   }
   t.same(missing, []);
 });
+
+t.test('SQL lives only in store/: no other folder prepares statements, touches the database handle or holds SQL text', async (t) => {
+  // store/README.md: repositories prepare their statements once; core calls their methods.
+  const rules = [
+    [/\bprepare\s*[<(]/, 'prepares a statement'],
+    [/\.db\b(?!['"`])/, 'reaches for the database handle (.db)'],
+    [/\.pragma\s*\(/, 'runs a pragma'],
+    [/['"]better-sqlite3['"]/, 'imports better-sqlite3'],
+    [/\b(?:SELECT\b[^;'"`]*\bFROM|INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(?:TABLE|INDEX))\b/, 'holds SQL text'],
+  ];
+  const violations = [];
+  for (const layer of Object.keys(allowed)) {
+    const dir = path.join(ROOT, layer);
+    if (layer === 'store' || !fs.existsSync(dir)) continue;
+    for (const file of tsFiles(dir)) {
+      const lines = fs.readFileSync(file, 'utf8').split('\n');
+      lines.forEach((line, i) => {
+        for (const [pattern, what] of rules) if (pattern.test(line)) violations.push(`${path.relative(ROOT, file)}:${i + 1} ${what}: ${line.trim()}`);
+      });
+    }
+  }
+  t.same(violations, []);
+});
