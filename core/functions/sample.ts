@@ -8,7 +8,7 @@ import { DEFAULT_NAMESPACE } from '../account';
 export const SAMPLE_FUNCTION = 'hello';
 /** The sample web function: `curl http://127.0.0.1:9000/default/hello-web/`. */
 export const SAMPLE_WEB_FUNCTION = 'hello-web';
-const SAMPLES = path.join(__dirname, '..', '..', 'samples');
+const SAMPLES = path.join(__dirname, '..', '..', '..', 'samples');
 const DEPLOYED_FLAG = 'sample.deployed';
 const WEB_DEPLOYED_FLAG = 'sample.web.deployed';
 
