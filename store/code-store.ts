@@ -10,10 +10,12 @@
  *   the caller records it (`recordBlob`) inside the same transaction that
  *   creates the function/version/layer, so a failed write leaves nothing
  *   half-created in the database; trees without a row are removed by `sweep()`.
- * - Errors are ApiError with code `InvalidParameterValue.ZipFile` (bad zip,
- *   unsafe entry, limits, zip bomb) naming the entry at fault, or
- *   `InvalidParameterValue.Handler` when none of `entryCandidates` is at the
- *   package root (the message says where it was found instead, if anywhere).
+ * - Errors are StoreErrors (store/errors.ts): a `ZIP_*` code (bad zip, unsafe
+ *   entry, limits, zip bomb) with a message naming the entry at fault, or
+ *   `ENTRY_FILE_NOT_AT_ROOT` / `ENTRY_FILE_MISSING` when none of
+ *   `entryCandidates` is at the package root (the message says where it was
+ *   found instead). core/errors/from-store.ts maps them to API errors
+ *   (`InvalidParameterValue.ZipFile`, `InvalidParameterValue.Handler`).
  *
  * IMPLEMENTATION NOTES (zip-scan.ts and zip-unpack.ts hold the details):
  * - Two phases: the central directory is validated whole (names, duplicates,
@@ -40,8 +42,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Statement } from 'better-sqlite3';
-import { ApiError } from '../core/errors';
 import type { Db } from './db';
+import { StoreError } from './errors';
 import { removeTree, removeTreeSync, makeReadOnly } from './unpack-fs';
 import { scanZip, type ScannedEntry } from './zip-scan';
 import { unpackInto } from './zip-unpack';
@@ -202,14 +204,14 @@ export function checkEntryFile(entries: readonly ScannedEntry[], candidates: rea
   }
   if (found) {
     const base = found.name.slice(found.name.lastIndexOf('/') + 1);
-    throw new ApiError(
-      'InvalidParameterValue.Handler',
+    throw new StoreError(
+      'ENTRY_FILE_NOT_AT_ROOT',
       `the entry file ${base} must be at the root of the code package; found it at ${found.name}`,
     );
   }
   const names = candidates.length === 1 ? candidates[0] : `${candidates.slice(0, -1).join(', ')} or ${candidates.at(-1)}`;
-  throw new ApiError(
-    'InvalidParameterValue.Handler',
+  throw new StoreError(
+    'ENTRY_FILE_MISSING',
     `the entry file ${names} must be at the root of the code package; it is not in the package`,
   );
 }

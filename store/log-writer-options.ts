@@ -1,7 +1,7 @@
 /**
- * The log writer's options (defaults and their one validator, which freezes
- * the result and names the right key for a misspelt one) and the shape of
- * its stats snapshot. The writer itself is log-writer.ts.
+ * The log writer's options: defaults and their one validator, which freezes
+ * the result and names the right key for a misspelt one. The writer itself
+ * is log-writer.ts; its stats snapshot, log-writer-stats.ts.
  */
 import { defaultsOf, resolveOptions, type Schema } from '../lib';
 import type { InvocationRecord } from './logs-repo';
@@ -11,7 +11,11 @@ export interface LogWriterOptions {
   flushIntervalMs: number;
   /** A batch this large is written on the next event-loop turn instead of waiting for the timer. Default 1000. */
   maxBatch: number;
-  /** Records held in memory at most (pending + being written); appends beyond are dropped and counted. Default 100 000. */
+  /**
+   * Records held in memory at most (pending, being written, or waiting for
+   * the retry of a failed transaction); appends beyond are refused and
+   * counted in `dropped`. Default 100 000.
+   */
   maxPending: number;
   /** Age after which records are pruned (ms). Default 7 days; 0 keeps everything. */
   retentionMs: number;
@@ -25,6 +29,13 @@ export interface LogWriterOptions {
    * caller's thread. In-memory databases always run inline.
    */
   thread: 'worker' | 'inline';
+  /**
+   * How long `close()` keeps retrying batches the database refuses (ms)
+   * before it gives them up, reports them on stderr and counts them in
+   * `dropped`. While the writer is open a failed batch is retried for as long
+   * as it takes. Default 10 000.
+   */
+  closeTimeoutMs: number;
   /** Called on the caller's thread after each commit with the records it made durable. Must not throw. */
   onCommit: ((records: readonly InvocationRecord[], info: { commitMs: number }) => void) | null;
   /** Clock (tests). */
@@ -40,44 +51,14 @@ const SCHEMA: Schema<LogWriterOptions> = {
   pruneIntervalMs: { type: 'number', min: 0, default: 60_000 },
   pruneBatch: { type: 'number', integer: true, min: 1, default: 5000 },
   thread: { type: 'enum', values: ['worker', 'inline'], default: 'worker' },
+  closeTimeoutMs: { type: 'number', min: 0, default: 10_000 },
   onCommit: { type: 'function', nullable: true, default: null },
   now: { type: 'function', default: Date.now },
 };
 
 export const defaultLogWriterOptions: Readonly<LogWriterOptions> = defaultsOf(SCHEMA);
 
-/** A snapshot of the writer's counters; latencies in ms. */
-export interface LogWriterStats {
-  thread: 'worker' | 'inline';
-  /** Transactions committed. */
-  batches: number;
-  /** Invocation records committed. */
-  records: number;
-  /** Log lines committed. */
-  lines: number;
-  /** Records waiting for the next batch. */
-  pending: number;
-  /** Records handed to the worker, not yet committed. */
-  inFlight: number;
-  /** Records dropped: over `maxPending`, appended after close, or in a batch whose transaction failed. */
-  dropped: number;
-  failedBatches: number;
-  lastBatchSize: number;
-  avgBatchSize: number;
-  maxBatchSize: number;
-  /** Time the transaction took (on the worker thread in worker mode). */
-  lastCommitMs: number;
-  avgCommitMs: number;
-  /** Over the last 1024 commits. */
-  p99CommitMs: number;
-  maxCommitMs: number;
-  /** Age of a batch's oldest record when its commit was acknowledged: the crash-loss window actually seen. */
-  lastAgeMs: number;
-  maxAgeMs: number;
-  pruned: { invocations: number; lines: number };
-}
-
-/** Merges `overrides` over the defaults; unknown keys and out-of-range values throw (TypeError / RangeError), the result is frozen. */
+/** Merges `overrides` over the defaults through lib's validator: unknown keys and out-of-range values throw. */
 export function resolveLogWriterOptions(overrides: Partial<LogWriterOptions>): Readonly<LogWriterOptions> {
   return resolveOptions(SCHEMA, overrides, { noun: 'log writer option' });
 }

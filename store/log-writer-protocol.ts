@@ -17,17 +17,25 @@ export const WORKER_ENTRY = path.join(__dirname, `log-writer-worker${path.extnam
 export type ToWorker =
   | { type: 'batch'; seq: number; records: InvocationRecord[] }
   | { type: 'prune'; cutoff: number; batch: number }
-  | { type: 'close' };
+  /** Stop: keep retrying what is held until `deadline` (epoch ms), give up the rest, close the connection. */
+  | { type: 'close'; deadline: number };
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'unavailable'; error: string }
+  /** One attempt on batch `seq` failed at `at` (epoch ms); it is tried again in `retryInMs`, or given up (null; a `committed` with `error` follows). */
+  | { type: 'failed'; seq: number; records: number; attempt: number; error: string; retryInMs: number | null; at: number }
+  /** Batch `seq` is finished: committed, or given up when `error` is set. */
   | { type: 'committed'; seq: number; commitMs: number; error?: string }
   | { type: 'pruned'; invocations: number; lines: number; error?: string };
 
 export interface WorkerInit {
   isolaLogWriter: true;
   file: string;
-  /** Int32Array over it: [0] = the highest batch seq the worker has finished (committed or failed). */
+  /**
+   * Int32Array over it: [0] = the highest batch seq the worker has finished
+   * (committed, or given up); [1] = 1 once the worker has stopped after a
+   * `close` (everything it held is acknowledged, its connection closed).
+   */
   control: SharedArrayBuffer;
   acks: MessagePort;
 }

@@ -1,7 +1,8 @@
 /**
  * The batch writer that keeps invocation-log disk writes off the request
- * path (`LogWriter`). Tables: logs-repo.ts; options and stats:
- * log-writer-options.ts; the worker thread: log-writer-worker.ts.
+ * path (`LogWriter`). Tables: logs-repo.ts; options: log-writer-options.ts;
+ * stats: log-writer-stats.ts; retry policy: log-writer-retry.ts; the worker
+ * thread: log-writer-worker.ts, driven through log-writer-thread.ts.
  *
  * Write path. `LogWriter.append(record)` pushes onto an in-memory array: O(1),
  * synchronous, no I/O. A timer armed by the first pending record sends
@@ -19,12 +20,22 @@
  * `onCommit` runs on the caller's thread after each commit with the records
  * it made durable.
  *
+ * Failed transactions are retried, never dropped. A batch whose transaction
+ * fails (SQLITE_BUSY while another connection holds the write lock, a full
+ * disk…) is tried again after 10 ms, doubling to every 1 s, for as long as
+ * the writer is open, and the batches behind it wait: records an `append()`
+ * accepted commit, in append order. `close()` keeps retrying until
+ * `closeTimeoutMs` (10 s), then reports what it gives up on stderr
+ * (`[logs] LOST …`, with the count and request ids). Memory stays bounded by
+ * `maxPending`. Contract, exceptions and counters: log-writer-retry.ts.
+ *
  * Crash-loss bound. A record appended at time t is committed by
  * t + flushIntervalMs + (event-loop lag before the timer fires) + (queue wait
  * in the worker) + (commit time). With the defaults and a worker that keeps
  * up, that is 50 ms + a commit of a few ms: a kill -9 loses at most the
  * records appended in the last ~55-60 ms (test/logs-durability.test.js
- * measures it; under load, add the commit p99 of `stats()`). `maxAgeMs` in
+ * measures it; under load, add the commit p99 of `stats()`; while the
+ * database refuses writes, add the time it has refused them). `maxAgeMs` in
  * the stats is the window actually observed (append → acknowledged commit).
  *
  * Retention. Every `pruneIntervalMs` (default 1 min) rows older than
@@ -33,22 +44,36 @@
  * the event loop between transactions), so a large backlog never blocks
  * requests.
  */
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { resolveLogWriterOptions, type LogWriterOptions, type LogWriterStats } from './log-writer-options';
-import { pruneStepwise, WORKER_ENTRY, type FromWorker, type ToWorker, type WorkerInit } from './log-writer-protocol';
+import { resolveLogWriterOptions, type LogWriterOptions } from './log-writer-options';
+import { pruneStepwise, type FromWorker, type ToWorker } from './log-writer-protocol';
+import { Backoff, errorText, retryable } from './log-writer-retry';
+import { WriterCounters, type LogWriterStats } from './log-writer-stats';
+import { WriterThread } from './log-writer-thread';
 import type { InvocationRecord, LogsRepo } from './logs-repo';
 
-const LATENCY_SAMPLES = 1024;
-/** Longest a synchronous flush waits for the worker before giving up on it. */
+/** Longest flush() blocks, and flushAsync() waits, for batches to be acknowledged. */
 const FLUSH_WAIT_MS = 10_000;
+/** How long close() waits past its deadline for the worker to finish an attempt it is in the middle of. */
+const CLOSE_GRACE_MS = 1000;
+/** A word nothing notifies: Atomics.wait on it is a synchronous sleep (close() backing off inline). */
+const SLEEP = new Int32Array(new SharedArrayBuffer(4));
+
+/** Records cut from `pending` as one transaction; `seq` orders batches across both modes. */
+interface Batch {
+  seq: number;
+  records: InvocationRecord[];
+  oldestAt: number;
+}
 
 /**
  * Batches invocation records in memory and commits them off the request
- * path (see the header of this file for timing and the crash-loss bound).
- * `close()` flushes and stops; `destroy()` drops what is pending.
+ * path, retrying failed transactions (see the header of this file for
+ * timing, retries and the crash-loss bound). `close()` writes what is
+ * pending and stops; `destroy()` drops it.
  */
 export class LogWriter {
   private readonly options: Readonly<LogWriterOptions>;
+  private readonly counters: WriterCounters;
   private pending: InvocationRecord[] = [];
   private oldestPendingAt = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -56,46 +81,37 @@ export class LogWriter {
   private pruneTimer: NodeJS.Timeout | null = null;
   private pruning = false;
   private closed = false;
+  /** The seq of the last batch cut from `pending`; `ackedSeq` (committed or given up) catches up with it. */
+  private cutSeq = 0;
+  private ackedSeq = 0;
+  private waiters: Array<{ seq: number; resolve: () => void }> = [];
+  // Inline writes.
+  /** Batches cut and not yet written or handed to the worker, oldest first; while `retryTimer` is armed the head waits for its next attempt. */
+  private queue: Batch[] = [];
+  private queuedRecords = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private readonly backoff = new Backoff();
   // Worker mode.
-  private worker: Worker | null = null;
+  private thread: WriterThread | null = null;
   /** Batches go to the worker only once it has opened the database; until then they are written inline. */
   private workerReady = false;
   private readonly started: Promise<void>;
   private markStarted: () => void = () => {};
-  private acks: MessagePort | null = null;
-  private control: Int32Array | null = null;
-  private sentSeq = 0;
-  private ackedSeq = 0;
-  private waiters: Array<{ seq: number; resolve: () => void }> = [];
-  private readonly inFlight = new Map<number, { records: InvocationRecord[]; oldestAt: number }>();
+  private postedSeq = 0;
+  /** Batches handed to the worker and not yet acknowledged, in seq order. */
+  private readonly inFlight = new Map<number, Batch>();
   private inFlightRecords = 0;
-
-  private readonly latencies = new Float64Array(LATENCY_SAMPLES);
-  private readonly counters = {
-    batches: 0,
-    records: 0,
-    lines: 0,
-    dropped: 0,
-    failedBatches: 0,
-    lastBatchSize: 0,
-    maxBatchSize: 0,
-    lastCommitMs: 0,
-    totalCommitMs: 0,
-    maxCommitMs: 0,
-    lastAgeMs: 0,
-    maxAgeMs: 0,
-    prunedInvocations: 0,
-    prunedLines: 0,
-  };
 
   constructor(
     private readonly repo: LogsRepo,
     options: Partial<LogWriterOptions> = {},
   ) {
     this.options = resolveLogWriterOptions(options);
+    this.counters = new WriterCounters(this.options.now);
     this.started = new Promise((resolve) => (this.markStarted = resolve));
-    if (this.options.thread === 'worker' && repo.file !== null) this.startWorker(repo.file);
-    else this.markStarted();
+    if (this.options.thread === 'worker' && repo.file !== null) {
+      this.thread = new WriterThread(repo.file, (message) => this.onWorkerMessage(message), () => this.onWorkerExit());
+    } else this.markStarted();
     if (this.options.pruneIntervalMs > 0 && this.options.retentionMs > 0) {
       this.pruneTimer = setInterval(() => this.pruneInBackground(), this.options.pruneIntervalMs);
       this.pruneTimer.unref();
@@ -112,16 +128,18 @@ export class LogWriter {
    */
   async whenReady(): Promise<'worker' | 'inline'> {
     await this.started;
-    return this.worker && this.workerReady ? 'worker' : 'inline';
+    return this.onWorker() ? 'worker' : 'inline';
   }
 
   /**
-   * Queues a record: O(1), no I/O. Returns false when the record was dropped
-   * (writer closed, or `maxPending` records already held).
+   * Queues a record: O(1), no I/O. Returns false when the record was refused
+   * and counted in `dropped` (writer closed, or `maxPending` records already
+   * held); a record accepted is written, retried for as long as the writer
+   * is open.
    */
   append(record: InvocationRecord): boolean {
-    if (this.closed || this.pending.length + this.inFlightRecords >= this.options.maxPending) {
-      this.counters.dropped++;
+    if (this.closed || this.pending.length + this.queuedRecords + this.inFlightRecords >= this.options.maxPending) {
+      this.counters.dropped(1);
       return false;
     }
     if (this.pending.length === 0) {
@@ -139,34 +157,35 @@ export class LogWriter {
 
   /**
    * Commits everything appended so far before returning (synchronous; for
-   * shutdown and read-your-writes). In worker mode the thread blocks until
-   * the worker has committed, at most 10 s.
+   * shutdown and read-your-writes), trying a batch that is backing off once
+   * more now. In worker mode the thread blocks until the worker has
+   * committed, at most 10 s. What the database still refuses stays queued
+   * and is retried.
    */
   flush(): void {
+    this.cancelRetry();
     this.send();
-    if (this.worker && this.workerReady && this.control && this.acks) {
-      const target = this.sentSeq;
-      const deadline = Date.now() + FLUSH_WAIT_MS;
-      for (;;) {
-        const done = Atomics.load(this.control, 0);
-        const remaining = deadline - Date.now();
-        if (done >= target || remaining <= 0) break;
-        Atomics.wait(this.control, 0, done, Math.min(remaining, 100));
-      }
-      this.drainAcks();
-    }
+    if (this.thread && this.workerReady) this.thread.waitFinished(this.postedSeq, Date.now() + FLUSH_WAIT_MS);
   }
 
   /**
-   * Resolves once everything appended so far is committed, without blocking
-   * the event loop (reads that must see the caller's own invocations).
+   * Resolves once everything appended so far is committed (or given up at
+   * close), without blocking the event loop (reads that must see the
+   * caller's own invocations). Like flush(), waits at most 10 s: a read must
+   * not hang while the database refuses writes (the records stay queued).
    */
   flushAsync(): Promise<void> {
     this.send();
-    if (!(this.worker && this.workerReady) || this.ackedSeq >= this.sentSeq) return Promise.resolve();
-    const seq = this.sentSeq;
-    this.acks?.ref(); // an awaited flush keeps the process alive until its ack
-    return new Promise((resolve) => this.waiters.push({ seq, resolve }));
+    if (this.ackedSeq >= this.cutSeq) return Promise.resolve();
+    const seq = this.cutSeq;
+    // An awaited flush keeps the process alive until its batches are acknowledged.
+    this.thread?.ref();
+    this.retryTimer?.ref();
+    return new Promise((resolve) => {
+      const waiter = { seq, resolve };
+      this.waiters.push(waiter);
+      setTimeout(() => this.wake((w) => w === waiter), FLUSH_WAIT_MS).unref();
+    });
   }
 
   /** Runs one full pruning pass now on the caller's connection (synchronous; tests and maintenance). Returns the rows removed. */
@@ -180,158 +199,232 @@ export class LogWriter {
       total.lines += step.lines;
       if (step.invocations < this.options.pruneBatch && step.lines < this.options.pruneBatch) break;
     }
-    this.counters.prunedInvocations += total.invocations;
-    this.counters.prunedLines += total.lines;
+    this.counters.pruned(total.invocations, total.lines);
     return total;
   }
 
   stats(): LogWriterStats {
-    const c = this.counters;
-    const n = Math.min(c.batches, LATENCY_SAMPLES);
-    const recent = Array.from(this.latencies.subarray(0, n)).sort((a, b) => a - b);
-    const round = (x: number) => Math.round(x * 1000) / 1000;
-    return {
-      thread: this.worker && this.workerReady ? 'worker' : 'inline',
-      batches: c.batches,
-      records: c.records,
-      lines: c.lines,
-      pending: this.pending.length,
+    return this.counters.snapshot({
+      thread: this.onWorker() ? 'worker' : 'inline',
+      pending: this.pending.length + this.queuedRecords,
       inFlight: this.inFlightRecords,
-      dropped: c.dropped,
-      failedBatches: c.failedBatches,
-      lastBatchSize: c.lastBatchSize,
-      avgBatchSize: c.batches ? round(c.records / c.batches) : 0,
-      maxBatchSize: c.maxBatchSize,
-      lastCommitMs: round(c.lastCommitMs),
-      avgCommitMs: c.batches ? round(c.totalCommitMs / c.batches) : 0,
-      p99CommitMs: n ? round(recent[Math.min(n - 1, Math.ceil(n * 0.99) - 1)]!) : 0,
-      maxCommitMs: round(c.maxCommitMs),
-      lastAgeMs: c.lastAgeMs,
-      maxAgeMs: c.maxAgeMs,
-      pruned: { invocations: c.prunedInvocations, lines: c.prunedLines },
-    };
+    });
   }
 
-  /** Commits what is pending, stops the timers and the worker; later appends are dropped. Idempotent. */
+  /**
+   * Writes what is pending and stops the timers and the worker; later
+   * appends are refused. Blocks while the database refuses a batch, retrying
+   * with back-off for at most `closeTimeoutMs` (default 10 s); what is still
+   * unwritten then is given up, reported on stderr and counted in `dropped`.
+   * Idempotent.
+   */
   close(): void {
     if (this.closed) return;
-    this.flush();
-    this.stop();
-    if (this.worker) {
-      const worker = this.worker;
-      this.worker = null;
-      // The worker closes its connection and exits; nothing it could still say matters.
-      worker.postMessage({ type: 'close' } satisfies ToWorker);
-    }
-    this.acks?.close();
-    this.acks = null;
-  }
-
-  /** Stops at once, dropping what is pending or being written. Idempotent. */
-  destroy(): void {
-    this.counters.dropped += this.pending.length + this.inFlightRecords;
-    this.pending = [];
-    this.inFlight.clear();
-    this.inFlightRecords = 0;
-    this.stop();
-    if (this.worker) {
-      void this.worker.terminate();
-      this.worker = null;
-    }
-    this.acks?.close();
-    this.acks = null;
-  }
-
-  private startWorker(file: string): void {
-    const control = new SharedArrayBuffer(4);
-    const { port1, port2 } = new MessageChannel();
-    const init: WorkerInit = { isolaLogWriter: true, file, control, acks: port2 };
-    // execArgv: [] — the thread needs none of the process's flags or preloaded modules (test runners' loader hooks included).
-    const worker = new Worker(WORKER_ENTRY, { workerData: init, transferList: [port2], execArgv: [] });
-    worker.unref();
-    // The port stays ref'd until the worker reports in, so awaiting whenReady() keeps the process alive.
-    port1.on('message', (message: FromWorker) => this.onWorkerMessage(message));
-    worker.on('error', (err) => console.error(`[logs] log writer thread failed: ${err.message}`));
-    worker.on('exit', () => {
-      if (this.worker !== worker) return; // closed or destroyed on purpose
-      // Batches it held may or may not have committed; later batches are written inline.
-      this.worker = null;
-      this.wake(() => true);
-      this.acks?.unref();
-      this.markStarted();
-      this.counters.failedBatches += this.inFlight.size;
-      this.counters.dropped += this.inFlightRecords;
+    const deadline = Date.now() + this.options.closeTimeoutMs;
+    this.closed = true;
+    this.cancelRetry();
+    this.clearFlushTimers();
+    this.cutPending();
+    this.writeQueueBy(deadline);
+    if (this.thread) {
+      // The worker retries what it holds until the deadline, then gives the rest up and says so.
+      this.thread.close(deadline, this.inFlight.size > 0 ? deadline + CLOSE_GRACE_MS : null);
+      this.thread = null;
+      for (const batch of this.inFlight.values()) this.giveUp(batch, 'the log writer thread had not finished it by the close deadline');
       this.inFlight.clear();
       this.inFlightRecords = 0;
-      console.error('[logs] log writer thread exited; writing on the main thread from now on');
-    });
-    this.worker = worker;
-    this.acks = port1;
-    this.control = new Int32Array(control);
+    }
+    this.stop();
   }
 
-  /** Hands what is pending to the worker, or commits it here in inline mode. */
+  /** Stops at once, dropping what is pending, waiting for a retry or being written. Idempotent. */
+  destroy(): void {
+    this.counters.dropped(this.pending.length + this.queuedRecords + this.inFlightRecords);
+    this.pending = [];
+    this.queue = [];
+    this.queuedRecords = 0;
+    this.inFlight.clear();
+    this.inFlightRecords = 0;
+    this.cancelRetry();
+    this.stop();
+    this.thread?.terminate();
+    this.thread = null;
+  }
+
+  private onWorker(): boolean {
+    return this.thread !== null && this.workerReady;
+  }
+
+  /** Cuts what is pending into a batch and writes it: handed to the worker, or committed here in inline mode. */
   private send(): void {
     this.clearFlushTimers();
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    const oldestAt = this.oldestPendingAt;
-    this.pending = [];
-    if (this.worker && this.workerReady) {
-      const seq = ++this.sentSeq;
-      this.inFlight.set(seq, { records: batch, oldestAt });
-      this.inFlightRecords += batch.length;
-      this.worker.postMessage({ type: 'batch', seq, records: batch } satisfies ToWorker);
-      return;
-    }
-    const started = performance.now();
-    try {
-      this.repo.writeBatch(batch);
-    } catch (err) {
-      this.failed(batch, (err as Error).message);
-      return;
-    }
-    this.committed(batch, performance.now() - started, oldestAt);
+    this.cutPending();
+    // While backing off, the retry timer writes the queue, head first.
+    if (!this.retryTimer) this.writeQueueOrRetryLater();
   }
 
-  private drainAcks(): void {
-    if (!this.acks) return;
-    for (let m = receiveMessageOnPort(this.acks); m; m = receiveMessageOnPort(this.acks)) this.onWorkerMessage(m.message as FromWorker);
+  private cutPending(): void {
+    if (this.pending.length === 0) return;
+    const batch: Batch = { seq: ++this.cutSeq, records: this.pending, oldestAt: this.oldestPendingAt };
+    this.pending = [];
+    this.queue.push(batch);
+    this.queuedRecords += batch.records.length;
+  }
+
+  /**
+   * Empties the queue in order: each batch handed to the worker once it is
+   * ready, else committed here. Stops at the first batch whose transaction
+   * failed with an error worth retrying and returns that error (the batch
+   * stays at the head); a batch refused for its content is given up.
+   */
+  private writeQueue(): unknown {
+    while (this.queue.length > 0) {
+      const batch = this.queue[0]!;
+      if (this.onWorker()) {
+        this.dequeue();
+        this.backoff.reset(); // the worker keeps its own
+        this.post(batch);
+        continue;
+      }
+      const started = performance.now();
+      try {
+        this.repo.writeBatch(batch.records);
+      } catch (err) {
+        if (retryable(err)) return err;
+        this.dequeue();
+        this.counters.failed(batch.seq, batch.records.length, this.backoff.fail(), errorText(err), null);
+        this.backoff.reset();
+        this.giveUp(batch, `the database refused the batch for its content (${errorText(err)})`);
+        continue;
+      }
+      this.dequeue();
+      this.backoff.reset();
+      this.committed(batch, performance.now() - started);
+    }
+    return undefined;
+  }
+
+  /** writeQueue(); on a failure, arms the back-off timer that tries the same batch again (the writer is open: no deadline). */
+  private writeQueueOrRetryLater(): void {
+    const err = this.writeQueue();
+    if (err === undefined) return;
+    const head = this.queue[0]!;
+    const delay = this.backoff.fail();
+    this.counters.failed(head.seq, head.records.length, this.backoff.attempts, errorText(err), delay);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.writeQueueOrRetryLater();
+    }, delay);
+    // Like pending records, a retry never keeps a process alive by itself; an awaited flushAsync() does.
+    if (this.waiters.length === 0) this.retryTimer.unref();
+  }
+
+  /** close(): writeQueue() with synchronous back-off until `deadline`, then gives up what is left. */
+  private writeQueueBy(deadline: number): void {
+    for (;;) {
+      const err = this.writeQueue();
+      if (err === undefined) return;
+      const head = this.queue[0]!;
+      const delay = this.backoff.fail();
+      const left = deadline - Date.now();
+      const retryInMs = left > 0 ? Math.min(delay, left) : null;
+      this.counters.failed(head.seq, head.records.length, this.backoff.attempts, errorText(err), retryInMs);
+      if (retryInMs === null) {
+        this.backoff.reset();
+        const reason = `the close deadline passed while the database refused the batch (${errorText(err)})`;
+        for (const batch of this.queue.splice(0)) this.giveUp(batch, reason);
+        this.queuedRecords = 0;
+        return;
+      }
+      Atomics.wait(SLEEP, 0, 0, retryInMs);
+    }
+  }
+
+  private dequeue(): void {
+    this.queuedRecords -= this.queue.shift()!.records.length;
+  }
+
+  private post(batch: Batch): void {
+    this.postedSeq = batch.seq;
+    this.inFlight.set(batch.seq, batch);
+    this.inFlightRecords += batch.records.length;
+    this.thread!.post({ type: 'batch', seq: batch.seq, records: batch.records } satisfies ToWorker);
+  }
+
+  private cancelRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
   }
 
   private onWorkerMessage(message: FromWorker): void {
     if (message.type === 'ready') {
-      this.workerReady = this.worker !== null;
-      this.acks?.unref();
+      this.workerReady = this.thread !== null;
+      if (this.waiters.length === 0) this.thread?.unref();
       this.markStarted();
       return;
     }
     if (message.type === 'unavailable') {
       if (!this.closed) console.error(`[logs] log writer thread unavailable, writing on the main thread: ${message.error}`);
-      this.worker = null;
-      this.acks?.unref();
+      this.thread?.release();
+      this.thread = null;
       this.markStarted();
       return;
     }
     if (message.type === 'pruned') {
       this.pruning = false;
-      this.counters.prunedInvocations += message.invocations;
-      this.counters.prunedLines += message.lines;
+      this.counters.pruned(message.invocations, message.lines);
       if (message.error) console.error(`[logs] pruning failed: ${message.error}`);
       return;
     }
-    const entry = this.inFlight.get(message.seq);
-    this.ackedSeq = Math.max(this.ackedSeq, message.seq);
-    if (entry) {
-      this.inFlight.delete(message.seq);
-      this.inFlightRecords -= entry.records.length;
-      if (message.error !== undefined) this.failed(entry.records, message.error);
-      else this.committed(entry.records, message.commitMs, entry.oldestAt);
+    if (message.type === 'failed') {
+      this.counters.failed(message.seq, message.records, message.attempt, message.error, message.retryInMs, message.at);
+      return;
     }
+    const batch = this.inFlight.get(message.seq);
+    if (!batch) return;
+    this.inFlight.delete(message.seq);
+    this.inFlightRecords -= batch.records.length;
+    if (message.error !== undefined) this.giveUp(batch, message.error);
+    else this.committed(batch, message.commitMs);
+  }
+
+  /**
+   * The worker thread died (its last messages delivered). What it still held
+   * did not commit — unless it died between a COMMIT and its ack, a window
+   * of microseconds, when those records are written twice — so it is taken
+   * back and written here, before anything appended since.
+   */
+  private onWorkerExit(): void {
+    this.thread = null;
+    const held = [...this.inFlight.values()];
+    this.inFlight.clear();
+    this.inFlightRecords = 0;
+    this.queue.unshift(...held);
+    for (const batch of held) this.queuedRecords += batch.records.length;
+    this.markStarted();
+    console.error(`[logs] log writer thread exited; writing on the main thread from now on (${held.length} batches taken back)`);
+    if (!this.retryTimer) this.writeQueueOrRetryLater();
+  }
+
+  /** A batch is lost for good: counted, reported loudly, acknowledged. */
+  private giveUp(batch: Batch, reason: string): void {
+    this.counters.lost(batch.seq, batch.records, reason);
+    this.acknowledged(batch.seq);
+  }
+
+  private committed(batch: Batch, commitMs: number): void {
+    this.counters.committed(batch.seq, batch.records, commitMs, batch.oldestAt);
+    this.options.onCommit?.(batch.records, { commitMs });
+    this.acknowledged(batch.seq);
+  }
+
+  /** Batch `seq` is finished (batches finish in seq order): resolves the flushAsync() callers waiting for it. */
+  private acknowledged(seq: number): void {
+    this.ackedSeq = Math.max(this.ackedSeq, seq);
     if (this.waiters.length > 0) this.wake((waiter) => waiter.seq <= this.ackedSeq);
   }
 
-  /** Resolves the flushAsync() callers `due` selects; unrefs the port when none is left waiting. */
+  /** Resolves the flushAsync() callers `due` selects; lets the process exit when none is left waiting. */
   private wake(due: (waiter: { seq: number }) => boolean): void {
     const waiting = [];
     for (const waiter of this.waiters) {
@@ -339,37 +432,15 @@ export class LogWriter {
       else waiting.push(waiter);
     }
     this.waiters = waiting;
-    if (waiting.length === 0 && this.workerReady) this.acks?.unref();
-  }
-
-  private failed(batch: readonly InvocationRecord[], message: string): void {
-    // TODO(durability): retry a batch that failed with SQLITE_BUSY instead of dropping it.
-    this.counters.failedBatches++;
-    this.counters.dropped += batch.length;
-    console.error(`[logs] dropped a batch of ${batch.length} records: ${message}`);
-  }
-
-  private committed(batch: readonly InvocationRecord[], commitMs: number, oldestAt: number): void {
-    const c = this.counters;
-    const ageMs = this.options.now() - oldestAt;
-    this.latencies[c.batches % LATENCY_SAMPLES] = commitMs;
-    c.batches++;
-    c.records += batch.length;
-    for (const record of batch) c.lines += record.lines.length;
-    c.lastBatchSize = batch.length;
-    c.maxBatchSize = Math.max(c.maxBatchSize, batch.length);
-    c.lastCommitMs = commitMs;
-    c.totalCommitMs += commitMs;
-    c.maxCommitMs = Math.max(c.maxCommitMs, commitMs);
-    c.lastAgeMs = ageMs;
-    c.maxAgeMs = Math.max(c.maxAgeMs, ageMs);
-    this.options.onCommit?.(batch, { commitMs });
+    if (waiting.length > 0) return;
+    if (this.workerReady) this.thread?.unref();
+    this.retryTimer?.unref();
   }
 
   private stop(): void {
     this.closed = true;
     this.wake(() => true);
-    this.acks?.unref();
+    this.thread?.unref();
     this.markStarted();
     this.clearFlushTimers();
     if (this.pruneTimer) clearInterval(this.pruneTimer);
@@ -388,8 +459,8 @@ export class LogWriter {
     if (this.pruning || this.closed) return;
     this.pruning = true;
     const cutoff = this.options.now() - this.options.retentionMs;
-    if (this.worker && this.workerReady) {
-      this.worker.postMessage({ type: 'prune', cutoff, batch: this.options.pruneBatch } satisfies ToWorker);
+    if (this.thread && this.workerReady) {
+      this.thread.post({ type: 'prune', cutoff, batch: this.options.pruneBatch } satisfies ToWorker);
       return;
     }
     pruneStepwise(this.repo, cutoff, this.options.pruneBatch, () => this.closed, (result) => this.onWorkerMessage({ type: 'pruned', ...result }));

@@ -24,10 +24,14 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type yauzl from 'yauzl';
-import { ApiError } from '../core/errors';
+import { isStoreError, type StoreError } from './errors';
 import { entryError, MAX_LINK_TARGET, RATIO_MIN_BYTES, type ScannedEntry, type ZipLimits, type ZipScan } from './zip-scan';
 
-/** Writes the scanned entries under `root` (an existing empty folder). Rejects with ApiError. */
+/**
+ * Writes the scanned entries under `root` (an existing empty folder).
+ * Rejects with a StoreError about the entry at fault, or with Node's own
+ * error for a platform failure (disk full, permissions).
+ */
 export async function unpackInto(scan: ZipScan, root: string, limits: ZipLimits): Promise<{ unpackedSize: number }> {
   const budget = { written: 0 };
   const links: { entry: ScannedEntry; target: string }[] = [];
@@ -81,7 +85,7 @@ async function readLinkTarget(
       let length = 0;
       for await (const chunk of chunksIn) {
         length += chunk.length;
-        if (length > MAX_LINK_TARGET) throw entryError(entry.name, 'is a symlink with a target that is too long');
+        if (length > MAX_LINK_TARGET) throw entryError('ZIP_BAD_SYMLINK', entry.name, 'is a symlink with a target that is too long');
         chunks.push(chunk);
       }
     });
@@ -91,11 +95,11 @@ async function readLinkTarget(
   const raw = Buffer.concat(chunks);
   const target = raw.toString('utf8');
   const outside = `is a symlink pointing outside the code package (${JSON.stringify(target)})`;
-  if (target === '' || raw.includes(0)) throw entryError(entry.name, 'is a symlink with an empty or NUL-containing target');
-  if (target.includes('\\')) throw entryError(entry.name, `is a symlink with a backslash in its target (${JSON.stringify(target)})`);
-  if (target.startsWith('/') || /^[a-zA-Z]:/.test(target)) throw entryError(entry.name, outside);
+  if (target === '' || raw.includes(0)) throw entryError('ZIP_BAD_SYMLINK', entry.name, 'is a symlink with an empty or NUL-containing target');
+  if (target.includes('\\')) throw entryError('ZIP_BAD_SYMLINK', entry.name, `is a symlink with a backslash in its target (${JSON.stringify(target)})`);
+  if (target.startsWith('/') || /^[a-zA-Z]:/.test(target)) throw entryError('ZIP_BAD_SYMLINK', entry.name, outside);
   const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(entry.name), target));
-  if (resolved === '..' || resolved.startsWith('../')) throw entryError(entry.name, outside);
+  if (resolved === '..' || resolved.startsWith('../')) throw entryError('ZIP_BAD_SYMLINK', entry.name, outside);
   return target;
 }
 
@@ -109,16 +113,16 @@ async function checkLinks(root: string, links: { entry: ScannedEntry; target: st
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       const why = code === 'ELOOP' ? 'forms a symlink loop' : 'points to nothing in the code package';
-      throw entryError(entry.name, `is a symlink that ${why} (${JSON.stringify(target)})`);
+      throw entryError('ZIP_BAD_SYMLINK', entry.name, `is a symlink that ${why} (${JSON.stringify(target)})`);
     }
     // Parents of a link are real folders (scan guarantees it), so this is the link's own folder.
     const home = path.join(realRoot, path.dirname(entry.name));
     const loop = real === realRoot || (real.startsWith(realRoot + path.sep) && (home === real || home.startsWith(real + path.sep)));
     if (!loop && !real.startsWith(realRoot + path.sep)) {
-      throw entryError(entry.name, `is a symlink pointing outside the code package (${JSON.stringify(target)})`);
+      throw entryError('ZIP_BAD_SYMLINK', entry.name, `is a symlink pointing outside the code package (${JSON.stringify(target)})`);
     }
     if (loop) {
-      throw entryError(entry.name, `is a symlink to a folder that contains it, which makes a loop (${JSON.stringify(target)})`);
+      throw entryError('ZIP_BAD_SYMLINK', entry.name, `is a symlink to a folder that contains it, which makes a loop (${JSON.stringify(target)})`);
     }
   }
 }
@@ -146,12 +150,12 @@ class EntryGuard extends Transform {
     this.bytes += chunk.length;
     this.budget.written += chunk.length;
     if (this.budget.written > this.limits.maxUnpackedBytes) {
-      done(entryError(this.entry.name, `takes the unpacked code package over the limit of ${this.limits.maxUnpackedBytes} bytes`));
+      done(entryError('ZIP_TOO_LARGE', this.entry.name, `takes the unpacked code package over the limit of ${this.limits.maxUnpackedBytes} bytes`));
       return;
     }
     const compressed = Math.max(1, this.entry.raw.compressedSize);
     if (this.bytes >= RATIO_MIN_BYTES && this.bytes > this.limits.maxCompressionRatio * compressed) {
-      done(entryError(this.entry.name, `inflates beyond the compression ratio limit of ${this.limits.maxCompressionRatio}:1 (zip bomb?)`));
+      done(entryError('ZIP_RATIO_TOO_HIGH', this.entry.name, `inflates beyond the compression ratio limit of ${this.limits.maxCompressionRatio}:1 (zip bomb?)`));
       return;
     }
     this.crc = zlib.crc32(chunk, this.crc);
@@ -160,20 +164,21 @@ class EntryGuard extends Transform {
 
   override _flush(done: TransformCallback): void {
     if (this.crc >>> 0 !== this.entry.raw.crc32 >>> 0) {
-      done(entryError(this.entry.name, 'is corrupt (CRC-32 mismatch)'));
+      done(entryError('ZIP_ENTRY_CORRUPT', this.entry.name, 'is corrupt (CRC-32 mismatch)'));
       return;
     }
     done();
   }
 }
 
-function asEntryError(entry: ScannedEntry, err: unknown): Error {
-  if (err instanceof ApiError) return err;
+/** A failure while unpacking `entry`: ours as is, Node's platform errors as is, anything else blamed on the entry. */
+function asEntryError(entry: ScannedEntry, err: unknown): StoreError | Error {
+  if (isStoreError(err)) return err;
   const e = err as NodeJS.ErrnoException;
   if (e && typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code) && !FS_ENTRY_ERRORS.has(e.code)) {
     return e; // a platform failure (disk full, permissions): not the caller's fault
   }
-  return entryError(entry.name, `is corrupt or cannot be unpacked (${e?.message ?? String(err)})`);
+  return entryError('ZIP_ENTRY_CORRUPT', entry.name, `is corrupt or cannot be unpacked (${e?.message ?? String(err)})`);
 }
 
 /** fs error codes that a crafted entry can cause; others are platform failures. */

@@ -11,11 +11,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
-// store may still import core/errors until the store reports its own coded errors.
 const allowed = {
   lib: ['lib'],
   executor: ['executor', 'lib'],
-  store: ['store', 'core/errors', 'lib'],
+  store: ['store', 'lib'],
   // runtime's isolate hosts are supervised with native's process supervision (through its face).
   runtime: ['runtime', 'native', 'executor', 'lib'],
   native: ['native', 'executor', 'lib'],
@@ -92,4 +91,27 @@ t.test('every folder with code has a face and a README', async (t) => {
     if (!fs.existsSync(path.join(dir, 'README.md'))) missing.push(`${folder}/README.md`);
   }
   t.same(missing, []);
+});
+
+t.test('SQL lives only in store/: no other folder prepares statements, touches the database handle or holds SQL text', async (t) => {
+  // store/README.md: repositories prepare their statements once; core calls their methods.
+  const rules = [
+    [/\bprepare\s*[<(]/, 'prepares a statement'],
+    [/\.db\b(?!['"`])/, 'reaches for the database handle (.db)'],
+    [/\.pragma\s*\(/, 'runs a pragma'],
+    [/['"]better-sqlite3['"]/, 'imports better-sqlite3'],
+    [/\b(?:SELECT\b[^;'"`]*\bFROM|INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(?:TABLE|INDEX))\b/, 'holds SQL text'],
+  ];
+  const violations = [];
+  for (const layer of Object.keys(allowed)) {
+    const dir = path.join(ROOT, layer);
+    if (layer === 'store' || !fs.existsSync(dir)) continue;
+    for (const file of tsFiles(dir)) {
+      const lines = fs.readFileSync(file, 'utf8').split('\n');
+      lines.forEach((line, i) => {
+        for (const [pattern, what] of rules) if (pattern.test(line)) violations.push(`${path.relative(ROOT, file)}:${i + 1} ${what}: ${line.trim()}`);
+      });
+    }
+  }
+  t.same(violations, []);
 });

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CodePackage, FunctionRow, Store, VersionRow, VersionWithCode } from '../../store';
 import type { PlatformConfig } from '../config';
-import { ApiError } from '../errors';
+import { ApiError, apiErrorFromStore } from '../errors';
 import { readZipParam } from './function-code';
 import { assertFunctionName, parseConfigUpdate, parseCreateConfig, type FunctionConfig, type FunctionOptions, type Tag } from './function-config';
 import { queryFunctions, type ListQuery } from './function-list';
@@ -106,7 +106,7 @@ export class FunctionService {
     const zip = readZipParam(params, false);
     if (!zip) throw new ApiError('MissingParameter.Code', 'The parameter Code (Code.ZipFile, base64 of a zip) is required.');
     this.assertCreatable(namespace, name); // fail fast before the unzip; checked again in the transaction
-    const pkg = await this.store.code.put(zip, { entryCandidates: entryCandidates(getRuntime(config.runtime), config.type, config.handler) });
+    const pkg = await this.putCode(zip, entryCandidates(getRuntime(config.runtime), config.type, config.handler));
     const now = Date.now();
     this.store.transaction(() => {
       this.namespaces.get(namespace);
@@ -133,7 +133,7 @@ export class FunctionService {
     let sha256 = before.version.code_sha256;
     let pkg: CodePackage | undefined;
     if (zip) {
-      pkg = await this.store.code.put(zip, { entryCandidates: candidates });
+      pkg = await this.putCode(zip, candidates);
       sha256 = pkg.sha256;
     } else if (!handlerParam) {
       throw new ApiError('MissingParameter.Code', 'UpdateFunctionCode needs Code.ZipFile (or ZipFile) and/or Handler.');
@@ -266,6 +266,15 @@ export class FunctionService {
       entry.provisionedMemory += row.provisioned_memory;
     }
     return byNamespace;
+  }
+
+  /** Stores and unpacks `zip` (store.code.put); the store's errors become the API's (InvalidParameterValue.ZipFile / .Handler). */
+  private async putCode(zip: Buffer, candidates: readonly string[]): Promise<CodePackage> {
+    try {
+      return await this.store.code.put(zip, { entryCandidates: candidates });
+    } catch (err) {
+      throw apiErrorFromStore(err);
+    }
   }
 
   private requireFunction(namespace: string, name: string): FunctionRow {

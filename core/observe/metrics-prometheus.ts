@@ -124,7 +124,9 @@ export function renderPrometheus(
     const l = gauges.logs;
     counter(out, 'isola_log_batches_total', 'Log batches committed.', l.batches);
     counter(out, 'isola_log_records_total', 'Invocation log records committed.', l.records);
-    counter(out, 'isola_log_dropped_total', 'Invocation log records dropped (queue full or failed batch).', l.dropped);
+    counter(out, 'isola_log_dropped_total', 'Invocation log records dropped (queue full, appended after close, or given up at close).', l.dropped);
+    counter(out, 'isola_log_commit_failures_total', 'Log batch transactions that failed (SQLITE_BUSY, disk full...); the batch is retried while the writer is open.', l.commitFailures);
+    counter(out, 'isola_log_commit_retries_total', 'Failed log batch transactions tried again (their records kept, not lost).', l.commitRetries);
     gauge(out, 'isola_log_batch_size_max', 'Largest log batch committed, records.', l.maxBatchSize);
     head(out, 'isola_log_commit_milliseconds', 'summary', 'Time one log batch transaction took, ms.');
     out.push(

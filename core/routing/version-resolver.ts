@@ -31,15 +31,11 @@ export interface ResolvedVersion {
  */
 export class VersionResolver {
   private readonly cache = new Map<string, ResolvedVersion>();
-  private readonly aliasStmt;
 
   constructor(
     private readonly store: Store,
     functions: FunctionService,
   ) {
-    this.aliasStmt = store.db.prepare<[number, string], { function_version: string }>(
-      'SELECT function_version FROM aliases WHERE function_id = ? AND name = ?',
-    );
     functions.onChange((change) => {
       const prefix = `${change.namespace}\u0000${change.name}\u0000`;
       for (const key of this.cache.keys()) if (key.startsWith(prefix)) this.cache.delete(key);
@@ -65,8 +61,8 @@ export class VersionResolver {
     if (qualifier !== LATEST && !/^\d+$/.test(qualifier)) {
       // An alias. $DEFAULT exists implicitly (→ $LATEST) until it is created explicitly.
       // TODO(aliases): weighted and rule routing arrive with the versions/aliases issue.
-      const row = this.aliasStmt.get(fn.id, qualifier);
-      if (row) version = row.function_version;
+      const target = this.store.functions.aliasVersion(fn.id, qualifier);
+      if (target !== undefined) version = target;
       else if (qualifier === DEFAULT_ALIAS) version = LATEST;
       else throw new ApiError('ResourceNotFound.Qualifier', `Function ${functionName} has no version or alias ${qualifier}.`);
       alias = qualifier;
