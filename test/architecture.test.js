@@ -96,7 +96,8 @@ t.test('every folder with code has a face and a README', async (t) => {
 t.test('SQL lives only in store/: no other folder prepares statements, touches the database handle or holds SQL text', async (t) => {
   // store/README.md: repositories prepare their statements once; core calls their methods.
   const rules = [
-    [/\bprepare\s*[<(]/, 'prepares a statement'],
+    // A statement is prepared with SQL text (or better-sqlite3's typed form); an executor's `prepare(spec)` is not one.
+    [/\.prepare\s*<|\bprepare\s*\(\s*['"`]/, 'prepares a statement'],
     [/\.db\b(?!['"`])/, 'reaches for the database handle (.db)'],
     [/\.pragma\s*\(/, 'runs a pragma'],
     [/['"]better-sqlite3['"]/, 'imports better-sqlite3'],

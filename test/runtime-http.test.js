@@ -1,6 +1,7 @@
 'use strict';
 // HTTP invocations of web functions (Workers-style `export default { fetch }`), directly against dist/runtime:
 // request/response fidelity, streaming both ways, backpressure, limits (410, 430, 433, 434, 499), env, ctx.waitUntil.
+// What every executor that serves HTTP shares (request in, status/headers/stream out, errors) is in test/conformance/http.case.js.
 const t = require('tap');
 const { createIsolateRuntime } = require('../dist/runtime');
 const { writeTree, dataDir } = require('./fixtures/runtime/util');
@@ -89,15 +90,13 @@ t.test('streamed request body is flow-controlled: an unread body holds the sende
   t.ok(producedAt300 > 0 && producedAt300 <= 16, `chunks pulled before the function read: ${producedAt300} (window 256 KB + stream queue 64 KB)`);
 });
 
-t.test('response bodies: string, bytes, Response.json, custom status and headers, repeated Set-Cookie', async (t) => {
+t.test('response bodies: string, bytes, Response.json, empty (status, headers, Set-Cookie: test/conformance/http)', async (t) => {
   const s = webSpec(esm(`
     const how = new URL(request.url).pathname.slice(1);
     if (how === 'string') return new Response('plain');
     if (how === 'bytes') return new Response(new Uint8Array([0, 1, 2, 255]).subarray(1));
     if (how === 'json') return Response.json({ ok: true }, { status: 201 });
-    if (how === 'empty') return new Response(null, { status: 204 });
-    const h = new Headers([['x-custom', 'v'], ['set-cookie', 'a=1; Path=/'], ['set-cookie', 'b=2']]);
-    return new Response('teapot', { status: 418, statusText: 'I am a teapot', headers: h });`));
+    return new Response(null, { status: 204 });`));
   t.equal((await call(s, { url: 'http://fn.test/string' })).sink.text, 'plain');
   const b = await call(s, { url: 'http://fn.test/bytes' });
   t.same([...b.sink.body], [1, 2, 255]);
@@ -109,14 +108,9 @@ t.test('response bodies: string, bytes, Response.json, custom status and headers
   const e = await call(s, { url: 'http://fn.test/empty' });
   t.equal(e.sink.status, 204);
   t.same(e.sink.events, ['start', 'end']);
-  const c = await call(s, { url: 'http://fn.test/custom' });
-  t.equal(c.sink.status, 418);
-  t.same(c.sink.headers.filter(([k]) => k === 'set-cookie'), [['set-cookie', 'a=1; Path=/'], ['set-cookie', 'b=2']]);
-  t.ok(c.sink.headers.some(([k, v]) => k === 'x-custom' && v === 'v'));
-  t.equal(c.o.responseBytes, 6);
 });
 
-t.test('streamed response: chunks produced over time arrive in order', async (t) => {
+t.test('streamed response: one sink write per chunk (order and timing: test/conformance/http)', async (t) => {
   const s = webSpec(esm(`
     let i = 0;
     const stream = new ReadableStream({ async pull(c) {
@@ -125,14 +119,9 @@ t.test('streamed response: chunks produced over time arrive in order', async (t)
       c.enqueue(new TextEncoder().encode('chunk' + (i++) + ';'));
     } });
     return new Response(stream, { headers: { 'content-type': 'text/plain' } });`));
-  const times = [];
-  const { o, sink } = await call(s, {}, { onWrite: () => times.push(Date.now()) });
+  const { o, sink } = await call(s);
   t.equal(o.kind, 'ok', o.errorMessage);
-  t.equal(sink.text, Array.from({ length: 10 }, (_, i) => `chunk${i};`).join(''));
-  t.equal(sink.chunks.length, 10, 'one write per chunk');
-  t.ok(times[9] - times[0] >= 30, 'chunks were written as they were produced');
-  t.equal(sink.events.at(-1), 'end');
-  t.ok(o.responseEnded);
+  t.same(sink.chunks.map((c) => c.toString()), Array.from({ length: 10 }, (_, i) => `chunk${i};`), 'one write per chunk');
 });
 
 t.test('backpressure: a sink that does not drain holds the stream', async (t) => {
@@ -231,13 +220,9 @@ t.test('410: response body over 6 MB, as bytes (before the head) and streamed (a
   t.equal(ok.o.kind, 'response_too_large', 'instance still serves');
 });
 
-t.test('433: a handler that never answers, and one whose stream stalls after the head', async (t) => {
+t.test('433: a stream that stalls after the head, a busy loop (no answer at all: test/conformance/http)', async (t) => {
   const s = webSpec(esm(`
-    if (new URL(request.url).pathname === '/never') return new Promise(() => {});
     return new Response(new ReadableStream({ start(c) { c.enqueue(new Uint8Array([65])); } }));`), { timeoutMs: 300 });
-  const n = await call(s, { url: 'http://fn.test/never' });
-  t.equal(n.o.kind, 'timeout');
-  t.equal(n.o.responseStarted, false);
   const st = await call(s, { url: 'http://fn.test/stall' });
   t.equal(st.o.kind, 'timeout');
   t.equal(st.o.responseStarted, true);

@@ -1,5 +1,7 @@
 'use strict';
-// Event handler invocation: handler shapes, context, module systems, errors, warm reuse, cold starts, idle reclaim.
+// Event handler invocation, the isolate-specific part: module systems and resolution, V8 error details, the
+// context alias, console formatting, idle reclaim, frozen timers, web globals, host stats. Behaviour every
+// executor shares (handler shapes, context, errors, warm reuse, cold starts) is in test/conformance/.
 const t = require('tap');
 const { createIsolateRuntime } = require('../dist/runtime');
 const { writeTree, spec, req, fnTree, dataDir } = require('./fixtures/runtime/util');
@@ -10,53 +12,18 @@ t.teardown(() => rt.close());
 
 const call = (s, ev) => rt.invoke(req(s, ev));
 
-t.test('handler shapes: sync, promise, async, callback', async (t) => {
-  const dir = writeTree({
-    'index.js': `
-      exports.sync = (event) => ({ shape: 'sync', x: event.x });
-      exports.promise = (event) => new Promise((r) => setTimeout(() => r({ shape: 'promise' }), 5));
-      exports.async = async () => 'async';
-      exports.callback = (event, context, cb) => { setTimeout(() => cb(null, { shape: 'callback' }), 5); };
-      exports.cbError = (event, context, cb) => cb(new Error('boom'));
-      exports.undef = () => undefined;
-    `,
-  });
-  const out = async (h) => call(spec(dir, { handler: `index.${h}` }), { x: 1 });
-  t.same(JSON.parse((await out('sync')).result), { shape: 'sync', x: 1 });
-  t.same(JSON.parse((await out('promise')).result), { shape: 'promise' });
-  t.equal((await out('async')).result, '"async"');
-  t.same(JSON.parse((await out('callback')).result), { shape: 'callback' });
-  const e = await out('cbError');
-  t.equal(e.kind, 'user_error');
-  t.equal(e.errorMessage, 'Error: boom');
-  t.equal((await out('undef')).result, 'null');
+t.test('context.requestId: the camel-case alias of request_id (the other fields: test/conformance/context)', async (t) => {
+  const dir = fnTree(`return { request_id: context.request_id, requestId: context.requestId };`);
+  const r = req(spec(dir), {});
+  const o = await rt.invoke(r);
+  t.equal(o.kind, 'ok', o.errorMessage);
+  t.same(JSON.parse(o.result), { request_id: r.requestId, requestId: r.requestId });
 });
 
-t.test('context fields and process.env', async (t) => {
-  const dir = fnTree(`return { ...context, rem: context.getRemainingTimeInMillis(), env: process.env, console: undefined, getRemainingTimeInMillis: undefined };`);
-  const s = spec(dir, { functionName: 'hello', version: '3', namespace: 'ns1', env: { A: '1' }, memoryMb: 128, timeoutMs: 3000 });
-  const r = req(s, {});
-  const o = await rt.invoke(r);
-  t.equal(o.kind, 'ok');
-  const c = JSON.parse(o.result);
-  t.equal(c.request_id, r.requestId);
-  t.equal(c.requestId, r.requestId);
-  t.equal(c.function_name, 'hello');
-  t.equal(c.function_version, '3');
-  t.equal(c.namespace, 'ns1');
-  t.equal(c.memory_limit_in_mb, 128);
-  t.equal(c.time_limit_in_ms, 3000);
-  t.ok(c.rem > 0 && c.rem <= 3000);
-  t.same(JSON.parse(c.environment), { A: '1' });
-  t.same(c.env, { A: '1' });
-});
-
-t.test('logs carry the request id, in order, all levels', async (t) => {
-  const dir = fnTree(`console.log('a', 1, {b: 2}); console.info('i'); console.warn('w'); console.error('e'); console.debug('d'); await new Promise(r => setTimeout(r, 2)); console.log('after timer'); return 1;`);
-  const r = req(spec(dir));
-  const o = await rt.invoke(r);
-  t.same(o.logs.map((l) => [l.level, l.message]), [['log', 'a 1 { b: 2 }'], ['info', 'i'], ['warn', 'w'], ['error', 'e'], ['debug', 'd'], ['log', 'after timer']]);
-  t.ok(o.logs.every((l) => l.requestId === r.requestId && typeof l.time === 'number'));
+t.test('console joins and formats its arguments (levels, order, RequestId: test/conformance/logs)', async (t) => {
+  const dir = fnTree(`console.log('a', 1, {b: 2}); return 1;`);
+  const o = await rt.invoke(req(spec(dir)));
+  t.same(o.logs.map((l) => [l.level, l.message]), [['log', 'a 1 { b: 2 }']]);
 });
 
 t.test('ES modules: .mjs, type:module, import of CJS gets default', async (t) => {
@@ -138,16 +105,6 @@ t.test('module resolution never leaves the roots', async (t) => {
   t.ok(JSON.parse(o.result).every((c) => c === 'MODULE_NOT_FOUND'), o.result);
 });
 
-t.test('missing handler and missing module', async (t) => {
-  const dir = writeTree({ 'index.js': 'exports.other = () => 1;' });
-  const o = await call(spec(dir));
-  t.equal(o.kind, 'handler_missing');
-  t.equal(o.errorMessage, 'handler missing: index.main_handler');
-  const o2 = await call(spec(dir, { handler: 'nothere.main_handler' }));
-  t.equal(o2.kind, 'handler_missing');
-  t.equal(o2.errorMessage, 'module missing: nothere');
-});
-
 t.test('uncaught errors: 430 with the user stack; non-encodable results', async (t) => {
   const dir = writeTree({
     'index.js': `function inner() { null.x; }\nexports.main_handler = () => inner();\nexports.cycle = () => { const a = {}; a.a = a; return a; };\nexports.big = () => ({ n: 1n });\nexports.str = () => { throw 'plain string'; };\nexports.rej = async () => { throw new RangeError('nope'); };`,
@@ -165,27 +122,6 @@ t.test('uncaught errors: 430 with the user stack; non-encodable results', async 
   t.match(b.errorMessage, /BigInt/);
   t.equal((await call(spec(dir, { handler: 'index.str' }))).errorMessage, 'plain string');
   t.equal((await call(spec(dir, { handler: 'index.rej' }))).errorMessage, 'RangeError: nope');
-});
-
-t.test('warm reuse keeps module state; a new instance starts at zero; coldStart only on cold starts', async (t) => {
-  const dir = writeTree({ 'index.js': 'let n = 0; console.log("init once"); exports.main_handler = () => ++n;' });
-  const s = spec(dir);
-  const a = await call(s);
-  const b = await call(s);
-  const c = await call(s);
-  t.same([a.result, b.result, c.result], ['1', '2', '3']);
-  t.ok(a.coldStart, 'first call is a cold start');
-  t.ok(a.coldStart.totalMs >= a.coldStart.initRuntimeMs);
-  for (const k of ['pullCodeMs', 'initRuntimeMs', 'initFunctionMs', 'totalMs']) t.type(a.coldStart[k], 'number');
-  t.same(a.logs.map((l) => l.message), ['init once']);
-  t.notOk(b.coldStart);
-  t.notOk(c.coldStart);
-  t.equal(a.instanceId, c.instanceId);
-  // Two concurrent calls need two instances: the second one starts at zero.
-  const [x, y] = await Promise.all([call(s), call(s)]);
-  t.same([x.result, y.result].sort(), ['1', '4']);
-  const fresh = await call(spec(dir));
-  t.equal(fresh.result, '1', 'a new version key is a new pool');
 });
 
 t.test('idle instances are reclaimed after keepAliveMs', async (t) => {
@@ -215,19 +151,6 @@ exports.main_handler = async (e) => { if (e.wait) { setTimeout(() => late++, 30)
   await new Promise((r) => setTimeout(r, 20));
   const c = JSON.parse((await call(s, { wait: 40 })).result);
   t.ok(c.ticks - b.ticks >= 3, 'the interval runs again during the next invocation');
-});
-
-t.test('init errors and init timeout', async (t) => {
-  const dir = writeTree({ 'index.js': 'console.log("before"); throw new Error("bad init");', 'slow.js': 'for(;;){}' });
-  const r = req(spec(dir));
-  const o = await rt.invoke(r);
-  t.equal(o.kind, 'user_error');
-  t.equal(o.errorMessage, 'Error: bad init');
-  t.match(o.errorStack, /\/var\/user\/index\.js/);
-  t.same(o.logs.map((l) => [l.message, l.requestId]), [['before', r.requestId]]);
-  const s = await call(spec(dir, { handler: 'slow.main_handler', initTimeoutMs: 200 }));
-  t.equal(s.kind, 'timeout');
-  t.match(s.errorMessage, /init time out/);
 });
 
 t.test('web globals are present', async (t) => {
