@@ -81,21 +81,21 @@ export class CapacityOwner {
    * and the burst limit is spent). Synchronous, O(1).
    */
   enter(target: CapacityTarget, now: number): CapacityDecision {
+    // The target itself is the admission request (namespace, functionName, memoryMb): nothing is allocated for it.
     const { key, slots } = target;
     let state = this.versions.get(key);
     if (!state) {
       state = { calls: 0, occupying: 0, leases: [], instances: 0, checkedAt: -Infinity, admittedAt: -Infinity };
       this.versions.set(key, state);
     }
-    const fn = { namespace: target.namespace, functionName: target.functionName };
     // Memory: the first call of a group of `slots` takes one instance's worth; a disabled function refuses every call.
     let lease: (() => void) | undefined;
     if (state.calls % slots === 0) {
-      const granted = this.admission.tryAcquire({ ...fn, memoryMb: target.memoryMb });
+      const granted = this.admission.tryAcquire(target);
       if (!granted.ok) return this.refuse(key, state, 'throttled', granted.reason);
       lease = granted.release;
     } else {
-      const disabled = this.admission.refuseIfDisabled(fn);
+      const disabled = this.admission.refuseIfDisabled(target);
       if (disabled) return this.refuse(key, state, 'throttled', disabled.reason);
     }
     // Scale-out: beyond the free slots of the instances there are, a new one starts.
@@ -105,7 +105,7 @@ export class CapacityOwner {
       state.checkedAt = now;
     }
     if (state.occupying >= state.instances * slots) {
-      if (!this.admission.admitColdStart(fn)) {
+      if (!this.admission.admitColdStart(target)) {
         lease?.();
         return this.refuse(key, state, 'scale_limited', 'scale-out speed limit reached (new instances per minute)');
       }

@@ -1,4 +1,4 @@
-import { ERRORS, type ErrorCode, type PlainErrorCode } from './catalogue';
+import { ERRORS, isErrorCode, type ErrorCode, type PlainErrorCode } from './catalogue';
 
 /**
  * An error the control API reports to its caller in the API's envelope:
@@ -19,4 +19,9 @@ export class ApiError extends Error {
   }
 }
 
-export const isApiError = (err: unknown): err is ApiError => err instanceof ApiError;
+/**
+ * An API error, recognised by its name and a catalogued `code` (undici style), not by
+ * `instanceof`: an error built by another copy of this module still counts.
+ */
+export const isApiError = (err: unknown): err is ApiError =>
+  err instanceof Error && err.name === 'ApiError' && typeof (err as { code?: unknown }).code === 'string' && isErrorCode((err as unknown as { code: string }).code);
