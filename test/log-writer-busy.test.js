@@ -5,6 +5,7 @@
 // thread and inline, while open and during close() — and the retries must be
 // counted. Only close()'s deadline gives records up, and it says so loudly.
 const t = require('tap');
+const { logRecord } = require('./helpers/log-records');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const Database = require('better-sqlite3');
@@ -13,30 +14,7 @@ const { LogsRepo, LogWriter } = require('../dist/store/logs');
 const { renderPrometheus } = require('../dist/core/observe/metrics-prometheus');
 
 /** A record for the writer directly. */
-function record(i, lines = 2) {
-  const now = Date.now();
-  return {
-    requestId: `b${i}`,
-    namespace: 'default',
-    functionName: 'busy',
-    qualifier: '$LATEST',
-    version: '$LATEST',
-    alias: null,
-    startTime: now,
-    logTime: now,
-    durationMs: 1,
-    billDuration: 1,
-    memoryMb: 128,
-    memUsageBytes: 0,
-    statusCode: 200,
-    retCode: 0,
-    retryNum: 0,
-    errorMessage: null,
-    retMsg: null,
-    coldStart: null,
-    lines: Array.from({ length: lines }, (_, k) => ({ time: now, level: 'INFO', type: 'Custom', message: `b${i} line ${k}` })),
-  };
-}
+const record = (i, lines = 2) => logRecord(i, { prefix: 'b', functionName: 'busy', lines });
 
 /** Resolves once `predicate()` holds (polling every 5 ms, at most 10 s: a loaded machine may be slow). */
 async function until(predicate) {

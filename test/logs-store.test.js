@@ -4,6 +4,7 @@
 // (gateway/control-api/actions/logs.ts), retention and the batch writer
 // (store/logs.ts), all against a temp database.
 const t = require('tap');
+const { logRecord } = require('./helpers/log-records');
 const { openDatabase } = require('../dist/store/db');
 const { LogsRepo, LogWriter } = require('../dist/store/logs');
 const { LogService, cutLine } = require('../dist/core/observe/logs');
@@ -371,29 +372,7 @@ t.test('follow cursor: only what committed after it, in commit order', async (t)
 });
 
 /** A record for the writer directly, with a chosen log time. */
-function record(i, logTime, lines = 2) {
-  return {
-    requestId: `w${i}`,
-    namespace: 'default',
-    functionName: 'fn',
-    qualifier: '$LATEST',
-    version: '$LATEST',
-    alias: null,
-    startTime: logTime,
-    logTime,
-    durationMs: 1,
-    billDuration: 1,
-    memoryMb: 128,
-    memUsageBytes: 0,
-    statusCode: 200,
-    retCode: 0,
-    retryNum: 0,
-    errorMessage: null,
-    retMsg: null,
-    coldStart: null,
-    lines: Array.from({ length: lines }, (_, k) => ({ time: logTime, level: 'INFO', type: 'Custom', message: `w${i} line ${k}` })),
-  };
-}
+const record = (i, logTime, lines = 2) => logRecord(i, { logTime, lines });
 
 t.test('retention prunes old records in small batches', async (t) => {
   const db = openDatabase(t.testdir());
