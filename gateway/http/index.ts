@@ -64,7 +64,7 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
     const route = http.route(incoming.namespace, incoming.functionName, incoming.qualifier || '$DEFAULT');
     if (!route.ok) {
       // Still corked in the handler: the answer goes out in one send. A body the client may be sending is not read.
-      writeError(res, route.notFound ? NOT_FOUND : OUTCOMES.internal, undefined, incoming.contentLength > 0 || incoming.chunked);
+      writeError(res, route.notFound ? NOT_FOUND : OUTCOMES.internal, undefined, incoming.contentLength > 0 || incoming.chunked, incoming.method === 'HEAD');
       return;
     }
     serve(res, incoming, route.target);
@@ -77,12 +77,12 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
     for (const pair of target.scfHeaders) incoming.headers.push([pair[0], pair[1]]);
 
     if (Number.isNaN(incoming.contentLength)) {
-      writeError(res, BAD_REQUEST, requestId, true);
+      writeError(res, BAD_REQUEST, requestId, true, incoming.method === 'HEAD');
       return;
     }
     if (incoming.contentLength > limits.maxRequestBodyBytes) {
       http.reject(target, requestId, startTime, 'request_too_large', `the request body (Content-Length ${incoming.contentLength}) is larger than ${limits.maxRequestBodyBytes} bytes`);
-      writeError(res, OUTCOMES.request_too_large, requestId, true);
+      writeError(res, OUTCOMES.request_too_large, requestId, true, incoming.method === 'HEAD');
       return;
     }
 
@@ -179,7 +179,8 @@ class Call {
     );
     this.stream = stream;
     res.onData((chunk, isLast) => {
-      if (this.aborted || this.sink.failure()) return;
+      // After the response (or a failure) the rest of the body is read and dropped, never buffered.
+      if (this.aborted || this.sink.failure() || this.sink.finished) return;
       this.received += chunk.byteLength;
       if (this.received > this.limits.maxRequestBodyBytes) {
         stream.fail(new RequestTooLargeError(this.limits.maxRequestBodyBytes));
