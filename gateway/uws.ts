@@ -1,10 +1,8 @@
 /**
- * The one place that loads uWebSockets.js (the npm alias `uWebSockets.js` →
- * `uwebsockets@3.0.6`, a repackage of a newer uWS.js; see the README's "HTTP"
- * section for why this build). It throws when its binary does not load; the
- * earlier build (@trufflesuite/uws-js-unofficial) silently fell back to a
- * slow pure-JS server instead, so a build that does is still refused unless
- * allowed (the fallback check stays for the day the alias points elsewhere).
+ * The one place that loads uWebSockets.js. The registry build we use
+ * (@trufflesuite/uws-js-unofficial) silently falls back to a slow pure-JS
+ * server when its binary does not load; a gateway on that fallback would be
+ * an order of magnitude slower, so it refuses to start unless allowed.
  */
 import type * as UwsTypes from 'uWebSockets.js';
 
@@ -37,11 +35,6 @@ export function loadUws(allowFallback: boolean): typeof UwsTypes {
     console.warn = () => {};
     try {
       loaded = require('uWebSockets.js') as typeof UwsTypes;
-    } catch (err) {
-      throw new Error(
-        `uWebSockets.js could not load its native binary (node ${process.versions.node}, ABI ${process.versions.modules}, ` +
-          `${process.platform}-${process.arch}; the Linux x64 build for Node 20 needs glibc >= 2.27): ${(err as Error).message}`,
-      );
     } finally {
       console.warn = warn;
     }

@@ -17,7 +17,7 @@
  * 499, nothing is written. uWS objects never leave this folder.
  */
 import type { HttpCallResult, HttpRequestData, HttpTarget, Platform } from '../../core';
-import { BAD_REQUEST, NOT_FOUND, OUTCOMES } from '../../core';
+import { BAD_REQUEST, NOT_FOUND, NOT_IMPLEMENTED, OUTCOMES, type ErrorAnswer } from '../../core';
 import type { HttpRequest, HttpResponse, TemplatedApp } from '../uws';
 import { ClientGoneError, RequestBodyStream, RequestTooLargeError } from './body';
 import { resolveLimits, type HttpLimits } from './limits';
@@ -76,8 +76,8 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
     incoming.headers.push(['x-scf-request-id', requestId]);
     for (const pair of target.scfHeaders) incoming.headers.push([pair[0], pair[1]]);
 
-    if (Number.isNaN(incoming.contentLength)) {
-      writeError(res, BAD_REQUEST, requestId, true, incoming.method === 'HEAD');
+    if (Number.isNaN(incoming.contentLength) || incoming.unsupportedCoding) {
+      refuseFraming(res, incoming.unsupportedCoding ? NOT_IMPLEMENTED : BAD_REQUEST, requestId, incoming.method === 'HEAD');
       return;
     }
     if (incoming.contentLength > limits.maxRequestBodyBytes) {
@@ -102,6 +102,23 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
     },
     serve,
   };
+}
+
+/**
+ * Answers (400, or 501 for a transfer coding other than chunked) and closes, one event-loop
+ * turn later, a request whose body framing is ambiguous (two different Content-Lengths, one
+ * that is not a number, an unknown coding). uWS framed the body one way; bytes another framing
+ * would read as another request may follow in the same packet.
+ * Answered inside the handler, uWS would go on parsing them and start that request; with this
+ * request still pending, uWS closes the connection instead of starting another one. Either way
+ * the smuggled bytes never become a request.
+ */
+function refuseFraming(res: HttpResponse, answer: ErrorAnswer, requestId: string, head: boolean): void {
+  let gone = false;
+  res.onAborted(() => (gone = true));
+  setImmediate(() => {
+    if (!gone) res.cork(() => writeError(res, answer, requestId, true, head));
+  });
 }
 
 /** One data-plane request from its first byte to its log record. */
@@ -133,7 +150,9 @@ class Call {
       requestId,
       head: incoming.method === 'HEAD',
       maxHeaderBytes: limits.maxResponseHeaderBytes,
-      bodyPending: () => !this.bodyComplete,
+      // Unread body: not worth reading to keep the connection. Chunked: uWS 20.30 reads a trailer
+      // section as the start of the next request (which then hangs), so the connection is not reused.
+      mustClose: () => !this.bodyComplete || incoming.chunked,
       onFailure: () => this.controller.abort(),
       releaseRequest: () => {
         this.incoming.headers.length = 0;

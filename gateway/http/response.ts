@@ -69,8 +69,8 @@ export interface SinkOptions {
   requestId: string;
   head: boolean;
   maxHeaderBytes: number;
-  /** True while the request body is not fully read: the response then closes the connection. */
-  bodyPending: () => boolean;
+  /** True when the response must close the connection (the request body is not fully read, or was chunked). */
+  mustClose: () => boolean;
   /** The gateway decided to end the call (bad headers): stop the function. */
   onFailure: () => void;
   /** Drops the request's headers once the runtime has them (a WebSocket call lives on; they are garbage then). */
@@ -207,7 +207,7 @@ export class UwsResponseSink implements HttpCallSink {
   end(): void {
     if (this.dead || !this.headers) return;
     this.finished = true;
-    const close = this.options.bodyPending();
+    const close = this.options.mustClose();
     this.res.cork(() => {
       if (!this.flushed) {
         this.writeHead();
@@ -254,7 +254,7 @@ export class UwsResponseSink implements HttpCallSink {
       return;
     }
     this.finished = true;
-    const close = this.options.bodyPending();
+    const close = this.options.mustClose();
     this.res.cork(() => writeError(this.res, OUTCOMES[outcome], this.options.requestId, close, this.options.head));
   }
 

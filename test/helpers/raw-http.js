@@ -154,10 +154,41 @@ async function webFunctionServer(t, name, source) {
   return { server, base: `/default/${name}`, connect };
 }
 
-/** A function that answers "<METHOD> <path> <body length>" to everything: the usual reuse probe. */
-const ECHO_LINE = `export default { async fetch(request) {
-  const body = await request.text();
-  return new Response(request.method + ' ' + new URL(request.url).pathname + ' ' + body.length);
+/**
+ * The wire tests' function: `/seen` lists the paths this instance served; `/cookies` sets two
+ * cookies; `/stream` sends three chunks 300 ms apart; anything else echoes
+ * { method, url, headers, body } as JSON.
+ */
+const PROBE_APP = `const seen = [];
+export default { async fetch(request) {
+  const url = new URL(request.url);
+  if (url.pathname === '/seen') return Response.json(seen);
+  seen.push(url.pathname);
+  if (url.pathname === '/cookies') {
+    const headers = new Headers();
+    headers.append('set-cookie', 'a=1; Path=/');
+    headers.append('set-cookie', 'b=2, c=3; Expires=Wed, 21 Oct 2037 07:28:00 GMT');
+    return new Response('cookies', { headers });
+  }
+  if (url.pathname === '/stream') {
+    const encoder = new TextEncoder();
+    const body = new ReadableStream({ async start(controller) {
+      for (const part of ['one', 'two', 'three']) {
+        controller.enqueue(encoder.encode(part));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      controller.close();
+    } });
+    return new Response(body);
+  }
+  return Response.json({ method: request.method, url: request.url, headers: [...request.headers], body: await request.text() });
 } };`;
 
-module.exports = { RawConnection, webFunctionServer, get, ECHO_LINE };
+/** `webFunctionServer` with PROBE_APP, plus `seen()`: the paths the function served (read on a fresh connection). */
+async function probeServer(t, name) {
+  const probe = await webFunctionServer(t, name, PROBE_APP);
+  probe.seen = async () => JSON.parse((await probe.connect().exchange(get(`${probe.base}/seen`))).body);
+  return probe;
+}
+
+module.exports = { RawConnection, webFunctionServer, probeServer, get, PROBE_APP };
