@@ -8,7 +8,7 @@
 // served meanwhile. A Transfer-Encoding other than chunked does reach the
 // gateway, which answers 501 and closes at once without running the function.
 const t = require('tap');
-const { probeServer, get } = require('./helpers/raw-http');
+const { probeServer, closesOf, get } = require('./helpers/raw-http');
 
 t.test('malformed heads: closed by the idle timeout, never served', async (t) => {
   const { base, connect, seen } = await probeServer(t, 'malformed');
@@ -20,18 +20,12 @@ t.test('malformed heads: closed by the idle timeout, never served', async (t) =>
     'control character in a value': `GET ${base}/e HTTP/1.1\r\nHost: test\r\nX-A: a\x01b\r\n\r\n`,
     'no Host': `GET ${base}/f HTTP/1.1\r\n\r\n`,
   };
-  const t0 = Date.now();
-  const closes = Object.entries(heads).map(async ([name, bytes]) => {
-    const c = connect();
-    await c.send(bytes);
-    const closed = await c.waitClose(20_000);
-    return { name, closed, after: c.closedAt - t0, answer: c.unread.toString('latin1').split('\r\n')[0] };
-  });
+  const closes = closesOf(connect, heads);
   // Meanwhile a well-formed client is served at once.
   const good = connect();
   const res = await good.exchange(get(`${base}/good`), { timeoutMs: 2000 });
   t.equal(res.status, 200, 'other connections are served meanwhile');
-  for (const { name, closed, after, answer } of await Promise.all(closes)) {
+  for (const { name, closed, after, answer } of await closes) {
     t.ok(closed, `${name}: closed (${after} ms${answer ? `, after "${answer}"` : ', no answer'})`);
     t.ok(after < 16_000, `${name}: by the idle timeout, not later`);
   }

@@ -8,7 +8,7 @@
 // pinned: the connection is closed by that timeout and never held longer,
 // nothing reaches the function, other connections are served meanwhile.
 const t = require('tap');
-const { probeServer, get } = require('./helpers/raw-http');
+const { probeServer, closesOf, get } = require('./helpers/raw-http');
 
 t.test('refused forms: closed by the idle timeout, never served', async (t) => {
   const { base, connect, seen } = await probeServer(t, 'forms');
@@ -22,17 +22,11 @@ t.test('refused forms: closed by the idle timeout, never served', async (t) => {
     'HTTP/2 preface': 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n',
     '60 request headers': `GET ${base}/many HTTP/1.1\r\nHost: test\r\n${many}\r\n`,
   };
-  const t0 = Date.now();
-  const closes = Object.entries(forms).map(async ([name, bytes]) => {
-    const c = connect();
-    await c.send(bytes);
-    const closed = await c.waitClose(20_000);
-    return { name, closed, after: c.closedAt - t0, answer: c.unread.toString('latin1').split('\r\n')[0] };
-  });
+  const closes = closesOf(connect, forms);
   const c = connect();
   t.equal((await c.exchange(get(`${base}/ok`), { timeoutMs: 2000 })).status, 200, 'HTTP/1.1 on another connection is served meanwhile');
   t.equal((await c.exchange(get(`${base}/ok2`), { timeoutMs: 2000 })).status, 200, 'and that connection is reused');
-  for (const { name, closed, after, answer } of await Promise.all(closes)) {
+  for (const { name, closed, after, answer } of await closes) {
     t.ok(closed, `${name}: closed (${after} ms${answer ? `, after "${answer}"` : ', no answer'})`);
     t.ok(after < 16_000, `${name}: by the idle timeout, not later`);
   }

@@ -11,7 +11,7 @@
  *
  * Endings: unknown function/qualifier or an Event function → 404 and the
  * spec's error body; a non-Isolate web runtime → 500; Content-Length over
- * 6 MB → 406 at once (connection closed, body not read); a chunked body
+ * 6 MB → 406 at once (Connection: close, the body dropped as it comes); a chunked body
  * crossing 6 MB → 406 as soon as it does (the function's body stream throws
  * and the call is stopped); client gone → the call is aborted and logged as
  * 499, nothing is written. uWS objects never leave this folder.
@@ -22,7 +22,7 @@ import type { HttpRequest, HttpResponse, TemplatedApp } from '../uws';
 import { ClientGoneError, RequestBodyStream, RequestTooLargeError } from './body';
 import { resolveLimits, type HttpLimits } from './limits';
 import { headersJsonOf, readRequest, urlOf, type IncomingRequest } from './request';
-import { UwsResponseSink, writeError, type SinkOptions } from './response';
+import { UwsResponseSink, writeError, writeErrorAskingClose, type SinkOptions } from './response';
 import { CallSignal } from './signal';
 
 export { DEFAULT_HTTP_LIMITS, QUALIFIER_HEADER, type HttpLimits } from './limits';
@@ -82,7 +82,7 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
     }
     if (incoming.contentLength > limits.maxRequestBodyBytes) {
       http.reject(target, requestId, startTime, 'request_too_large', `the request body (Content-Length ${incoming.contentLength}) is larger than ${limits.maxRequestBodyBytes} bytes`);
-      writeError(res, OUTCOMES.request_too_large, requestId, true, incoming.method === 'HEAD');
+      writeErrorAskingClose(res, OUTCOMES.request_too_large, requestId, incoming.method === 'HEAD');
       return;
     }
 

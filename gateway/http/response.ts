@@ -49,6 +49,23 @@ export function writeError(res: HttpResponse, answer: ErrorAnswer, requestId: st
 }
 
 /**
+ * `writeError` for a request whose body will not be read (over the limit): the answer says
+ * `Connection: close` but the socket stays open while the client is still sending. Closing with
+ * the body unread makes the kernel reset the connection, and a client or proxy that is still
+ * writing (nginx sends the whole body before it reads) loses the answer; uWS reads and drops
+ * the rest of the body, and the client closes as told (or uWS's idle timeout does).
+ */
+export function writeErrorAskingClose(res: HttpResponse, answer: ErrorAnswer, requestId: string | undefined, head = false): void {
+  res.writeStatus(`${answer.status} ${answer.name}`);
+  res.writeHeader('Content-Type', 'application/json');
+  if (requestId) res.writeHeader('X-Scf-Request-Id', requestId);
+  res.writeHeader('Connection', 'close');
+  const body = errorBodyOf(answer);
+  if (head) endWithoutBody(res, Buffer.byteLength(body), false);
+  else res.end(body);
+}
+
+/**
  * Ends a response that has no body on the wire: 204 and 304 (no Content-Length, RFC 9110
  * §8.6) and answers to HEAD (the GET body's length when known). Both of uWS's own ways are
  * wrong here: a length argument leaves the response pending (uWS waits for that many body

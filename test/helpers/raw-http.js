@@ -10,8 +10,9 @@ const { startServer } = require('./server');
 const { createFunction } = require('./functions');
 
 class RawConnection {
-  constructor(port) {
-    this.socket = net.connect(port, '127.0.0.1');
+  /** `open` makes the socket (default: TCP to 127.0.0.1:`port`; tests behind TLS pass tls.connect). */
+  constructor(port, open = () => net.connect(port, '127.0.0.1')) {
+    this.socket = open();
     this.buffer = Buffer.alloc(0);
     this.closed = false;
     this.closedAt = 0;
@@ -27,7 +28,7 @@ class RawConnection {
       this.wake();
     });
     this.ready = new Promise((resolve, reject) => {
-      this.socket.once('connect', resolve);
+      this.socket.once(this.socket.encrypted ? 'secureConnect' : 'connect', resolve);
       this.socket.once('error', reject);
     });
   }
@@ -184,6 +185,23 @@ export default { async fetch(request) {
   return Response.json({ method: request.method, url: request.url, headers: [...request.headers], body: await request.text() });
 } };`;
 
+/**
+ * Sends each of `requests` ({ name: bytes }) on its own connection at once and resolves, for
+ * each, { name, closed, after (ms from the start to the close), answer (first line received, or '') }
+ * once all are closed or `waitMs` passed.
+ */
+async function closesOf(connect, requests, waitMs = 20_000) {
+  const t0 = Date.now();
+  return Promise.all(
+    Object.entries(requests).map(async ([name, bytes]) => {
+      const c = connect();
+      await c.send(bytes);
+      const closed = await c.waitClose(waitMs);
+      return { name, closed, after: c.closedAt - t0, answer: c.unread.toString('latin1').split('\r\n')[0] };
+    }),
+  );
+}
+
 /** `webFunctionServer` with PROBE_APP, plus `seen()`: the paths the function served (read on a fresh connection). */
 async function probeServer(t, name) {
   const probe = await webFunctionServer(t, name, PROBE_APP);
@@ -191,4 +209,4 @@ async function probeServer(t, name) {
   return probe;
 }
 
-module.exports = { RawConnection, webFunctionServer, probeServer, get, PROBE_APP };
+module.exports = { RawConnection, webFunctionServer, probeServer, closesOf, get, PROBE_APP };
