@@ -146,8 +146,10 @@ export class UwsResponseSink implements HttpCallSink {
     }
     const kept = this.acceptHeaders(headers, DROPPED);
     if (kept === undefined) return;
-    const declared = headers.find(([name]) => name.toLowerCase() === 'content-length')?.[1];
-    if (declared !== undefined && /^\d{1,15}$/.test(declared)) this.declaredLength = Number(declared);
+    if (this.options.head) {
+      const declared = headers.find(([name]) => name.toLowerCase() === 'content-length')?.[1];
+      if (declared !== undefined && /^\d{1,15}$/.test(declared)) this.declaredLength = Number(declared);
+    }
     this.status = status;
     this.headers = kept;
   }
