@@ -3,7 +3,9 @@
 // block is read from README.md and only the listen port, the certificate
 // paths and the upstream port are swapped for this test's. Through it: an
 // HTTP/1.0 client is answered at once (nginx speaks HTTP/1.1 upstream; the
-// gateway alone would leave it to the idle timeout), HEAD and 204 keep the
+// gateway alone would leave it to the idle timeout), pipelined requests,
+// chunk extensions and trailers are served, a malformed head gets 400 at
+// once, HEAD and 204 keep the
 // TLS connection usable, a streamed response arrives as produced, a body
 // over 6 MB gets the gateway's 406, and a control-API request signed the
 // Python SDK's way (Host with its port) verifies.
@@ -100,6 +102,21 @@ ${swapped}
     t.equal(res.status, 200);
     t.equal(JSON.parse(res.body).url, 'http://localhost/v10');
     t.ok(Date.now() - t0 < 3000, `in ${Date.now() - t0} ms`);
+  });
+
+  t.test('what uWS refuses alone, answered through the proxy', async (t) => {
+    const c = connectTls();
+    await c.send(get(`${base}/one`) + get(`${base}/two`));
+    const [one, two] = [await c.read(), await c.read()];
+    t.same([one.status, two.status], [200, 200], 'two pipelined requests: both answered (nginx sends them upstream one at a time)');
+    t.same([new URL(JSON.parse(one.body).url).pathname, new URL(JSON.parse(two.body).url).pathname], ['/one', '/two'], 'in order');
+    const chunked = await c.exchange(`POST ${base}/c HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\nX-Trailer: 1\r\n\r\n`);
+    t.equal(JSON.parse(chunked.body).body, 'hello', 'a chunk extension and a trailer section: the body arrives');
+    t.equal((await c.exchange(get(`${base}/after`))).status, 200, 'and the connection is reused');
+    const bad = connectTls();
+    const t0 = Date.now();
+    const refused = await bad.exchange(`GET ${base}/x HTTP/1.1\r\nHost: localhost\r\nBad Name: 1\r\n\r\n`, { timeoutMs: 3000 });
+    t.equal(refused.status, 400, `a malformed header line: nginx answers 400 at once (${Date.now() - t0} ms)`);
   });
 
   t.test('HEAD, 204 and reuse over one TLS connection', async (t) => {
