@@ -103,6 +103,8 @@ export interface ErrorAnswer {
 export const NOT_FOUND: ErrorAnswer = Object.freeze({ status: 404, name: 'NotFound' });
 /** A request that cannot be turned into a call (a malformed Content-Length). */
 export const BAD_REQUEST: ErrorAnswer = Object.freeze({ status: 400, name: 'BadRequest' });
+/** A request body in a transfer coding other than chunked (RFC 9112 §6.1). */
+export const NOT_IMPLEMENTED: ErrorAnswer = Object.freeze({ status: 501, name: 'NotImplemented' });
 /** A WebSocket upgrade to a web function that has WebSocket off. */
 export const UPGRADE_REQUIRED: ErrorAnswer = Object.freeze({ status: 426, name: 'UpgradeRequired' });
 

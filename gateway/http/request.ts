@@ -20,10 +20,12 @@ export interface IncomingRequest {
   qualifier: string;
   /** Host header when it is a plain host[:port], else 'localhost' (it becomes the URL's authority). */
   host: string;
-  /** Content-Length, or -1 when absent. NaN when present but not a number. */
+  /** Content-Length, or -1 when absent. NaN when not a number, or sent twice with different values (RFC 9112 §6.3: a framing error). */
   contentLength: number;
   /** Transfer-Encoding was sent (a chunked body). */
   chunked: boolean;
+  /** Transfer-Encoding named a coding other than exactly `chunked` (gzip, a list…): refused with 501. */
+  unsupportedCoding: boolean;
   /** Lower-case names as uWS reports them, in arrival order; X-Scf-Qualifier and the platform's X-Scf-* left out. */
   headers: Array<[string, string]>;
   /** `headers` as JSON array elements joined by commas, no brackets ('' when none): see `headersJsonOf`. */
@@ -67,6 +69,7 @@ export function readRequest(req: HttpRequest): IncomingRequest {
   let host = '';
   let contentLength = -1;
   let chunked = false;
+  let unsupportedCoding = false;
   req.forEach((name, value) => {
     // 'x-scf-…': a cheap first-character test keeps the common case to one comparison.
     if (name.charCodeAt(0) === 120 && name.startsWith('x-scf-')) {
@@ -78,9 +81,13 @@ export function readRequest(req: HttpRequest): IncomingRequest {
     } else if (name === 'host') {
       host = value;
     } else if (name === 'content-length') {
-      contentLength = /^\d+$/.test(value) ? Number(value) : NaN;
+      const length = /^\d+$/.test(value) ? Number(value) : NaN;
+      // Two different lengths: the parser in front may frame the body by the other one (request smuggling).
+      contentLength = contentLength === -1 || contentLength === length ? length : NaN;
     } else if (name === 'transfer-encoding') {
       chunked = true;
+      // uWS frames any Transfer-Encoding as chunked; anything else would be read wrongly.
+      if (value.trim().toLowerCase() !== 'chunked') unsupportedCoding = true;
     }
     headers.push([name, value]);
     headersJson += `${headersJson === '' ? '' : ','}[${jsonString(name)},${jsonString(value)}]`;
@@ -95,6 +102,7 @@ export function readRequest(req: HttpRequest): IncomingRequest {
     host: host !== '' && SAFE_HOST.test(host) ? host : 'localhost',
     contentLength,
     chunked,
+    unsupportedCoding,
     headers,
     headersJson,
   };
