@@ -12,6 +12,7 @@ import { registerLogs } from './commands/logs';
 import { registerMetrics } from './commands/metrics';
 import { registerNs } from './commands/ns';
 import { registerServe } from './commands/serve';
+import { registerVersion } from './commands/version';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerLogs(program);
   registerMetrics(program);
   registerFn(program);
+  registerVersion(program);
   registerNs(program);
   registerConfig(program);
   return program;

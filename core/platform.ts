@@ -4,7 +4,7 @@ import { openStore, type Store } from '../store';
 import { ensureIdentity, NamespaceService, type AccountIdentity } from './account';
 import { AdmissionController, CapacityOwner, ConcurrencyService } from './capacity';
 import type { PlatformConfig } from './config';
-import { deploySampleOnce, FunctionService } from './functions';
+import { deploySampleOnce, FunctionService, VersionService } from './functions';
 import { EventInvocationService, Executors, HttpInvocationService, InvocationPipeline, Targets } from './invoke';
 import { LogService, MetricsService, WebSocketCounters } from './observe';
 import { VersionResolver } from './routing';
@@ -20,6 +20,8 @@ export interface Platform {
   readonly startedAt: number;
   readonly namespaces: NamespaceService;
   readonly functions: FunctionService;
+  /** Published versions: PublishVersion, ListVersionByFunction, DeleteFunctionVersion. */
+  readonly versions: VersionService;
   /** Concurrency admission on the request path (account quota, reserved quotas, burst). */
   readonly admission: AdmissionController;
   /** Reserved and total concurrency quotas (the Concurrency actions); keeps `admission` current. */
@@ -104,6 +106,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     startedAt: Date.now(),
     namespaces,
     functions,
+    versions: new VersionService(store, functions),
     admission,
     concurrency,
     logs,

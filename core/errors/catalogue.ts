@@ -79,7 +79,7 @@ export const ERRORS = {
     message: 'The parameter {name} is required.',
   },
   UnsupportedOperation: {
-    when: 'A feature of the cloud this server does not have (yet): async invocation (InvocationType Event), Publish=TRUE on a configuration update, invocation logs when disabled.',
+    when: 'A feature of the cloud this server does not have (yet): async invocation (InvocationType Event), invocation logs when disabled.',
     message: '{feature} is not available on this server yet.',
   },
 
@@ -87,6 +87,11 @@ export const ERRORS = {
   'FailedOperation.DeleteNamespace': {
     when: 'DeleteNamespace names the default namespace.',
     message: 'The default namespace cannot be deleted.',
+  },
+  'FailedOperation.DeleteFunction': {
+    when: 'DeleteFunctionVersion (or DeleteFunction with a Qualifier) names a version that has provisioned concurrency.',
+    message: 'Version {version} has provisioned concurrency; delete it first (DeleteProvisionedConcurrencyConfig).',
+    behaviour: 'nothing is deleted',
   },
   'FailedOperation.FunctionStatusError': {
     when: 'The version to invoke has no code package.',
@@ -102,9 +107,18 @@ export const ERRORS = {
     message: 'Function {name} was replaced during the update; retry.',
     behaviour: 'nothing is changed; the unpacked package is removed by the next start-up sweep',
   },
+  'FailedOperation.PublishVersion': {
+    when: 'PublishVersion on a function whose $LATEST has no code package.',
+    message: 'Function {name} has no code to publish.',
+  },
   'FailedOperation.ProvisionedExceedReserved': {
     when: 'PutReservedConcurrencyConfig would reserve less than the function\'s provisioned concurrency.',
     message: 'Function {name} has {provisioned} MB of provisioned concurrency, more than {mb} MB.',
+  },
+  'FailedOperation.UpdateFunctionConfiguration': {
+    when: 'UpdateFunctionConfiguration names a Qualifier other than $LATEST: published versions are immutable.',
+    message: 'UpdateFunctionConfiguration only changes $LATEST: version {qualifier} is published and immutable; update $LATEST and publish a new version.',
+    behaviour: 'nothing is changed',
   },
   'FailedOperation.ReservedExceedTotal': {
     when: 'PutTotalConcurrencyConfig sets a quota below the reserved concurrency plus the part that is always unreserved.',
@@ -270,8 +284,12 @@ export const ERRORS = {
     when: 'ProtocolType is not WS, is WS on an Event function, or tries to turn WebSocket off once on.',
     message: 'ProtocolType must be WS, got {value}.',
   },
+  'InvalidParameterValue.Publish': {
+    when: 'Publish (UpdateFunctionCode, UpdateFunctionConfiguration) is not TRUE or FALSE.',
+    message: 'Publish must be TRUE or FALSE, got {value}.',
+  },
   'InvalidParameterValue.Qualifier': {
-    when: 'Qualifier is not a string, or DeleteFunction names $LATEST alone.',
+    when: 'Qualifier is not a string, or DeleteFunction / DeleteFunctionVersion names $LATEST alone.',
     message: 'The $LATEST version cannot be deleted on its own; omit Qualifier to delete the function.',
   },
   'InvalidParameterValue.ReservedConcurrencyMem': {
@@ -406,13 +424,13 @@ export const ERRORS = {
     behaviour: RESOLVED_ON_DATA_PLANE,
   },
   'ResourceNotFound.Version': {
-    when: 'GetFunction or DeleteFunction names a version the function does not have.',
+    when: 'GetFunction, DeleteFunction or DeleteFunctionVersion names a version (or alias) the function does not have.',
     message: 'Function {name} has no version {qualifier}.',
   },
 
   // --- unsupported ---
   'UnsupportedOperation.AliasBind': {
-    when: 'DeleteFunction names a version an alias still points to.',
+    when: 'DeleteFunctionVersion (or DeleteFunction with a Qualifier) names a version an alias still routes to (main version, weight or rule).',
     message: 'Version {version} is still used by alias {alias}.',
   },
   'UnsupportedOperation.AsyncRunEnable': {
@@ -424,8 +442,9 @@ export const ERRORS = {
     message: 'This server serves region {region}; it cannot copy to {target}.',
   },
   'UnsupportedOperation.UpdateFunctionCode': {
-    when: 'UpdateFunctionCode with Publish=TRUE (versions are published with PublishVersion).',
-    message: 'Publish=TRUE is not supported yet; call PublishVersion after the update.',
+    when: 'UpdateFunctionCode names a Qualifier other than $LATEST: published versions are immutable.',
+    message: 'UpdateFunctionCode only changes $LATEST: version {qualifier} is published and immutable; update $LATEST and publish a new version.',
+    behaviour: 'nothing is changed',
   },
 } as const satisfies Record<string, ErrorEntry>;
 

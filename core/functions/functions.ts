@@ -19,8 +19,9 @@ import { assertFunctionName, parseConfigUpdate, parseCreateConfig, type Function
 import { queryFunctions, type ListQuery } from './function-list';
 import type { NamespaceService } from '../account';
 import { entryCandidates, getRuntime, normalizeHandler } from './runtimes';
+import { assertLatest, DEFAULT_ALIAS, deletePublished, LATEST, publishFlag, publishLatest } from './versions';
 
-export const LATEST = '$LATEST';
+export { LATEST } from './versions';
 
 /** One version of a function as the core sees it. */
 export interface FunctionView {
@@ -114,13 +115,18 @@ export class FunctionService {
       this.store.code.recordBlob(pkg);
       this.insertFunction(namespace, name, { config, asyncRunEnable, tags, sha256: pkg.sha256, now });
     });
-    this.emit({ kind: 'create', namespace, name });
+    this.notify({ kind: 'create', namespace, name });
     return this.get(namespace, name);
   }
 
-  /** UpdateFunctionCode: new zip and/or handler for `$LATEST` (the runtime's entry file must exist in the package). */
+  /**
+   * UpdateFunctionCode: new zip and/or handler for `$LATEST` (the runtime's
+   * entry file must exist in the package); `Publish: "TRUE"` also publishes
+   * the result as a new version, in the same transaction.
+   */
   async updateCode(namespace: string, name: string, params: Params): Promise<void> {
-    if (params['Publish'] === 'TRUE') throw new ApiError('UnsupportedOperation.UpdateFunctionCode', 'Publish=TRUE is not supported yet; call PublishVersion after the update.');
+    assertLatest(params, 'UpdateFunctionCode', 'UnsupportedOperation.UpdateFunctionCode');
+    const publish = publishFlag(params);
     const before = this.get(namespace, name);
     const runtime = getRuntime(before.config.runtime);
     const handlerParam = params['Handler'];
@@ -150,29 +156,33 @@ export class FunctionService {
       if (pkg) this.store.code.recordBlob(pkg);
       this.store.versions.updateCode({ function_id: fn.id, version: LATEST, handler, code_sha256: sha256, mod_time: now });
       this.store.functions.touch(fn.id, now);
+      if (publish) publishLatest(this.store, fn, undefined, now);
     });
-    this.emit({ kind: 'update', namespace, name });
+    this.notify({ kind: 'update', namespace, name });
   }
 
-  /** UpdateFunctionConfiguration: applies the sent parameters to `$LATEST`. */
+  /** UpdateFunctionConfiguration: applies the sent parameters to `$LATEST`; `Publish: "TRUE"` also publishes the result. */
   updateConfiguration(namespace: string, name: string, params: Params): void {
-    if (params['Publish'] === 'TRUE') {
-      throw new ApiError('UnsupportedOperation', 'Publish=TRUE is not supported yet; call PublishVersion after the update.');
-    }
+    assertLatest(params, 'UpdateFunctionConfiguration', 'FailedOperation.UpdateFunctionConfiguration');
+    const publish = publishFlag(params);
     this.store.transaction(() => {
       const current = this.get(namespace, name);
       const next = parseConfigUpdate(current.config, params);
       const now = Date.now();
       this.store.versions.updateConfig({ function_id: current.fn.id, version: LATEST, mod_time: now, ...configColumns(next) });
       this.store.functions.touch(current.fn.id, now);
+      if (publish) publishLatest(this.store, current.fn, undefined, now);
     });
-    this.emit({ kind: 'update', namespace, name });
+    this.notify({ kind: 'update', namespace, name });
   }
 
-  /** One version (default `$LATEST`); ResourceNotFound.Namespace / .Function / .Version. */
+  /**
+   * One version (default `$LATEST`); an alias name reads the version it
+   * points to (its main version). ResourceNotFound.Namespace / .Function / .Version.
+   */
   get(namespace: string, name: string, qualifier: string = LATEST): FunctionView {
     const fn = this.requireFunction(namespace, name);
-    const version = this.store.versions.get(fn.id, qualifier);
+    const version = this.store.versions.get(fn.id, this.versionNamed(fn, qualifier));
     if (!version) throw new ApiError('ResourceNotFound.Version', `Function ${name} has no version ${qualifier}.`);
     return {
       fn,
@@ -199,15 +209,9 @@ export class FunctionService {
         this.store.functions.delete(fn.id);
         return;
       }
-      if (qualifier === LATEST) {
-        throw new ApiError('InvalidParameterValue.Qualifier', 'The $LATEST version cannot be deleted on its own; omit Qualifier to delete the function.');
-      }
-      if (!this.store.versions.get(fn.id, qualifier)) throw new ApiError('ResourceNotFound.Version', `Function ${name} has no version ${qualifier}.`);
-      const alias = this.store.versions.aliasUsing(fn.id, qualifier);
-      if (alias) throw new ApiError('UnsupportedOperation.AliasBind', `Version ${qualifier} is still used by alias ${alias}.`);
-      this.store.versions.delete(fn.id, qualifier);
+      deletePublished(this.store, fn, qualifier);
     });
-    this.emit(qualifier ? { kind: 'update', namespace, name } : { kind: 'delete', namespace, name });
+    this.notify(qualifier ? { kind: 'update', namespace, name } : { kind: 'delete', namespace, name });
   }
 
   /**
@@ -251,7 +255,7 @@ export class FunctionService {
         now: Date.now(),
       });
     });
-    this.emit({ kind: 'create', namespace: targetNamespace, name: newName });
+    this.notify({ kind: 'create', namespace: targetNamespace, name: newName });
   }
 
   /** Per-namespace function names and reserved/provisioned concurrency memory (GetAccount), in namespace order. */
@@ -275,6 +279,12 @@ export class FunctionService {
     } catch (err) {
       throw apiErrorFromStore(err);
     }
+  }
+
+  /** The version a qualifier names: itself for `$LATEST` and numbers, else an alias's main version (`$DEFAULT` → `$LATEST` until set). */
+  private versionNamed(fn: FunctionRow, qualifier: string): string {
+    if (qualifier === LATEST || /^\d+$/.test(qualifier)) return qualifier;
+    return this.store.functions.aliasVersion(fn.id, qualifier) ?? (qualifier === DEFAULT_ALIAS ? LATEST : qualifier);
   }
 
   private requireFunction(namespace: string, name: string): FunctionRow {
@@ -325,7 +335,8 @@ export class FunctionService {
     });
   }
 
-  private emit(change: FunctionChange): void {
+  /** Tells the listeners a function changed (VersionService and the alias service call it after their writes too). */
+  notify(change: FunctionChange): void {
     for (const listener of this.listeners) {
       try {
         listener(change);

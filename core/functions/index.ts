@@ -1,6 +1,7 @@
 /** Face of core/functions/: function life cycle, configuration and its limits, the runtime catalogue, the samples. */
 export { type FunctionConfig, LIMITS } from './function-config';
 export { configOf, type FunctionChange, FunctionService, type FunctionView, LATEST, type TriggerView } from './functions';
+export { DEFAULT_ALIAS, type VersionListQuery, VersionService } from './versions';
 export { entryCandidates, type FunctionType, getRuntime, type RuntimeFamily, type RuntimeInfo } from './runtimes';
 export { deploySampleOnce } from './sample';
 export { type FunctionSummaryRow } from './function-list';

@@ -1,11 +1,9 @@
 import type { Store } from '../../store';
 import { ApiError } from '../errors';
 import type { FunctionConfig } from '../functions';
-import { configOf, LATEST, type FunctionService } from '../functions';
+import { configOf, DEFAULT_ALIAS, LATEST, type FunctionService } from '../functions';
 import { getRuntime, type RuntimeInfo } from '../functions';
 
-/** The default alias: used when a call names no qualifier; points to $LATEST unless changed. */
-export const DEFAULT_ALIAS = '$DEFAULT';
 
 /** Everything the invocation path needs about one function version, resolved once and cached. */
 export interface ResolvedVersion {

@@ -7,9 +7,8 @@ import { entryCandidates, getRuntime } from '../../../core';
 import { formatTime, optionalString, paging, requiredString } from '../../../core';
 import type { FunctionSummaryRow } from '../../../core';
 import type { ActionContext, ActionParams, ActionTable } from '../types';
+import { functionNameOf, namespaceOf } from './common';
 
-const namespaceOf = (params: ActionParams) => optionalString(params, 'Namespace', 'InvalidParameterValue.Namespace') || DEFAULT_NAMESPACE;
-const functionNameOf = (params: ActionParams) => requiredString(params, 'FunctionName', 'InvalidParameterValue.FunctionName');
 const flag = (on: boolean | undefined) => (on ? 'TRUE' : 'FALSE');
 
 /** An optional real boolean (CopyFunction's Override / CopyConfiguration); GET requests send "true"/"false". */

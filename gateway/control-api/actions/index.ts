@@ -6,11 +6,13 @@ import { invokeActions } from './invoke';
 import { logActions } from './logs';
 import { metricsActions } from './metrics';
 import { namespaceActions } from './namespaces';
+import { versionActions } from './versions';
 
 /** Every control-API action by its X-TC-Action name. */
 export const actions: ActionTable = Object.freeze({
   ...namespaceActions,
   ...functionActions,
+  ...versionActions,
   ...accountActions,
   ...concurrencyActions,
   ...invokeActions,
