@@ -4,6 +4,7 @@
  * others talk to a running server through the signed control API.
  */
 import { Command, CommanderError } from 'commander';
+import { registerAlias } from './commands/alias';
 import { registerConfig } from './commands/config';
 import { registerDeploy } from './commands/deploy';
 import { registerFn } from './commands/fn';
@@ -11,6 +12,7 @@ import { registerInvoke } from './commands/invoke';
 import { registerLogs } from './commands/logs';
 import { registerMetrics } from './commands/metrics';
 import { registerNs } from './commands/ns';
+import { registerRollback } from './commands/rollback';
 import { registerServe } from './commands/serve';
 import { registerVersion } from './commands/version';
 
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   registerMetrics(program);
   registerFn(program);
   registerVersion(program);
+  registerAlias(program);
+  registerRollback(program);
   registerNs(program);
   registerConfig(program);
   return program;

@@ -4,7 +4,7 @@ import { openStore, type Store } from '../store';
 import { ensureIdentity, NamespaceService, type AccountIdentity } from './account';
 import { AdmissionController, CapacityOwner, ConcurrencyService } from './capacity';
 import type { PlatformConfig } from './config';
-import { deploySampleOnce, FunctionService, VersionService } from './functions';
+import { AliasService, deploySampleOnce, FunctionService, VersionService } from './functions';
 import { EventInvocationService, Executors, HttpInvocationService, InvocationPipeline, Targets } from './invoke';
 import { LogService, MetricsService, WebSocketCounters } from './observe';
 import { VersionResolver } from './routing';
@@ -22,6 +22,8 @@ export interface Platform {
   readonly functions: FunctionService;
   /** Published versions: PublishVersion, ListVersionByFunction, DeleteFunctionVersion. */
   readonly versions: VersionService;
+  /** Aliases: CreateAlias, UpdateAlias, GetAlias, ListAliases, DeleteAlias (routing itself is core/routing's). */
+  readonly aliases: AliasService;
   /** Concurrency admission on the request path (account quota, reserved quotas, burst). */
   readonly admission: AdmissionController;
   /** Reserved and total concurrency quotas (the Concurrency actions); keeps `admission` current. */
@@ -107,6 +109,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     namespaces,
     functions,
     versions: new VersionService(store, functions),
+    aliases: new AliasService(store, functions),
     admission,
     concurrency,
     logs,

@@ -88,7 +88,6 @@ export class FunctionsRepo {
   private readonly reservedSumStmt;
   private readonly reservationsStmt;
   private readonly provisionedMemStmt;
-  private readonly aliasVersionStmt;
   constructor(db: Db) {
     this.getStmt = db.prepare<[string, string], FunctionRow>('SELECT * FROM functions WHERE namespace = ? AND name = ?');
     this.getByIdStmt = db.prepare<[number], FunctionRow>('SELECT * FROM functions WHERE id = ?');
@@ -121,9 +120,6 @@ export class FunctionsRepo {
     this.provisionedMemStmt = db.prepare<[number], { n: number }>(
       `SELECT coalesce(sum(p.target * v.memory_size), 0) AS n FROM provisioned_concurrency p
        JOIN function_versions v ON v.function_id = p.function_id AND v.version = p.qualifier WHERE p.function_id = ?`,
-    );
-    this.aliasVersionStmt = db.prepare<[number, string], { function_version: string }>(
-      'SELECT function_version FROM aliases WHERE function_id = ? AND name = ?',
     );
   }
   get(namespace: string, name: string): FunctionRow | undefined {
@@ -169,14 +165,6 @@ export class FunctionsRepo {
   /** Σ provisioned concurrency target × version memory over a function's versions, MB. */
   provisionedMemory(id: number): number {
     return this.provisionedMemStmt.get(id)!.n;
-  }
-  /**
-   * The version a function's alias `name` points to (its main version, before
-   * any weights or rules), or undefined when the function has no such alias
-   * row (`$DEFAULT` exists implicitly until it is created: the caller decides).
-   */
-  aliasVersion(functionId: number, name: string): string | undefined {
-    return this.aliasVersionStmt.get(functionId, name)?.function_version;
   }
 }
 

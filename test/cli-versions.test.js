@@ -36,3 +36,56 @@ t.test('isola version publish | list | rm', async (t) => {
   t.equal(refused.code, 1);
   t.match(refused.stderr, /^isola: InvalidParameterValue\.Qualifier: /);
 });
+
+t.test('isola alias set | get | list | rm, and rollback', async (t) => {
+  const server = await startServer(t);
+  const client = server.client();
+  await createFunction(client, 'ca', HANDLER);
+  for (let i = 0; i < 3; i++) await client.PublishVersion({ FunctionName: 'ca' });
+
+  const created = await isola(server, ['alias', 'set', 'ca', 'prod', '2', '--weight', '3=0.1', '--description', 'live']);
+  t.same(created, { code: 0, stdout: 'created alias prod of function ca: 2 (+3 at 10%)\n', stderr: '' });
+  t.match(await client.GetAlias({ FunctionName: 'ca', Name: 'prod' }), { FunctionVersion: '2', Description: 'live', RoutingConfig: { AdditionalVersionWeights: [{ Version: '3', Weight: 0.1 }] } });
+
+  const ruled = await isola(server, ['alias', 'set', 'ca', 'prod', '2', '--rule', 'invoke.headers.User exact Bob -> 3', '--json']);
+  t.equal(ruled.code, 0, ruled.stderr);
+  t.match(JSON.parse(ruled.stdout), { Name: 'prod', RoutingConfig: { AdditionalVersionWeights: [], AddtionVersionMatchs: [{ Version: '3', Key: 'invoke.headers.User', Method: 'exact', Expression: 'Bob' }] } });
+
+  const got = await isola(server, ['alias', 'get', 'ca', 'prod']);
+  t.match(got.stdout, /^routing: +2 \(invoke\.headers\.User exact Bob → 3\)$/m);
+  t.match(got.stdout, /^description: +live$/m, 'set without --description keeps it');
+
+  const list = await isola(server, ['alias', 'list', 'ca']);
+  const lines = list.stdout.trimEnd().split('\n');
+  t.match(lines[0], /^NAME +ROUTES TO +MODIFIED +DESCRIPTION$/);
+  t.match(lines[1], /^\$DEFAULT +\$LATEST /);
+  t.match(lines[2], /^prod +2 \(invoke/);
+  const listed = JSON.parse((await isola(server, ['alias', 'list', 'ca', '--routes-to', '3', '--json'])).stdout);
+  t.same(listed.Aliases.map((a) => a.Name), ['prod']);
+
+  const badWeight = await isola(server, ['alias', 'set', 'ca', 'prod', '2', '--weight', '3=0.7', '4=0.5']);
+  t.equal(badWeight.code, 1);
+  t.match(badWeight.stderr, /^isola: /, 'a refused weight is reported');
+  const overOne = await isola(server, ['alias', 'set', 'ca', 'prod', '1', '--weight', '2=0.7', '3=0.5']);
+  t.match(overOne.stderr, /^isola: InvalidParameterValue\.RoutingConfig: .*sum/);
+  const badRule = await isola(server, ['alias', 'set', 'ca', 'prod', '2', '--rule', 'User is Bob']);
+  t.equal(badRule.code, 1);
+  t.match(badRule.stderr, /--rule expects/);
+
+  // rollback: a shifted alias drops its shift; then it steps back one version; --to names one.
+  await client.UpdateAlias({ FunctionName: 'ca', Name: 'prod', FunctionVersion: '2', RoutingConfig: { AdditionalVersionWeights: [{ Version: '3', Weight: 0.1 }] } });
+  const dropped = await isola(server, ['rollback', 'ca', '--alias', 'prod']);
+  t.same(dropped, { code: 0, stdout: 'rolled back alias prod of function ca: 2 (+3 at 10%) → 2\n', stderr: '' });
+  const stepped = await isola(server, ['rollback', 'ca', '--alias', 'prod', '--json']);
+  t.match(JSON.parse(stepped.stdout), { Name: 'prod', FunctionVersion: '1' });
+  const nothing = await isola(server, ['rollback', 'ca', '--alias', 'prod']);
+  t.equal(nothing.code, 1);
+  t.match(nothing.stderr, /no earlier published version/);
+  const to = await isola(server, ['rollback', 'ca', '--alias', 'prod', '--to', '3']);
+  t.match(to.stdout, /: 1 → 3\n$/);
+  await isola(server, ['rollback', 'ca']);
+  t.match(await client.GetAlias({ FunctionName: 'ca', Name: '$DEFAULT' }), { FunctionVersion: '3' }, 'rollback of $DEFAULT ($LATEST) goes to the newest version');
+
+  const removed = await isola(server, ['alias', 'rm', 'ca', 'prod']);
+  t.same(removed, { code: 0, stdout: 'deleted alias prod of function ca (namespace default)\n', stderr: '' });
+});

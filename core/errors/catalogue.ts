@@ -134,6 +134,10 @@ export const ERRORS = {
     when: 'GetFunction without FunctionName.',
     message: 'The parameter FunctionName is required.',
   },
+  'InvalidParameter.RoutingConfig': {
+    when: 'An alias\'s RoutingConfig, or one of its lists or items, is not the structure the API defines.',
+    message: 'RoutingConfig must be an object {AdditionalVersionWeights?, AddtionVersionMatchs?}.',
+  },
   'InvalidParameter.RequestTooLarge': {
     when: 'A synchronous invocation\'s event is larger than 6 MB.',
     message: 'The event is larger than {max} bytes.',
@@ -143,6 +147,10 @@ export const ERRORS = {
   InvalidParameterValue: {
     when: 'A parameter without a more specific code has the wrong type (e.g. Timeout not an integer, Override not a boolean).',
     message: '{name} must be {expected}, got {value}.',
+  },
+  'InvalidParameterValue.Alias': {
+    when: 'DeleteAlias names the default alias $DEFAULT.',
+    message: 'The default alias $DEFAULT cannot be deleted; point it elsewhere with UpdateAlias.',
   },
   'InvalidParameterValue.AsyncRunEnable': {
     when: 'AsyncRunEnable is not TRUE or FALSE.',
@@ -208,6 +216,10 @@ export const ERRORS = {
     when: 'Invoke names a web (HTTP) function; those are called over HTTP.',
     message: 'Function {name} is a web (HTTP) function; call it over HTTP instead.',
   },
+  'InvalidParameterValue.FunctionVersion': {
+    when: 'An alias\'s FunctionVersion is not a string.',
+    message: 'FunctionVersion must be a string, got {type}.',
+  },
   'InvalidParameterValue.Handler': {
     when: 'The handler does not fit the runtime\'s format, or the code package has no entry file for it at its root.',
     message: 'Handler {handler} is invalid for {runtime}: expected {shape}.',
@@ -252,6 +264,10 @@ export const ERRORS = {
     when: 'GetFunctionMetrics names an unknown metric.',
     message: 'MetricName must be one of {metrics}, got {value}.',
   },
+  'InvalidParameterValue.Name': {
+    when: 'An alias name is not 1-64 letters, digits, "_" and "-" starting with a letter.',
+    message: 'Alias name {name} is invalid: 1-64 letters, digits, "_" and "-", starting with a letter.',
+  },
   'InvalidParameterValue.Namespace': {
     when: 'A namespace name is not a string, or (CreateNamespace) not 1-30 letters, digits, "-" and "_" starting with a letter.',
     message: 'Namespace {name} is invalid: 1-30 characters of letters, digits, "-" and "_", starting with a letter.',
@@ -291,6 +307,15 @@ export const ERRORS = {
   'InvalidParameterValue.Qualifier': {
     when: 'Qualifier is not a string, or DeleteFunction / DeleteFunctionVersion names $LATEST alone.',
     message: 'The $LATEST version cannot be deleted on its own; omit Qualifier to delete the function.',
+  },
+  'InvalidParameterValue.RoutingConfig': {
+    when: 'An alias\'s routing is invalid: weights and rules both set, a weight not in (0, 1], weights summing to more than 1, a version weighted twice or equal to the main version, a rule without an `invoke.headers.<Key>` key, a method other than exact/range, or a range that is not `[a,b]`/`(a,b)` of integers.',
+    message: 'The weights of AdditionalVersionWeights sum to {sum}; at most 1 is allowed.',
+    behaviour: 'the alias is not created or changed',
+  },
+  'InvalidParameterValue.RoutingKey': {
+    when: 'Invoke\'s RoutingKey is not a JSON object of string values of at most 1024 bytes.',
+    message: 'RoutingKey must be a JSON object of strings (at most 1024 bytes), got {value}.',
   },
   'InvalidParameterValue.ReservedConcurrencyMem': {
     when: 'ReservedConcurrencyMem is not a non-negative integer (MB).',
@@ -392,6 +417,10 @@ export const ERRORS = {
   },
 
   // --- resources ---
+  'ResourceInUse.Alias': {
+    when: 'CreateAlias names an alias the function has, or $DEFAULT (which always exists).',
+    message: 'Function {name} already has an alias {alias}.',
+  },
   'ResourceInUse.Function': {
     when: 'CreateFunction names a function that exists.',
     message: 'Function {name} already exists in namespace {namespace}.',
@@ -404,10 +433,19 @@ export const ERRORS = {
     when: 'CreateNamespace names a namespace that exists, or DeleteNamespace one that still has functions.',
     message: 'Namespace {name} already exists.',
   },
+  'ResourceNotFound.Alias': {
+    when: 'GetAlias, UpdateAlias or DeleteAlias names an alias the function does not have.',
+    message: 'Function {name} has no alias {alias}.',
+  },
   'ResourceNotFound.Function': {
     when: 'The named function does not exist in the namespace.',
     message: 'Function {name} does not exist in namespace {namespace}.',
     behaviour: RESOLVED_ON_DATA_PLANE,
+  },
+  'ResourceNotFound.FunctionVersion': {
+    when: 'An alias (CreateAlias, UpdateAlias) names a main or additional version the function does not have.',
+    message: 'Function {name} has no version {version}.',
+    behaviour: 'the alias is not created or changed',
   },
   'ResourceNotFound.Layer': {
     when: 'Layers names a layer version; layers are not available on this server yet, so none exists.',

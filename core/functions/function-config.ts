@@ -77,6 +77,13 @@ export const LIMITS = Object.freeze({
 
 type Params = Record<string, unknown>;
 
+/** A Description (of a function, version or alias) is at most 1000 characters: InvalidParameterValue.Description. */
+export function assertDescription(description: string | undefined): void {
+  if (description !== undefined && description.length > LIMITS.descriptionChars) {
+    throw new ApiError('InvalidParameterValue.Description', `Description must be at most ${LIMITS.descriptionChars} characters, got ${description.length}.`);
+  }
+}
+
 // 2-60 chars of letters, digits, '_' and '-', starting with a letter, ending with a letter or digit.
 const FUNCTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,58}[A-Za-z0-9]$/;
 
@@ -184,9 +191,7 @@ function applyConfigParams(config: FunctionConfig, params: Params): FunctionConf
   }
   const description = optionalString(params, 'Description', 'InvalidParameterValue.Description');
   if (description !== undefined) {
-    if (description.length > LIMITS.descriptionChars) {
-      throw new ApiError('InvalidParameterValue.Description', `Description must be at most ${LIMITS.descriptionChars} characters, got ${description.length}.`);
-    }
+    assertDescription(description);
     config.description = description;
   }
   if (params['Environment'] !== undefined && params['Environment'] !== null) config.environment = readEnvironment(params['Environment']);

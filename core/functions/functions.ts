@@ -15,7 +15,7 @@ import type { CodePackage, FunctionRow, Store, VersionRow, VersionWithCode } fro
 import type { PlatformConfig } from '../config';
 import { ApiError, apiErrorFromStore } from '../errors';
 import { readZipParam } from './function-code';
-import { assertFunctionName, parseConfigUpdate, parseCreateConfig, type FunctionConfig, type FunctionOptions, type Tag } from './function-config';
+import { assertDescription, assertFunctionName, parseConfigUpdate, parseCreateConfig, type FunctionConfig, type FunctionOptions, type Tag } from './function-config';
 import { queryFunctions, type ListQuery } from './function-list';
 import type { NamespaceService } from '../account';
 import { entryCandidates, getRuntime, normalizeHandler } from './runtimes';
@@ -230,9 +230,7 @@ export class FunctionService {
   }): void {
     const { namespace, name, targetNamespace, newName } = args;
     assertFunctionName(targetNamespace, newName);
-    if (args.description !== undefined && args.description.length > 1000) {
-      throw new ApiError('InvalidParameterValue.Description', `Description must be at most 1000 characters, got ${args.description.length}.`);
-    }
+    assertDescription(args.description);
     if (namespace === targetNamespace && name === newName) {
       throw new ApiError('InvalidParameterValue.FunctionName', 'CopyFunction needs a different NewFunctionName or TargetNamespace than the source.');
     }
@@ -284,7 +282,7 @@ export class FunctionService {
   /** The version a qualifier names: itself for `$LATEST` and numbers, else an alias's main version (`$DEFAULT` → `$LATEST` until set). */
   private versionNamed(fn: FunctionRow, qualifier: string): string {
     if (qualifier === LATEST || /^\d+$/.test(qualifier)) return qualifier;
-    return this.store.functions.aliasVersion(fn.id, qualifier) ?? (qualifier === DEFAULT_ALIAS ? LATEST : qualifier);
+    return this.store.aliases.get(fn.id, qualifier)?.function_version ?? (qualifier === DEFAULT_ALIAS ? LATEST : qualifier);
   }
 
   private requireFunction(namespace: string, name: string): FunctionRow {

@@ -9,7 +9,7 @@
  */
 import type { FunctionRow, Store, VersionRow, VersionWithCode } from '../../store';
 import { ApiError, type ErrorCode } from '../errors';
-import { LIMITS } from './function-config';
+import { assertDescription } from './function-config';
 import type { FunctionService, FunctionView } from './functions';
 
 export const LATEST = '$LATEST';
@@ -92,9 +92,7 @@ export class VersionService {
 
   /** PublishVersion: the new version as GetFunction would show it. */
   publish(namespace: string, name: string, description?: string): FunctionView {
-    if (description !== undefined && description.length > LIMITS.descriptionChars) {
-      throw new ApiError('InvalidParameterValue.Description', `Description must be at most ${LIMITS.descriptionChars} characters, got ${description.length}.`);
-    }
+    assertDescription(description);
     const version = this.store.transaction(() => publishLatest(this.store, this.functions.get(namespace, name).fn, description, Date.now()));
     this.functions.notify({ kind: 'update', namespace, name });
     return this.functions.get(namespace, name, version);

@@ -61,7 +61,7 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
 
   const handler = (res: HttpResponse, req: HttpRequest): void => {
     const incoming = readRequest(req);
-    const route = http.route(incoming.namespace, incoming.functionName, incoming.qualifier || '$DEFAULT');
+    const route = http.route(incoming.namespace, incoming.functionName, incoming.qualifier || '$DEFAULT', incoming.headers);
     if (!route.ok) {
       // Still corked in the handler: the answer goes out in one send. A body the client may be sending is not read.
       writeError(res, route.notFound ? NOT_FOUND : OUTCOMES.internal, undefined, incoming.contentLength > 0 || incoming.chunked);

@@ -1,5 +1,6 @@
 import type { ActionTable } from '../types';
 import { accountActions } from './account';
+import { aliasActions } from './aliases';
 import { concurrencyActions } from './concurrency';
 import { functionActions } from './functions';
 import { invokeActions } from './invoke';
@@ -13,6 +14,7 @@ export const actions: ActionTable = Object.freeze({
   ...namespaceActions,
   ...functionActions,
   ...versionActions,
+  ...aliasActions,
   ...accountActions,
   ...concurrencyActions,
   ...invokeActions,
