@@ -9,6 +9,7 @@ import { registerConfig } from './commands/config';
 import { registerDeploy } from './commands/deploy';
 import { registerFn } from './commands/fn';
 import { registerInvoke } from './commands/invoke';
+import { registerLayer } from './commands/layer';
 import { registerLogs } from './commands/logs';
 import { registerMetrics } from './commands/metrics';
 import { registerNs } from './commands/ns';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerFn(program);
   registerVersion(program);
   registerAlias(program);
+  registerLayer(program);
   registerRollback(program);
   registerNs(program);
   registerConfig(program);

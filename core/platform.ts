@@ -4,7 +4,7 @@ import { openStore, type Store } from '../store';
 import { ensureIdentity, NamespaceService, type AccountIdentity } from './account';
 import { AdmissionController, CapacityOwner, ConcurrencyService } from './capacity';
 import type { PlatformConfig } from './config';
-import { AliasService, deploySampleOnce, FunctionService, VersionService } from './functions';
+import { AliasService, deploySampleOnce, FunctionService, LayerService, VersionService } from './functions';
 import { EventInvocationService, Executors, HttpInvocationService, InvocationPipeline, Targets } from './invoke';
 import { LogService, MetricsService, WebSocketCounters } from './observe';
 import { VersionResolver } from './routing';
@@ -24,6 +24,8 @@ export interface Platform {
   readonly versions: VersionService;
   /** Aliases: CreateAlias, UpdateAlias, GetAlias, ListAliases, DeleteAlias (routing itself is core/routing's). */
   readonly aliases: AliasService;
+  /** Layers: PublishLayerVersion, ListLayers, ListLayerVersions, GetLayerVersion, DeleteLayerVersion. */
+  readonly layers: LayerService;
   /** Concurrency admission on the request path (account quota, reserved quotas, burst). */
   readonly admission: AdmissionController;
   /** Reserved and total concurrency quotas (the Concurrency actions); keeps `admission` current. */
@@ -110,6 +112,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     functions,
     versions: new VersionService(store, functions),
     aliases: new AliasService(store, functions),
+    layers: new LayerService(store, config),
     admission,
     concurrency,
     logs,
@@ -140,6 +143,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
  */
 function sweepCode(store: Store): void {
   try {
+    store.layers.purgeDeleted(); // deleted layer versions no function binds any more: their packages can go too
     store.code.sweep();
   } catch (err) {
     console.warn(`[platform] code sweep failed: ${(err as Error).message}`);

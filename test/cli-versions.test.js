@@ -89,3 +89,35 @@ t.test('isola alias set | get | list | rm, and rollback', async (t) => {
   const removed = await isola(server, ['alias', 'rm', 'ca', 'prod']);
   t.same(removed, { code: 0, stdout: 'deleted alias prod of function ca (namespace default)\n', stderr: '' });
 });
+
+t.test('isola layer publish | list | rm, and deploy --layer', async (t) => {
+  const path = require('node:path');
+  const server = await startServer(t);
+  const client = server.client();
+  const dir = t.testdir({
+    lib: { node_modules: { shout: { 'index.js': 'module.exports = (s) => s.toUpperCase() + "!";' } } },
+    app: { 'index.js': 'exports.main_handler = async () => require("shout")("hi");' },
+  });
+
+  const published = await isola(server, ['layer', 'publish', 'shout', path.join(dir, 'lib'), '--runtime', 'Isolate', '--description', 'loud']);
+  t.equal(published.code, 0, published.stderr);
+  t.match(published.stdout, /^published layer shout version 1 \(.*\); bind it with --layer shout:1\n$/);
+  t.match(JSON.parse((await isola(server, ['layer', 'publish', 'shout', path.join(dir, 'lib'), '--json'])).stdout), { LayerVersion: 2 });
+
+  const table = await isola(server, ['layer', 'list']);
+  t.match(table.stdout, /^NAME +VERSION +RUNTIMES +ADDED +DESCRIPTION\nshout +2 +Isolate /);
+  const versions = JSON.parse((await isola(server, ['layer', 'list', 'shout', '--json'])).stdout);
+  t.same(versions.LayerVersions.map((l) => l.LayerVersion), [2, 1]);
+
+  const deployed = await isola(server, ['deploy', path.join(dir, 'app'), '--layer', 'shout:1']);
+  t.equal(deployed.code, 0, deployed.stderr);
+  t.equal((await client.Invoke({ FunctionName: 'app' })).Result.RetMsg, '"HI!"', 'require() finds the layer');
+  t.match((await client.GetFunction({ FunctionName: 'app' })).Layers, [{ LayerName: 'shout', LayerVersion: 1 }]);
+  const bad = await isola(server, ['deploy', path.join(dir, 'app'), '--layer', 'shout']);
+  t.equal(bad.code, 1);
+  t.match(bad.stderr, /--layer expects NAME:VERSION/);
+
+  const removed = await isola(server, ['layer', 'rm', 'shout', '2']);
+  t.same(removed, { code: 0, stdout: 'deleted layer shout version 2\n', stderr: '' });
+  t.same((await client.ListLayerVersions({ LayerName: 'shout' })).LayerVersions.map((l) => l.LayerVersion), [1]);
+});

@@ -156,6 +156,10 @@ export const ERRORS = {
     when: 'AsyncRunEnable is not TRUE or FALSE.',
     message: 'AsyncRunEnable must be TRUE or FALSE, got {value}.',
   },
+  'InvalidParameterValue.CompatibleRuntimes': {
+    when: 'PublishLayerVersion\'s CompatibleRuntimes is not a list of 1 to 5 runtime names.',
+    message: 'CompatibleRuntimes must be a list of 1 to 5 runtime names.',
+  },
   'InvalidParameterValue.ClientContext': {
     when: 'Invoke\'s ClientContext (the event) is not a string.',
     message: 'ClientContext must be a string, got {type}.',
@@ -240,9 +244,22 @@ export const ERRORS = {
     when: 'InvocationType is not RequestResponse or Event.',
     message: 'InvocationType must be RequestResponse or Event, got {value}.',
   },
+  'InvalidParameterValue.LayerName': {
+    when: 'A LayerName is not 1-64 letters, digits, "_" and "-" starting with a letter and not ending with "-" or "_".',
+    message: 'LayerName {name} is invalid: 1-64 letters, digits, "_" and "-", starting with a letter, not ending with "-" or "_".',
+  },
+  'InvalidParameterValue.LayerVersion': {
+    when: 'LayerVersion is not an integer >= 1.',
+    message: 'LayerVersion must be an integer >= 1, got {value}.',
+  },
   'InvalidParameterValue.Layers': {
-    when: 'Layers is not a list of at most 5 distinct {LayerName, LayerVersion}.',
+    when: 'Layers is not a list of at most 5 distinct {LayerName, LayerVersion}, or the code package and its layers unpack to more than `maxUnpackedBytes` (500 MB).',
     message: 'Layers must be a list of {LayerName, LayerVersion}.',
+    behaviour: 'nothing is created or changed',
+  },
+  'InvalidParameterValue.LicenseInfo': {
+    when: 'PublishLayerVersion\'s LicenseInfo is not a string.',
+    message: 'LicenseInfo must be a string, got {type}.',
   },
   'InvalidParameterValue.Limit': {
     when: 'Limit is not an integer in the action\'s range.',
@@ -389,6 +406,15 @@ export const ERRORS = {
     when: 'InitTimeout is outside 3-300 s.',
     message: 'InitTimeout must be from 3 to 300 seconds, got {value}.',
   },
+  'LimitExceeded.Layers': {
+    when: 'PublishLayerVersion would create a layer beyond `maxLayers` (20 by default).',
+    message: 'At most {max} layers are allowed.',
+    behaviour: 'nothing is stored; a package unpacked for the call is removed by the next start-up sweep',
+  },
+  'LimitExceeded.LayerVersions': {
+    when: 'PublishLayerVersion on a layer that has `maxLayerVersions` versions (200 by default).',
+    message: 'Layer {name} already has the maximum of {max} versions.',
+  },
   'LimitExceeded.Memory': {
     when: 'MemorySize is above 3072 MB.',
     message: 'MemorySize must be at most 3072 MB, got {value}.',
@@ -448,9 +474,13 @@ export const ERRORS = {
     behaviour: 'the alias is not created or changed',
   },
   'ResourceNotFound.Layer': {
-    when: 'Layers names a layer version; layers are not available on this server yet, so none exists.',
-    message: 'Layer {name} version {version} does not exist: layers are not available on this server yet.',
+    when: 'Layers (CreateFunction, UpdateFunctionConfiguration) names a layer version that does not exist or was deleted; ListLayerVersions names a layer without versions.',
+    message: 'Layer {name} version {version} does not exist.',
     behaviour: 'nothing is created or changed',
+  },
+  'ResourceNotFound.LayerVersion': {
+    when: 'GetLayerVersion or DeleteLayerVersion names a layer version that does not exist or was deleted.',
+    message: 'Layer {name} has no version {version}.',
   },
   'ResourceNotFound.Namespace': {
     when: 'The named namespace does not exist.',

@@ -197,7 +197,6 @@ function applyConfigParams(config: FunctionConfig, params: Params): FunctionConf
   if (params['Environment'] !== undefined && params['Environment'] !== null) config.environment = readEnvironment(params['Environment']);
   if (params['Layers'] !== undefined && params['Layers'] !== null) {
     config.layers = readLayers(params['Layers']);
-    assertLayersExist(config.layers);
   }
   if (params['InstanceConcurrencyConfig'] !== undefined && params['InstanceConcurrencyConfig'] !== null) {
     applyInstanceConcurrency(config, params['InstanceConcurrencyConfig']);
@@ -276,7 +275,7 @@ export function readEnvironment(value: unknown): EnvVar[] {
   return result;
 }
 
-/** Layers `[{LayerName, LayerVersion}]`, ≤ 5, in binding order; `[{LayerName: ""}]` unbinds all. Existence is checked by `assertLayersExist`. */
+/** Layers `[{LayerName, LayerVersion}]`, ≤ 5, in binding order; `[{LayerName: ""}]` unbinds all. Existence is checked against the store by `assertLayersBindable` (layers.ts). */
 export function readLayers(value: unknown): LayerRef[] {
   const bad = (why: string): never => {
     throw new ApiError('InvalidParameterValue.Layers', `Layers ${why}.`);
@@ -294,23 +293,6 @@ export function readLayers(value: unknown): LayerRef[] {
   }
   if (layers.length > LIMITS.layers) bad(`may bind at most ${LIMITS.layers} layers, got ${layers.length}`);
   return layers;
-}
-
-/**
- * Every layer a request binds must exist. No layer exists yet on this server
- * (PublishLayerVersion is not implemented), so any binding is refused with
- * ResourceNotFound.Layer naming the first one: accepting it would store a
- * layer that is never applied. An empty list (nothing, or unbinding with
- * `[{LayerName: ""}]`) passes.
- * TODO(layers): look the versions up in the layer store once layers exist.
- */
-function assertLayersExist(layers: readonly LayerRef[]): void {
-  const first = layers[0];
-  if (first === undefined) return;
-  throw new ApiError(
-    'ResourceNotFound.Layer',
-    `Layer \`${first.LayerName}\` version ${first.LayerVersion} does not exist: layers are not available on this server yet.`,
-  );
 }
 
 function applyInstanceConcurrency(config: FunctionConfig, value: unknown): void {

@@ -19,6 +19,7 @@ import { assertDescription, assertFunctionName, parseConfigUpdate, parseCreateCo
 import { queryFunctions, type ListQuery } from './function-list';
 import type { NamespaceService } from '../account';
 import { entryCandidates, getRuntime, normalizeHandler } from './runtimes';
+import { assertFits, assertLayersBindable } from './layers';
 import { assertLatest, DEFAULT_ALIAS, deletePublished, LATEST, publishFlag, publishLatest } from './versions';
 
 export { LATEST } from './versions';
@@ -112,6 +113,7 @@ export class FunctionService {
     this.store.transaction(() => {
       this.namespaces.get(namespace);
       this.assertCreatable(namespace, name);
+      assertLayersBindable(this.store, config.layers, pkg.unpackedSize, this.config.maxUnpackedBytes);
       this.store.code.recordBlob(pkg);
       this.insertFunction(namespace, name, { config, asyncRunEnable, tags, sha256: pkg.sha256, now });
     });
@@ -153,7 +155,11 @@ export class FunctionService {
     this.store.transaction(() => {
       const fn = this.requireFunction(namespace, name);
       if (fn.id !== before.fn.id) throw new ApiError('FailedOperation.OperationConflict', `Function ${name} was replaced during the update; retry.`);
-      if (pkg) this.store.code.recordBlob(pkg);
+      if (pkg) {
+        // The layers bound stay bound (even ones deleted since); the new code must still fit beside them.
+        assertFits(this.store, before.config.layers, pkg.unpackedSize, this.config.maxUnpackedBytes);
+        this.store.code.recordBlob(pkg);
+      }
       this.store.versions.updateCode({ function_id: fn.id, version: LATEST, handler, code_sha256: sha256, mod_time: now });
       this.store.functions.touch(fn.id, now);
       if (publish) publishLatest(this.store, fn, undefined, now);
@@ -168,6 +174,9 @@ export class FunctionService {
     this.store.transaction(() => {
       const current = this.get(namespace, name);
       const next = parseConfigUpdate(current.config, params);
+      if (params['Layers'] !== undefined && params['Layers'] !== null && current.version.code_sha256) {
+        assertLayersBindable(this.store, next.layers, this.store.code.unpackedSize(current.version.code_sha256), this.config.maxUnpackedBytes);
+      }
       const now = Date.now();
       this.store.versions.updateConfig({ function_id: current.fn.id, version: LATEST, mod_time: now, ...configColumns(next) });
       this.store.functions.touch(current.fn.id, now);

@@ -1,7 +1,7 @@
 import type { FunctionRow, Store } from '../../store';
 import { ApiError } from '../errors';
 import type { FunctionConfig } from '../functions';
-import { configOf, DEFAULT_ALIAS, EMPTY_ROUTING, LATEST, type FunctionService, type RoutingConfig } from '../functions';
+import { configOf, DEFAULT_ALIAS, EMPTY_ROUTING, LATEST, layerDirsOf, type FunctionService, type RoutingConfig } from '../functions';
 import { getRuntime, type RuntimeInfo } from '../functions';
 import { AliasRoute, FixedRoute, type Route, type RoutingKeys } from './route';
 
@@ -18,6 +18,8 @@ export interface ResolvedVersion {
   runtime: RuntimeInfo;
   codeSha256: string;
   codeDir: string;
+  /** The unpacked directories of the version's layers, in binding order (the executor merges them as `/opt`, a later one winning). */
+  layerDirs: string[];
   /** Changes whenever code or configuration of this version changes: a new key is a new instance pool. */
   key: string;
 }
@@ -78,16 +80,18 @@ export class VersionResolver {
     const row = this.store.versions.get(fn.id, version);
     if (!row) throw new ApiError('ResourceNotFound.Qualifier', `Function ${fn.name} has no version ${version}.`);
     if (!row.code_sha256) throw new ApiError('FailedOperation.FunctionStatusError', `Function ${fn.name} version ${version} has no code.`);
+    const config = configOf(row, fn.type);
     return {
       namespace: fn.namespace,
       functionName: fn.name,
       functionId: fn.id,
       version,
       ...(alias !== undefined ? { alias } : {}),
-      config: configOf(row, fn.type),
+      config,
       runtime: getRuntime(row.runtime),
       codeSha256: row.code_sha256,
       codeDir: this.store.code.dirOf(row.code_sha256),
+      layerDirs: layerDirsOf(this.store, config.layers),
       key: `${fn.function_id}:${version}:${row.code_sha256.slice(0, 16)}:${row.mod_time}`,
     };
   }

@@ -8,6 +8,7 @@ import { formatTime, optionalString, paging, requiredString } from '../../../cor
 import type { FunctionSummaryRow } from '../../../core';
 import type { ActionContext, ActionParams, ActionTable } from '../types';
 import { functionNameOf, namespaceOf } from './common';
+import { toLayerInfo } from './layers';
 
 const flag = (on: boolean | undefined) => (on ? 'TRUE' : 'FALSE');
 
@@ -63,7 +64,10 @@ function toDetail(view: FunctionView, showCode: boolean, ctx: ActionContext): Re
         : undefined,
     ProtocolType: o.protocolType ?? '',
     ProtocolParams: o.protocolType === 'WS' ? { WSParams: { IdleTimeOut: o.wsIdleTimeout } } : undefined,
-    Layers: config.layers.map((l) => ({ LayerName: l.LayerName, LayerVersion: l.LayerVersion })),
+    Layers: config.layers.map((l) => {
+      const bound = ctx.platform.layers.bound(l.LayerName, l.LayerVersion);
+      return bound ? toLayerInfo(bound) : { LayerName: l.LayerName, LayerVersion: l.LayerVersion };
+    }),
     Tags: view.tags,
     Triggers: view.triggers.map(toTrigger),
     Role: '',

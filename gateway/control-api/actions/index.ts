@@ -4,6 +4,7 @@ import { aliasActions } from './aliases';
 import { concurrencyActions } from './concurrency';
 import { functionActions } from './functions';
 import { invokeActions } from './invoke';
+import { layerActions } from './layers';
 import { logActions } from './logs';
 import { metricsActions } from './metrics';
 import { namespaceActions } from './namespaces';
@@ -15,6 +16,7 @@ export const actions: ActionTable = Object.freeze({
   ...functionActions,
   ...versionActions,
   ...aliasActions,
+  ...layerActions,
   ...accountActions,
   ...concurrencyActions,
   ...invokeActions,
