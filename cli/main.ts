@@ -15,6 +15,7 @@ import { registerMetrics } from './commands/metrics';
 import { registerNs } from './commands/ns';
 import { registerRollback } from './commands/rollback';
 import { registerServe } from './commands/serve';
+import { registerTrigger } from './commands/trigger';
 import { registerVersion } from './commands/version';
 
 export function buildProgram(): Command {
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerVersion(program);
   registerAlias(program);
   registerLayer(program);
+  registerTrigger(program);
   registerRollback(program);
   registerNs(program);
   registerConfig(program);

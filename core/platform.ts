@@ -5,9 +5,9 @@ import { ensureIdentity, NamespaceService, type AccountIdentity } from './accoun
 import { AdmissionController, CapacityOwner, ConcurrencyService } from './capacity';
 import type { PlatformConfig } from './config';
 import { AliasService, deploySampleOnce, FunctionService, LayerService, VersionService } from './functions';
-import { EventInvocationService, Executors, HttpInvocationService, InvocationPipeline, Targets } from './invoke';
+import { ApigwInvocationService, EventInvocationService, Executors, HttpInvocationService, InvocationPipeline, Targets } from './invoke';
 import { LogService, MetricsService, WebSocketCounters } from './observe';
-import { VersionResolver } from './routing';
+import { TriggerService, VersionResolver } from './routing';
 
 /**
  * Everything behind the gateway: the store and the services the control API
@@ -26,6 +26,8 @@ export interface Platform {
   readonly aliases: AliasService;
   /** Layers: PublishLayerVersion, ListLayers, ListLayerVersions, GetLayerVersion, DeleteLayerVersion. */
   readonly layers: LayerService;
+  /** HTTP (apigw) triggers: their actions and the one route table the data plane matches. */
+  readonly triggers: TriggerService;
   /** Concurrency admission on the request path (account quota, reserved quotas, burst). */
   readonly admission: AdmissionController;
   /** Reserved and total concurrency quotas (the Concurrency actions); keeps `admission` current. */
@@ -40,6 +42,8 @@ export interface Platform {
   readonly invocations: EventInvocationService;
   /** HTTP invocation of web functions (the data plane's core half; the gateway's gateway/http calls it). */
   readonly http: HttpInvocationService;
+  /** Calls through HTTP triggers: which version a trigger leads to, and event functions run with the integration-request event. */
+  readonly apigw: ApigwInvocationService;
   /** WebSocket counters the gateway keeps (GET /metrics). */
   readonly webSockets: WebSocketCounters;
   /** Flushes pending writes and closes the store; idempotent. */
@@ -113,6 +117,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     versions: new VersionService(store, functions),
     aliases: new AliasService(store, functions),
     layers: new LayerService(store, config),
+    triggers: new TriggerService(store, functions),
     admission,
     concurrency,
     logs,
@@ -120,6 +125,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     executors,
     invocations,
     http,
+    apigw: new ApigwInvocationService(resolver, targets, pipeline),
     webSockets,
     close() {
       closing ??= (async () => {

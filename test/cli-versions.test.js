@@ -121,3 +121,27 @@ t.test('isola layer publish | list | rm, and deploy --layer', async (t) => {
   t.same(removed, { code: 0, stdout: 'deleted layer shout version 2\n', stderr: '' });
   t.same((await client.ListLayerVersions({ LayerName: 'shout' })).LayerVersions.map((l) => l.LayerVersion), [1]);
 });
+
+t.test('isola trigger add | list | disable | enable | rm', async (t) => {
+  const { request } = require('./helpers/http');
+  const server = await startServer(t);
+  const client = server.client();
+  await createFunction(client, 'ct', { 'index.js': 'exports.main_handler = async (e) => ({ id: e.pathParameters.id });\n' });
+
+  const added = await isola(server, ['trigger', 'add', 'ct', 'users', '/u/{id}', '--method', 'GET']);
+  t.same(added, { code: 0, stdout: 'added trigger users of function ct: GET /u/{id} → $DEFAULT\n', stderr: '' });
+  t.same(JSON.parse((await request(`${server.url}/u/9`)).body.toString()), { id: '9' });
+  const table = await isola(server, ['trigger', 'list', 'ct']);
+  t.match(table.stdout, /^NAME +TYPE +ROUTE +QUALIFIER +STATE +MODIFIED\nusers +apigw +GET \/u\/\{id\} +\$DEFAULT +enabled /);
+  t.match(JSON.parse((await isola(server, ['trigger', 'list', 'ct', '--json'])).stdout), { TotalCount: 1, Triggers: [{ TriggerName: 'users', Type: 'apigw' }] });
+
+  t.same(await isola(server, ['trigger', 'disable', 'ct', 'users']), { code: 0, stdout: 'disabled trigger users of function ct\n', stderr: '' });
+  t.equal((await request(`${server.url}/u/9`)).status, 404);
+  await isola(server, ['trigger', 'enable', 'ct', 'users']);
+  t.equal((await request(`${server.url}/u/9`)).status, 200);
+  const clash = await isola(server, ['trigger', 'add', 'ct', 'other', '/u/{x}']);
+  t.equal(clash.code, 1);
+  t.match(clash.stderr, /^isola: ResourceInUse\.Trigger: .*users/);
+  t.same(await isola(server, ['trigger', 'rm', 'ct', 'users']), { code: 0, stdout: 'deleted trigger users of function ct\n', stderr: '' });
+  t.equal((await request(`${server.url}/u/9`)).status, 404);
+});

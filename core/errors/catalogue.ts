@@ -115,6 +115,10 @@ export const ERRORS = {
     when: 'PutReservedConcurrencyConfig would reserve less than the function\'s provisioned concurrency.',
     message: 'Function {name} has {provisioned} MB of provisioned concurrency, more than {mb} MB.',
   },
+  'FailedOperation.UpdateTriggerStatus': {
+    when: 'UpdateTriggerStatus sets the state the trigger already has.',
+    message: 'Trigger {trigger} is already {state}.',
+  },
   'FailedOperation.UpdateFunctionConfiguration': {
     when: 'UpdateFunctionConfiguration names a Qualifier other than $LATEST: published versions are immutable.',
     message: 'UpdateFunctionConfiguration only changes $LATEST: version {qualifier} is published and immutable; update $LATEST and publish a new version.',
@@ -205,7 +209,7 @@ export const ERRORS = {
     message: 'Filter.RetCode must be one of {filters} or a status code, got {value}.',
   },
   'InvalidParameterValue.Filters': {
-    when: 'ListFunctions\' Filters is not a list of at most 10 {Name, Values} with known names.',
+    when: 'ListFunctions\' (or ListTriggers\') Filters is not a list of at most 10 {Name, Values} with known names.',
     message: 'Filters must be a list of {Name, Values}.',
   },
   'InvalidParameterValue.FunctionName': {
@@ -374,8 +378,21 @@ export const ERRORS = {
     when: 'TraceEnable is not TRUE or FALSE.',
     message: 'TraceEnable must be TRUE or FALSE, got {value}.',
   },
+  'InvalidParameterValue.TriggerDesc': {
+    when: 'An apigw TriggerDesc is not JSON, lacks api.requestConfig.path, has an invalid path or method, asks for authentication, or starts with a parameter (it would shadow the function routes).',
+    message: 'TriggerDesc needs api.requestConfig.path, the path the trigger is served at (e.g. "/api/users/{id}").',
+    behaviour: 'nothing is created or changed',
+  },
+  'InvalidParameterValue.TriggerName': {
+    when: 'A TriggerName is not 1-100 letters, digits, "_" and "-".',
+    message: 'TriggerName {name} is invalid: 1-100 letters, digits, "_" and "-".',
+  },
+  'InvalidParameterValue.Enable': {
+    when: 'A trigger\'s Enable is not OPEN or CLOSE.',
+    message: 'Enable must be OPEN or CLOSE, got {value}.',
+  },
   'InvalidParameterValue.Type': {
-    when: 'Type is not Event or HTTP.',
+    when: 'A function\'s Type is not Event or HTTP, or a trigger\'s Type is not a trigger type.',
     message: 'Type must be Event or HTTP, got {value}.',
   },
   'InvalidParameterValue.WebSocketsParams': {
@@ -415,6 +432,10 @@ export const ERRORS = {
     when: 'PublishLayerVersion on a layer that has `maxLayerVersions` versions (200 by default).',
     message: 'Layer {name} already has the maximum of {max} versions.',
   },
+  'LimitExceeded.Trigger': {
+    when: 'CreateTrigger on a function that has 10 triggers of that type.',
+    message: 'Function {name} already has the maximum of 10 {type} triggers.',
+  },
   'LimitExceeded.Memory': {
     when: 'MemorySize is above 3072 MB.',
     message: 'MemorySize must be at most 3072 MB, got {value}.',
@@ -446,6 +467,15 @@ export const ERRORS = {
   'ResourceInUse.Alias': {
     when: 'CreateAlias names an alias the function has, or $DEFAULT (which always exists).',
     message: 'Function {name} already has an alias {alias}.',
+  },
+  'ResourceInUse.Trigger': {
+    when: 'An HTTP trigger\'s path has the shape (parameters named differently count as the same) and a method of another trigger\'s, or its first segment is a namespace (it would shadow /<namespace>/<function>/…).',
+    message: 'The path {path} ({methods}) conflicts with trigger {trigger} of function {namespace}/{function} ({otherPath}, {otherMethods}).',
+    behaviour: 'nothing is created or changed',
+  },
+  'ResourceInUse.TriggerName': {
+    when: 'CreateTrigger names a trigger of that type the function has.',
+    message: 'Function {name} already has a {type} trigger {trigger}.',
   },
   'ResourceInUse.Function': {
     when: 'CreateFunction names a function that exists.',
@@ -491,6 +521,10 @@ export const ERRORS = {
     message: 'Function {name} has no version or alias {qualifier}.',
     behaviour: RESOLVED_ON_DATA_PLANE,
   },
+  'ResourceNotFound.Trigger': {
+    when: 'UpdateTrigger, UpdateTriggerStatus or DeleteTrigger names a trigger the function does not have.',
+    message: 'Function {name} has no {type} trigger {trigger}.',
+  },
   'ResourceNotFound.Version': {
     when: 'GetFunction, DeleteFunction or DeleteFunctionVersion names a version (or alias) the function does not have.',
     message: 'Function {name} has no version {qualifier}.',
@@ -508,6 +542,10 @@ export const ERRORS = {
   'UnsupportedOperation.Region': {
     when: 'CopyFunction\'s TargetRegion is not the region this server serves.',
     message: 'This server serves region {region}; it cannot copy to {target}.',
+  },
+  'UnsupportedOperation.Trigger': {
+    when: 'A trigger type other than apigw (HTTP): timer and the cloud\'s event sources are not available on this server yet.',
+    message: 'Triggers of type {type} are not available on this server yet; apigw (HTTP) triggers are.',
   },
   'UnsupportedOperation.UpdateFunctionCode': {
     when: 'UpdateFunctionCode names a Qualifier other than $LATEST: published versions are immutable.',

@@ -12,10 +12,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CodePackage, FunctionRow, Store, VersionRow, VersionWithCode } from '../../store';
+import { configColumns, configOf, triggerViewOf } from './rows';
 import type { PlatformConfig } from '../config';
 import { ApiError, apiErrorFromStore } from '../errors';
 import { readZipParam } from './function-code';
-import { assertDescription, assertFunctionName, parseConfigUpdate, parseCreateConfig, type FunctionConfig, type FunctionOptions, type Tag } from './function-config';
+import { assertDescription, assertFunctionName, parseConfigUpdate, parseCreateConfig, type FunctionConfig, type Tag } from './function-config';
 import { queryFunctions, type ListQuery } from './function-list';
 import type { NamespaceService } from '../account';
 import { entryCandidates, getRuntime, normalizeHandler } from './runtimes';
@@ -33,11 +34,7 @@ export interface FunctionView {
   asyncRunEnable: boolean;
   /** The state of the version's code package (GetFunction's CodeResult / CodeError). */
   code: CodeState;
-  /**
-   * Triggers bound to the function. Always empty for now: the schema has a
-   * `triggers` table but no trigger repository or action writes it yet, so
-   * no function has a trigger. TODO(triggers): read them from the store.
-   */
+  /** Triggers bound to the function (all qualifiers), in creation order. */
   triggers: TriggerView[];
 }
 
@@ -200,7 +197,7 @@ export class FunctionService {
       tags: JSON.parse(fn.tags) as Tag[],
       asyncRunEnable: fn.async_run_enable === 1,
       code: codeStateOf(version),
-      triggers: [], // no trigger store yet (see FunctionView.triggers)
+      triggers: this.store.triggers.list(fn.id).map(triggerViewOf),
     };
   }
 
@@ -363,35 +360,6 @@ function defaultsLike(source: FunctionConfig): FunctionConfig {
     config.timeout = source.timeout;
   }
   return config;
-}
-
-/** The editable configuration columns of a version row. */
-export function configColumns(config: FunctionConfig): Pick<VersionRow, 'description' | 'memory_size' | 'timeout' | 'init_timeout' | 'environment' | 'layers' | 'options'> {
-  return {
-    description: config.description,
-    memory_size: config.memorySize,
-    timeout: config.timeout,
-    init_timeout: config.initTimeout,
-    environment: JSON.stringify(config.environment),
-    layers: JSON.stringify(config.layers),
-    options: JSON.stringify(config.options),
-  };
-}
-
-/** The parsed configuration of a version row of a function of `type`. */
-export function configOf(row: VersionRow, type: FunctionRow['type']): FunctionConfig {
-  return {
-    runtime: row.runtime,
-    handler: row.handler,
-    type,
-    memorySize: row.memory_size,
-    timeout: row.timeout,
-    initTimeout: row.init_timeout,
-    environment: JSON.parse(row.environment) as FunctionConfig['environment'],
-    description: row.description,
-    layers: JSON.parse(row.layers) as FunctionConfig['layers'],
-    options: JSON.parse(row.options) as FunctionOptions,
-  };
 }
 
 /** The code state of a version row, from its stored package (see CodeState). */

@@ -103,6 +103,8 @@ export interface ErrorAnswer {
 export const NOT_FOUND: ErrorAnswer = Object.freeze({ status: 404, name: 'NotFound' });
 /** A request that cannot be turned into a call (a malformed Content-Length). */
 export const BAD_REQUEST: ErrorAnswer = Object.freeze({ status: 400, name: 'BadRequest' });
+/** An event function behind an HTTP trigger with integrated response returned something that is not one (the call itself succeeded). */
+export const BAD_GATEWAY: ErrorAnswer = Object.freeze({ status: 502, name: 'BadGateway' });
 /** A WebSocket upgrade to a web function that has WebSocket off. */
 export const UPGRADE_REQUIRED: ErrorAnswer = Object.freeze({ status: 426, name: 'UpgradeRequired' });
 

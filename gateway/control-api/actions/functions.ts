@@ -79,8 +79,8 @@ function toDetail(view: FunctionView, showCode: boolean, ctx: ActionContext): Re
   };
 }
 
-/** GetFunction's Triggers item (scf-api.md §4 Trigger). */
-function toTrigger(trigger: TriggerView): Record<string, unknown> {
+/** GetFunction's Triggers item (scf-api.md §4 Trigger); ListTriggers' TriggerInfo is the same. */
+export function toTrigger(trigger: TriggerView): Record<string, unknown> {
   return {
     Type: trigger.type,
     TriggerName: trigger.name,

@@ -8,6 +8,7 @@ import { layerActions } from './layers';
 import { logActions } from './logs';
 import { metricsActions } from './metrics';
 import { namespaceActions } from './namespaces';
+import { triggerActions } from './triggers';
 import { versionActions } from './versions';
 
 /** Every control-API action by its X-TC-Action name. */
@@ -17,6 +18,7 @@ export const actions: ActionTable = Object.freeze({
   ...versionActions,
   ...aliasActions,
   ...layerActions,
+  ...triggerActions,
   ...accountActions,
   ...concurrencyActions,
   ...invokeActions,
