@@ -9,6 +9,7 @@
  * shapes never tie; two patterns of the same shape (parameters named
  * differently count as the same) with a method in common conflict.
  */
+import { decodeSegment as decode } from '../../lib';
 
 /** Any method. */
 export const ANY_METHOD = 'ANY';
@@ -187,13 +188,4 @@ function allows(methods: readonly string[], method: string): boolean {
 
 function overlaps(a: readonly string[], b: readonly string[]): boolean {
   return a[0] === ANY_METHOD || b[0] === ANY_METHOD || a.some((m) => b.includes(m));
-}
-
-function decode(segment: string): string {
-  if (!segment.includes('%')) return segment;
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }

@@ -116,12 +116,8 @@ export class TriggerService {
 
   /** DeleteTrigger. */
   delete(namespace: string, name: string, params: Params): void {
-    const type = typeOf(params);
-    const triggerName = requiredString(params, 'TriggerName', 'InvalidParameterValue.TriggerName');
     const id = this.store.transaction(() => {
-      const fn = this.functions.get(namespace, name).fn;
-      const row = this.store.triggers.get(fn.id, type, triggerName);
-      if (!row) throw new ApiError('ResourceNotFound.Trigger', `Function ${name} has no ${type} trigger ${triggerName}.`);
+      const { row } = this.existing(namespace, name, params);
       this.store.triggers.delete(row.id);
       return row.id;
     });
@@ -146,12 +142,8 @@ export class TriggerService {
 
   /** Reads, changes and writes one trigger, then updates the route table (the new path is checked for conflicts). */
   private change(namespace: string, name: string, params: Params, edit: (current: TriggerRow) => Partial<TriggerRow>): void {
-    const type = typeOf(params);
-    const triggerName = requiredString(params, 'TriggerName', 'InvalidParameterValue.TriggerName');
     const row = this.store.transaction(() => {
-      const fn = this.functions.get(namespace, name).fn;
-      const current = this.store.triggers.get(fn.id, type, triggerName);
-      if (!current) throw new ApiError('ResourceNotFound.Trigger', `Function ${name} has no ${type} trigger ${triggerName}.`);
+      const { fn, row: current } = this.existing(namespace, name, params);
       const next: TriggerRow = { ...current, ...edit(current), mod_time: Date.now() };
       const desc = parseApigwDesc(next.trigger_desc);
       this.assertQualifier(fn.id, name, next.qualifier);
@@ -171,6 +163,16 @@ export class TriggerService {
   private unplace(id: number): void {
     if (!this.byId.delete(id)) return;
     this.table.remove((t) => t.id === id);
+  }
+
+  /** The trigger the call names (Type, TriggerName) and its function; ResourceNotFound.Trigger. Call inside a transaction. */
+  private existing(namespace: string, name: string, params: Params): { fn: { id: number }; row: TriggerRow } {
+    const type = typeOf(params);
+    const triggerName = requiredString(params, 'TriggerName', 'InvalidParameterValue.TriggerName');
+    const fn = this.functions.get(namespace, name).fn;
+    const row = this.store.triggers.get(fn.id, type, triggerName);
+    if (!row) throw new ApiError('ResourceNotFound.Trigger', `Function ${name} has no ${type} trigger ${triggerName}.`);
+    return { fn, row };
   }
 
   /** The trigger's qualifier names a version or alias of the function (ResourceNotFound.Qualifier). */

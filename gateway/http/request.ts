@@ -6,6 +6,7 @@
  */
 import { PLATFORM_REQUEST_HEADERS } from '../../core';
 import type { HttpRequest } from '../uws';
+import { decodeSegment } from '../../lib';
 import { QUALIFIER_HEADER } from './limits';
 
 export interface IncomingRequest {
@@ -61,7 +62,7 @@ export function readRequest(req: HttpRequest): IncomingRequest {
   let functionName = i2 === -1 ? url.slice(i1 + 1) : url.slice(i1 + 1, i2);
   // `<function>@<qualifier>`: function names never contain '@', so the split is unambiguous.
   const at = functionName.indexOf('@');
-  const pathQualifier = at === -1 ? '' : qualifierOf(functionName.slice(at + 1));
+  const pathQualifier = at === -1 ? '' : decodeSegment(functionName.slice(at + 1));
   if (at !== -1) functionName = functionName.slice(0, at);
   const path = i2 === -1 ? '/' : url.slice(i2);
   const query = (req.getQuery() as string | undefined) ?? '';
@@ -103,16 +104,6 @@ export function readRequest(req: HttpRequest): IncomingRequest {
     headers,
     headersJson,
   };
-}
-
-/** A qualifier from the path, percent-decoded (`%24LATEST`); undecodable text is kept as is and will not resolve. */
-function qualifierOf(text: string): string {
-  if (!text.includes('%')) return text;
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 /** The URL the handler sees as `request.url`: `http://<host>/<rest>?<query>`. */
