@@ -33,6 +33,7 @@ export class TriggersRepo {
   private readonly insertStmt;
   private readonly updateStmt;
   private readonly deleteStmt;
+  private readonly underPrefixStmt;
   constructor(db: Db) {
     this.getStmt = db.prepare<[number, string, string], TriggerRow>('SELECT * FROM triggers WHERE function_id = ? AND type = ? AND name = ?');
     this.listStmt = db.prepare<[number], TriggerRow>('SELECT * FROM triggers WHERE function_id = ? ORDER BY id');
@@ -49,6 +50,10 @@ export class TriggersRepo {
          description = @description, mod_time = @mod_time WHERE id = @id`,
     );
     this.deleteStmt = db.prepare<[number]>('DELETE FROM triggers WHERE id = ?');
+    this.underPrefixStmt = db.prepare<[{ segment: string }], { name: string }>(
+      `SELECT name FROM (SELECT name, json_extract(trigger_desc, '$.api.requestConfig.path') AS path FROM triggers WHERE type = 'apigw')
+       WHERE path = '/' || @segment OR substr(path, 1, length(@segment) + 2) = '/' || @segment || '/' LIMIT 1`,
+    );
   }
   get(functionId: number, type: string, name: string): TriggerRow | undefined {
     return this.getStmt.get(functionId, type, name);
@@ -73,5 +78,9 @@ export class TriggersRepo {
   }
   delete(id: number): void {
     this.deleteStmt.run(id);
+  }
+  /** The name of an HTTP trigger whose path is `/<segment>` or under `/<segment>/`, if any. */
+  httpTriggerUnder(segment: string): string | undefined {
+    return this.underPrefixStmt.get({ segment })?.name;
   }
 }

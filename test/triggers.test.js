@@ -83,6 +83,10 @@ t.test('HTTP triggers: events, integrated responses, web functions, conflicts, s
   t.pass('the same path with another method is no conflict');
   await expectApiError(t, client.CreateTrigger({ FunctionName: 'made', TriggerName: 'ns', Type: 'apigw', TriggerDesc: desc('/default/echo') }), 'ResourceInUse.Trigger', 'would shadow a namespace');
   await expectApiError(t, client.CreateTrigger({ FunctionName: 'made', TriggerName: 'p', Type: 'apigw', TriggerDesc: desc('/{x}/y') }), 'InvalidParameterValue.TriggerDesc', 'a parameter first');
+  await expectApiError(t, client.CreateNamespace({ Namespace: 'api' }), 'ResourceInUse.Namespace', 'a namespace under a trigger path');
+  await expectApiError(t, client.CreateNamespace({ Namespace: 'hello' }), 'ResourceInUse.Namespace', 'a namespace equal to a one-segment trigger path');
+  await client.CreateNamespace({ Namespace: 'apis' });
+  t.pass('a namespace that only starts like a trigger path is fine');
   await expectApiError(t, client.CreateTrigger({ FunctionName: 'made', TriggerName: 'p', Type: 'apigw', TriggerDesc: '{"api":{}}' }), 'InvalidParameterValue.TriggerDesc', 'no path');
   await expectApiError(t, client.CreateTrigger({ FunctionName: 'made', TriggerName: 'p', Type: 'apigw', TriggerDesc: desc('/a/*/b') }), 'InvalidParameterValue.TriggerDesc', 'a rest-match not last');
   await expectApiError(t, client.CreateTrigger({ FunctionName: 'made', TriggerName: 'p', Type: 'apigw', TriggerDesc: desc('/a', 'FETCH') }), 'InvalidParameterValue.TriggerDesc', 'unknown method');

@@ -103,3 +103,31 @@ t.test('the data plane selects a version by path (@qualifier) and by X-Scf-Quali
   t.equal(missing.status, 404, 'an unknown version is 404');
   t.same(JSON.parse(missing.body), { errorCode: -1, errorMessage: 'NotFound', statusCode: 404 });
 });
+
+t.test('a WebSocket upgrade selects the version by path (@qualifier) and by X-Scf-Qualifier', async (t) => {
+  const { connect, WS } = require('./helpers/ws');
+  const server = await startServer(t);
+  const client = server.client();
+  const wsReturning = (tag) => ({
+    'index.mjs': `export default { fetch(req) {
+  const [client, server] = Object.values(new WebSocketPair());
+  server.accept();
+  server.addEventListener('message', () => server.send(${JSON.stringify(tag)} + ' ' + req.headers.get('x-scf-version')));
+  return new Response(null, { status: 101, webSocket: client });
+} }\n`,
+  });
+  await createFunction(client, 'sock', wsReturning('one'), WS);
+  await client.PublishVersion({ FunctionName: 'sock' });
+  await client.UpdateFunctionCode({ FunctionName: 'sock', Code: { ZipFile: makeZip(wsReturning('two')).toString('base64') } });
+  const say = async (urlPath, headers) => {
+    const c = await connect(`ws://127.0.0.1:${server.port}${urlPath}`, { headers });
+    c.ws.send('which');
+    const { data } = await c.next();
+    c.ws.close(1000);
+    await c.closed;
+    return data;
+  };
+  t.equal(await say('/default/sock/'), 'two $LATEST');
+  t.equal(await say('/default/sock@1/'), 'one 1', 'path form');
+  t.equal(await say('/default/sock/', { 'X-Scf-Qualifier': '1' }), 'one 1', 'header form');
+});

@@ -486,7 +486,7 @@ export const ERRORS = {
     message: 'Function {name} already exists in namespace {namespace}; pass Override=true to replace it.',
   },
   'ResourceInUse.Namespace': {
-    when: 'CreateNamespace names a namespace that exists, or DeleteNamespace one that still has functions.',
+    when: 'CreateNamespace names a namespace that exists or the first segment of an HTTP trigger\'s path, or DeleteNamespace one that still has functions.',
     message: 'Namespace {name} already exists.',
   },
   'ResourceNotFound.Alias': {

@@ -88,7 +88,7 @@ export class ApigwInvocationService {
     if (ended.kind !== 'ok') return errorAnswer(OUTCOMES[ended.kind], requestId);
     const result = ended.result ?? 'null';
     if (!trigger.desc.integratedResponse) {
-      return { status: 200, statusText: 'OK', headers: [['content-type', 'application/json'], ['x-scf-request-id', requestId]], body: Buffer.from(result) };
+      return { status: OUTCOMES.ok.status, statusText: '', headers: [['content-type', 'application/json'], ['x-scf-request-id', requestId]], body: Buffer.from(result) };
     }
     return integratedAnswer(result, requestId);
   }
