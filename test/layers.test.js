@@ -91,3 +91,18 @@ t.test('quotas: layers and versions per layer; content unpacked once', async (t)
   await publish('c', 'one');
   t.pass('a layer whose versions are all deleted no longer counts');
 });
+
+t.test('the unpacked size limit counts the code and its layers together', async (t) => {
+  const configFile = path.join(t.testdir(), 'isola.json');
+  fs.writeFileSync(configFile, JSON.stringify({ maxUnpackedBytes: 4096 }));
+  const server = await startServer(t, { args: ['--config', configFile] });
+  const client = server.client();
+  const padded = (bytes) => `exports.main_handler = async () => 1;\n//${'x'.repeat(bytes)}\n`;
+  await client.PublishLayerVersion({ LayerName: 'big', CompatibleRuntimes: ['Isolate'], Content: { ZipFile: zipOf({ 'node_modules/big/index.js': `module.exports = "${'y'.repeat(3000)}";` }) } });
+  await expectApiError(t, createFunction(client, 'fat', { 'index.js': padded(2000) }, { Layers: [{ LayerName: 'big', LayerVersion: 1 }] }), 'InvalidParameterValue.Layers', 'code + layer over the limit');
+  await createFunction(client, 'fat', { 'index.js': padded(2000) });
+  await expectApiError(t, client.UpdateFunctionConfiguration({ FunctionName: 'fat', Layers: [{ LayerName: 'big', LayerVersion: 1 }] }), 'InvalidParameterValue.Layers', 'binding later is checked too');
+  await createFunction(client, 'slim', { 'index.js': padded(10) }, { Layers: [{ LayerName: 'big', LayerVersion: 1 }] });
+  await expectApiError(t, client.UpdateFunctionCode({ FunctionName: 'slim', Code: { ZipFile: zipOf({ 'index.js': padded(2000) }) } }), 'InvalidParameterValue.Layers', 'new code must fit beside the bound layers');
+  t.same((await client.GetFunction({ FunctionName: 'slim' })).Layers.map((l) => l.LayerName), ['big']);
+});
