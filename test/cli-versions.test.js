@@ -145,3 +145,35 @@ t.test('isola trigger add | list | disable | enable | rm', async (t) => {
   t.same(await isola(server, ['trigger', 'rm', 'ct', 'users']), { code: 0, stdout: 'deleted trigger users of function ct\n', stderr: '' });
   t.equal((await request(`${server.url}/u/9`)).status, 404);
 });
+
+t.test('the canary flow: publish, shift 10 %, watch the new version in isola logs --qualifier, roll back', async (t) => {
+  const server = await startServer(t);
+  const client = server.client();
+  await createFunction(client, 'shop', { 'index.js': 'exports.main_handler = async () => "v1";\n' });
+  await isola(server, ['version', 'publish', 'shop']);
+  await isola(server, ['alias', 'set', 'shop', '$DEFAULT', '1']);
+  await client.UpdateFunctionCode({ FunctionName: 'shop', Code: { ZipFile: require('./helpers/zip').makeZip({ 'index.js': 'exports.main_handler = async () => { throw new Error("v2 is broken"); };\n' }).toString('base64') } });
+  await isola(server, ['version', 'publish', 'shop']);
+  const shifted = await isola(server, ['alias', 'set', 'shop', '$DEFAULT', '1', '--weight', '2=0.1']);
+  t.match(shifted.stdout, /: 1 \(\+2 at 10%\)\n$/);
+
+  const results = { v1: 0, failed: 0 };
+  for (let i = 0; i < 100; i++) {
+    const { Result } = await client.InvokeFunction({ FunctionName: 'shop' });
+    if (Result.RetMsg === '"v1"') results.v1++;
+    else if (Result.ErrMsg) results.failed++;
+  }
+  t.ok(results.failed > 0 && results.v1 > results.failed, `some calls reached version 2 and failed (${JSON.stringify(results)})`);
+
+  let items = [];
+  for (let i = 0; i < 50 && items.length < results.failed; i++) {
+    items = JSON.parse((await isola(server, ['logs', 'shop', '--qualifier', '2', '--status', 'fail', '--json'])).stdout).Data;
+    if (items.length < results.failed) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  t.equal(items.length, results.failed, 'isola logs --qualifier 2 shows every failed call of version 2');
+  t.ok(items.every((d) => d.FunctionVersion === '2' && d.Alias === '$DEFAULT'), 'each names the version that ran and the alias it came through');
+
+  const rolled = await isola(server, ['rollback', 'shop']);
+  t.match(rolled.stdout, /rolled back alias \$DEFAULT of function shop: 1 \(\+2 at 10%\) → 1\n/);
+  for (let i = 0; i < 20; i++) t.equal((await client.InvokeFunction({ FunctionName: 'shop' })).Result.RetMsg, '"v1"');
+});
