@@ -24,6 +24,7 @@ import { resolveLimits, type HttpLimits } from './limits';
 import { headersJsonOf, readRequest, urlOf, type IncomingRequest } from './request';
 import { UwsResponseSink, writeError, writeErrorAskingClose, type SinkOptions } from './response';
 import { CallSignal } from './signal';
+import { serveTrigger } from './trigger';
 
 export { DEFAULT_HTTP_LIMITS, QUALIFIER_HEADER, type HttpLimits } from './limits';
 export { readRequest, type IncomingRequest } from './request';
@@ -59,9 +60,24 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
     }
   };
 
+  const track = {
+    begin: () => void inFlight++,
+    done,
+  };
+  /** An HTTP trigger's path wins (triggers never shadow a namespace: core/routing/triggers.ts); one tree lookup per request. */
+  const servedByTrigger = (res: HttpResponse, req: HttpRequest): boolean => {
+    if (platform.triggers.routeCount === 0) return false;
+    const url = req.getUrl();
+    const hit = platform.triggers.match(req.getMethod().toUpperCase(), url);
+    if (hit === undefined) return false;
+    serveTrigger(res, req, hit, platform, limits, serve, track);
+    return true;
+  };
+
   const handler = (res: HttpResponse, req: HttpRequest): void => {
+    if (servedByTrigger(res, req)) return;
     const incoming = readRequest(req);
-    const route = http.route(incoming.namespace, incoming.functionName, incoming.qualifier || '$DEFAULT');
+    const route = http.route(incoming.namespace, incoming.functionName, incoming.qualifier || '$DEFAULT', incoming.headers);
     if (!route.ok) {
       // Still corked in the handler: the answer goes out in one send. A body the client may be sending is not read.
       writeError(res, route.notFound ? NOT_FOUND : OUTCOMES.internal, undefined, incoming.contentLength > 0 || incoming.chunked, incoming.method === 'HEAD');
@@ -90,6 +106,10 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
     const call = new Call(res, incoming, target, requestId, startTime, limits, platform, done, makeSink);
     call.begin();
   };
+  // One-segment paths are only ever HTTP triggers' (function routes have two or more segments).
+  app.any('/:segment', (res, req) => {
+    if (!servedByTrigger(res, req)) writeError(res, NOT_FOUND, undefined, req.getHeader('content-length') !== '' || req.getHeader('transfer-encoding') !== '');
+  });
   app.any('/:namespace/:function', handler);
   app.any('/:namespace/:function/*', handler);
 

@@ -6,6 +6,7 @@
  */
 import { PLATFORM_REQUEST_HEADERS } from '../../core';
 import type { HttpRequest } from '../uws';
+import { decodeSegment } from '../../lib';
 import { QUALIFIER_HEADER } from './limits';
 
 export interface IncomingRequest {
@@ -16,7 +17,7 @@ export interface IncomingRequest {
   path: string;
   /** The raw query string without `?` ('' when none). */
   query: string;
-  /** X-Scf-Qualifier, or '' when absent. */
+  /** The path form's `@<qualifier>` (`/<namespace>/<function>@<qualifier>/…`), else X-Scf-Qualifier, else ''. */
   qualifier: string;
   /** Host header when it is a plain host[:port], else 'localhost' (it becomes the URL's authority). */
   host: string;
@@ -60,7 +61,11 @@ export function readRequest(req: HttpRequest): IncomingRequest {
   const i1 = url.indexOf('/', 1);
   const i2 = url.indexOf('/', i1 + 1);
   const namespace = url.slice(1, i1);
-  const functionName = i2 === -1 ? url.slice(i1 + 1) : url.slice(i1 + 1, i2);
+  let functionName = i2 === -1 ? url.slice(i1 + 1) : url.slice(i1 + 1, i2);
+  // `<function>@<qualifier>`: function names never contain '@', so the split is unambiguous.
+  const at = functionName.indexOf('@');
+  const pathQualifier = at === -1 ? '' : decodeSegment(functionName.slice(at + 1));
+  if (at !== -1) functionName = functionName.slice(0, at);
   const path = i2 === -1 ? '/' : url.slice(i2);
   const query = (req.getQuery() as string | undefined) ?? '';
   const headers: Array<[string, string]> = [];
@@ -98,7 +103,8 @@ export function readRequest(req: HttpRequest): IncomingRequest {
     functionName,
     path,
     query,
-    qualifier,
+    // The path names the resource; it wins over the header (which is still dropped).
+    qualifier: pathQualifier !== '' ? pathQualifier : qualifier,
     host: host !== '' && SAFE_HOST.test(host) ? host : 'localhost',
     contentLength,
     chunked,
