@@ -3,3 +3,5 @@
  * shared by the isolate hosts (runtime/) and the subprocess runners to come.
  */
 export * from './supervision';
+export * from './sandbox';
+export * from './custom';

@@ -1,0 +1,7 @@
+/**
+ * Face of native/sandbox: confinement of one subprocess instance's process
+ * tree (uid, cgroups, mount namespace, rlimits) behind one interface.
+ */
+export { createSandbox } from './sandbox';
+export { SandboxError, type SandboxErrorCode } from './errors';
+export type { ConfinedInstance, ConfineRequest, InstanceLimits, Sandbox, SandboxOptions } from './types';
