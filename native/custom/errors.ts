@@ -1,4 +1,5 @@
 /** Errors of the custom runtime API, with stable codes (match on `code`). */
+import { CodedError } from '../sandbox';
 
 export type RuntimeApiErrorCode =
   /** invoke() while an invocation is in progress (one at a time). */
@@ -8,10 +9,6 @@ export type RuntimeApiErrorCode =
   /** abandon() dropped the invocation (timeout, process exit). */
   | 'ERR_RUNTIME_API_ABANDONED';
 
-export class RuntimeApiError extends Error {
+export class RuntimeApiError extends CodedError<RuntimeApiErrorCode> {
   override readonly name = 'RuntimeApiError';
-
-  constructor(readonly code: RuntimeApiErrorCode, message: string) {
-    super(message);
-  }
 }

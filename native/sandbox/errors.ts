@@ -14,10 +14,13 @@ export type SandboxErrorCode =
   /** dispose() could not kill every process of the instance in time (its uid stays claimed, its record kept for reapStale). */
   | 'ERR_SANDBOX_STUCK';
 
-export class SandboxError extends Error {
-  override readonly name = 'SandboxError';
-
-  constructor(readonly code: SandboxErrorCode, message: string) {
+/** An error with a stable code; native's newer modules (sandbox, custom) derive theirs from it. */
+export class CodedError<C extends string> extends Error {
+  constructor(readonly code: C, message: string) {
     super(message);
   }
+}
+
+export class SandboxError extends CodedError<SandboxErrorCode> {
+  override readonly name = 'SandboxError';
 }

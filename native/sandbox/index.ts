@@ -3,5 +3,5 @@
  * tree (uid, cgroups, mount namespace, rlimits) behind one interface.
  */
 export { createSandbox } from './sandbox';
-export { SandboxError, type SandboxErrorCode } from './errors';
+export { CodedError, SandboxError, type SandboxErrorCode } from './errors';
 export type { ConfinedInstance, ConfineRequest, InstanceLimits, Sandbox, SandboxOptions } from './types';
