@@ -4,4 +4,5 @@
  */
 export { RuntimeApiServer, type RuntimeAnswer, type RuntimeApiOptions, type RuntimeInvocation } from './runtime-api';
 export { RuntimeApiError, type RuntimeApiErrorCode } from './errors';
-export { peerUid } from './peer-uid';
+export { peerUid, PROC_NET_TCP, type PeerLookup } from './peer-uid';
+export { SockDiagLookup } from './sock-diag';

@@ -6,6 +6,14 @@
  */
 import fs from 'node:fs';
 
+/** How a runtime API finds the uid behind a loopback connection (null: unknown, refused). */
+export interface PeerLookup {
+  uidOf(clientPort: number, serverPort: number): Promise<number | null>;
+}
+
+/** The lookup through /proc/net/tcp alone (no helper process). */
+export const PROC_NET_TCP: PeerLookup = { uidOf: (clientPort, serverPort) => peerUid(clientPort, serverPort) };
+
 /** `127.0.0.1:port` as /proc/net/tcp writes it: the address in host byte order (little-endian here), the port big-endian, hex upper case. */
 function loopbackKey(port: number): string {
   return `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;

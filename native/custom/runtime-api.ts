@@ -22,11 +22,13 @@
 import http from 'node:http';
 import net from 'node:net';
 import { RuntimeApiError } from './errors';
-import { peerUid } from './peer-uid';
+import { PROC_NET_TCP, type PeerLookup } from './peer-uid';
 
 export interface RuntimeApiOptions {
   /** Serve only connections from this uid; null = any local process (the residual risk when not root). */
   allowedUid: number | null;
+  /** How the client's uid is found: a shared SockDiagLookup (fast), else /proc/net/tcp (≈ 5 ms per connection). */
+  peerLookup?: PeerLookup;
   /** Largest response/error body accepted; a bigger one ends the invocation as 'too_large'. Default 6 MiB. */
   maxBodyBytes?: number;
 }
@@ -149,7 +151,7 @@ export class RuntimeApiServer {
     const allowed = this.options.allowedUid;
     if (allowed !== null) {
       socket.once('error', () => socket.destroy());
-      const uid = socket.remotePort !== undefined ? await peerUid(socket.remotePort, this.port) : null;
+      const uid = socket.remotePort !== undefined ? await (this.options.peerLookup ?? PROC_NET_TCP).uidOf(socket.remotePort, this.port) : null;
       if (this.closed || socket.destroyed) return void socket.destroy();
       if (uid !== allowed) {
         this.refusedCount++;
