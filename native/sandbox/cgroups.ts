@@ -151,7 +151,10 @@ export class InstanceCgroup {
       const version = layout.placements[c]?.version;
       if (!parent || !version) continue;
       const dir = path.join(parent, instanceId);
-      fs.mkdirSync(dir, { recursive: true });
+      // The parent is removed whenever it empties (removeParents): made again here, synchronously with the child.
+      fs.mkdirSync(parent, { recursive: true });
+      if (version === 2) enableV2(parent, c);
+      fs.mkdirSync(dir);
       dirs[c] = dir;
       versions[c] = version;
     }
@@ -236,6 +239,13 @@ export class InstanceCgroup {
       }
     }
     return left;
+  }
+}
+
+/** Removes the parent groups when they hold no instance (a stopped server leaves nothing behind); busy ones stay. */
+export function removeParents(parents: Partial<Record<Controller, string>>): void {
+  for (const dir of new Set(Object.values(parents))) {
+    try { fs.rmdirSync(dir); } catch { /* an instance still runs in it, or it is gone */ }
   }
 }
 

@@ -8,7 +8,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { detectCgroups, InstanceCgroup, parentGroupName, prepareParents, type CgroupLayout, type Controller } from './cgroups';
+import { detectCgroups, InstanceCgroup, parentGroupName, prepareParents, removeParents, type CgroupLayout, type Controller } from './cgroups';
 import { SandboxError } from './errors';
 import { privilegedArgv, TOOLS, unprivilegedArgv } from './launcher';
 import { mergeLayers } from './merge';
@@ -74,8 +74,12 @@ abstract class SandboxBase implements Sandbox {
       reaped.add(record.instanceId);
     }
     for (const id of await this.reapUnrecorded()) reaped.add(id);
+    this.afterTeardown();
     return reaped.size;
   }
+
+  /** Called after instances were torn down. */
+  protected afterTeardown(): void {}
 
   /** Leftovers no record names (a crash between creating them and writing the record). */
   protected abstract reapUnrecorded(): Promise<string[]>;
@@ -87,6 +91,7 @@ abstract class SandboxBase implements Sandbox {
       done ??= tearDown(remains, this.uidPool()).then(() => {
         this.records.remove(remains.instanceId);
         this.active.delete(remains.instanceId);
+        this.afterTeardown();
       });
       return done;
     };
@@ -117,7 +122,9 @@ class PrivilegedSandbox extends SandboxBase {
     this.uids = new UidPool(o.uidBase, o.uidCount, o.dataDir);
     this.layout = detectCgroups();
     const hash = crypto.createHash('sha256').update(o.dataDir).digest('hex').slice(0, 12);
+    // Made once to prove each hierarchy writable, then removed: they exist only while instances do.
     const { dirs, problems } = prepareParents(this.layout, parentGroupName(hash));
+    removeParents(dirs);
     this.parents = dirs;
     this.cgroupProblems = problems;
   }
@@ -137,6 +144,10 @@ class PrivilegedSandbox extends SandboxBase {
 
   protected uidPool(): UidPool {
     return this.uids;
+  }
+
+  protected override afterTeardown(): void {
+    if (this.active.size === 0) removeParents(this.parents);
   }
 
   protected async start(req: ConfineRequest): Promise<ConfinedInstance> {
@@ -180,7 +191,7 @@ class PrivilegedSandbox extends SandboxBase {
     const ids: string[] = [];
     const byId = new Map<string, Partial<Record<Controller, string>>>();
     for (const [c, parent] of Object.entries(this.parents) as Array<[Controller, string]>) {
-      for (const entry of fs.readdirSync(parent, { withFileTypes: true })) {
+      for (const entry of safeReaddirEntries(parent)) {
         if (!entry.isDirectory() || !INSTANCE_ID.test(entry.name) || this.active.has(entry.name)) continue;
         byId.set(entry.name, { ...byId.get(entry.name), [c]: path.join(parent, entry.name) });
       }
@@ -284,6 +295,10 @@ function topClosedAncestor(dir: string): string {
     if ((fs.statSync(candidate).mode & 0o001) === 0) return candidate;
   }
   return dir;
+}
+
+function safeReaddirEntries(dir: string): fs.Dirent[] {
+  try { return fs.readdirSync(dir, { withFileTypes: true }); } catch { return []; }
 }
 
 function safeReaddir(dir: string): string[] {
