@@ -8,7 +8,9 @@
  * Privileged (root), run under `unshare --mount --propagation private`:
  *   1. join the instance's cgroups (so everything after is counted and contained);
  *   2. open the code and layer dirs (they are about to be hidden);
- *   3. a private size-limited tmpfs on /tmp;
+ *   3. a private size-limited tmpfs on /tmp, also bound over the host's other
+ *      world-writable dirs (/dev/shm, /var/tmp, /run/lock), which would
+ *      otherwise be shared by every instance;
  *   4. a small read-only tmpfs over the data dir (or over the top-most ancestor
  *      the instance could not traverse), recreating only the code root's path,
  *      where the code is bound read-only;
@@ -25,13 +27,16 @@
 /** Absolute paths of the tools the privileged launcher needs (util-linux + bash). */
 export const TOOLS = { bash: '/bin/bash', unshare: '/usr/bin/unshare', setpriv: '/usr/bin/setpriv' } as const;
 
+/** The host's world-writable dirs besides /tmp (Debian's); the ones that exist are covered. */
+export const SHARED_WRITABLE_DIRS = ['/dev/shm', '/var/tmp', '/run/lock'] as const;
+
 /** The environment variable marking an unprivileged instance's processes. */
 export const MARKER_VAR = 'ISOLA_SANDBOX_INSTANCE';
 
 // Plain strings (not templates): bash's ${…} must stay literal.
 const PRIVILEGED = [
   'set -eu',
-  'id=$1 code=$2 hide=$3 tmp_mb=$4 uid=$5 nofile=$6 nproc=$7 data_kb=$8; shift 8',
+  'id=$1 code=$2 hide=$3 tmp_mb=$4 uid=$5 nofile=$6 nproc=$7 data_kb=$8 shared=$9; shift 9',
   'n=$1; shift',
   'for ((i = 0; i < n; i++)); do echo $$ > "$1"; shift; done',
   'exec {code_fd}<"$code"',
@@ -41,6 +46,9 @@ const PRIVILEGED = [
   'for ((i = 0; i < n; i++)); do exec {fd}<"$1"; layer_fds+=("$fd"); layer_paths=("/proc/self/fd/$fd" "${layer_paths[@]}"); shift; done',
   'shift',
   'mount -t tmpfs -o "size=${tmp_mb}m,mode=1777,nosuid,nodev" "isola-tmp-$id" /tmp',
+  // The host's other world-writable dirs would be shared with every instance: each becomes this /tmp.
+  'IFS=: read -ra shared_dirs <<< "$shared"',
+  'for dir in "${shared_dirs[@]}"; do mount --bind /tmp "$dir"; done',
   // Usually there already; missing only when it lay under /tmp (now the fresh tmpfs).
   '[ -d "$hide" ] || mkdir -p "$hide"',
   'mount -t tmpfs -o size=64k,mode=0755,nosuid,nodev "isola-hide-$id" "$hide"',
@@ -82,6 +90,8 @@ export interface PrivilegedLaunch {
   processes: number;
   /** RLIMIT_DATA in KiB, or 'unlimited' when a memory cgroup holds the limit. */
   dataKb: number | 'unlimited';
+  /** World-writable host dirs to cover with the instance's /tmp. */
+  sharedDirs: string[];
   procsFiles: string[];
   layerDirs: string[];
   command: string;
@@ -94,7 +104,7 @@ export function privilegedArgv(l: PrivilegedLaunch): { command: string; args: st
     command: TOOLS.unshare,
     args: [
       '--mount', '--propagation', 'private', TOOLS.bash, '-c', PRIVILEGED, 'isola-sandbox',
-      l.instanceId, l.codeDir, l.hideDir, String(l.tmpMb), String(l.uid), String(l.openFiles), String(l.processes), String(l.dataKb),
+      l.instanceId, l.codeDir, l.hideDir, String(l.tmpMb), String(l.uid), String(l.openFiles), String(l.processes), String(l.dataKb), l.sharedDirs.join(':'),
       String(l.procsFiles.length), ...l.procsFiles,
       String(l.layerDirs.length), ...l.layerDirs,
       '--', l.command, ...l.args,

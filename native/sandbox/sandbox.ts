@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { detectCgroups, InstanceCgroup, parentGroupName, prepareParents, removeParents, type CgroupLayout, type Controller } from './cgroups';
 import { SandboxError } from './errors';
-import { privilegedArgv, TOOLS, unprivilegedArgv } from './launcher';
+import { privilegedArgv, SHARED_WRITABLE_DIRS, TOOLS, unprivilegedArgv } from './launcher';
 import { mergeLayers } from './merge';
 import { resolveSandboxOptions, type ResolvedSandboxOptions } from './options';
 import { startTimeOf } from './processes';
@@ -109,6 +109,7 @@ class PrivilegedSandbox extends SandboxBase {
   private readonly parents: Partial<Record<Controller, string>>;
   private readonly cgroupProblems: string[];
   private readonly hideDir: string;
+  private readonly sharedDirs = SHARED_WRITABLE_DIRS.filter((dir) => fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory());
 
   constructor(o: ResolvedSandboxOptions) {
     super(o);
@@ -137,7 +138,7 @@ class PrivilegedSandbox extends SandboxBase {
       return c === 'memory' ? 'no memory cgroup (RLIMIT_DATA per process instead)' : 'no pids cgroup (RLIMIT_NPROC of the instance uid only)';
     });
     return `sandbox: root — each instance under its own uid/gid (${this.o.uidBase}-${end}), a private mount namespace `
-      + '(tmpfs /tmp, read-only code, layers read-only on /opt, the data dir hidden), '
+      + `(tmpfs /tmp, also on ${this.sharedDirs.join(', ') || 'no other dir'}, read-only code, layers read-only on /opt, the data dir hidden), `
       + `${groups.join(', ')}, rlimits (open files, core 0, processes per uid); network not isolated (host network)`
       + (this.cgroupProblems.length ? `; ${this.cgroupProblems.join('; ')}` : '');
   }
@@ -169,6 +170,7 @@ class PrivilegedSandbox extends SandboxBase {
       openFiles: req.limits.openFiles,
       processes: req.limits.pids,
       dataKb: cgroup.dirs.memory ? 'unlimited' : req.limits.memoryMb * 1024,
+      sharedDirs: this.sharedDirs,
       procsFiles: cgroup.procsFiles(),
       layerDirs: req.layerDirs,
       command: req.command,
