@@ -26,9 +26,9 @@ export interface CgroupLayout {
 
 interface Mount { point: string; root: string; fstype: string; superOptions: string[] }
 
-function readMounts(): Mount[] {
+function parseMounts(mountinfo: string): Mount[] {
   const mounts: Mount[] = [];
-  for (const line of fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+  for (const line of mountinfo.split('\n')) {
     const [left, right] = line.split(' - ');
     if (!left || !right) continue;
     const l = left.split(' ');
@@ -43,10 +43,10 @@ function unescape(s: string): string {
   return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 }
 
-/** The server's cgroup path per v1 controller and for v2 (key ''). */
-function ownCgroups(): Map<string, string> {
+/** The process's cgroup path per v1 controller and for v2 (key ''), from /proc/<pid>/cgroup. */
+function parseOwn(procCgroup: string): Map<string, string> {
   const own = new Map<string, string>();
-  for (const line of fs.readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
+  for (const line of procCgroup.split('\n')) {
     const m = /^\d+:([^:]*):(.*)$/.exec(line);
     if (!m) continue;
     for (const c of (m[1] ?? '').split(',')) own.set(c, m[2] ?? '/');
@@ -57,7 +57,7 @@ function ownCgroups(): Map<string, string> {
 function joinOwn(mount: Mount, own: string): string {
   // A container may mount the hierarchy at the server's own group (root ≠ '/').
   const rel = mount.root !== '/' && own.startsWith(mount.root) ? own.slice(mount.root.length) : own;
-  return path.join(mount.point, rel);
+  return path.resolve(mount.point, `.${rel}`);
 }
 
 function readable(file: string): string | null {
@@ -70,18 +70,20 @@ function readable(file: string): string | null {
  * mounts it. Writability is proven later by creating the parent group.
  */
 export function detectCgroups(): CgroupLayout {
-  let mounts: Mount[];
-  let own: Map<string, string>;
-  try {
-    mounts = readMounts();
-    own = ownCgroups();
-  } catch {
-    return { placements: {} };
-  }
+  const mountinfo = readable('/proc/self/mountinfo');
+  const procCgroup = readable('/proc/self/cgroup');
+  if (mountinfo === null || procCgroup === null) return { placements: {} };
+  return cgroupLayoutOf(mountinfo, procCgroup, readable);
+}
+
+/** detectCgroups on given texts (`read` reads a file or answers null): the parsing, testable on any machine's files. */
+export function cgroupLayoutOf(mountinfo: string, procCgroup: string, read: (file: string) => string | null): CgroupLayout {
+  const mounts = parseMounts(mountinfo);
+  const own = parseOwn(procCgroup);
   const placements: Partial<Record<Controller, Placement>> = {};
   const v2 = mounts.find((m) => m.fstype === 'cgroup2');
   const v2Own = v2 && own.has('') ? joinOwn(v2, own.get('') ?? '/') : null;
-  const v2Controllers = v2Own ? (readable(path.join(v2Own, 'cgroup.controllers')) ?? '').trim().split(/\s+/) : [];
+  const v2Controllers = v2Own ? (read(path.join(v2Own, 'cgroup.controllers')) ?? '').trim().split(/\s+/) : [];
   for (const c of CONTROLLERS) {
     if (v2Own && v2Controllers.includes(c)) {
       placements[c] = { version: 2, ownDir: v2Own };

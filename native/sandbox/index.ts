@@ -5,3 +5,5 @@
 export { createSandbox } from './sandbox';
 export { CodedError, SandboxError, type SandboxErrorCode } from './errors';
 export type { ConfinedInstance, ConfineRequest, InstanceLimits, Sandbox, SandboxOptions } from './types';
+/** The cgroup detection on given /proc texts (for tests and diagnostics). */
+export { cgroupLayoutOf, type CgroupLayout } from './cgroups';
