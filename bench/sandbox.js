@@ -84,7 +84,7 @@ async function invocations(count, dataDir) {
       const { host, port } = await api.listen();
       const child = spawn(path.join(sample, 'scf_bootstrap'), [], {
         cwd: sample, stdio: 'ignore', detached: true,
-        env: { PATH: '/usr/bin:/bin', SCF_RUNTIME_API: host, SCF_RUNTIME_API_PORT: String(port), _HANDLER: 'index.main_handler' },
+        env: { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1', SCF_RUNTIME_API: host, SCF_RUNTIME_API_PORT: String(port), _HANDLER: 'index.main_handler' },
       });
       try {
         await api.ready;

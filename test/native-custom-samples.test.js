@@ -14,7 +14,8 @@ async function runSample(t, name, handler) {
   const dir = path.join(SAMPLES, name);
   const child = spawn(path.join(dir, 'scf_bootstrap'), [], {
     cwd: dir,
-    env: { PATH: '/usr/bin:/bin', SCF_RUNTIME_API: host, SCF_RUNTIME_API_PORT: String(port), _HANDLER: handler },
+    // No __pycache__ written into the sample's directory.
+    env: { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1', SCF_RUNTIME_API: host, SCF_RUNTIME_API_PORT: String(port), _HANDLER: handler },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group: the teardown kills curl with the shell
   });
