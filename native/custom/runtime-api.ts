@@ -19,7 +19,7 @@
  * uid (looked up in /proc/net/tcp before a byte is read); others get 403 and
  * are closed.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import net from 'node:net';
 import { RuntimeApiError } from './errors';
 import { PROC_NET_TCP, type PeerLookup } from './peer-uid';
@@ -82,7 +82,9 @@ export class RuntimeApiServer {
     });
     // The owner may never wait for ready (the process died first); that is not an unhandled rejection.
     this.ready.catch(() => {});
-    this.http = http.createServer((req, res) => this.route(req, res));
+    // Required here, not at the top: every isolate host loads native's face and never serves this API.
+    const { createServer } = require('node:http') as typeof import('node:http');
+    this.http = createServer((req, res) => this.route(req, res));
     // The long poll has no deadline: the runtime waits as long as no event comes.
     this.http.requestTimeout = 0;
     this.http.keepAliveTimeout = 60_000;

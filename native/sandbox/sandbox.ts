@@ -5,7 +5,6 @@
  * hidden) and rlimits; unprivileged (or disabled), what works without root:
  * rlimits, an own tmp dir, a merged /opt of symlinks, kill by marker.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { detectCgroups, InstanceCgroup, parentGroupName, prepareParents, removeParents, type CgroupLayout, type Controller } from './cgroups';
@@ -122,7 +121,9 @@ class PrivilegedSandbox extends SandboxBase {
     this.hideDir = topClosedAncestor(o.dataDir);
     this.uids = new UidPool(o.uidBase, o.uidCount, o.dataDir);
     this.layout = detectCgroups();
-    const hash = crypto.createHash('sha256').update(o.dataDir).digest('hex').slice(0, 12);
+    // Required here, not at the top: every isolate host loads native's face and never confines.
+    const { createHash } = require('node:crypto') as typeof import('node:crypto');
+    const hash = createHash('sha256').update(o.dataDir).digest('hex').slice(0, 12);
     // Made once to prove each hierarchy writable, then removed: they exist only while instances do.
     const { dirs, problems } = prepareParents(this.layout, parentGroupName(hash));
     removeParents(dirs);
