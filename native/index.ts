@@ -1,5 +1,8 @@
 /**
- * Face of native/: what other folders may use. Today the process supervision
- * shared by the isolate hosts (runtime/) and the subprocess runners to come.
+ * Face of native/: what other folders may use. The process supervision
+ * shared by the isolate hosts (runtime/) and the subprocess runners, the
+ * sandbox confining a runner instance, and the custom runtime API.
  */
 export * from './supervision';
+export * from './sandbox';
+export * from './custom';

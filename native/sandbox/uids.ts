@@ -1,0 +1,124 @@
+/**
+ * The instances' uids: a range checked against the machine's users and
+ * groups, and claims that keep two instances — of this server or of another
+ * isola server on the same machine — from ever sharing a uid (same uid =
+ * could signal each other). A claim is a file `/run/isola-sandbox/uids/<uid>`
+ * created exclusively, naming its owner server (pid + start time); the claim
+ * of a server that is gone is taken over after its processes are killed.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { SandboxError } from './errors';
+import { killUntilGone, pidsOfUid, startTimeOf } from './processes';
+
+const CLAIMS_DIR = '/run/isola-sandbox/uids';
+
+interface ClaimOwner { pid: number; start: number | null; dataDir: string; instanceId: string }
+
+/** Throws unless no user, group, or subordinate id range of the machine falls in [base, base + count). */
+export function checkRangeFree(base: number, count: number): void {
+  const end = base + count;
+  for (const [file, what] of [['/etc/passwd', 'user'], ['/etc/group', 'group']] as const) {
+    for (const line of readLines(file)) {
+      const [name, , id] = line.split(':');
+      const n = Number(id);
+      if (Number.isInteger(n) && n >= base && n < end) {
+        throw new SandboxError('ERR_SANDBOX_UIDS', `the sandbox uid range ${base}-${end - 1} holds the ${what} ${name} (${n}) of ${file}: choose another uidBase`);
+      }
+    }
+  }
+  for (const file of ['/etc/subuid', '/etc/subgid']) {
+    for (const line of readLines(file)) {
+      const [name, start, size] = line.split(':');
+      const s = Number(start);
+      const e = s + Number(size);
+      if (Number.isInteger(s) && Number.isInteger(e) && s < end && e > base) {
+        throw new SandboxError('ERR_SANDBOX_UIDS', `the sandbox uid range ${base}-${end - 1} overlaps ${name}'s subordinate ids ${s}-${e - 1} in ${file}: choose another uidBase`);
+      }
+    }
+  }
+}
+
+function readLines(file: string): string[] {
+  try { return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')); } catch { return []; }
+}
+
+export class UidPool {
+  private cursor = 0;
+  private readonly self: ClaimOwner;
+
+  constructor(private readonly base: number, private readonly count: number, dataDir: string) {
+    this.self = { pid: process.pid, start: startTimeOf(process.pid), dataDir, instanceId: '' };
+    fs.mkdirSync(CLAIMS_DIR, { recursive: true, mode: 0o700 });
+  }
+
+  /** Claims a free uid for `instanceId`; throws ERR_SANDBOX_UIDS when all are taken. */
+  async claim(instanceId: string): Promise<number> {
+    const body = JSON.stringify({ ...this.self, instanceId });
+    for (let tried = 0; tried < this.count; tried++) {
+      const uid = this.base + ((this.cursor + tried) % this.count);
+      if (this.tryCreate(uid, body) || ((await this.takeOverIfOrphaned(uid)) && this.tryCreate(uid, body))) {
+        this.cursor = (uid - this.base + 1) % this.count;
+        return uid;
+      }
+    }
+    throw new SandboxError('ERR_SANDBOX_UIDS', `all ${this.count} sandbox uids from ${this.base} are in use`);
+  }
+
+  /** Gives the uid back (its processes must be gone). */
+  release(uid: number): void {
+    try { fs.unlinkSync(path.join(CLAIMS_DIR, String(uid))); } catch { /* already released */ }
+  }
+
+  /** The uids claimed for `dataDir` by servers that are gone (for reaping), with the instance that held each. */
+  orphanedClaims(dataDir: string): Array<{ uid: number; instanceId: string }> {
+    const found: Array<{ uid: number; instanceId: string }> = [];
+    for (const name of safeReaddir(CLAIMS_DIR)) {
+      const owner = readClaim(Number(name));
+      if (owner && owner.dataDir === dataDir && !alive(owner)) found.push({ uid: Number(name), instanceId: owner.instanceId });
+    }
+    return found;
+  }
+
+  private tryCreate(uid: number, body: string): boolean {
+    try {
+      fs.writeFileSync(path.join(CLAIMS_DIR, String(uid)), body, { flag: 'wx', mode: 0o600 });
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    }
+  }
+
+  /** A claim whose owner server is gone: kill what still runs under the uid, then drop the claim. */
+  private async takeOverIfOrphaned(uid: number): Promise<boolean> {
+    const owner = readClaim(uid);
+    if (owner && alive(owner)) return false;
+    // Unreadable: maybe another server is writing it this instant; only an old one is garbage.
+    if (!owner && Date.now() - mtimeMs(path.join(CLAIMS_DIR, String(uid))) < 10_000) return false;
+    if (!(await killUntilGone(() => pidsOfUid(uid)))) return false;
+    this.release(uid);
+    return true;
+  }
+}
+
+function readClaim(uid: number): ClaimOwner | null {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(CLAIMS_DIR, String(uid)), 'utf8')) as ClaimOwner;
+  } catch {
+    return null;
+  }
+}
+
+function mtimeMs(file: string): number {
+  try { return fs.statSync(file).mtimeMs; } catch { return 0; }
+}
+
+function alive(owner: ClaimOwner): boolean {
+  const start = startTimeOf(owner.pid);
+  return start !== null && (owner.start === null || start === owner.start);
+}
+
+function safeReaddir(dir: string): string[] {
+  try { return fs.readdirSync(dir).filter((n) => /^\d+$/.test(n)); } catch { return []; }
+}
