@@ -1,2 +1,3 @@
 // Face of lib/: pure helpers every layer may use (they import nothing internal).
 export * from './options';
+export * from './log-quota';

@@ -3,3 +3,4 @@
  * shared by the isolate hosts (runtime/) and the subprocess runners to come.
  */
 export * from './supervision';
+export * from './process';

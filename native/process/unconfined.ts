@@ -1,0 +1,82 @@
+/**
+ * The unconfined fallback of the sandbox seam (sandbox-seam.ts): what can be
+ * enforced without privileges. Each instance gets a private temp dir (wiped
+ * at dispose) and per-process rlimits set through util-linux `prlimit`:
+ * open files (RLIMIT_NOFILE), data segment (RLIMIT_DATA, a backstop: see
+ * dataLimitMb), file
+ * size (RLIMIT_FSIZE = the /tmp size). No own uid, no cgroup: the process
+ * runs as the server's user and could read what the server can read. Stale
+ * processes of a dead server are found by a tag in their environment.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ConfinedInstance, ConfineRequest, Sandbox } from './sandbox-seam';
+
+/**
+ * RLIMIT_DATA is a backstop here, above the runtimes' own limits (the Python
+ * bootstrap lowers it to its usage + the function's memory; Node.js gets
+ * --max-old-space-size): V8 needs about twice its heap limit plus ~130 MB
+ * of data segment to reach its own clean "heap out of memory" instead of a
+ * crash on a failed mmap (measured: 64 MB heap, 128 MB limit → SIGSEGV).
+ */
+const dataLimitMb = (memoryMb: number): number => 2 * memoryMb + 192;
+const MB = 1024 * 1024;
+const TAG_VAR = 'ISOLA_INSTANCE_TAG';
+
+export function createUnconfinedSandbox(options: { dataDir: string }): Sandbox {
+  const root = path.join(options.dataDir, 'instances');
+  // One tag per data dir: a later server on the same data dir finds what an earlier one left.
+  const tag = createHash('sha256').update(path.resolve(options.dataDir)).digest('hex').slice(0, 16);
+  return {
+    privileged: false,
+    describe: () => 'sandbox: unconfined (rlimits for memory, open files and file size; private /tmp dir per instance; '
+      + 'no own uid, no cgroup — functions run as the server user and can read what it can read)',
+    async confine(req: ConfineRequest): Promise<ConfinedInstance> {
+      if (req.layerDirs.length > 0) throw new Error('layers are not available with the unconfined sandbox (it cannot merge them as /opt)');
+      const dir = path.join(root, req.instanceId);
+      const tmpDir = path.join(dir, 'tmp');
+      const optDir = path.join(dir, 'opt');
+      await fs.promises.mkdir(tmpDir, { recursive: true, mode: 0o700 });
+      await fs.promises.mkdir(optDir, { recursive: true, mode: 0o700 });
+      const { limits } = req;
+      const dataBytes = dataLimitMb(limits.memoryMb) * MB;
+      let disposed: Promise<void> | null = null;
+      return {
+        command: '/usr/bin/env',
+        args: [`${TAG_VAR}=${tag}`, 'prlimit', `--nofile=${limits.openFiles}`, `--data=${dataBytes}`, `--fsize=${limits.tmpMb * MB}`, '--', req.command, ...req.args],
+        cwd: req.codeDir,
+        codeRoot: req.codeDir,
+        // No layers here (refused above): the instance's /opt is an empty dir.
+        optDir,
+        tmpDir,
+        uid: null,
+        oomKilled: () => false,
+        memoryBytes: () => null,
+        dispose() {
+          disposed ??= fs.promises.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+          return disposed;
+        },
+      };
+    },
+    async reapStale(): Promise<number> {
+      const killed = killTagged(tag);
+      await fs.promises.rm(root, { recursive: true, force: true }).catch(() => undefined);
+      return killed;
+    },
+  };
+}
+
+/** SIGKILLs every process whose environment carries the tag (readable for the server's own processes). */
+function killTagged(tag: string): number {
+  const needle = Buffer.from(`${TAG_VAR}=${tag}\0`);
+  let n = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let environ: Buffer;
+    try { environ = fs.readFileSync(`/proc/${entry}/environ`); } catch { continue; }
+    if (environ.indexOf(needle) === -1) continue;
+    try { process.kill(Number(entry), 'SIGKILL'); n++; } catch { /* gone meanwhile */ }
+  }
+  return n;
+}
