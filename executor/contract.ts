@@ -235,6 +235,12 @@ export interface Executor {
   /** 'isolate', 'process': the label in metrics and logs. */
   readonly name: string;
   /**
+   * Optional: what runs functions of the runtime `runtime` here, in words
+   * ('a subprocess of /usr/bin/python3 (Python 3.11.2)'), for GetFunction's
+   * StatusDesc; absent = the executor's name says it.
+   */
+  describeRuntime?(runtime: string): string;
+  /**
    * Prepares a version once, when the core first resolves it (not per call):
    * returns the spec the executor wants back in `invoke`/`serveHttp` (it may
    * derive fields, such as a web function's default handler). Synchronous and

@@ -20,10 +20,7 @@ export interface ProcessExecutorOptions {
   limits?: Partial<Omit<InstanceLimits, 'memoryMb'>>;
 }
 
-export interface ProcessExecutor extends Executor {
-  /** Who runs functions of `runtime` ('/usr/bin/python3 (Python 3.11.2)'), or null when this executor does not. */
-  interpreterOf(runtime: string): string | null;
-}
+export type ProcessExecutor = Executor & Required<Pick<Executor, 'describeRuntime'>>;
 
 export const DEFAULT_INSTANCE_LIMITS: Readonly<Omit<InstanceLimits, 'memoryMb'>> = Object.freeze({ pids: 64, openFiles: 1024, tmpMb: 512 });
 
@@ -87,9 +84,10 @@ export function createProcessExecutor(options: ProcessExecutorOptions): ProcessE
       }
       return { executor: 'process', processes, instances };
     },
-    interpreterOf(runtime: string): string | null {
+    describeRuntime(runtime: string): string {
       const family = familyOf(runtime);
-      return family === null ? null : runtimes.get(family)?.describe() ?? null;
+      const rt = family === null ? undefined : runtimes.get(family);
+      return rt === undefined ? `${runtime} is not run by the process executor` : `a subprocess of ${rt.describe()}`;
     },
     close(): Promise<void> {
       closed = true;

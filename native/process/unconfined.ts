@@ -44,7 +44,7 @@ export function createUnconfinedSandbox(options: { dataDir: string }): Sandbox {
       let disposed: Promise<void> | null = null;
       return {
         command: '/usr/bin/env',
-        args: [`${TAG_VAR}=${tag}`, 'prlimit', `--nofile=${limits.openFiles}`, `--data=${dataBytes}`, `--fsize=${limits.tmpMb * MB}`, '--', req.command, ...req.args],
+        args: [`${TAG_VAR}=${tag}-${req.instanceId}`, 'prlimit', `--nofile=${limits.openFiles}`, `--data=${dataBytes}`, `--fsize=${limits.tmpMb * MB}`, '--', req.command, ...req.args],
         cwd: req.codeDir,
         codeRoot: req.codeDir,
         // No layers here (refused above): the instance's /opt is an empty dir.
@@ -54,22 +54,26 @@ export function createUnconfinedSandbox(options: { dataDir: string }): Sandbox {
         oomKilled: () => false,
         memoryBytes: () => null,
         dispose() {
-          disposed ??= fs.promises.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+          // Also what left the process group (a new session, a daemon): it still carries the tag.
+          disposed ??= (async () => {
+            killTagged(`${TAG_VAR}=${tag}-${req.instanceId}\0`);
+            await fs.promises.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+          })();
           return disposed;
         },
       };
     },
     async reapStale(): Promise<number> {
-      const killed = killTagged(tag);
+      const killed = killTagged(`${TAG_VAR}=${tag}-`);
       await fs.promises.rm(root, { recursive: true, force: true }).catch(() => undefined);
       return killed;
     },
   };
 }
 
-/** SIGKILLs every process whose environment carries the tag (readable for the server's own processes). */
-function killTagged(tag: string): number {
-  const needle = Buffer.from(`${TAG_VAR}=${tag}\0`);
+/** SIGKILLs every process whose environment holds `entry` (readable for the server's own processes). */
+function killTagged(entry: string): number {
+  const needle = Buffer.from(entry);
   let n = 0;
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
