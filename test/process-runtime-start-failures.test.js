@@ -1,6 +1,7 @@
 'use strict';
 // An interpreter that dies before its bootstrap is ready ends the call as init_exit (405); one that
-// never gets ready is killed at the init timeout, init_timeout (450). The next call tries again.
+// never gets ready is killed at the init timeout (at least minRuntimeStartMs), init_timeout (450).
+// The next call tries again.
 const t = require('tap');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -26,7 +27,7 @@ t.test('the interpreter exits before ready → init_exit, with its last words', 
 });
 
 t.test('the interpreter never gets ready → init_timeout at the init timeout, process killed', async (t) => {
-  const { deploy, ex } = processExecutor(t, { binaries: { python: script(t, 'exec sleep 30') } });
+  const { deploy, ex } = processExecutor(t, { binaries: { python: script(t, 'exec sleep 30') }, minRuntimeStartMs: 0 });
   const t0 = Date.now();
   const o = await deploy(PY, { initTimeoutMs: 1000 }).invoke({});
   t.equal(o.kind, 'init_timeout');

@@ -18,6 +18,8 @@ export interface ProcessExecutorOptions {
   binaries?: Partial<RuntimeBinaries>;
   /** Limits of every instance besides its memory (which is the function's). */
   limits?: Partial<Omit<InstanceLimits, 'memoryMb'>>;
+  /** The least time an interpreter gets to start (ms, default 10 000): the init timeout is the function's module load. */
+  minRuntimeStartMs?: number;
 }
 
 export type ProcessExecutor = Executor & Required<Pick<Executor, 'describeRuntime'>>;
@@ -42,7 +44,7 @@ export function createProcessExecutor(options: ProcessExecutorOptions): ProcessE
   const poolOf = (spec: VersionSpec): Pool => {
     let pool = pools.get(spec.key);
     if (pool === undefined) {
-      pool = new Pool(spec, { sandbox: options.sandbox, runtime: runtimeOf(spec)!, platform: options.platform, limits }, options.keepAliveMs);
+      pool = new Pool(spec, { sandbox: options.sandbox, runtime: runtimeOf(spec)!, platform: options.platform, limits, minRuntimeStartMs: options.minRuntimeStartMs ?? 10_000 }, options.keepAliveMs);
       pools.set(spec.key, pool);
     }
     return pool;

@@ -5,9 +5,10 @@
  *
  * Cold start, by phase: PullCode = confining the code tree (sandbox),
  * InitRuntime = spawn until the bootstrap's `ready` (raced against its exit
- * and the init timeout: 'init_exit' / 'init_timeout'), InitFunction =
- * importing the handler module (`load`; an error there is the user's, an
- * overrun the init timeout). Output of the start goes to the first
+ * and the init timeout, at least minRuntimeStartMs: 'init_exit' /
+ * 'init_timeout'), InitFunction = importing the handler module (`load`,
+ * under the init timeout; an error there is the user's, an overrun
+ * 'timeout' "init time out"). Output of the start goes to the first
  * invocation's log.
  *
  * An instance that timed out, was canceled, ran out of memory or exited is
@@ -32,6 +33,8 @@ export interface InstanceDeps {
   runtime: BuiltInRuntime;
   platform: PlatformFacts;
   limits: Omit<InstanceLimits, 'memoryMb'>;
+  /** The interpreter's own start (InitRuntime) may take at least this long, whatever the function's init timeout (ms). */
+  minRuntimeStartMs: number;
 }
 
 /** The largest result an event function may return (spec: 6 MB). */
@@ -83,7 +86,10 @@ export class ProcessInstance {
   async start(): Promise<{ coldStart: ColdStart } | { failed: Ending }> {
     const spec = this.spec;
     const t0 = performance.now();
-    const deadline = Date.now() + spec.initTimeoutMs;
+    // The init timeout is the function's (its module's top level, as for isolates); starting the
+    // interpreter is the platform's work and gets at least minRuntimeStartMs, so a loaded machine
+    // does not turn a slow interpreter start into the function's init timeout.
+    const runtimeDeadline = Date.now() + Math.max(spec.initTimeoutMs, this.deps.minRuntimeStartMs);
     const cmd = this.deps.runtime.command(spec.memoryMb);
     try {
       this.confined = await this.deps.sandbox.confine({
@@ -116,7 +122,7 @@ export class ProcessInstance {
       cwd: c.cwd,
       channel: 'fd3',
       processGroup: true,
-      startTimeoutMs: Math.max(1, deadline - Date.now()),
+      startTimeoutMs: Math.max(1, runtimeDeadline - Date.now()),
       codec: jsonCodec,
       check: checkChildMessage,
       isReady: (m) => m.t === 'ready',
@@ -130,12 +136,12 @@ export class ProcessInstance {
       await proc.start();
     } catch (err) {
       const code = err instanceof SupervisionError ? err.code : null;
-      if (code === 'ERR_CHILD_START_TIMEOUT') return this.failStart({ kind: 'init_timeout', errorMessage: `init time out: the ${this.deps.runtime.family} runtime did not start within ${spec.initTimeoutMs} ms` });
+      if (code === 'ERR_CHILD_START_TIMEOUT') return this.failStart({ kind: 'init_timeout', errorMessage: `init time out: the ${this.deps.runtime.family} runtime did not start within ${Math.max(spec.initTimeoutMs, this.deps.minRuntimeStartMs)} ms` });
       if (code === 'ERR_CHILD_EXITED') return this.failStart({ kind: 'init_exit', errorMessage: `the ${this.deps.runtime.family} runtime exited before it was ready${lastLine(proc.stderrTail)}` });
       return this.failStart({ kind: 'internal', errorMessage: (err as Error).message });
     }
     const t2 = performance.now();
-    const loaded = await this.load(deadline);
+    const loaded = await this.load(Date.now() + spec.initTimeoutMs);
     if (loaded !== null) return this.failStart(loaded);
     if (this.abortedWith !== null) return this.failStart(this.abortedWith);
     const t3 = performance.now();

@@ -169,7 +169,8 @@ def load(config):
     """Imports the handler module; returns (handler, None) or (None, failure)."""
     module_name, _, function_name = config["handler"].rpartition(".")
     code_root = os.environ["USER_CODE_ROOT"]
-    if not os.path.isfile(os.path.join(code_root, module_name + ".py")):
+    base = os.path.join(code_root, module_name)
+    if not (os.path.isfile(base + ".py") or os.path.isfile(os.path.join(base, "__init__.py"))):
         return None, {"kind": "handler_missing", "message": "module missing: " + module_name, "stack": ""}
     try:
         module = importlib.import_module(module_name)
