@@ -224,6 +224,9 @@ export class ProcessInstance {
       timer = setTimeout(() => running.settle({ kind: 'timeout', errorMessage: 'time out' }), spec.timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.proc!.send({ t: 'invoke', id, rid: call.requestId, event: call.event, deadline: Date.now() + spec.timeoutMs });
+      // One invocation per instance: nothing else would join this write, so it goes now rather than
+      // at the end of the event-loop turn (bench/runners.js: Python warm p50 over the raw pipe 122 → 104 µs).
+      this.proc!.writer?.flush();
     });
   }
 
