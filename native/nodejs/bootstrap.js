@@ -90,6 +90,7 @@ function contextOf(config, msg) {
 // The handler returns a value, a Promise, or (declaring 3 parameters) calls the callback.
 function runHandler(fn, event, context) {
   return new Promise((resolve, reject) => {
+    current = reject;
     const callback = (err, value) => (err ? reject(err) : resolve(value));
     const returned = fn(event, context, callback);
     if (returned !== null && typeof returned === 'object' && typeof returned.then === 'function') returned.then(resolve, reject);
@@ -105,12 +106,20 @@ async function invoke(fn, config, msg) {
     send({ t: 'done', id: msg.id, result: result === undefined ? 'null' : result, mem: mem() });
   } catch (err) {
     send({ t: 'failed', id: msg.id, kind: 'user_error', message: describe(err), stack: stackOf(err), mem: mem() });
+  } finally {
+    current = null;
   }
 }
 
-// A rejection nobody handled or an uncaught exception between invocations: logged, the instance goes on.
+// An exception nobody caught (thrown from a timer, an event handler) ends the invocation in flight
+// as its error, as in the cloud's runtime; between invocations it is logged. A rejection nobody
+// handled is logged: the handler's own promise decides the invocation.
+let current = null;
+process.on('uncaughtException', (err) => {
+  if (current !== null) { current(err); return; }
+  log('error', ['Uncaught exception:', err]);
+});
 process.on('unhandledRejection', (err) => log('error', ['Unhandled rejection:', err]));
-process.on('uncaughtException', (err) => log('error', ['Uncaught exception:', err]));
 
 let config = null;
 let handler = null;
