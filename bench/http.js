@@ -25,7 +25,7 @@ const { startIsola, startUwsHello } = require('./lib/servers');
 const { ApiClient, waitActive } = require('./lib/api');
 const { zipFiles } = require('./lib/zip');
 const { runRounds, printPerRound, warmUp, summarize, printSummary } = require('./lib/rounds');
-const { machine, machineLine, writeResult, option, loadOptions, loadUsage, wantsHelp, fail, run } = require('./lib/report');
+const { machine, machineLine, median, printTable, writeResult, option, loadOptions, loadUsage, wantsHelp, fail, run } = require('./lib/report');
 
 const USAGE = `
 node bench/http.js [--duration s] [--rounds n] [--connections 64,256] [--warmup s] [--targets names]
@@ -33,6 +33,8 @@ node bench/http.js [--duration s] [--rounds n] [--connections 64,256] [--warmup 
 ${loadUsage('concurrency levels', [64, 256])}
   --targets      comma-separated subset of: hello,echo,64k (env BENCH_TARGETS; uWS hello always runs)
   --slots        per-instance concurrency of the functions (env BENCH_SLOTS, default 100; 1 = one request per instance)
+  --compare      another checkout with a built dist/ (env BENCH_COMPARE_ROOT): its server runs beside this one and
+                 its targets ("base hello", …) alternate with this build's in the same rounds — the A/B of two builds
   BENCH_SERVER_ARGS  extra \`isola serve\` flags, e.g. "--isolate-hosts 1"
 `;
 
@@ -62,6 +64,39 @@ async function createWeb(client, name, source, slots) {
   await waitActive(client, 'default', name);
 }
 
+/** The isola targets of one server, named `<label> hello`, `<label> echo 1K`, `<label> 64K`. */
+function targetsOf(url, label, wanted) {
+  const targets = {};
+  if (wanted.has('hello')) targets[`${label} hello`] = { url: `${url}/default/hello-http/`, method: 'GET', verifyBody: (text) => text === 'hello' };
+  if (wanted.has('echo')) {
+    targets[`${label} echo 1K`] = {
+      url: `${url}/default/echo-http/`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: ECHO_BODY,
+      verifyBody: (text) => text.startsWith('{"ok":true,"items":24,'),
+    };
+  }
+  if (wanted.has('64k')) targets[`${label} 64K`] = { url: `${url}/default/big-http/`, method: 'GET', verifyBody: (text) => text.length === 64 * 1024 };
+  return targets;
+}
+
+/** This build ÷ the compared build, per target and c: the median of the per-round ratios (both measured in the same round). */
+function printBuildRatios(runs, connections) {
+  const rows = [];
+  for (const c of connections) {
+    for (const r of runs.filter((x) => x.connections === c && x.round === 1 && x.target.startsWith('isola '))) {
+      const name = r.target.slice('isola '.length);
+      const ratios = runs
+        .filter((x) => x.connections === c && x.target === r.target)
+        .map((x) => x.rps / runs.find((b) => b.round === x.round && b.connections === c && b.target === `base ${name}`).rps);
+      rows.push([c, name, median(ratios), Math.min(...ratios), Math.max(...ratios)]);
+    }
+  }
+  console.log('\nthis build ÷ compared build (req/s, per round)');
+  printTable(['c', 'target', 'median', 'min', 'max'], rows, { digits: [0, 0, 3, 3, 3] });
+}
+
 async function main() {
   if (wantsHelp(USAGE)) return;
   const { duration, rounds, connections, warmup } = loadOptions([64, 256]);
@@ -69,36 +104,33 @@ async function main() {
   const argTargets = process.argv.find((a, i, all) => all[i - 1] === '--targets') ?? process.env.BENCH_TARGETS ?? 'hello,echo,64k';
   const wanted = new Set(argTargets.split(',').map((s) => s.trim()));
 
+  const compareRoot = process.argv.find((a, i, all) => all[i - 1] === '--compare') ?? process.env.BENCH_COMPARE_ROOT;
+
   const facts = machine();
   console.log(machineLine(facts));
   console.log(`http bench: ${rounds} rounds × c=${connections.join(',')} × ${duration} s per target, warm-up ${warmup} s, ${slots} slot(s) per instance\n`);
 
   let baseline;
   let isola;
-  let client;
+  let base;
+  const clients = [];
   try {
     baseline = await startUwsHello().catch((err) => fail(`cannot start the uWS baseline: ${err.message}`));
     isola = await startIsola().catch((err) => fail(`cannot start the isola server: ${err.message}`));
-    client = new ApiClient(isola);
-    for (const [name, source] of [['hello-http', HELLO], ['echo-http', ECHO], ['big-http', BIG]]) {
-      await createWeb(client, name, source, slots).catch((err) => fail(`cannot create ${name}: ${err.message}`));
-    }
+    if (compareRoot) base = await startIsola({ root: compareRoot }).catch((err) => fail(`cannot start the isola server of ${compareRoot}: ${err.message}`));
 
-    const okEcho = (text) => text.startsWith('{"ok":true,"items":24,');
     const targets = {
       'uWS hello': { url: baseline.url, method: 'GET', verifyBody: (text) => text === 'hello' },
     };
-    if (wanted.has('hello')) targets['isola hello'] = { url: `${isola.url}/default/hello-http/`, method: 'GET', verifyBody: (text) => text === 'hello' };
-    if (wanted.has('echo')) {
-      targets['isola echo 1K'] = {
-        url: `${isola.url}/default/echo-http/`,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: ECHO_BODY,
-        verifyBody: okEcho,
-      };
+    // The compared build's targets run right after this build's in every round, so drift hits both alike.
+    for (const [server, label] of [[isola, 'isola'], ...(base ? [[base, 'base']] : [])]) {
+      const client = new ApiClient(server);
+      clients.push(client);
+      for (const [name, source] of [['hello-http', HELLO], ['echo-http', ECHO], ['big-http', BIG]]) {
+        await createWeb(client, name, source, slots).catch((err) => fail(`cannot create ${name} on ${label}: ${err.message}`));
+      }
+      Object.assign(targets, targetsOf(server.url, label, wanted));
     }
-    if (wanted.has('64k')) targets['isola 64K'] = { url: `${isola.url}/default/big-http/`, method: 'GET', verifyBody: (text) => text.length === 64 * 1024 };
 
     // Preflight: each target answers right once, so a broken runtime is a clear setup failure, not a table of errors.
     for (const [name, target] of Object.entries(targets)) {
@@ -109,12 +141,14 @@ async function main() {
 
     await warmUp(targets, connections, warmup);
 
-    const runs = await runRounds({ rounds, connections, duration, targets });
+    const runs = await runRounds({ rounds, connections, duration, targets, alternate: Boolean(base) });
 
     printPerRound(runs, 'uWS hello');
 
     const summary = summarize(runs, Object.keys(targets), connections, 'uWS hello');
     printSummary(summary, rounds);
+
+    if (base) printBuildRatios(runs, connections);
 
     const hello64 = summary.find((s) => s.target === 'isola hello' && s.connections === 64);
     if (hello64) {
@@ -125,13 +159,14 @@ async function main() {
     }
 
     const file = writeResult('http', {
-      settings: { duration, rounds, connections, warmup, slots, targets: Object.keys(targets), serverArgs: process.env.BENCH_SERVER_ARGS ?? '' },
+      settings: { duration, rounds, connections, warmup, slots, targets: Object.keys(targets), serverArgs: process.env.BENCH_SERVER_ARGS ?? '', compareRoot: compareRoot ?? null },
       summary,
       runs: runs.map(({ sample, ...r }) => ({ ...r, firstError: sample })),
     });
     console.log(`\nwritten ${file}`);
   } finally {
-    client?.close();
+    for (const client of clients) client.close();
+    await base?.stop();
     await isola?.stop();
     await baseline?.stop();
   }

@@ -4,14 +4,19 @@
  * others talk to a running server through the signed control API.
  */
 import { Command, CommanderError } from 'commander';
+import { registerAlias } from './commands/alias';
 import { registerConfig } from './commands/config';
 import { registerDeploy } from './commands/deploy';
 import { registerFn } from './commands/fn';
 import { registerInvoke } from './commands/invoke';
+import { registerLayer } from './commands/layer';
 import { registerLogs } from './commands/logs';
 import { registerMetrics } from './commands/metrics';
 import { registerNs } from './commands/ns';
+import { registerRollback } from './commands/rollback';
 import { registerServe } from './commands/serve';
+import { registerTrigger } from './commands/trigger';
+import { registerVersion } from './commands/version';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -24,6 +29,11 @@ export function buildProgram(): Command {
   registerLogs(program);
   registerMetrics(program);
   registerFn(program);
+  registerVersion(program);
+  registerAlias(program);
+  registerLayer(program);
+  registerTrigger(program);
+  registerRollback(program);
   registerNs(program);
   registerConfig(program);
   return program;

@@ -5,10 +5,10 @@ import { openStore, type Store } from '../store';
 import { ensureIdentity, NamespaceService, type AccountIdentity } from './account';
 import { AdmissionController, CapacityOwner, ConcurrencyService } from './capacity';
 import type { PlatformConfig } from './config';
-import { deploySampleOnce, FunctionService } from './functions';
-import { EventInvocationService, Executors, executorTable, HttpInvocationService, InvocationPipeline, Targets } from './invoke';
+import { AliasService, deploySampleOnce, FunctionService, LayerService, VersionService } from './functions';
+import { ApigwInvocationService, EventInvocationService, Executors, executorTable, HttpInvocationService, InvocationPipeline, Targets } from './invoke';
 import { LogService, MetricsService, WebSocketCounters } from './observe';
-import { VersionResolver } from './routing';
+import { TriggerService, VersionResolver } from './routing';
 
 /**
  * Everything behind the gateway: the store and the services the control API
@@ -21,6 +21,14 @@ export interface Platform {
   readonly startedAt: number;
   readonly namespaces: NamespaceService;
   readonly functions: FunctionService;
+  /** Published versions: PublishVersion, ListVersionByFunction, DeleteFunctionVersion. */
+  readonly versions: VersionService;
+  /** Aliases: CreateAlias, UpdateAlias, GetAlias, ListAliases, DeleteAlias (routing itself is core/routing's). */
+  readonly aliases: AliasService;
+  /** Layers: PublishLayerVersion, ListLayers, ListLayerVersions, GetLayerVersion, DeleteLayerVersion. */
+  readonly layers: LayerService;
+  /** HTTP (apigw) triggers: their actions and the one route table the data plane matches. */
+  readonly triggers: TriggerService;
   /** Concurrency admission on the request path (account quota, reserved quotas, burst). */
   readonly admission: AdmissionController;
   /** Reserved and total concurrency quotas (the Concurrency actions); keeps `admission` current. */
@@ -35,6 +43,8 @@ export interface Platform {
   readonly invocations: EventInvocationService;
   /** HTTP invocation of web functions (the data plane's core half; the gateway's gateway/http calls it). */
   readonly http: HttpInvocationService;
+  /** Calls through HTTP triggers: which version a trigger leads to, and event functions run with the integration-request event. */
+  readonly apigw: ApigwInvocationService;
   /** WebSocket counters the gateway keeps (GET /metrics). */
   readonly webSockets: WebSocketCounters;
   /** Flushes pending writes and closes the store; idempotent. */
@@ -106,6 +116,10 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     startedAt: Date.now(),
     namespaces,
     functions,
+    versions: new VersionService(store, functions),
+    aliases: new AliasService(store, functions),
+    layers: new LayerService(store, config),
+    triggers: new TriggerService(store, functions),
     admission,
     concurrency,
     logs,
@@ -113,6 +127,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     executors,
     invocations,
     http,
+    apigw: new ApigwInvocationService(resolver, targets, pipeline),
     webSockets,
     close() {
       closing ??= (async () => {
@@ -155,6 +170,7 @@ async function startProcessExecutor(config: Readonly<PlatformConfig>, identity: 
  */
 function sweepCode(store: Store): void {
   try {
+    store.layers.purgeDeleted(); // deleted layer versions no function binds any more: their packages can go too
     store.code.sweep();
   } catch (err) {
     console.warn(`[platform] code sweep failed: ${(err as Error).message}`);

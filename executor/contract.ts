@@ -23,7 +23,12 @@ export interface VersionSpec {
   type: 'Event' | 'HTTP';
   /** Absolute path of the unpacked read-only code tree. */
   codeDir: string;
-  /** Extra module roots searched after codeDir, in binding order (empty until layers exist). */
+  /**
+   * The function's layers (unpacked, read-only), in binding order: the
+   * executor presents them merged as `/opt`, a later layer's file winning
+   * (the isolate runtime's resolver overlays them; process runners put them
+   * on their search paths: PYTHONPATH, NODE_PATH, class path).
+   */
   layerDirs: string[];
   /** The handler string as stored ('index.main_handler'; '' where the runtime reads none). */
   handler: string;

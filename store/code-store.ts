@@ -78,6 +78,7 @@ export class CodeStore {
   private readonly insertBlob: Statement<[string, number, number, number, number]>;
   private readonly deleteUnreferencedBlobs: Statement<[]>;
   private readonly listBlobs: Statement<[], { sha256: string }>;
+  private readonly blobSize: Statement<[string], { unpacked_size: number }>;
 
   constructor(
     readonly dataDir: string,
@@ -97,6 +98,7 @@ export class CodeStore {
       WHERE sha256 NOT IN (SELECT code_sha256 FROM function_versions WHERE code_sha256 IS NOT NULL)
         AND sha256 NOT IN (SELECT code_sha256 FROM layer_versions)`);
     this.listBlobs = this.db.prepare('SELECT sha256 FROM code_blobs');
+    this.blobSize = this.db.prepare('SELECT unpacked_size FROM code_blobs WHERE sha256 = ?');
   }
 
   /**
@@ -123,6 +125,11 @@ export class CodeStore {
   /** Inserts the code_blobs row for a package (idempotent); call inside the creating transaction. */
   recordBlob(pkg: CodePackage): void {
     this.insertBlob.run(pkg.sha256, pkg.zipSize, pkg.unpackedSize, pkg.fileCount, Date.now());
+  }
+
+  /** Unpacked size in bytes of a recorded package (0 when no row records it). */
+  unpackedSize(sha256: string): number {
+    return this.blobSize.get(sha256)?.unpacked_size ?? 0;
   }
 
   /** Absolute path of the unpacked tree of `sha256` (which must have been put). */

@@ -88,7 +88,6 @@ export class FunctionsRepo {
   private readonly reservedSumStmt;
   private readonly reservationsStmt;
   private readonly provisionedMemStmt;
-  private readonly aliasVersionStmt;
   constructor(db: Db) {
     this.getStmt = db.prepare<[string, string], FunctionRow>('SELECT * FROM functions WHERE namespace = ? AND name = ?');
     this.getByIdStmt = db.prepare<[number], FunctionRow>('SELECT * FROM functions WHERE id = ?');
@@ -121,9 +120,6 @@ export class FunctionsRepo {
     this.provisionedMemStmt = db.prepare<[number], { n: number }>(
       `SELECT coalesce(sum(p.target * v.memory_size), 0) AS n FROM provisioned_concurrency p
        JOIN function_versions v ON v.function_id = p.function_id AND v.version = p.qualifier WHERE p.function_id = ?`,
-    );
-    this.aliasVersionStmt = db.prepare<[number, string], { function_version: string }>(
-      'SELECT function_version FROM aliases WHERE function_id = ? AND name = ?',
     );
   }
   get(namespace: string, name: string): FunctionRow | undefined {
@@ -170,14 +166,6 @@ export class FunctionsRepo {
   provisionedMemory(id: number): number {
     return this.provisionedMemStmt.get(id)!.n;
   }
-  /**
-   * The version a function's alias `name` points to (its main version, before
-   * any weights or rules), or undefined when the function has no such alias
-   * row (`$DEFAULT` exists implicitly until it is created: the caller decides).
-   */
-  aliasVersion(functionId: number, name: string): string | undefined {
-    return this.aliasVersionStmt.get(functionId, name)?.function_version;
-  }
 }
 
 export class VersionsRepo {
@@ -188,6 +176,8 @@ export class VersionsRepo {
   private readonly updateCodeStmt;
   private readonly deleteStmt;
   private readonly aliasUsingStmt;
+  private readonly provisionedUsingStmt;
+  private readonly claimNumberStmt;
   constructor(db: Db) {
     this.getStmt = db.prepare<[number, string], VersionWithCode>(
       `SELECT v.*, coalesce(b.zip_size, 0) AS code_size FROM function_versions v
@@ -221,6 +211,13 @@ export class VersionsRepo {
          SELECT 1 FROM json_each(a.routing_config, '$.AddtionVersionMatchs') m WHERE json_extract(m.value, '$.Version') = ?))
        LIMIT 1`,
     );
+    this.provisionedUsingStmt = db.prepare<[number, string], { target: number }>(
+      'SELECT target FROM provisioned_concurrency WHERE function_id = ? AND qualifier = ?',
+    );
+    // RETURNING the pre-increment value: the number handed out is never handed out again, even after a delete.
+    this.claimNumberStmt = db.prepare<[number], { n: number }>(
+      'UPDATE functions SET next_version = next_version + 1 WHERE id = ? RETURNING next_version - 1 AS n',
+    );
   }
   get(functionId: number, version: string): VersionWithCode | undefined {
     return this.getStmt.get(functionId, version);
@@ -245,8 +242,16 @@ export class VersionsRepo {
   delete(functionId: number, version: string): void {
     this.deleteStmt.run(functionId, version);
   }
-  /** Name of an alias routing to `version` (directly or by weight), if any. */
+  /** Name of an alias routing to `version` (directly, by weight or by rule), if any. */
   aliasUsing(functionId: number, version: string): string | undefined {
     return this.aliasUsingStmt.get(functionId, version, version, version)?.name;
+  }
+  /** True when `version` has a provisioned concurrency setting. */
+  hasProvisioned(functionId: number, version: string): boolean {
+    return this.provisionedUsingStmt.get(functionId, version) !== undefined;
+  }
+  /** Takes the function's next version number (1, 2, …; never reused). Call inside the transaction that inserts the version. */
+  claimNumber(functionId: number): number {
+    return this.claimNumberStmt.get(functionId)!.n;
   }
 }

@@ -8,15 +8,18 @@ const { median, printTable } = require('./report');
  * Runs every target at every concurrency, `rounds` times, in order, so each
  * round measures all targets back to back. A target is the load generator's
  * options (autocannon's by default; `load` may be another generator with the
- * same result shape) or a function returning them. Returns [{ round,
+ * same result shape) or a function returning them. With `alternate`, even
+ * rounds run the targets in reverse order. Returns [{ round,
  * connections, target, ...load }].
  */
-async function runRounds({ rounds, connections, duration, targets, load = runLoad, unit = 'req/s' }) {
+async function runRounds({ rounds, connections, duration, targets, load = runLoad, unit = 'req/s', alternate = false }) {
   const runs = [];
   const width = Math.max(...Object.keys(targets).map((name) => name.length));
   for (let round = 1; round <= rounds; round++) {
     for (const c of connections) {
-      for (const [name, target] of Object.entries(targets)) {
+      // `alternate`: every other round runs the targets in reverse order, so no target always follows the same one.
+      const order = alternate && round % 2 === 0 ? Object.entries(targets).reverse() : Object.entries(targets);
+      for (const [name, target] of order) {
         const r = await load({ ...(typeof target === 'function' ? target() : target), connections: c, duration });
         runs.push({ round, connections: c, target: name, ...r });
         const note = r.errors > 0 ? `  errors ${JSON.stringify(r.breakdown)}${r.sample ? ` first: ${r.sample}` : ''}` : '';

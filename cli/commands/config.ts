@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { ControlClient } from '../client';
 import { addClientOptions, type ClientFlags, resolveClient } from '../config';
 import { collect, envPair, intFlag, mergeVariables } from '../flags';
@@ -19,14 +19,24 @@ export interface ConfigFlags {
   ws?: boolean;
   /** WebSocket idle timeout in seconds (ProtocolParams.WSParams.IdleTimeOut). */
   wsIdle?: number;
+  /** Layers to bind, in order (`--layer name:version`, repeatable); replaces the bound set. */
+  layer?: Array<{ LayerName: string; LayerVersion: number }>;
 }
 
-/** The web-function flags `config set` and `deploy` share (per-instance concurrency, WebSocket). */
+/** `--layer name:version` (repeatable) → the ordered LayerVersionSimple list. */
+export function layerFlag(value: string, previous: Array<{ LayerName: string; LayerVersion: number }> = []): Array<{ LayerName: string; LayerVersion: number }> {
+  const m = /^([^:\s]+):(\d+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`--layer expects NAME:VERSION (e.g. deps:2), got "${value}".`);
+  return [...previous, { LayerName: m[1]!, LayerVersion: Number(m[2]) }];
+}
+
+/** Flags `config set` and `deploy` share: per-instance concurrency and WebSocket (web functions), layers. */
 export function addWebOptions(command: Command): Command {
   return command
     .option('--concurrency <n>', 'web functions: requests (or WebSocket connections) one instance serves at once, 1-100', intFlag('--concurrency'))
     .option('--ws', 'web functions: accept WebSocket connections (ProtocolType WS; cannot be turned off)')
-    .option('--ws-idle <seconds>', 'WebSocket idle timeout, 10-7200 (the timeout must be at least this)', intFlag('--ws-idle'));
+    .option('--ws-idle <seconds>', 'WebSocket idle timeout, 10-7200 (the timeout must be at least this)', intFlag('--ws-idle'))
+    .option('--layer <name:version>', 'bind a layer version (repeatable, in order: a later layer wins in /opt); replaces the bound layers', layerFlag);
 }
 
 /** True when at least one configuration flag was given. */
@@ -38,6 +48,7 @@ export const hasConfigFlags = (flags: ConfigFlags): boolean =>
   flags.concurrency !== undefined ||
   flags.ws === true ||
   flags.wsIdle !== undefined ||
+  flags.layer !== undefined ||
   (flags.env?.length ?? 0) > 0 ||
   (flags.unsetEnv?.length ?? 0) > 0;
 
@@ -56,6 +67,7 @@ export function configurationParams(flags: ConfigFlags, current: FunctionInfo | 
   if (flags.concurrency !== undefined) params['InstanceConcurrencyConfig'] = { MaxConcurrency: flags.concurrency };
   if (flags.ws === true) params['ProtocolType'] = 'WS';
   if (flags.wsIdle !== undefined) params['ProtocolParams'] = { WSParams: { IdleTimeOut: flags.wsIdle } };
+  if (flags.layer !== undefined) params['Layers'] = flags.layer;
   if ((flags.env?.length ?? 0) > 0 || (flags.unsetEnv?.length ?? 0) > 0) {
     params['Environment'] = { Variables: mergeVariables(current?.Environment?.Variables ?? [], flags.env ?? [], flags.unsetEnv ?? []) };
   }
@@ -92,7 +104,7 @@ export function registerConfig(program: Command): void {
       .option('--handler <handler>', 'handler, e.g. index.main_handler')),
   ).action(async (name: string, opts: ClientFlags & ConfigFlags & { handler?: string }) => {
     if (!hasConfigFlags(opts) && opts.handler === undefined) {
-      throw new Error('nothing to change: give at least one of --memory, --timeout, --init-timeout, --env, --unset-env, --description, --concurrency, --ws, --ws-idle, --handler');
+      throw new Error('nothing to change: give at least one of --memory, --timeout, --init-timeout, --env, --unset-env, --description, --concurrency, --ws, --ws-idle, --layer, --handler');
     }
     const { client, json, namespace } = resolveClient(opts);
     const current = await client.call<FunctionInfo>('GetFunction', { FunctionName: name, Namespace: namespace });

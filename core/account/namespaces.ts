@@ -48,6 +48,9 @@ export class NamespaceService {
     if (description.length > 1000) throw new ApiError('InvalidParameterValue.Description', 'Description must be at most 1000 characters.');
     this.store.transaction(() => {
       if (this.store.namespaces.get(name)) throw new ApiError('ResourceInUse.Namespace', `Namespace ${name} already exists.`);
+      // Function routes are /<namespace>/<function>/…: a namespace must not hide under an HTTP trigger's path (nor the reverse, core/routing/triggers.ts).
+      const trigger = this.store.triggers.httpTriggerUnder(name);
+      if (trigger) throw new ApiError('ResourceInUse.Namespace', `HTTP trigger ${trigger} serves paths under /${name}; a namespace of that name would share them.`);
       if (this.store.namespaces.count() >= this.config.maxNamespaces) {
         throw new ApiError('LimitExceeded.Namespace', `At most ${this.config.maxNamespaces} namespaces are allowed.`);
       }

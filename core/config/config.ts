@@ -19,6 +19,10 @@ export interface PlatformConfig {
   maxCompressionRatio: number;
   maxNamespaces: number;
   maxFunctionsPerNamespace: number;
+  /** Layers with at least one version (spec: 20). */
+  maxLayers: number;
+  /** Versions per layer (spec: 200). */
+  maxLayerVersions: number;
   /** Number of isolate-host child processes. */
   isolateHosts: number;
   /**
@@ -84,6 +88,8 @@ export const CONFIG_SCHEMA: Schema<PlatformConfig> = {
   maxCompressionRatio: { type: 'number', min: 1, default: 200 },
   maxNamespaces: count(5),
   maxFunctionsPerNamespace: count(50),
+  maxLayers: count(20),
+  maxLayerVersions: count(200),
   // The runtime's own bound on isolate hosts.
   isolateHosts: { type: 'number', integer: true, min: 1, max: 256, default: Math.max(1, os.availableParallelism()) },
   allowUwsFallback: { type: 'boolean', default: false },

@@ -79,7 +79,7 @@ export const ERRORS = {
     message: 'The parameter {name} is required.',
   },
   UnsupportedOperation: {
-    when: 'A feature of the cloud this server does not have (yet): async invocation (InvocationType Event), Publish=TRUE on a configuration update, invocation logs when disabled.',
+    when: 'A feature of the cloud this server does not have (yet): async invocation (InvocationType Event), invocation logs when disabled.',
     message: '{feature} is not available on this server yet.',
   },
 
@@ -87,6 +87,11 @@ export const ERRORS = {
   'FailedOperation.DeleteNamespace': {
     when: 'DeleteNamespace names the default namespace.',
     message: 'The default namespace cannot be deleted.',
+  },
+  'FailedOperation.DeleteFunction': {
+    when: 'DeleteFunctionVersion (or DeleteFunction with a Qualifier) names a version that has provisioned concurrency.',
+    message: 'Version {version} has provisioned concurrency; delete it first (DeleteProvisionedConcurrencyConfig).',
+    behaviour: 'nothing is deleted',
   },
   'FailedOperation.FunctionStatusError': {
     when: 'The version to invoke has no code package.',
@@ -102,9 +107,22 @@ export const ERRORS = {
     message: 'Function {name} was replaced during the update; retry.',
     behaviour: 'nothing is changed; the unpacked package is removed by the next start-up sweep',
   },
+  'FailedOperation.PublishVersion': {
+    when: 'PublishVersion on a function whose $LATEST has no code package.',
+    message: 'Function {name} has no code to publish.',
+  },
   'FailedOperation.ProvisionedExceedReserved': {
     when: 'PutReservedConcurrencyConfig would reserve less than the function\'s provisioned concurrency.',
     message: 'Function {name} has {provisioned} MB of provisioned concurrency, more than {mb} MB.',
+  },
+  'FailedOperation.UpdateTriggerStatus': {
+    when: 'UpdateTriggerStatus sets the state the trigger already has.',
+    message: 'Trigger {trigger} is already {state}.',
+  },
+  'FailedOperation.UpdateFunctionConfiguration': {
+    when: 'UpdateFunctionConfiguration names a Qualifier other than $LATEST: published versions are immutable.',
+    message: 'UpdateFunctionConfiguration only changes $LATEST: version {qualifier} is published and immutable; update $LATEST and publish a new version.',
+    behaviour: 'nothing is changed',
   },
   'FailedOperation.ReservedExceedTotal': {
     when: 'PutTotalConcurrencyConfig sets a quota below the reserved concurrency plus the part that is always unreserved.',
@@ -120,6 +138,10 @@ export const ERRORS = {
     when: 'GetFunction without FunctionName.',
     message: 'The parameter FunctionName is required.',
   },
+  'InvalidParameter.RoutingConfig': {
+    when: 'An alias\'s RoutingConfig, or one of its lists or items, is not the structure the API defines.',
+    message: 'RoutingConfig must be an object {AdditionalVersionWeights?, AddtionVersionMatchs?}.',
+  },
   'InvalidParameter.RequestTooLarge': {
     when: 'A synchronous invocation\'s event is larger than 6 MB.',
     message: 'The event is larger than {max} bytes.',
@@ -130,9 +152,17 @@ export const ERRORS = {
     when: 'A parameter without a more specific code has the wrong type (e.g. Timeout not an integer, Override not a boolean).',
     message: '{name} must be {expected}, got {value}.',
   },
+  'InvalidParameterValue.Alias': {
+    when: 'DeleteAlias names the default alias $DEFAULT.',
+    message: 'The default alias $DEFAULT cannot be deleted; point it elsewhere with UpdateAlias.',
+  },
   'InvalidParameterValue.AsyncRunEnable': {
     when: 'AsyncRunEnable is not TRUE or FALSE.',
     message: 'AsyncRunEnable must be TRUE or FALSE, got {value}.',
+  },
+  'InvalidParameterValue.CompatibleRuntimes': {
+    when: 'PublishLayerVersion\'s CompatibleRuntimes is not a list of 1 to 5 runtime names.',
+    message: 'CompatibleRuntimes must be a list of 1 to 5 runtime names.',
   },
   'InvalidParameterValue.ClientContext': {
     when: 'Invoke\'s ClientContext (the event) is not a string.',
@@ -179,7 +209,7 @@ export const ERRORS = {
     message: 'Filter.RetCode must be one of {filters} or a status code, got {value}.',
   },
   'InvalidParameterValue.Filters': {
-    when: 'ListFunctions\' Filters is not a list of at most 10 {Name, Values} with known names.',
+    when: 'ListFunctions\' (or ListTriggers\') Filters is not a list of at most 10 {Name, Values} with known names.',
     message: 'Filters must be a list of {Name, Values}.',
   },
   'InvalidParameterValue.FunctionName': {
@@ -193,6 +223,10 @@ export const ERRORS = {
   'InvalidParameterValue.FunctionType': {
     when: 'Invoke names a web (HTTP) function; those are called over HTTP.',
     message: 'Function {name} is a web (HTTP) function; call it over HTTP instead.',
+  },
+  'InvalidParameterValue.FunctionVersion': {
+    when: 'An alias\'s FunctionVersion is not a string.',
+    message: 'FunctionVersion must be a string, got {type}.',
   },
   'InvalidParameterValue.Handler': {
     when: 'The handler does not fit the runtime\'s format, or the code package has no entry file for it at its root.',
@@ -214,9 +248,22 @@ export const ERRORS = {
     when: 'InvocationType is not RequestResponse or Event.',
     message: 'InvocationType must be RequestResponse or Event, got {value}.',
   },
+  'InvalidParameterValue.LayerName': {
+    when: 'A LayerName is not 1-64 letters, digits, "_" and "-" starting with a letter and not ending with "-" or "_".',
+    message: 'LayerName {name} is invalid: 1-64 letters, digits, "_" and "-", starting with a letter, not ending with "-" or "_".',
+  },
+  'InvalidParameterValue.LayerVersion': {
+    when: 'LayerVersion is not an integer >= 1.',
+    message: 'LayerVersion must be an integer >= 1, got {value}.',
+  },
   'InvalidParameterValue.Layers': {
-    when: 'Layers is not a list of at most 5 distinct {LayerName, LayerVersion}.',
+    when: 'Layers is not a list of at most 5 distinct {LayerName, LayerVersion}, or the code package and its layers unpack to more than `maxUnpackedBytes` (500 MB).',
     message: 'Layers must be a list of {LayerName, LayerVersion}.',
+    behaviour: 'nothing is created or changed',
+  },
+  'InvalidParameterValue.LicenseInfo': {
+    when: 'PublishLayerVersion\'s LicenseInfo is not a string.',
+    message: 'LicenseInfo must be a string, got {type}.',
   },
   'InvalidParameterValue.Limit': {
     when: 'Limit is not an integer in the action\'s range.',
@@ -237,6 +284,10 @@ export const ERRORS = {
   'InvalidParameterValue.MetricName': {
     when: 'GetFunctionMetrics names an unknown metric.',
     message: 'MetricName must be one of {metrics}, got {value}.',
+  },
+  'InvalidParameterValue.Name': {
+    when: 'An alias name is not 1-64 letters, digits, "_" and "-" starting with a letter.',
+    message: 'Alias name {name} is invalid: 1-64 letters, digits, "_" and "-", starting with a letter.',
   },
   'InvalidParameterValue.Namespace': {
     when: 'A namespace name is not a string, or (CreateNamespace) not 1-30 letters, digits, "-" and "_" starting with a letter.',
@@ -270,9 +321,22 @@ export const ERRORS = {
     when: 'ProtocolType is not WS, is WS on an Event function, or tries to turn WebSocket off once on.',
     message: 'ProtocolType must be WS, got {value}.',
   },
+  'InvalidParameterValue.Publish': {
+    when: 'Publish (UpdateFunctionCode, UpdateFunctionConfiguration) is not TRUE or FALSE.',
+    message: 'Publish must be TRUE or FALSE, got {value}.',
+  },
   'InvalidParameterValue.Qualifier': {
-    when: 'Qualifier is not a string, or DeleteFunction names $LATEST alone.',
+    when: 'Qualifier is not a string, or DeleteFunction / DeleteFunctionVersion names $LATEST alone.',
     message: 'The $LATEST version cannot be deleted on its own; omit Qualifier to delete the function.',
+  },
+  'InvalidParameterValue.RoutingConfig': {
+    when: 'An alias\'s routing is invalid: weights and rules both set, a weight not in (0, 1], weights summing to more than 1, a version weighted twice or equal to the main version, a rule without an `invoke.headers.<Key>` key, a method other than exact/range, or a range that is not `[a,b]`/`(a,b)` of integers.',
+    message: 'The weights of AdditionalVersionWeights sum to {sum}; at most 1 is allowed.',
+    behaviour: 'the alias is not created or changed',
+  },
+  'InvalidParameterValue.RoutingKey': {
+    when: 'Invoke\'s RoutingKey is not a JSON object of string values of at most 1024 bytes.',
+    message: 'RoutingKey must be a JSON object of strings (at most 1024 bytes), got {value}.',
   },
   'InvalidParameterValue.ReservedConcurrencyMem': {
     when: 'ReservedConcurrencyMem is not a non-negative integer (MB).',
@@ -314,8 +378,21 @@ export const ERRORS = {
     when: 'TraceEnable is not TRUE or FALSE.',
     message: 'TraceEnable must be TRUE or FALSE, got {value}.',
   },
+  'InvalidParameterValue.TriggerDesc': {
+    when: 'An apigw TriggerDesc is not JSON, lacks api.requestConfig.path, has an invalid path or method, asks for authentication, or starts with a parameter (it would shadow the function routes).',
+    message: 'TriggerDesc needs api.requestConfig.path, the path the trigger is served at (e.g. "/api/users/{id}").',
+    behaviour: 'nothing is created or changed',
+  },
+  'InvalidParameterValue.TriggerName': {
+    when: 'A TriggerName is not 1-100 letters, digits, "_" and "-".',
+    message: 'TriggerName {name} is invalid: 1-100 letters, digits, "_" and "-".',
+  },
+  'InvalidParameterValue.Enable': {
+    when: 'A trigger\'s Enable is not OPEN or CLOSE.',
+    message: 'Enable must be OPEN or CLOSE, got {value}.',
+  },
   'InvalidParameterValue.Type': {
-    when: 'Type is not Event or HTTP.',
+    when: 'A function\'s Type is not Event or HTTP, or a trigger\'s Type is not a trigger type.',
     message: 'Type must be Event or HTTP, got {value}.',
   },
   'InvalidParameterValue.WebSocketsParams': {
@@ -346,6 +423,19 @@ export const ERRORS = {
     when: 'InitTimeout is outside 3-300 s.',
     message: 'InitTimeout must be from 3 to 300 seconds, got {value}.',
   },
+  'LimitExceeded.Layers': {
+    when: 'PublishLayerVersion would create a layer beyond `maxLayers` (20 by default).',
+    message: 'At most {max} layers are allowed.',
+    behaviour: 'nothing is stored; a package unpacked for the call is removed by the next start-up sweep',
+  },
+  'LimitExceeded.LayerVersions': {
+    when: 'PublishLayerVersion on a layer that has `maxLayerVersions` versions (200 by default).',
+    message: 'Layer {name} already has the maximum of {max} versions.',
+  },
+  'LimitExceeded.Trigger': {
+    when: 'CreateTrigger on a function that has 10 triggers of that type.',
+    message: 'Function {name} already has the maximum of 10 {type} triggers.',
+  },
   'LimitExceeded.Memory': {
     when: 'MemorySize is above 3072 MB.',
     message: 'MemorySize must be at most 3072 MB, got {value}.',
@@ -374,6 +464,19 @@ export const ERRORS = {
   },
 
   // --- resources ---
+  'ResourceInUse.Alias': {
+    when: 'CreateAlias names an alias the function has, or $DEFAULT (which always exists).',
+    message: 'Function {name} already has an alias {alias}.',
+  },
+  'ResourceInUse.Trigger': {
+    when: 'An HTTP trigger\'s path has the shape (parameters named differently count as the same) and a method of another trigger\'s, or its first segment is a namespace (it would shadow /<namespace>/<function>/…).',
+    message: 'The path {path} ({methods}) conflicts with trigger {trigger} of function {namespace}/{function} ({otherPath}, {otherMethods}).',
+    behaviour: 'nothing is created or changed',
+  },
+  'ResourceInUse.TriggerName': {
+    when: 'CreateTrigger names a trigger of that type the function has.',
+    message: 'Function {name} already has a {type} trigger {trigger}.',
+  },
   'ResourceInUse.Function': {
     when: 'CreateFunction names a function that exists.',
     message: 'Function {name} already exists in namespace {namespace}.',
@@ -383,18 +486,31 @@ export const ERRORS = {
     message: 'Function {name} already exists in namespace {namespace}; pass Override=true to replace it.',
   },
   'ResourceInUse.Namespace': {
-    when: 'CreateNamespace names a namespace that exists, or DeleteNamespace one that still has functions.',
+    when: 'CreateNamespace names a namespace that exists or the first segment of an HTTP trigger\'s path, or DeleteNamespace one that still has functions.',
     message: 'Namespace {name} already exists.',
+  },
+  'ResourceNotFound.Alias': {
+    when: 'GetAlias, UpdateAlias or DeleteAlias names an alias the function does not have.',
+    message: 'Function {name} has no alias {alias}.',
   },
   'ResourceNotFound.Function': {
     when: 'The named function does not exist in the namespace.',
     message: 'Function {name} does not exist in namespace {namespace}.',
     behaviour: RESOLVED_ON_DATA_PLANE,
   },
+  'ResourceNotFound.FunctionVersion': {
+    when: 'An alias (CreateAlias, UpdateAlias) names a main or additional version the function does not have.',
+    message: 'Function {name} has no version {version}.',
+    behaviour: 'the alias is not created or changed',
+  },
   'ResourceNotFound.Layer': {
-    when: 'Layers names a layer version; layers are not available on this server yet, so none exists.',
-    message: 'Layer {name} version {version} does not exist: layers are not available on this server yet.',
+    when: 'Layers (CreateFunction, UpdateFunctionConfiguration) names a layer version that does not exist or was deleted; ListLayerVersions names a layer without versions.',
+    message: 'Layer {name} version {version} does not exist.',
     behaviour: 'nothing is created or changed',
+  },
+  'ResourceNotFound.LayerVersion': {
+    when: 'GetLayerVersion or DeleteLayerVersion names a layer version that does not exist or was deleted.',
+    message: 'Layer {name} has no version {version}.',
   },
   'ResourceNotFound.Namespace': {
     when: 'The named namespace does not exist.',
@@ -405,14 +521,18 @@ export const ERRORS = {
     message: 'Function {name} has no version or alias {qualifier}.',
     behaviour: RESOLVED_ON_DATA_PLANE,
   },
+  'ResourceNotFound.Trigger': {
+    when: 'UpdateTrigger, UpdateTriggerStatus or DeleteTrigger names a trigger the function does not have.',
+    message: 'Function {name} has no {type} trigger {trigger}.',
+  },
   'ResourceNotFound.Version': {
-    when: 'GetFunction or DeleteFunction names a version the function does not have.',
+    when: 'GetFunction, DeleteFunction or DeleteFunctionVersion names a version (or alias) the function does not have.',
     message: 'Function {name} has no version {qualifier}.',
   },
 
   // --- unsupported ---
   'UnsupportedOperation.AliasBind': {
-    when: 'DeleteFunction names a version an alias still points to.',
+    when: 'DeleteFunctionVersion (or DeleteFunction with a Qualifier) names a version an alias still routes to (main version, weight or rule).',
     message: 'Version {version} is still used by alias {alias}.',
   },
   'UnsupportedOperation.AsyncRunEnable': {
@@ -423,9 +543,14 @@ export const ERRORS = {
     when: 'CopyFunction\'s TargetRegion is not the region this server serves.',
     message: 'This server serves region {region}; it cannot copy to {target}.',
   },
+  'UnsupportedOperation.Trigger': {
+    when: 'A trigger type other than apigw (HTTP): timer and the cloud\'s event sources are not available on this server yet.',
+    message: 'Triggers of type {type} are not available on this server yet; apigw (HTTP) triggers are.',
+  },
   'UnsupportedOperation.UpdateFunctionCode': {
-    when: 'UpdateFunctionCode with Publish=TRUE (versions are published with PublishVersion).',
-    message: 'Publish=TRUE is not supported yet; call PublishVersion after the update.',
+    when: 'UpdateFunctionCode names a Qualifier other than $LATEST: published versions are immutable.',
+    message: 'UpdateFunctionCode only changes $LATEST: version {qualifier} is published and immutable; update $LATEST and publish a new version.',
+    behaviour: 'nothing is changed',
   },
 } as const satisfies Record<string, ErrorEntry>;
 

@@ -77,6 +77,13 @@ export const LIMITS = Object.freeze({
 
 type Params = Record<string, unknown>;
 
+/** A Description (of a function, version or alias) is at most 1000 characters: InvalidParameterValue.Description. */
+export function assertDescription(description: string | undefined): void {
+  if (description !== undefined && description.length > LIMITS.descriptionChars) {
+    throw new ApiError('InvalidParameterValue.Description', `Description must be at most ${LIMITS.descriptionChars} characters, got ${description.length}.`);
+  }
+}
+
 // 2-60 chars of letters, digits, '_' and '-', starting with a letter, ending with a letter or digit.
 const FUNCTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,58}[A-Za-z0-9]$/;
 
@@ -184,15 +191,12 @@ function applyConfigParams(config: FunctionConfig, params: Params): FunctionConf
   }
   const description = optionalString(params, 'Description', 'InvalidParameterValue.Description');
   if (description !== undefined) {
-    if (description.length > LIMITS.descriptionChars) {
-      throw new ApiError('InvalidParameterValue.Description', `Description must be at most ${LIMITS.descriptionChars} characters, got ${description.length}.`);
-    }
+    assertDescription(description);
     config.description = description;
   }
   if (params['Environment'] !== undefined && params['Environment'] !== null) config.environment = readEnvironment(params['Environment']);
   if (params['Layers'] !== undefined && params['Layers'] !== null) {
     config.layers = readLayers(params['Layers']);
-    assertLayersExist(config.layers);
   }
   if (params['InstanceConcurrencyConfig'] !== undefined && params['InstanceConcurrencyConfig'] !== null) {
     applyInstanceConcurrency(config, params['InstanceConcurrencyConfig']);
@@ -271,7 +275,7 @@ export function readEnvironment(value: unknown): EnvVar[] {
   return result;
 }
 
-/** Layers `[{LayerName, LayerVersion}]`, ≤ 5, in binding order; `[{LayerName: ""}]` unbinds all. Existence is checked by `assertLayersExist`. */
+/** Layers `[{LayerName, LayerVersion}]`, ≤ 5, in binding order; `[{LayerName: ""}]` unbinds all. Existence is checked against the store by `assertLayersBindable` (layers.ts). */
 export function readLayers(value: unknown): LayerRef[] {
   const bad = (why: string): never => {
     throw new ApiError('InvalidParameterValue.Layers', `Layers ${why}.`);
@@ -289,23 +293,6 @@ export function readLayers(value: unknown): LayerRef[] {
   }
   if (layers.length > LIMITS.layers) bad(`may bind at most ${LIMITS.layers} layers, got ${layers.length}`);
   return layers;
-}
-
-/**
- * Every layer a request binds must exist. No layer exists yet on this server
- * (PublishLayerVersion is not implemented), so any binding is refused with
- * ResourceNotFound.Layer naming the first one: accepting it would store a
- * layer that is never applied. An empty list (nothing, or unbinding with
- * `[{LayerName: ""}]`) passes.
- * TODO(layers): look the versions up in the layer store once layers exist.
- */
-function assertLayersExist(layers: readonly LayerRef[]): void {
-  const first = layers[0];
-  if (first === undefined) return;
-  throw new ApiError(
-    'ResourceNotFound.Layer',
-    `Layer \`${first.LayerName}\` version ${first.LayerVersion} does not exist: layers are not available on this server yet.`,
-  );
 }
 
 function applyInstanceConcurrency(config: FunctionConfig, value: unknown): void {

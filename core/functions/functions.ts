@@ -12,15 +12,18 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CodePackage, FunctionRow, Store, VersionRow, VersionWithCode } from '../../store';
+import { configColumns, configOf, triggerViewOf } from './rows';
 import type { PlatformConfig } from '../config';
 import { ApiError, apiErrorFromStore } from '../errors';
 import { readZipParam } from './function-code';
-import { assertFunctionName, parseConfigUpdate, parseCreateConfig, type FunctionConfig, type FunctionOptions, type Tag } from './function-config';
+import { assertDescription, assertFunctionName, parseConfigUpdate, parseCreateConfig, type FunctionConfig, type Tag } from './function-config';
 import { queryFunctions, type ListQuery } from './function-list';
 import type { NamespaceService } from '../account';
 import { entryCandidates, getRuntime, normalizeHandler } from './runtimes';
+import { assertFits, assertLayersBindable } from './layers';
+import { assertLatest, DEFAULT_ALIAS, deletePublished, LATEST, publishFlag, publishLatest } from './versions';
 
-export const LATEST = '$LATEST';
+export { LATEST } from './versions';
 
 /** One version of a function as the core sees it. */
 export interface FunctionView {
@@ -31,11 +34,7 @@ export interface FunctionView {
   asyncRunEnable: boolean;
   /** The state of the version's code package (GetFunction's CodeResult / CodeError). */
   code: CodeState;
-  /**
-   * Triggers bound to the function. Always empty for now: the schema has a
-   * `triggers` table but no trigger repository or action writes it yet, so
-   * no function has a trigger. TODO(triggers): read them from the store.
-   */
+  /** Triggers bound to the function (all qualifiers), in creation order. */
   triggers: TriggerView[];
 }
 
@@ -111,16 +110,22 @@ export class FunctionService {
     this.store.transaction(() => {
       this.namespaces.get(namespace);
       this.assertCreatable(namespace, name);
+      assertLayersBindable(this.store, config.layers, pkg.unpackedSize, this.config.maxUnpackedBytes);
       this.store.code.recordBlob(pkg);
       this.insertFunction(namespace, name, { config, asyncRunEnable, tags, sha256: pkg.sha256, now });
     });
-    this.emit({ kind: 'create', namespace, name });
+    this.notify({ kind: 'create', namespace, name });
     return this.get(namespace, name);
   }
 
-  /** UpdateFunctionCode: new zip and/or handler for `$LATEST` (the runtime's entry file must exist in the package). */
+  /**
+   * UpdateFunctionCode: new zip and/or handler for `$LATEST` (the runtime's
+   * entry file must exist in the package); `Publish: "TRUE"` also publishes
+   * the result as a new version, in the same transaction.
+   */
   async updateCode(namespace: string, name: string, params: Params): Promise<void> {
-    if (params['Publish'] === 'TRUE') throw new ApiError('UnsupportedOperation.UpdateFunctionCode', 'Publish=TRUE is not supported yet; call PublishVersion after the update.');
+    assertLatest(params, 'UpdateFunctionCode', 'UnsupportedOperation.UpdateFunctionCode');
+    const publish = publishFlag(params);
     const before = this.get(namespace, name);
     const runtime = getRuntime(before.config.runtime);
     const handlerParam = params['Handler'];
@@ -147,32 +152,43 @@ export class FunctionService {
     this.store.transaction(() => {
       const fn = this.requireFunction(namespace, name);
       if (fn.id !== before.fn.id) throw new ApiError('FailedOperation.OperationConflict', `Function ${name} was replaced during the update; retry.`);
-      if (pkg) this.store.code.recordBlob(pkg);
+      if (pkg) {
+        // The layers bound stay bound (even ones deleted since); the new code must still fit beside them.
+        assertFits(this.store, before.config.layers, pkg.unpackedSize, this.config.maxUnpackedBytes);
+        this.store.code.recordBlob(pkg);
+      }
       this.store.versions.updateCode({ function_id: fn.id, version: LATEST, handler, code_sha256: sha256, mod_time: now });
       this.store.functions.touch(fn.id, now);
+      if (publish) publishLatest(this.store, fn, undefined, now);
     });
-    this.emit({ kind: 'update', namespace, name });
+    this.notify({ kind: 'update', namespace, name });
   }
 
-  /** UpdateFunctionConfiguration: applies the sent parameters to `$LATEST`. */
+  /** UpdateFunctionConfiguration: applies the sent parameters to `$LATEST`; `Publish: "TRUE"` also publishes the result. */
   updateConfiguration(namespace: string, name: string, params: Params): void {
-    if (params['Publish'] === 'TRUE') {
-      throw new ApiError('UnsupportedOperation', 'Publish=TRUE is not supported yet; call PublishVersion after the update.');
-    }
+    assertLatest(params, 'UpdateFunctionConfiguration', 'FailedOperation.UpdateFunctionConfiguration');
+    const publish = publishFlag(params);
     this.store.transaction(() => {
       const current = this.get(namespace, name);
       const next = parseConfigUpdate(current.config, params);
+      if (params['Layers'] !== undefined && params['Layers'] !== null && current.version.code_sha256) {
+        assertLayersBindable(this.store, next.layers, this.store.code.unpackedSize(current.version.code_sha256), this.config.maxUnpackedBytes);
+      }
       const now = Date.now();
       this.store.versions.updateConfig({ function_id: current.fn.id, version: LATEST, mod_time: now, ...configColumns(next) });
       this.store.functions.touch(current.fn.id, now);
+      if (publish) publishLatest(this.store, current.fn, undefined, now);
     });
-    this.emit({ kind: 'update', namespace, name });
+    this.notify({ kind: 'update', namespace, name });
   }
 
-  /** One version (default `$LATEST`); ResourceNotFound.Namespace / .Function / .Version. */
+  /**
+   * One version (default `$LATEST`); an alias name reads the version it
+   * points to (its main version). ResourceNotFound.Namespace / .Function / .Version.
+   */
   get(namespace: string, name: string, qualifier: string = LATEST): FunctionView {
     const fn = this.requireFunction(namespace, name);
-    const version = this.store.versions.get(fn.id, qualifier);
+    const version = this.store.versions.get(fn.id, this.versionNamed(fn, qualifier));
     if (!version) throw new ApiError('ResourceNotFound.Version', `Function ${name} has no version ${qualifier}.`);
     return {
       fn,
@@ -181,7 +197,7 @@ export class FunctionService {
       tags: JSON.parse(fn.tags) as Tag[],
       asyncRunEnable: fn.async_run_enable === 1,
       code: codeStateOf(version),
-      triggers: [], // no trigger store yet (see FunctionView.triggers)
+      triggers: this.store.triggers.list(fn.id).map(triggerViewOf),
     };
   }
 
@@ -199,15 +215,9 @@ export class FunctionService {
         this.store.functions.delete(fn.id);
         return;
       }
-      if (qualifier === LATEST) {
-        throw new ApiError('InvalidParameterValue.Qualifier', 'The $LATEST version cannot be deleted on its own; omit Qualifier to delete the function.');
-      }
-      if (!this.store.versions.get(fn.id, qualifier)) throw new ApiError('ResourceNotFound.Version', `Function ${name} has no version ${qualifier}.`);
-      const alias = this.store.versions.aliasUsing(fn.id, qualifier);
-      if (alias) throw new ApiError('UnsupportedOperation.AliasBind', `Version ${qualifier} is still used by alias ${alias}.`);
-      this.store.versions.delete(fn.id, qualifier);
+      deletePublished(this.store, fn, qualifier);
     });
-    this.emit(qualifier ? { kind: 'update', namespace, name } : { kind: 'delete', namespace, name });
+    this.notify(qualifier ? { kind: 'update', namespace, name } : { kind: 'delete', namespace, name });
   }
 
   /**
@@ -226,9 +236,7 @@ export class FunctionService {
   }): void {
     const { namespace, name, targetNamespace, newName } = args;
     assertFunctionName(targetNamespace, newName);
-    if (args.description !== undefined && args.description.length > 1000) {
-      throw new ApiError('InvalidParameterValue.Description', `Description must be at most 1000 characters, got ${args.description.length}.`);
-    }
+    assertDescription(args.description);
     if (namespace === targetNamespace && name === newName) {
       throw new ApiError('InvalidParameterValue.FunctionName', 'CopyFunction needs a different NewFunctionName or TargetNamespace than the source.');
     }
@@ -251,7 +259,7 @@ export class FunctionService {
         now: Date.now(),
       });
     });
-    this.emit({ kind: 'create', namespace: targetNamespace, name: newName });
+    this.notify({ kind: 'create', namespace: targetNamespace, name: newName });
   }
 
   /** Per-namespace function names and reserved/provisioned concurrency memory (GetAccount), in namespace order. */
@@ -275,6 +283,12 @@ export class FunctionService {
     } catch (err) {
       throw apiErrorFromStore(err);
     }
+  }
+
+  /** The version a qualifier names: itself for `$LATEST` and numbers, else an alias's main version (`$DEFAULT` → `$LATEST` until set). */
+  private versionNamed(fn: FunctionRow, qualifier: string): string {
+    if (qualifier === LATEST || /^\d+$/.test(qualifier)) return qualifier;
+    return this.store.aliases.get(fn.id, qualifier)?.function_version ?? (qualifier === DEFAULT_ALIAS ? LATEST : qualifier);
   }
 
   private requireFunction(namespace: string, name: string): FunctionRow {
@@ -325,7 +339,8 @@ export class FunctionService {
     });
   }
 
-  private emit(change: FunctionChange): void {
+  /** Tells the listeners a function changed (VersionService and the alias service call it after their writes too). */
+  notify(change: FunctionChange): void {
     for (const listener of this.listeners) {
       try {
         listener(change);
@@ -345,35 +360,6 @@ function defaultsLike(source: FunctionConfig): FunctionConfig {
     config.timeout = source.timeout;
   }
   return config;
-}
-
-/** The editable configuration columns of a version row. */
-export function configColumns(config: FunctionConfig): Pick<VersionRow, 'description' | 'memory_size' | 'timeout' | 'init_timeout' | 'environment' | 'layers' | 'options'> {
-  return {
-    description: config.description,
-    memory_size: config.memorySize,
-    timeout: config.timeout,
-    init_timeout: config.initTimeout,
-    environment: JSON.stringify(config.environment),
-    layers: JSON.stringify(config.layers),
-    options: JSON.stringify(config.options),
-  };
-}
-
-/** The parsed configuration of a version row of a function of `type`. */
-export function configOf(row: VersionRow, type: FunctionRow['type']): FunctionConfig {
-  return {
-    runtime: row.runtime,
-    handler: row.handler,
-    type,
-    memorySize: row.memory_size,
-    timeout: row.timeout,
-    initTimeout: row.init_timeout,
-    environment: JSON.parse(row.environment) as FunctionConfig['environment'],
-    description: row.description,
-    layers: JSON.parse(row.layers) as FunctionConfig['layers'],
-    options: JSON.parse(row.options) as FunctionOptions,
-  };
 }
 
 /** The code state of a version row, from its stored package (see CodeState). */

@@ -1,6 +1,11 @@
 /** Face of core/functions/: function life cycle, configuration and its limits, the runtime catalogue, the samples. */
-export { type FunctionConfig, LIMITS } from './function-config';
-export { configOf, type FunctionChange, FunctionService, type FunctionView, LATEST, type TriggerView } from './functions';
+export { assertDescription, type FunctionConfig, LIMITS } from './function-config';
+export { type FunctionChange, FunctionService, type FunctionView, LATEST, type TriggerView } from './functions';
+export { configColumns, configOf, triggerViewOf } from './rows';
+export { DEFAULT_ALIAS, type VersionListQuery, VersionService } from './versions';
+export { AliasService, type AliasInput, type AliasView } from './aliases';
+export { type LayerListQuery, LayerService, type LayerVersionView, layerDirsOf } from './layers';
+export { EMPTY_ROUTING, type IntegerRange, parseRange, RULE_KEY_PREFIX, type RoutingConfig, type VersionMatch, type VersionWeight } from './alias-routing';
 export { entryCandidates, type FunctionType, getRuntime, type RuntimeFamily, type RuntimeInfo } from './runtimes';
 export { deploySampleOnce } from './sample';
 export { type FunctionSummaryRow } from './function-list';

@@ -19,6 +19,8 @@ export interface SyncInvokeRequest {
   namespace: string;
   functionName: string;
   qualifier: string;
+  /** The Invoke RoutingKey, parsed: what an alias's rules match against. */
+  routingKeys?: Readonly<Record<string, string>>;
   /** The event as JSON text ('' = `{}`). */
   event: string;
   /** Abort when the caller goes away. */
@@ -49,7 +51,7 @@ export class EventInvocationService {
   ) {}
 
   async invokeSync(req: SyncInvokeRequest): Promise<InvocationResult> {
-    const resolved = this.resolver.resolve(req.namespace, req.functionName, req.qualifier);
+    const resolved = this.resolver.resolve(req.namespace, req.functionName, req.qualifier, req.routingKeys);
     let target: InvokeTarget;
     try {
       target = this.targets.of(resolved);

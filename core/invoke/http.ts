@@ -15,7 +15,7 @@ import type { HttpExecutorOutcome, HttpRequestData, HttpResponseSink } from '../
 import { isApiError } from '../errors';
 import type { FunctionService } from '../functions';
 import type { Outcome } from '../outcomes';
-import type { ResolvedVersion, VersionResolver } from '../routing';
+import type { ResolvedVersion, RoutingKeys, VersionResolver } from '../routing';
 import type { Ended, InvocationPipeline } from './pipeline';
 import { newRequestId } from './request-id';
 import { NotRunnableError, type HttpTarget, type Targets } from './targets';
@@ -85,9 +85,10 @@ export class HttpInvocationService {
    * on the first call of a version (the resolver caches it) or of an
    * unknown name once a second. Not found: no such namespace, function or
    * qualifier, or an Event function; else not runnable: a runtime no
-   * executor here serves.
+   * executor here serves. `headers` (lower-case names) are what an
+   * alias's rules match against.
    */
-  route(namespace: string, functionName: string, qualifier: string): HttpRoute {
+  route(namespace: string, functionName: string, qualifier: string, headers?: RoutingKeys): HttpRoute {
     // The common case (no unknown names seen lately) skips building the key.
     const cacheKey = this.notFound.size > 0 ? `${namespace}\u0000${functionName}\u0000${qualifier}` : '';
     const miss = cacheKey === '' ? undefined : this.notFound.get(cacheKey);
@@ -97,7 +98,7 @@ export class HttpInvocationService {
     }
     let resolved: ResolvedVersion;
     try {
-      resolved = this.resolver.resolve(namespace, functionName, qualifier);
+      resolved = this.resolver.resolve(namespace, functionName, qualifier, headers);
     } catch (err) {
       const route: HttpRoute = { ok: false, notFound: isApiError(err) && err.code.startsWith('ResourceNotFound'), message: (err as Error).message };
       if (this.notFound.size >= NOT_FOUND_MAX) this.notFound.clear();

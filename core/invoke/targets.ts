@@ -108,7 +108,7 @@ export class Targets {
         runtime: resolved.runtime.name,
         type: resolved.config.type,
         codeDir: resolved.codeDir,
-        layerDirs: [],
+        layerDirs: resolved.layerDirs,
         handler: resolved.config.handler,
         env: environmentOf(resolved, this.identity, this.region),
         memoryMb: resolved.config.memorySize,

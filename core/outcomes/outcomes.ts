@@ -108,6 +108,10 @@ export interface ErrorAnswer {
 export const NOT_FOUND: ErrorAnswer = Object.freeze({ status: 404, name: 'NotFound' });
 /** A request that cannot be turned into a call (a malformed Content-Length). */
 export const BAD_REQUEST: ErrorAnswer = Object.freeze({ status: 400, name: 'BadRequest' });
+/** A request body in a transfer coding other than chunked (RFC 9112 §6.1). */
+export const NOT_IMPLEMENTED: ErrorAnswer = Object.freeze({ status: 501, name: 'NotImplemented' });
+/** An event function behind an HTTP trigger with integrated response returned something that is not one (the call itself succeeded). */
+export const BAD_GATEWAY: ErrorAnswer = Object.freeze({ status: 502, name: 'BadGateway' });
 /** A WebSocket upgrade to a web function that has WebSocket off. */
 export const UPGRADE_REQUIRED: ErrorAnswer = Object.freeze({ status: 426, name: 'UpgradeRequired' });
 

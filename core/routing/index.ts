@@ -1,2 +1,6 @@
-/** Face of core/routing/: (namespace, function, qualifier) → a resolved version, cached. */
+/** Face of core/routing/: (namespace, function, qualifier[, routing keys]) → the version that serves a call, routes cached. */
+export { AliasRoute, FixedRoute, type Route, type RoutingKeys } from './route';
 export { type ResolvedVersion, VersionResolver } from './version-resolver';
+export { ANY_METHOD, parsePattern, RouteTable, type RouteMatch } from './route-table';
+export { type ApigwDesc, parseApigwDesc } from './apigw-desc';
+export { APIGW, type HttpTrigger, TriggerService } from './triggers';

@@ -1,36 +1,39 @@
-import type { Store } from '../../store';
+import type { FunctionRow, Store } from '../../store';
 import { ApiError } from '../errors';
 import type { FunctionConfig } from '../functions';
-import { configOf, LATEST, type FunctionService } from '../functions';
+import { configOf, DEFAULT_ALIAS, EMPTY_ROUTING, LATEST, layerDirsOf, type FunctionService, type RoutingConfig } from '../functions';
 import { getRuntime, type RuntimeInfo } from '../functions';
-
-/** The default alias: used when a call names no qualifier; points to $LATEST unless changed. */
-export const DEFAULT_ALIAS = '$DEFAULT';
+import { AliasRoute, FixedRoute, type Route, type RoutingKeys } from './route';
 
 /** Everything the invocation path needs about one function version, resolved once and cached. */
 export interface ResolvedVersion {
   namespace: string;
   functionName: string;
   functionId: number;
-  /** '$LATEST' or a published number. */
+  /** '$LATEST' or a published number: the version that runs. */
   version: string;
-  /** The alias the caller named, if the qualifier was one. */
+  /** The alias the call came through, if the qualifier was one. */
   alias?: string;
   config: FunctionConfig;
   runtime: RuntimeInfo;
   codeSha256: string;
   codeDir: string;
+  /** The unpacked directories of the version's layers, in binding order (the executor merges them as `/opt`, a later one winning). */
+  layerDirs: string[];
   /** Changes whenever code or configuration of this version changes: a new key is a new instance pool. */
   key: string;
 }
 
 /**
- * Resolves (namespace, function, qualifier) to a version, caching the result
- * in memory so the request path does no database read per call. Any change
- * to a function (FunctionService.onChange) drops that function's entries.
+ * Resolves (namespace, function, qualifier) to the version that serves a
+ * call. The route of each qualifier (a fixed version, or an alias's rules
+ * and weights) is built once and cached in memory, so the request path does
+ * no database read per call; picking from it allocates nothing. Any change
+ * to a function (FunctionService.onChange: code, configuration, versions,
+ * aliases) drops that function's routes.
  */
 export class VersionResolver {
-  private readonly cache = new Map<string, ResolvedVersion>();
+  private readonly cache = new Map<string, Route>();
 
   constructor(
     private readonly store: Store,
@@ -42,38 +45,45 @@ export class VersionResolver {
     });
   }
 
-  /** ResourceNotFound.Function / ResourceNotFound.Qualifier when nothing matches. */
-  resolve(namespace: string, functionName: string, qualifier: string): ResolvedVersion {
+  /**
+   * The version that serves this call: for an alias, its first matching rule
+   * (against `keys`), else a weighted pick, else its main version.
+   * ResourceNotFound.Function / ResourceNotFound.Qualifier when nothing matches.
+   */
+  resolve(namespace: string, functionName: string, qualifier: string, keys?: RoutingKeys): ResolvedVersion {
     const cacheKey = `${namespace}\u0000${functionName}\u0000${qualifier}`;
-    let resolved = this.cache.get(cacheKey);
-    if (!resolved) {
-      resolved = this.load(namespace, functionName, qualifier);
-      this.cache.set(cacheKey, resolved);
+    let route = this.cache.get(cacheKey);
+    if (!route) {
+      route = this.load(namespace, functionName, qualifier);
+      this.cache.set(cacheKey, route);
     }
-    return resolved;
+    return route.pick(keys);
   }
 
-  private load(namespace: string, functionName: string, qualifier: string): ResolvedVersion {
+  private load(namespace: string, functionName: string, qualifier: string): Route {
     const fn = this.store.functions.get(namespace, functionName);
     if (!fn) throw new ApiError('ResourceNotFound.Function', `Function ${functionName} does not exist in namespace ${namespace}.`);
-    let version = qualifier;
-    let alias: string | undefined;
-    if (qualifier !== LATEST && !/^\d+$/.test(qualifier)) {
-      // An alias. $DEFAULT exists implicitly (→ $LATEST) until it is created explicitly.
-      // TODO(aliases): weighted and rule routing arrive with the versions/aliases issue.
-      const target = this.store.functions.aliasVersion(fn.id, qualifier);
-      if (target !== undefined) version = target;
-      else if (qualifier === DEFAULT_ALIAS) version = LATEST;
-      else throw new ApiError('ResourceNotFound.Qualifier', `Function ${functionName} has no version or alias ${qualifier}.`);
-      alias = qualifier;
-    }
+    if (qualifier === LATEST || /^\d+$/.test(qualifier)) return new FixedRoute(this.version(fn, qualifier));
+    // An alias. $DEFAULT exists implicitly (→ $LATEST) until it is changed.
+    const row = this.store.aliases.get(fn.id, qualifier);
+    if (!row && qualifier !== DEFAULT_ALIAS) throw new ApiError('ResourceNotFound.Qualifier', `Function ${functionName} has no version or alias ${qualifier}.`);
+    const routing = row ? (JSON.parse(row.routing_config) as Partial<RoutingConfig>) : EMPTY_ROUTING;
+    const versionOf = (version: string) => this.version(fn, version, qualifier);
+    return new AliasRoute(
+      versionOf(row ? row.function_version : LATEST),
+      { AdditionalVersionWeights: routing.AdditionalVersionWeights ?? [], AddtionVersionMatchs: routing.AddtionVersionMatchs ?? [] },
+      versionOf,
+    );
+  }
+
+  private version(fn: FunctionRow, version: string, alias?: string): ResolvedVersion {
     const row = this.store.versions.get(fn.id, version);
-    if (!row) throw new ApiError('ResourceNotFound.Qualifier', `Function ${functionName} has no version ${version}.`);
-    if (!row.code_sha256) throw new ApiError('FailedOperation.FunctionStatusError', `Function ${functionName} version ${version} has no code.`);
+    if (!row) throw new ApiError('ResourceNotFound.Qualifier', `Function ${fn.name} has no version ${version}.`);
+    if (!row.code_sha256) throw new ApiError('FailedOperation.FunctionStatusError', `Function ${fn.name} version ${version} has no code.`);
     const config = configOf(row, fn.type);
     return {
-      namespace,
-      functionName,
+      namespace: fn.namespace,
+      functionName: fn.name,
       functionId: fn.id,
       version,
       ...(alias !== undefined ? { alias } : {}),
@@ -81,6 +91,7 @@ export class VersionResolver {
       runtime: getRuntime(row.runtime),
       codeSha256: row.code_sha256,
       codeDir: this.store.code.dirOf(row.code_sha256),
+      layerDirs: layerDirsOf(this.store, config.layers),
       key: `${fn.function_id}:${version}:${row.code_sha256.slice(0, 16)}:${row.mod_time}`,
     };
   }

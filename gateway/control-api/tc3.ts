@@ -9,7 +9,10 @@ export interface SignedRequest {
   query: string;
   authorization: string;
   contentType: string;
-  /** Host header as received; the port is stripped before signing, as the SDK does. */
+  /**
+   * Host header as received. The Node SDK signs it without the port, the Python SDK (and tccli)
+   * with it: a signature over either form is accepted.
+   */
   host: string;
   timestamp: string;
   body: Buffer;
@@ -49,26 +52,36 @@ export function verifyTc3(req: SignedRequest, lookupSecret: (secretId: string) =
   if (secretKey === undefined) {
     throw new ApiError('AuthFailure.SecretIdNotFound', 'The SecretId is not found or is disabled.');
   }
-  let expected: string;
-  try {
-    expected = tc3Signature({
-    secretKey,
-    method: req.method,
-    query: req.query,
-    contentType: req.contentType,
-    hostname: hostnameOf(req.host),
-    body: req.body,
-    timestamp,
-    date,
-    service,
-    signedHeaders,
-  });
-  } catch (err) {
-    if (err instanceof SignedHeaderError) throw new ApiError('AuthFailure.InvalidAuthorization', err.message);
-    throw err;
-  }
-  if (!crypto.timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(signature, 'hex'))) {
+  if (!signatureMatches(req, secretKey, { timestamp, date, service, signedHeaders }, signature)) {
     throw new ApiError('AuthFailure.SignatureFailure', 'The request signature does not match.');
   }
   return secretId;
+}
+
+/**
+ * True when `signature` signs the request with the Host header as received or with its
+ * port stripped (the two SDK conventions; both are the caller's own Host, so neither widens
+ * what a signature can be replayed against).
+ */
+function signatureMatches(
+  req: SignedRequest,
+  secretKey: string,
+  scope: { timestamp: number; date: string; service: string; signedHeaders: string },
+  signature: string,
+): boolean {
+  const given = Buffer.from(signature, 'hex');
+  const hostnames = new Set([hostnameOf(req.host), req.host]);
+  let matched = false;
+  for (const hostname of hostnames) {
+    let expected: string;
+    try {
+      expected = tc3Signature({ secretKey, method: req.method, query: req.query, contentType: req.contentType, hostname, body: req.body, ...scope });
+    } catch (err) {
+      if (err instanceof SignedHeaderError) throw new ApiError('AuthFailure.InvalidAuthorization', err.message);
+      throw err;
+    }
+    // Every candidate is compared (no early exit), in constant time.
+    if (crypto.timingSafeEqual(Buffer.from(expected, 'hex'), given)) matched = true;
+  }
+  return matched;
 }

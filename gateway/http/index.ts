@@ -11,19 +11,20 @@
  *
  * Endings: unknown function/qualifier or an Event function → 404 and the
  * spec's error body; a non-Isolate web runtime → 500; Content-Length over
- * 6 MB → 406 at once (connection closed, body not read); a chunked body
+ * 6 MB → 406 at once (Connection: close, the body dropped as it comes); a chunked body
  * crossing 6 MB → 406 as soon as it does (the function's body stream throws
  * and the call is stopped); client gone → the call is aborted and logged as
  * 499, nothing is written. uWS objects never leave this folder.
  */
 import type { HttpCallResult, HttpRequestData, HttpTarget, Platform } from '../../core';
-import { BAD_REQUEST, NOT_FOUND, OUTCOMES } from '../../core';
+import { BAD_REQUEST, NOT_FOUND, NOT_IMPLEMENTED, OUTCOMES, type ErrorAnswer } from '../../core';
 import type { HttpRequest, HttpResponse, TemplatedApp } from '../uws';
 import { ClientGoneError, RequestBodyStream, RequestTooLargeError } from './body';
 import { resolveLimits, type HttpLimits } from './limits';
 import { headersJsonOf, readRequest, urlOf, type IncomingRequest } from './request';
-import { UwsResponseSink, writeError, type SinkOptions } from './response';
+import { UwsResponseSink, writeError, writeErrorAskingClose, type SinkOptions } from './response';
 import { CallSignal } from './signal';
+import { serveTrigger } from './trigger';
 
 export { DEFAULT_HTTP_LIMITS, QUALIFIER_HEADER, type HttpLimits } from './limits';
 export { readRequest, type IncomingRequest } from './request';
@@ -59,12 +60,27 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
     }
   };
 
+  const track = {
+    begin: () => void inFlight++,
+    done,
+  };
+  /** An HTTP trigger's path wins (triggers never shadow a namespace: core/routing/triggers.ts); one tree lookup per request. */
+  const servedByTrigger = (res: HttpResponse, req: HttpRequest): boolean => {
+    if (platform.triggers.routeCount === 0) return false;
+    const url = req.getUrl();
+    const hit = platform.triggers.match(req.getMethod().toUpperCase(), url);
+    if (hit === undefined) return false;
+    serveTrigger(res, req, hit, platform, limits, serve, track);
+    return true;
+  };
+
   const handler = (res: HttpResponse, req: HttpRequest): void => {
+    if (servedByTrigger(res, req)) return;
     const incoming = readRequest(req);
-    const route = http.route(incoming.namespace, incoming.functionName, incoming.qualifier || '$DEFAULT');
+    const route = http.route(incoming.namespace, incoming.functionName, incoming.qualifier || '$DEFAULT', incoming.headers);
     if (!route.ok) {
       // Still corked in the handler: the answer goes out in one send. A body the client may be sending is not read.
-      writeError(res, route.notFound ? NOT_FOUND : OUTCOMES.internal, undefined, incoming.contentLength > 0 || incoming.chunked);
+      writeError(res, route.notFound ? NOT_FOUND : OUTCOMES.internal, undefined, incoming.contentLength > 0 || incoming.chunked, incoming.method === 'HEAD');
       return;
     }
     serve(res, incoming, route.target);
@@ -76,13 +92,13 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
     incoming.headers.push(['x-scf-request-id', requestId]);
     for (const pair of target.scfHeaders) incoming.headers.push([pair[0], pair[1]]);
 
-    if (Number.isNaN(incoming.contentLength)) {
-      writeError(res, BAD_REQUEST, requestId, true);
+    if (Number.isNaN(incoming.contentLength) || incoming.unsupportedCoding) {
+      refuseFraming(res, incoming.unsupportedCoding ? NOT_IMPLEMENTED : BAD_REQUEST, requestId, incoming.method === 'HEAD');
       return;
     }
     if (incoming.contentLength > limits.maxRequestBodyBytes) {
       http.reject(target, requestId, startTime, 'request_too_large', `the request body (Content-Length ${incoming.contentLength}) is larger than ${limits.maxRequestBodyBytes} bytes`);
-      writeError(res, OUTCOMES.request_too_large, requestId, true);
+      writeErrorAskingClose(res, OUTCOMES.request_too_large, requestId, incoming.method === 'HEAD');
       return;
     }
 
@@ -90,6 +106,10 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
     const call = new Call(res, incoming, target, requestId, startTime, limits, platform, done, makeSink);
     call.begin();
   };
+  // One-segment paths are only ever HTTP triggers' (function routes have two or more segments).
+  app.any('/:segment', (res, req) => {
+    if (!servedByTrigger(res, req)) writeError(res, NOT_FOUND, undefined, req.getHeader('content-length') !== '' || req.getHeader('transfer-encoding') !== '');
+  });
   app.any('/:namespace/:function', handler);
   app.any('/:namespace/:function/*', handler);
 
@@ -102,6 +122,23 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
     },
     serve,
   };
+}
+
+/**
+ * Answers (400, or 501 for a transfer coding other than chunked) and closes, one event-loop
+ * turn later, a request whose body framing is ambiguous (two different Content-Lengths, one
+ * that is not a number, an unknown coding). uWS framed the body one way; bytes another framing
+ * would read as another request may follow in the same packet.
+ * Answered inside the handler, uWS would go on parsing them and start that request; with this
+ * request still pending, uWS closes the connection instead of starting another one. Either way
+ * the smuggled bytes never become a request.
+ */
+function refuseFraming(res: HttpResponse, answer: ErrorAnswer, requestId: string, head: boolean): void {
+  let gone = false;
+  res.onAborted(() => (gone = true));
+  setImmediate(() => {
+    if (!gone) res.cork(() => writeError(res, answer, requestId, true, head));
+  });
 }
 
 /** One data-plane request from its first byte to its log record. */
@@ -133,7 +170,9 @@ class Call {
       requestId,
       head: incoming.method === 'HEAD',
       maxHeaderBytes: limits.maxResponseHeaderBytes,
-      bodyPending: () => !this.bodyComplete,
+      // Unread body: not worth reading to keep the connection. Chunked: uWS 20.30 reads a trailer
+      // section as the start of the next request (which then hangs), so the connection is not reused.
+      mustClose: () => !this.bodyComplete || incoming.chunked,
       onFailure: () => this.controller.abort(),
       releaseRequest: () => {
         this.incoming.headers.length = 0;
@@ -179,7 +218,8 @@ class Call {
     );
     this.stream = stream;
     res.onData((chunk, isLast) => {
-      if (this.aborted || this.sink.failure()) return;
+      // After the response (or a failure) the rest of the body is read and dropped, never buffered.
+      if (this.aborted || this.sink.failure() || this.sink.finished) return;
       this.received += chunk.byteLength;
       if (this.received > this.limits.maxRequestBodyBytes) {
         stream.fail(new RequestTooLargeError(this.limits.maxRequestBodyBytes));

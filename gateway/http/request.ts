@@ -6,6 +6,7 @@
  */
 import { PLATFORM_REQUEST_HEADERS } from '../../core';
 import type { HttpRequest } from '../uws';
+import { decodeSegment } from '../../lib';
 import { QUALIFIER_HEADER } from './limits';
 
 export interface IncomingRequest {
@@ -16,14 +17,16 @@ export interface IncomingRequest {
   path: string;
   /** The raw query string without `?` ('' when none). */
   query: string;
-  /** X-Scf-Qualifier, or '' when absent. */
+  /** The path form's `@<qualifier>` (`/<namespace>/<function>@<qualifier>/…`), else X-Scf-Qualifier, else ''. */
   qualifier: string;
   /** Host header when it is a plain host[:port], else 'localhost' (it becomes the URL's authority). */
   host: string;
-  /** Content-Length, or -1 when absent. NaN when present but not a number. */
+  /** Content-Length, or -1 when absent. NaN when not a number, or sent twice with different values (RFC 9112 §6.3: a framing error). */
   contentLength: number;
   /** Transfer-Encoding was sent (a chunked body). */
   chunked: boolean;
+  /** Transfer-Encoding named a coding other than exactly `chunked` (gzip, a list…): refused with 501. */
+  unsupportedCoding: boolean;
   /** Lower-case names as uWS reports them, in arrival order; X-Scf-Qualifier and the platform's X-Scf-* left out. */
   headers: Array<[string, string]>;
   /** `headers` as JSON array elements joined by commas, no brackets ('' when none): see `headersJsonOf`. */
@@ -58,7 +61,11 @@ export function readRequest(req: HttpRequest): IncomingRequest {
   const i1 = url.indexOf('/', 1);
   const i2 = url.indexOf('/', i1 + 1);
   const namespace = url.slice(1, i1);
-  const functionName = i2 === -1 ? url.slice(i1 + 1) : url.slice(i1 + 1, i2);
+  let functionName = i2 === -1 ? url.slice(i1 + 1) : url.slice(i1 + 1, i2);
+  // `<function>@<qualifier>`: function names never contain '@', so the split is unambiguous.
+  const at = functionName.indexOf('@');
+  const pathQualifier = at === -1 ? '' : decodeSegment(functionName.slice(at + 1));
+  if (at !== -1) functionName = functionName.slice(0, at);
   const path = i2 === -1 ? '/' : url.slice(i2);
   const query = (req.getQuery() as string | undefined) ?? '';
   const headers: Array<[string, string]> = [];
@@ -67,6 +74,7 @@ export function readRequest(req: HttpRequest): IncomingRequest {
   let host = '';
   let contentLength = -1;
   let chunked = false;
+  let unsupportedCoding = false;
   req.forEach((name, value) => {
     // 'x-scf-…': a cheap first-character test keeps the common case to one comparison.
     if (name.charCodeAt(0) === 120 && name.startsWith('x-scf-')) {
@@ -78,9 +86,13 @@ export function readRequest(req: HttpRequest): IncomingRequest {
     } else if (name === 'host') {
       host = value;
     } else if (name === 'content-length') {
-      contentLength = /^\d+$/.test(value) ? Number(value) : NaN;
+      const length = /^\d+$/.test(value) ? Number(value) : NaN;
+      // Two different lengths: the parser in front may frame the body by the other one (request smuggling).
+      contentLength = contentLength === -1 || contentLength === length ? length : NaN;
     } else if (name === 'transfer-encoding') {
       chunked = true;
+      // uWS frames any Transfer-Encoding as chunked; anything else would be read wrongly.
+      if (value.trim().toLowerCase() !== 'chunked') unsupportedCoding = true;
     }
     headers.push([name, value]);
     headersJson += `${headersJson === '' ? '' : ','}[${jsonString(name)},${jsonString(value)}]`;
@@ -91,10 +103,12 @@ export function readRequest(req: HttpRequest): IncomingRequest {
     functionName,
     path,
     query,
-    qualifier,
+    // The path names the resource; it wins over the header (which is still dropped).
+    qualifier: pathQualifier !== '' ? pathQualifier : qualifier,
     host: host !== '' && SAFE_HOST.test(host) ? host : 'localhost',
     contentLength,
     chunked,
+    unsupportedCoding,
     headers,
     headersJson,
   };

@@ -35,21 +35,59 @@ export function statusLine(code: number): string {
 
 /**
  * Writes the spec's error body (`{"errorCode":-1,"errorMessage":…,"statusCode":…}`) of an
- * outcome's row (or of NOT_FOUND / BAD_REQUEST) with its status. Call inside a cork or the route handler.
+ * outcome's row (or of NOT_FOUND / BAD_REQUEST) with its status. Call inside a cork or the route
+ * handler. An answer to HEAD carries the body's Content-Length and no body (RFC 9110 §9.3.2):
+ * bytes after the head would be read by the client as the start of its next response.
  */
-export function writeError(res: HttpResponse, answer: ErrorAnswer, requestId: string | undefined, closeConnection = false): void {
+export function writeError(res: HttpResponse, answer: ErrorAnswer, requestId: string | undefined, closeConnection = false, head = false): void {
   res.writeStatus(`${answer.status} ${answer.name}`);
   res.writeHeader('Content-Type', 'application/json');
   if (requestId) res.writeHeader('X-Scf-Request-Id', requestId);
-  res.end(errorBodyOf(answer), closeConnection);
+  const body = errorBodyOf(answer);
+  if (head) endWithoutBody(res, Buffer.byteLength(body), closeConnection);
+  else res.end(body, closeConnection);
 }
+
+/**
+ * `writeError` for a request whose body will not be read (over the limit): the answer says
+ * `Connection: close` but the socket stays open while the client is still sending. Closing with
+ * the body unread makes the kernel reset the connection, and a client or proxy that is still
+ * writing (nginx sends the whole body before it reads) loses the answer; uWS reads and drops
+ * the rest of the body, and the client closes as told (or uWS's idle timeout does).
+ */
+export function writeErrorAskingClose(res: HttpResponse, answer: ErrorAnswer, requestId: string | undefined, head = false): void {
+  res.writeStatus(`${answer.status} ${answer.name}`);
+  res.writeHeader('Content-Type', 'application/json');
+  if (requestId) res.writeHeader('X-Scf-Request-Id', requestId);
+  res.writeHeader('Connection', 'close');
+  const body = errorBodyOf(answer);
+  if (head) endWithoutBody(res, Buffer.byteLength(body), false);
+  else res.end(body);
+}
+
+/**
+ * Ends a response that has no body on the wire: 204 and 304 (no Content-Length, RFC 9110
+ * §8.6) and answers to HEAD (the GET body's length when known). Both of uWS's own ways are
+ * wrong here: a length argument leaves the response pending (uWS waits for that many body
+ * bytes, so the next request on the connection is refused), and a missing one with a close
+ * flag is read as NaN (Content-Length 9223372036854775808). So the length and the close
+ * are plain headers; a connection that must close is closed by the client, which was told.
+ */
+function endWithoutBody(res: HttpResponse, contentLength: number | undefined, close: boolean): void {
+  if (contentLength !== undefined) res.writeHeader('Content-Length', String(contentLength));
+  if (close) res.writeHeader('Connection', 'close');
+  res.endWithoutBody();
+}
+
+/** True for the statuses whose responses never carry a body (RFC 9110 §6.4.1): 1xx, 204, 304. */
+const isBodyless = (status: number): boolean => status === 204 || status === 304 || status < 200;
 
 export interface SinkOptions {
   requestId: string;
   head: boolean;
   maxHeaderBytes: number;
-  /** True while the request body is not fully read: the response then closes the connection. */
-  bodyPending: () => boolean;
+  /** True when the response must close the connection (the request body is not fully read, or was chunked). */
+  mustClose: () => boolean;
   /** The gateway decided to end the call (bad headers): stop the function. */
   onFailure: () => void;
   /** Drops the request's headers once the runtime has them (a WebSocket call lives on; they are garbage then). */
@@ -68,6 +106,10 @@ export class UwsResponseSink implements HttpCallSink {
   private status = 0;
   private headers: Array<[string, string]> | undefined;
   private pendingChunk: Uint8Array | undefined;
+  /** Body bytes the function produced for a HEAD request (never sent; they give its Content-Length). */
+  private headBodyBytes = 0;
+  /** The function's own Content-Length (dropped from the head; kept for a HEAD answer without body bytes). */
+  private declaredLength: number | undefined;
   private flushScheduled = false;
   private backpressured = false;
   private drainWaiter: (() => void) | undefined;
@@ -104,6 +146,10 @@ export class UwsResponseSink implements HttpCallSink {
     }
     const kept = this.acceptHeaders(headers, DROPPED);
     if (kept === undefined) return;
+    if (this.options.head) {
+      const declared = headers.find(([name]) => name.toLowerCase() === 'content-length')?.[1];
+      if (declared !== undefined && /^\d{1,15}$/.test(declared)) this.declaredLength = Number(declared);
+    }
     this.status = status;
     this.headers = kept;
   }
@@ -136,7 +182,11 @@ export class UwsResponseSink implements HttpCallSink {
 
   write(chunk: Uint8Array): boolean {
     if (this.dead || !this.headers) return true;
-    if (this.options.head || chunk.byteLength === 0) return true;
+    if (this.options.head) {
+      this.headBodyBytes += chunk.byteLength;
+      return true;
+    }
+    if (chunk.byteLength === 0 || isBodyless(this.status)) return true;
     if (!this.flushed && this.pendingChunk === undefined) {
       // Hold the first chunk for the rest of this tick: if `end` follows at once the whole response is one send with a Content-Length.
       this.pendingChunk = chunk;
@@ -176,13 +226,14 @@ export class UwsResponseSink implements HttpCallSink {
   end(): void {
     if (this.dead || !this.headers) return;
     this.finished = true;
-    const close = this.options.bodyPending();
+    const close = this.options.mustClose();
     this.res.cork(() => {
       if (!this.flushed) {
         this.writeHead();
         const chunk = this.pendingChunk;
         this.pendingChunk = undefined;
-        if (this.options.head || ((this.status === 204 || this.status === 304) && chunk === undefined)) this.res.endWithoutBody(undefined, close);
+        if (isBodyless(this.status)) endWithoutBody(this.res, undefined, close);
+        else if (this.options.head) endWithoutBody(this.res, this.headBodyBytes > 0 ? this.headBodyBytes : this.declaredLength, close);
         else this.res.end(chunk ?? '', close);
       } else {
         const chunk = this.pendingChunk;
@@ -222,8 +273,8 @@ export class UwsResponseSink implements HttpCallSink {
       return;
     }
     this.finished = true;
-    const close = this.options.bodyPending();
-    this.res.cork(() => writeError(this.res, OUTCOMES[outcome], this.options.requestId, close));
+    const close = this.options.mustClose();
+    this.res.cork(() => writeError(this.res, OUTCOMES[outcome], this.options.requestId, close, this.options.head));
   }
 
   private flushPending(): void {

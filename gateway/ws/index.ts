@@ -50,7 +50,7 @@ export function registerWebSocketRoutes(app: TemplatedApp, platform: Platform, d
         extensions: req.getHeader('sec-websocket-extensions'),
         context,
       };
-      const route = platform.http.route(incoming.namespace, incoming.functionName, incoming.qualifier || '$DEFAULT');
+      const route = platform.http.route(incoming.namespace, incoming.functionName, incoming.qualifier || '$DEFAULT', incoming.headers);
       if (!route.ok) {
         writeError(res, route.notFound ? NOT_FOUND : OUTCOMES.internal, undefined, true);
         return;

@@ -33,12 +33,12 @@ export function createUnconfinedSandbox(options: { dataDir: string }): Sandbox {
     describe: () => 'sandbox: unconfined (rlimits for memory, open files and file size; private /tmp dir per instance; '
       + 'no own uid, no cgroup — functions run as the server user and can read what it can read)',
     async confine(req: ConfineRequest): Promise<ConfinedInstance> {
-      if (req.layerDirs.length > 0) throw new Error('layers are not available with the unconfined sandbox (it cannot merge them as /opt)');
       const dir = path.join(root, req.instanceId);
       const tmpDir = path.join(dir, 'tmp');
       const optDir = path.join(dir, 'opt');
       await fs.promises.mkdir(tmpDir, { recursive: true, mode: 0o700 });
       await fs.promises.mkdir(optDir, { recursive: true, mode: 0o700 });
+      for (const layer of req.layerDirs) await overlay(layer, optDir);
       const { limits } = req;
       const dataBytes = dataLimitMb(limits.memoryMb) * MB;
       let disposed: Promise<void> | null = null;
@@ -47,7 +47,7 @@ export function createUnconfinedSandbox(options: { dataDir: string }): Sandbox {
         args: [`${TAG_VAR}=${tag}-${req.instanceId}`, 'prlimit', `--nofile=${limits.openFiles}`, `--data=${dataBytes}`, `--fsize=${limits.tmpMb * MB}`, '--', req.command, ...req.args],
         cwd: req.codeDir,
         codeRoot: req.codeDir,
-        // No layers here (refused above): the instance's /opt is an empty dir.
+        // The layers merged in binding order (symlinks to their files; a later layer's file wins).
         optDir,
         tmpDir,
         uid: null,
@@ -69,6 +69,27 @@ export function createUnconfinedSandbox(options: { dataDir: string }): Sandbox {
       return killed;
     },
   };
+}
+
+/**
+ * Merges the tree `from` into `into`: directories are made, files linked (a
+ * symlink to the layer's file, replacing what an earlier layer put there).
+ * Layers are read-only content-addressed trees, so links are safe to share.
+ */
+async function overlay(from: string, into: string): Promise<void> {
+  for (const entry of await fs.promises.readdir(from, { withFileTypes: true })) {
+    const src = path.join(from, entry.name);
+    const dst = path.join(into, entry.name);
+    if (entry.isDirectory()) {
+      const existing = await fs.promises.lstat(dst).catch(() => null);
+      if (existing !== null && !existing.isDirectory()) await fs.promises.rm(dst, { force: true });
+      await fs.promises.mkdir(dst, { recursive: true });
+      await overlay(src, dst);
+    } else {
+      await fs.promises.rm(dst, { recursive: true, force: true });
+      await fs.promises.symlink(src, dst);
+    }
+  }
 }
 
 /** SIGKILLs every process whose environment holds `entry` (readable for the server's own processes). */

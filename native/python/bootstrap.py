@@ -217,6 +217,8 @@ def invoke(handler, fields, msg):
 
 
 def main():
+    # The code tree and /opt are read-only content (and -I ignores PYTHONDONTWRITEBYTECODE).
+    sys.dont_write_bytecode = True
     sys.stdout = LineWriter("log")
     sys.stderr = LineWriter("error")
     root = logging.getLogger()

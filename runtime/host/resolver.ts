@@ -1,11 +1,16 @@
 /**
- * Module resolution over several read-only roots (the code package, then each
- * layer), following Node's rules for relative paths, index files, package.json
- * `main`/`exports`/`type` and node_modules. Modules are named inside the
- * isolate by virtual paths: the code root is `/var/user`, layer i is
- * `/opt/layer<i>`. Nothing resolves outside the roots: `..` is clamped by the
- * virtual path, and every file's realpath must stay inside its root (no
- * symlink escapes).
+ * Module resolution over two read-only roots, following Node's rules for
+ * relative paths, index files, package.json `main`/`exports`/`type` and
+ * node_modules. Modules are named inside the isolate by virtual paths: the
+ * code package is `/var/user`; the function's layers, merged in binding
+ * order, are `/opt` — an overlay: `/opt/<p>` is the file `<p>` of the last
+ * bound layer that has it (a later layer's file wins), without copying
+ * anything. Bare names are searched in `node_modules` up the requiring
+ * file's root, then `/var/user/node_modules`, `/opt/node_modules` and `/opt`
+ * itself (SCF's `NODE_PATH=/opt:/opt/node_modules`). Nothing resolves
+ * outside the roots: `..` is clamped by the virtual path, and every file's
+ * realpath must stay inside the layer (or code) directory it was found in
+ * (no symlink escapes).
  *
  * Format: `.mjs` ESM, `.cjs` CommonJS, `.json` JSON; a `.js` (or extensionless)
  * file follows the nearest package.json `"type"` (`module` / `commonjs`), and
@@ -32,7 +37,14 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
 }
 const CODE_PREFIX = '/var/user';
 
-interface Root { prefix: string; real: string }
+/** A virtual root; `reals` are searched in order (the overlay: `/opt` lists the layers last-bound first). */
+interface Root { prefix: string; reals: string[] }
+
+const LAYER_PREFIX = '/opt';
+
+function realOf(dir: string): string {
+  try { return fs.realpathSync(dir); } catch { return path.resolve(dir); }
+}
 
 export function builtinError(name: string): string {
   return `Cannot find module '${name}': Node.js built-in modules are not available in the isolate runtime`;
@@ -49,14 +61,11 @@ export class Resolver {
   private readonly formatCache = new Map<string, ModuleFormat>();
   private sourceBytes = 0;
 
+  /** `layerDirs` in binding order (the first bound first); the last one's files win in `/opt`. */
   constructor(codeDir: string, layerDirs: string[]) {
     const t0 = performance.now();
-    const dirs = [codeDir, ...layerDirs];
-    this.roots = dirs.map((d, i) => {
-      let real: string;
-      try { real = fs.realpathSync(d); } catch { real = path.resolve(d); }
-      return { prefix: i === 0 ? CODE_PREFIX : `/opt/layer${i - 1}`, real };
-    });
+    this.roots = [{ prefix: CODE_PREFIX, reals: [realOf(codeDir)] }];
+    if (layerDirs.length > 0) this.roots.push({ prefix: LAYER_PREFIX, reals: layerDirs.map(realOf).reverse() });
     this.fsMs += performance.now() - t0;
   }
 
@@ -120,7 +129,12 @@ export class Resolver {
     const sub = m[2] ?? '';
     for (const nm of this.nodeModulesDirs(base)) {
       const pkgDir = `${nm}/${name}`;
-      if (this.kind(pkgDir) !== 'dir') continue;
+      if (this.kind(pkgDir) !== 'dir') {
+        // Node's LOAD_AS_FILE(DIR/X): a plain file on a search path (`/opt/util.js` for require('util')).
+        const file = this.loadAsFile(`${nm}/${spec}`);
+        if (file) return { path: file, format: this.formatOf(file) };
+        continue;
+      }
       const pkg = this.pkg(pkgDir);
       if (pkg && pkg.exports !== undefined && pkg.exports !== null) {
         const target = resolveExports(pkg.exports, sub === '' ? '.' : `.${sub}`, mode);
@@ -245,15 +259,20 @@ export class Resolver {
     return null;
   }
 
-  /** Real path of a virtual path if it exists and its realpath stays inside its root; else null. */
+  /**
+   * Real path of a virtual path: in the first of its root's directories
+   * where it exists with a realpath inside that directory; else null.
+   */
   private checkedReal(v: string): string | null {
     const root = this.rootOf(v);
     if (!root) return null;
-    const candidate = root.real + v.slice(root.prefix.length);
-    let real: string;
-    try { real = fs.realpathSync(candidate); } catch { return null; }
-    if (real !== root.real && !real.startsWith(root.real + path.sep)) return null;
-    return real;
+    const rest = v.slice(root.prefix.length);
+    for (const dir of root.reals) {
+      let real: string;
+      try { real = fs.realpathSync(dir + rest); } catch { continue; }
+      if (real === dir || real.startsWith(dir + path.sep)) return real;
+    }
+    return null;
   }
 
   private kind(v: string): 'file' | 'dir' | null {

@@ -7,9 +7,9 @@ import { entryCandidates, getRuntime } from '../../../core';
 import { formatTime, optionalString, paging, requiredString } from '../../../core';
 import type { FunctionSummaryRow } from '../../../core';
 import type { ActionContext, ActionParams, ActionTable } from '../types';
+import { functionNameOf, namespaceOf } from './common';
+import { toLayerInfo } from './layers';
 
-const namespaceOf = (params: ActionParams) => optionalString(params, 'Namespace', 'InvalidParameterValue.Namespace') || DEFAULT_NAMESPACE;
-const functionNameOf = (params: ActionParams) => requiredString(params, 'FunctionName', 'InvalidParameterValue.FunctionName');
 const flag = (on: boolean | undefined) => (on ? 'TRUE' : 'FALSE');
 
 /** An optional real boolean (CopyFunction's Override / CopyConfiguration); GET requests send "true"/"false". */
@@ -65,7 +65,10 @@ function toDetail(view: FunctionView, showCode: boolean, ctx: ActionContext): Re
         : undefined,
     ProtocolType: o.protocolType ?? '',
     ProtocolParams: o.protocolType === 'WS' ? { WSParams: { IdleTimeOut: o.wsIdleTimeout } } : undefined,
-    Layers: config.layers.map((l) => ({ LayerName: l.LayerName, LayerVersion: l.LayerVersion })),
+    Layers: config.layers.map((l) => {
+      const bound = ctx.platform.layers.bound(l.LayerName, l.LayerVersion);
+      return bound ? toLayerInfo(bound) : { LayerName: l.LayerName, LayerVersion: l.LayerVersion };
+    }),
     Tags: view.tags,
     Triggers: view.triggers.map(toTrigger),
     Role: '',
@@ -77,8 +80,8 @@ function toDetail(view: FunctionView, showCode: boolean, ctx: ActionContext): Re
   };
 }
 
-/** GetFunction's Triggers item (scf-api.md §4 Trigger). */
-function toTrigger(trigger: TriggerView): Record<string, unknown> {
+/** GetFunction's Triggers item (scf-api.md §4 Trigger); ListTriggers' TriggerInfo is the same. */
+export function toTrigger(trigger: TriggerView): Record<string, unknown> {
   return {
     Type: trigger.type,
     TriggerName: trigger.name,

@@ -29,12 +29,32 @@ function logType(params: ActionParams): boolean {
   return value === 'Tail';
 }
 
+/** Largest RoutingKey (scf-api.md §3.3). */
+const MAX_ROUTING_KEY_BYTES = 1024;
+
+/** RoutingKey: a JSON object of string values (≤ 1024 bytes), what an alias's rules match against. */
+function routingKeysOf(params: ActionParams): Record<string, string> | undefined {
+  const text = optionalString(params, 'RoutingKey', 'InvalidParameterValue.RoutingKey');
+  if (text === undefined || text === '') return undefined;
+  const refuse = () => new ApiError('InvalidParameterValue.RoutingKey', `RoutingKey must be a JSON object of strings (at most ${MAX_ROUTING_KEY_BYTES} bytes), got ${JSON.stringify(text.slice(0, 100))}.`);
+  if (Buffer.byteLength(text) > MAX_ROUTING_KEY_BYTES) throw refuse();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw refuse();
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === 'string')) throw refuse();
+  return parsed as Record<string, string>;
+}
+
 async function invoke(ctx: ActionContext, params: ActionParams, event: string, defaultQualifier: string) {
   const functionName = requiredString(params, 'FunctionName', 'InvalidParameter.FunctionName');
   const namespace = optionalString(params, 'Namespace', 'InvalidParameterValue.Namespace') || DEFAULT_NAMESPACE;
   const qualifier = optionalString(params, 'Qualifier', 'InvalidParameterValue.Qualifier') || defaultQualifier;
+  const routingKeys = routingKeysOf(params);
   ctx.platform.namespaces.get(namespace);
-  return ctx.platform.invocations.invokeSync({ namespace, functionName, qualifier, event });
+  return ctx.platform.invocations.invokeSync({ namespace, functionName, qualifier, event, ...(routingKeys ? { routingKeys } : {}) });
 }
 
 export const invokeActions: ActionTable = {

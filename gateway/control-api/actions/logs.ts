@@ -42,9 +42,12 @@ const round3 = (n: number) => Math.round(n * 1000) / 1000;
 /** The stored status is a success in the outcome table. */
 const succeeded = (log: InvocationLog): boolean => rowOfStatus(log.statusCode).metricClass === 'success';
 
-/** FunctionLog (spec §4) + StatusCode. */
+/** FunctionLog (spec §4) + StatusCode, and (isola extensions) the qualifier called, the version that ran and the alias that routed it. */
 const toFunctionLog = (log: InvocationLog) => ({
   FunctionName: log.functionName,
+  Qualifier: log.qualifier,
+  FunctionVersion: log.version,
+  Alias: log.alias ?? '',
   RetMsg: succeeded(log) ? (log.retMsg ?? '') : (log.errorMessage ?? log.retMsg ?? ''),
   RequestId: log.requestId,
   StartTime: formatTime(log.startTime),

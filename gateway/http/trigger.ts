@@ -1,0 +1,145 @@
+/**
+ * Requests that matched an HTTP (apigw) trigger (spec/triggers.md): the
+ * trigger's qualifier picks the version (alias rules read the request's
+ * headers). A web function gets the request passed through unchanged — the
+ * full path it arrived on — exactly as on its own route. An event function
+ * gets the integration-request event: the body is collected (up to the
+ * sync limit, 406 beyond it), the call runs, and its answer (integrated
+ * response, JSON result, or the spec's error body) is written in one cork.
+ * A disabled trigger answers 404 like a path nothing serves.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { ApigwAnswer, HttpTarget, HttpTrigger, InvokeTarget, Platform, RouteMatch } from '../../core';
+import { BAD_REQUEST, NOT_FOUND, OUTCOMES } from '../../core';
+import type { HttpRequest, HttpResponse } from '../uws';
+import type { HttpLimits } from './limits';
+import { readRequest, type IncomingRequest } from './request';
+import { writeError } from './response';
+import { CallSignal } from './signal';
+
+/** Serves a request that matched `hit` (call inside the uWS handler, before any await). */
+export function serveTrigger(
+  res: HttpResponse,
+  req: HttpRequest,
+  hit: RouteMatch<HttpTrigger>,
+  platform: Platform,
+  limits: Readonly<HttpLimits>,
+  serveWeb: (res: HttpResponse, incoming: IncomingRequest, target: HttpTarget) => void,
+  track: { begin(): void; done(): void },
+): void {
+  const trigger = hit.value;
+  const url = req.getUrl();
+  const incoming = readRequest(req);
+  const bodyPending = incoming.contentLength > 0 || incoming.chunked;
+  if (!trigger.enabled) {
+    writeError(res, NOT_FOUND, undefined, bodyPending);
+    return;
+  }
+  const route = platform.apigw.route(trigger, incoming.headers);
+  if (route.kind === 'none') {
+    writeError(res, route.notFound ? NOT_FOUND : OUTCOMES.internal, undefined, bodyPending);
+    return;
+  }
+  if (route.kind === 'web') {
+    // Passed through unchanged: the function sees the path the request arrived on.
+    incoming.namespace = trigger.namespace;
+    incoming.functionName = trigger.functionName;
+    incoming.path = url;
+    serveWeb(res, incoming, route.target);
+    return;
+  }
+  const sourceIp = Buffer.from(res.getRemoteAddressAsText()).toString();
+  new EventTriggerCall(res, incoming, url, sourceIp, hit, route.target, platform, limits, track).begin();
+}
+
+/** One request to an event function through a trigger, from its first byte to its answer. */
+class EventTriggerCall {
+  private readonly signal = new CallSignal();
+  private readonly requestId: string;
+  private readonly startTime = Date.now();
+  private aborted = false;
+  private chunks: Buffer[] = [];
+  private received = 0;
+
+  constructor(
+    private readonly res: HttpResponse,
+    private readonly incoming: IncomingRequest,
+    private readonly url: string,
+    private readonly sourceIp: string,
+    private readonly hit: RouteMatch<HttpTrigger>,
+    private readonly target: InvokeTarget,
+    private readonly platform: Platform,
+    private readonly limits: Readonly<HttpLimits>,
+    private readonly track: { begin(): void; done(): void },
+  ) {
+    this.requestId = platform.http.newRequestId();
+  }
+
+  begin(): void {
+    const { res, incoming, limits } = this;
+    if (Number.isNaN(incoming.contentLength)) {
+      writeError(res, BAD_REQUEST, this.requestId, true);
+      return;
+    }
+    if (incoming.contentLength > limits.maxRequestBodyBytes) {
+      this.platform.apigw.reject(this.target, this.requestId, this.startTime, 'request_too_large', `the request body (Content-Length ${incoming.contentLength}) is larger than ${limits.maxRequestBodyBytes} bytes`);
+      writeError(res, OUTCOMES.request_too_large, this.requestId, true);
+      return;
+    }
+    this.track.begin();
+    res.onAborted(() => {
+      this.aborted = true;
+      this.signal.abort(new Error('client gone'));
+    });
+    if (!(incoming.contentLength > 0 || incoming.chunked)) {
+      this.run(Buffer.alloc(0));
+      return;
+    }
+    res.onData((chunk, isLast) => {
+      if (this.aborted || this.received < 0) return;
+      this.received += chunk.byteLength;
+      if (this.received > limits.maxRequestBodyBytes) {
+        this.received = -1; // refused: ignore the rest
+        this.platform.apigw.reject(this.target, this.requestId, this.startTime, 'request_too_large', `the request body is larger than ${limits.maxRequestBodyBytes} bytes`);
+        res.cork(() => writeError(res, OUTCOMES.request_too_large, this.requestId, true));
+        this.track.done();
+        return;
+      }
+      // uWS neuters `chunk` when this callback returns: copy it.
+      this.chunks.push(Buffer.from(chunk.slice(0)));
+      if (isLast) this.run(Buffer.concat(this.chunks));
+    });
+  }
+
+  private run(body: Buffer): void {
+    const q = this.url.indexOf('?');
+    const request = {
+      method: this.incoming.method.toUpperCase(),
+      path: q === -1 ? this.url : this.url.slice(0, q),
+      query: this.incoming.query,
+      headers: this.incoming.headers,
+      body,
+      sourceIp: this.sourceIp,
+      pathParameters: this.hit.params,
+    };
+    this.chunks = [];
+    this.platform.apigw
+      .invokeEvent(this.target, this.hit.value, request, this.requestId, this.signal.asAbortSignal())
+      .then((answer) => this.answer(answer))
+      .catch((err: unknown) => {
+        console.error('[gateway] trigger call failed:', err);
+        if (!this.aborted) this.res.cork(() => writeError(this.res, OUTCOMES.internal, this.requestId));
+      })
+      .finally(() => this.track.done());
+  }
+
+  private answer(answer: ApigwAnswer): void {
+    if (this.aborted) return;
+    const { res } = this;
+    res.cork(() => {
+      res.writeStatus(`${answer.status} ${answer.statusText || STATUS_CODES[answer.status] || ''}`);
+      for (const [name, value] of answer.headers) res.writeHeader(name, value);
+      res.end(this.incoming.method.toUpperCase() === 'HEAD' ? '' : answer.body);
+    });
+  }
+}
