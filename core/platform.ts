@@ -1,11 +1,12 @@
 import fs from 'node:fs';
+import { createProcessExecutor, createSandbox } from '../native';
 import { createIsolateRuntime } from '../runtime';
 import { openStore, type Store } from '../store';
 import { ensureIdentity, NamespaceService, type AccountIdentity } from './account';
 import { AdmissionController, CapacityOwner, ConcurrencyService } from './capacity';
 import type { PlatformConfig } from './config';
 import { AliasService, deploySampleOnce, FunctionService, LayerService, VersionService } from './functions';
-import { ApigwInvocationService, EventInvocationService, Executors, HttpInvocationService, InvocationPipeline, Targets } from './invoke';
+import { ApigwInvocationService, EventInvocationService, Executors, executorTable, HttpInvocationService, InvocationPipeline, Targets } from './invoke';
 import { LogService, MetricsService, WebSocketCounters } from './observe';
 import { TriggerService, VersionResolver } from './routing';
 
@@ -83,7 +84,8 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
   let executors: Executors;
   try {
     const isolate = await createIsolateRuntime({ hosts: config.isolateHosts, dataDir: config.dataDir, keepAliveMs: config.instanceKeepAliveMs });
-    executors = new Executors({ isolate });
+    const processes = await startProcessExecutor(config, identity).catch((err: unknown) => { isolate.destroy(); throw err; });
+    executors = new Executors({ isolate, process: processes }, executorTable({ nodejs: config.nodejsExecutor }));
   } catch (err) {
     logs.close();
     concurrency.close();
@@ -140,6 +142,24 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     },
   };
   return { platform, createdCredentials: created };
+}
+
+/**
+ * The subprocess runners: first what a previous server on this data dir left
+ * running (a crash, kill -9) is reaped, then the executor starts; the
+ * sandbox's one line says what isolation applies.
+ */
+async function startProcessExecutor(config: Readonly<PlatformConfig>, identity: AccountIdentity) {
+  const sandbox = createSandbox({ dataDir: config.dataDir });
+  const reaped = await sandbox.reapStale();
+  console.log(`[platform] ${sandbox.describe()}`);
+  if (reaped > 0) console.log(`[platform] reaped ${reaped} process(es) a previous server left running`);
+  return createProcessExecutor({
+    sandbox,
+    platform: { region: config.region, appId: identity.appId, uin: identity.uin },
+    keepAliveMs: config.instanceKeepAliveMs,
+    binaries: { python: config.pythonPath },
+  });
 }
 
 /**

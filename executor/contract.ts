@@ -1,7 +1,7 @@
 /**
  * The executor contract: what the core asks of anything that runs user
- * code. The isolate runtime (runtime/) implements it; the subprocess
- * runners (native/) will. The core picks one executor per function from
+ * code. The isolate runtime (runtime/) and the subprocess runners
+ * (native/process) implement it. The core picks one executor per function from
  * its runtime (core/invoke/executors.ts) and drives every call through the
  * one invocation pipeline; an executor never decides a status code — it
  * reports an `OutcomeKind` and core/invoke/outcomes.ts maps it.
@@ -62,11 +62,18 @@ export type OutcomeKind =
   | 'canceled'
   /** The user's process exited while it ran (subprocess runners). */
   | 'process_exit'
+  /** The instance's process exited before it reported ready (subprocess runners: a bootstrap that dies on start). */
+  | 'init_exit'
+  /** The runtime's start file is missing or not executable (custom runtime: `scf_bootstrap`). */
+  | 'bootstrap_missing'
+  /** The instance's process did not report ready within the init timeout; it was killed (subprocess runners). */
+  | 'init_timeout'
   /** A platform fault: the executor could not run the call. */
   | 'internal';
 
 export const OUTCOME_KINDS: ReadonlySet<OutcomeKind> = new Set<OutcomeKind>([
-  'ok', 'user_error', 'handler_missing', 'timeout', 'oom', 'response_too_large', 'canceled', 'process_exit', 'internal',
+  'ok', 'user_error', 'handler_missing', 'timeout', 'oom', 'response_too_large', 'canceled', 'process_exit',
+  'init_exit', 'bootstrap_missing', 'init_timeout', 'internal',
 ]);
 
 export type LogLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';
@@ -232,6 +239,12 @@ export interface ExecutorStats {
 export interface Executor {
   /** 'isolate', 'process': the label in metrics and logs. */
   readonly name: string;
+  /**
+   * Optional: what runs functions of the runtime `runtime` here, in words
+   * ('a subprocess of /usr/bin/python3 (Python 3.11.2)'), for GetFunction's
+   * StatusDesc; absent = the executor's name says it.
+   */
+  describeRuntime?(runtime: string): string;
   /**
    * Prepares a version once, when the core first resolves it (not per call):
    * returns the spec the executor wants back in `invoke`/`serveHttp` (it may

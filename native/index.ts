@@ -6,3 +6,4 @@
 export * from './supervision';
 export * from './sandbox';
 export * from './custom';
+export * from './process';

@@ -98,7 +98,7 @@ t.test('bad invocations answer API errors', async (t) => {
   const server = await startServer(t);
   const client = server.client();
   await createFunction(client, 'ok', { 'index.js': 'exports.main_handler = (e) => e' });
-  await createFunction(client, 'py', { 'index.py': 'def main_handler(event, context):\n    return event\n' }, { Runtime: 'Python3.9' });
+  await createFunction(client, 'php', { 'index.php': '<?php function main_handler($event, $context) { return $event; }\n' }, { Runtime: 'Php7.4' });
 
   await expectApiError(t, client.Invoke({ FunctionName: 'missing' }), 'ResourceNotFound.Function', 'unknown function');
   await expectApiError(t, client.Invoke({ FunctionName: 'ok', Qualifier: 'nope' }), 'ResourceNotFound.Qualifier', 'unknown qualifier');
@@ -106,8 +106,8 @@ t.test('bad invocations answer API errors', async (t) => {
   await expectApiError(t, client.Invoke({ FunctionName: 'ok', ClientContext: '{not json' }), 'InvalidParameterValue.Param', 'event not JSON');
   await expectApiError(t, client.Invoke({ FunctionName: 'ok', LogType: 'Everything' }), 'InvalidParameterValue.LogType', 'bad LogType');
   await expectApiError(t, client.Invoke({ FunctionName: 'ok', InvocationType: 'Sometimes' }), 'InvalidParameterValue.InvocationType');
-  const unavailable = await expectApiError(t, client.Invoke({ FunctionName: 'py' }), 'FailedOperation.InvokeFunction', 'runtime not available');
-  t.match(unavailable?.message, /Python3\.9 is not available/);
+  const unavailable = await expectApiError(t, client.Invoke({ FunctionName: 'php' }), 'FailedOperation.InvokeFunction', 'runtime not available');
+  t.match(unavailable?.message, /Php7\.4 is not available/);
   const big = JSON.stringify({ blob: 'x'.repeat(6 * 1024 * 1024) });
   await expectApiError(t, client.Invoke({ FunctionName: 'ok', ClientContext: big }), 'InvalidParameter.RequestTooLarge', 'event over 6 MB');
   const echoed = await invoke(client, 'ok', { a: [1, 2, { b: null }] });

@@ -39,7 +39,7 @@ time.sleep(120)`.replaceAll('"OPT"', 'os.environ["OPT"]')] });
   await until(() => running1.out.stdout.includes('\n'), 10_000);
   const seen = JSON.parse(running1.out.stdout);
   t.match(seen, {
-    tmpdir: instance.tmpDir, nofile: 100, core: 0, data: 256 * 1024 * 1024,
+    tmpdir: instance.tmpDir, nofile: 100, core: 0, data: (2 * 256 + 192) * 1024 * 1024, // 2 × memory + 192 MB
     shared: 'from top', lib: ['a.txt', 'b.txt'], big: 'File too large',
   });
   t.ok(instance.tmpDir.startsWith(path.join(box.dataDir, 'sandbox')) && fs.existsSync(instance.tmpDir));

@@ -25,6 +25,16 @@ export interface PlatformConfig {
   maxLayerVersions: number;
   /** Number of isolate-host child processes. */
   isolateHosts: number;
+  /**
+   * What runs functions on the Node.js runtime names (Nodejs12.16 … 18.15):
+   * 'process' (default: full Node.js in a subprocess, built-in modules
+   * available, as in the cloud) or 'isolate' (the isolate runtime: faster
+   * starts, no Node.js built-ins).
+   */
+  nodejsExecutor: 'process' | 'isolate';
+  /** The Python interpreter of Python functions (every Python3.x runtime name runs on it). */
+  pythonPath: string;
+
   /** Allow the pure-JS uWebSockets.js fallback (slow; for platforms without the binary). */
   allowUwsFallback: boolean;
   /** Idle time after which a warm instance is reclaimed. */
@@ -83,6 +93,8 @@ export const CONFIG_SCHEMA: Schema<PlatformConfig> = {
   // The runtime's own bound on isolate hosts.
   isolateHosts: { type: 'number', integer: true, min: 1, max: 256, default: Math.max(1, os.availableParallelism()) },
   allowUwsFallback: { type: 'boolean', default: false },
+  nodejsExecutor: { type: 'enum', values: ['process', 'isolate'], default: 'process' },
+  pythonPath: { type: 'string', nonEmpty: true, default: '/usr/bin/python3' },
   deploySample: { type: 'boolean', default: true },
   accountConcurrencyMb: count(128_000),
   unreservedFloorMb: count(12_800),

@@ -6,37 +6,55 @@ import type { Executor, ExecutorStats } from '../../executor';
 import type { FunctionType, RuntimeFamily, RuntimeInfo } from '../functions';
 
 /** The executors this build has. */
-export type ExecutorName = 'isolate';
+export type ExecutorName = 'isolate' | 'process';
+
+export type ExecutorTable = Readonly<Record<RuntimeFamily, Readonly<Record<FunctionType, ExecutorName | null>>>>;
 
 /**
  * Which executor runs each runtime family, for event and for web (HTTP)
  * functions; null = not available on this server yet (functions on it can
- * be stored but not invoked). Node.js event functions run in isolates (no
- * Node built-ins) until the Node.js runner lands in native/; web functions
- * of the SCF runtimes are started by `scf_bootstrap`, which needs it too.
+ * be stored but not invoked). Python and Node.js event functions run in
+ * subprocesses (native/process); `nodejs` says whether the Node.js names go
+ * to the process executor (default) or to isolates (the `nodejsExecutor`
+ * setting). Web functions of the SCF runtimes are started by
+ * `scf_bootstrap`, and the custom runtime speaks the runtime API: neither
+ * is built yet.
  */
-export const EXECUTOR_OF: Readonly<Record<RuntimeFamily, Readonly<Record<FunctionType, ExecutorName | null>>>> = Object.freeze({
-  isolate: { Event: 'isolate', HTTP: 'isolate' },
-  nodejs: { Event: 'isolate', HTTP: null },
-  python: { Event: null, HTTP: null },
-  php: { Event: null, HTTP: null },
-  java: { Event: null, HTTP: null },
-  go: { Event: null, HTTP: null },
-  custom: { Event: null, HTTP: null },
-});
+export function executorTable(options: { nodejs: 'process' | 'isolate' } = { nodejs: 'process' }): ExecutorTable {
+  return Object.freeze({
+    isolate: { Event: 'isolate', HTTP: 'isolate' },
+    nodejs: { Event: options.nodejs, HTTP: null },
+    python: { Event: 'process', HTTP: null },
+    php: { Event: null, HTTP: null },
+    java: { Event: null, HTTP: null },
+    go: { Event: null, HTTP: null },
+    custom: { Event: null, HTTP: null },
+  });
+}
+
+/** The default table. */
+export const EXECUTOR_OF: ExecutorTable = executorTable();
 
 /** The started executors, by name. Owns their life cycle. */
 export class Executors {
   private readonly list: Executor[];
 
-  constructor(private readonly byName: Readonly<Partial<Record<ExecutorName, Executor>>>) {
+  constructor(private readonly byName: Readonly<Partial<Record<ExecutorName, Executor>>>, private readonly table: ExecutorTable = EXECUTOR_OF) {
     this.list = Object.values(byName).filter((e): e is Executor => e !== undefined);
   }
 
   /** The executor that runs functions of `type` on `runtime` here, or undefined when none does. */
   forRuntime(runtime: RuntimeInfo, type: FunctionType): Executor | undefined {
-    const name = EXECUTOR_OF[runtime.family][type];
+    const name = this.table[runtime.family][type];
     return name === null ? undefined : this.byName[name];
+  }
+
+  /** What runs functions of `type` on `runtime` here, in words (GetFunction's StatusDesc). */
+  describe(runtime: RuntimeInfo, type: FunctionType): string {
+    const name = this.table[runtime.family][type];
+    const executor = name === null ? undefined : this.byName[name];
+    if (executor === undefined) return `${type === 'HTTP' ? 'Web functions on ' : ''}${runtime.name} cannot be invoked on this server yet.`;
+    return `Runs in ${executor.describeRuntime?.(runtime.name) ?? `the ${executor.name} executor`}.`;
   }
 
   /** One snapshot per executor. */

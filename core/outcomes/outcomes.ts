@@ -65,6 +65,11 @@ export const OUTCOMES: Readonly<Record<Outcome, OutcomeRow>> = Object.freeze({
   response_too_large: row(410, 'ResponseTooLarge', 'failure', 'error', 'never'),
   canceled: row(499, 'kRequestCanceled', 'canceled', 'error', 'never'),
   process_exit: row(439, 'UserProcessExit', 'failure', 'error', 'policy'),
+  // Subprocess runners' start failures (runtime-api.md): the process died before ready, its start file
+  // is missing (a retry cannot fix it), it never reported ready.
+  init_exit: row(405, 'ContainerStateExited', 'failure', 'error', 'policy'),
+  bootstrap_missing: row(445, 'ContainerInitError', 'failure', 'error', 'never'),
+  init_timeout: row(450, 'InitContainerTimeout', 'failure', 'error', 'policy'),
   internal: row(500, 'InternalError', 'failure', 'error', 'always'),
   throttled: row(432, 'ResourceLimitReached', 'throttled', 'throttle', 'always'),
   scale_limited: row(429, 'ResourceLimit', 'throttled', 'throttle', 'always'),

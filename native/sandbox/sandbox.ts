@@ -18,6 +18,17 @@ import { tearDown, type Remains } from './teardown';
 import type { ConfinedInstance, ConfineRequest, Sandbox, SandboxOptions } from './types';
 import { checkRangeFree, UidPool } from './uids';
 
+/**
+ * Where no memory cgroup applies, RLIMIT_DATA is the memory backstop, set
+ * above the runtimes' own limits (the Python bootstrap lowers it to its usage
+ * plus the function's memory; Node.js gets --max-old-space-size): V8 needs
+ * about twice its heap limit plus ~130 MB of data segment to reach its own
+ * clean "heap out of memory" instead of crashing on a failed mmap (measured:
+ * 64 MB heap under a 128 MB limit → SIGSEGV; Node.js did not start at all
+ * with the limit equal to the function's memory).
+ */
+const dataLimitKb = (memoryMb: number): number => (2 * memoryMb + 192) * 1024;
+
 const INSTANCE_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 /**
@@ -170,7 +181,7 @@ class PrivilegedSandbox extends SandboxBase {
       uid,
       openFiles: req.limits.openFiles,
       processes: req.limits.pids,
-      dataKb: cgroup.dirs.memory ? 'unlimited' : req.limits.memoryMb * 1024,
+      dataKb: cgroup.dirs.memory ? 'unlimited' : dataLimitKb(req.limits.memoryMb),
       sharedDirs: this.sharedDirs,
       procsFiles: cgroup.procsFiles(),
       layerDirs: req.layerDirs,
@@ -241,7 +252,7 @@ class UnprivilegedSandbox extends SandboxBase {
     const { command, args } = unprivilegedArgv({
       instanceId: req.instanceId, tmpDir,
       openFiles: req.limits.openFiles,
-      dataKb: req.limits.memoryMb * 1024,
+      dataKb: dataLimitKb(req.limits.memoryMb),
       fileSizeKb: req.limits.tmpMb * 1024,
       command: req.command, args: req.args,
     });

@@ -66,6 +66,11 @@ export interface SupervisedProcessOptions<In, Out> {
   stderrTailBytes?: number;
   /** Every stderr chunk, as it arrives (e.g. to forward it). */
   onStderr?(text: string): void;
+  /**
+   * Every stdout chunk, as it arrives ('fd3' channel only: stdout is then
+   * piped instead of ignored — a runner reads its user's output as logs).
+   */
+  onStdout?(chunk: Buffer): void;
   /** Every checked frame but the handshake and pongs, in order. */
   onMessage(msg: Out): void;
   /** The child answered ready (start() resolves right after). */
@@ -161,7 +166,7 @@ export class SupervisedProcess<In, Out> {
     if (this.running) return Promise.reject(new SupervisionError('ERR_CHILD_RUNNING', `${o.name} is already running`));
     const fd3 = (o.channel ?? 'fd3') === 'fd3';
     const child = spawn(o.command, o.args, {
-      stdio: fd3 ? ['ignore', 'ignore', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
+      stdio: fd3 ? ['ignore', o.onStdout ? 'pipe' : 'ignore', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
       env: o.env,
       cwd: o.cwd,
       detached: o.processGroup === true,
@@ -182,6 +187,10 @@ export class SupervisedProcess<In, Out> {
       o.onStderr?.(s);
       this.tail = (this.tail + s).slice(-tailBytes);
     });
+    if (fd3 && o.onStdout) {
+      const onStdout = o.onStdout;
+      child.stdout?.on('data', (d: Buffer) => onStdout(d));
+    }
     const reader = new FrameReader((raw) => this.onFrame(run, raw), o.codec ?? null);
     output.on('data', (chunk: Buffer) => {
       try { reader.push(chunk); } catch { this.killFor(run, 'bad frame'); }
@@ -321,6 +330,7 @@ export class SupervisedProcess<In, Out> {
     run.output.destroy();
     run.input.destroy();
     run.child.stderr?.destroy();
+    run.child.stdout?.destroy();
     const pid = run.child.pid;
     if (this.opts.processGroup === true && pid !== undefined) {
       // What the leader left behind in its group goes with it.

@@ -39,7 +39,8 @@ function toDetail(view: FunctionView, showCode: boolean, ctx: ActionContext): Re
     Environment: { Variables: config.environment },
     Description: config.description,
     Status: version.status,
-    StatusDesc: '',
+    // What runs it here (the interpreter of a subprocess runtime), or why it cannot be invoked.
+    StatusDesc: ctx.platform.executors.describe(getRuntime(config.runtime), fn.type),
     StatusReasons: [],
     AvailableStatus: 'Available',
     CodeSize: version.code_size,

@@ -1,0 +1,148 @@
+'use strict';
+/**
+ * Subprocess runners against the isolate runtime and a raw pipe round trip (issue 12), by direct
+ * executor calls in this process (no gateway, no store): what the runner itself costs.
+ *
+ *   raw pipe      a python3 child echoing [u32 len][0xc1][json] frames on fd 3, sequential round trips
+ *   warm invoke   sequential latency p50/p99 and throughput with BENCH_CONCURRENCY calls in flight
+ *                 (one instance each), echo handler: Python, Node.js process, isolate
+ *   cold start    BENCH_COLD new versions each, sequential: Init Report phases and end-to-end
+ *   idle memory   RSS and PSS per idle process instance (BENCH_IDLE instances)
+ *
+ * node bench/runners.js   (after npm run build; ~1–2 min)
+ */
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { createProcessExecutor, createUnconfinedSandbox } = require('../dist/native');
+const { createIsolateRuntime } = require('../dist/runtime');
+const { machine, machineLine, percentile, printTable, writeResult, option, run } = require('./lib/report');
+
+const WARM_CALLS = option('--calls', 'BENCH_CALLS', 2000);
+const CONCURRENCY = option('--concurrency', 'BENCH_CONCURRENCY', 8);
+const COLD = option('--cold', 'BENCH_COLD', 15);
+const IDLE = option('--idle', 'BENCH_IDLE', 10);
+
+const ECHO_PY = 'import json, os, struct\nwhile True:\n    h = os.read(3, 4)\n    if len(h) < 4: break\n    (n,) = struct.unpack(">I", h)\n    b = b""\n    while len(b) < n: b += os.read(3, n - len(b))\n    m = json.loads(b[1:])\n    out = json.dumps(m).encode()\n    os.write(3, struct.pack(">I", len(out) + 1) + b"\\xc1" + out)\n';
+
+/** Sequential round trips of one small frame through a python3 child on fd 3: the floor any runner pays. */
+async function rawPipe(calls) {
+  const child = spawn('/usr/bin/python3', ['-c', ECHO_PY], { stdio: ['ignore', 'ignore', 'inherit', 'pipe'] });
+  const pipe = child.stdio[3];
+  const frame = (obj) => {
+    const body = Buffer.from(JSON.stringify(obj));
+    const head = Buffer.alloc(5);
+    head.writeUInt32BE(body.length + 1);
+    head[4] = 0xc1;
+    return Buffer.concat([head, body]);
+  };
+  let waiting = null;
+  let buf = Buffer.alloc(0);
+  pipe.on('data', (d) => {
+    buf = Buffer.concat([buf, d]);
+    if (buf.length >= 4 && buf.length >= 4 + buf.readUInt32BE(0)) { buf = Buffer.alloc(0); waiting(); }
+  });
+  const times = [];
+  for (let i = 0; i < calls + 200; i++) {
+    const t0 = process.hrtime.bigint();
+    await new Promise((r) => { waiting = r; pipe.write(frame({ t: 'invoke', id: i, rid: `r${i}`, event: '{"name":"bench"}', deadline: 0 })); });
+    if (i >= 200) times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  child.kill();
+  return times;
+}
+
+function specOf(dir, runtime, key) {
+  return {
+    key, namespace: 'default', functionName: 'bench', version: '$LATEST', runtime, type: 'Event', codeDir: dir, layerDirs: [],
+    handler: 'index.main_handler', env: {}, memoryMb: 128, timeoutMs: 10_000, initTimeoutMs: 10_000, instanceConcurrency: 1,
+  };
+}
+
+let rid = 0;
+const call = (ex, spec) => ex.invoke({ requestId: `b${++rid}`, spec, event: '{"name":"bench"}' });
+
+async function warm(ex, spec) {
+  const first = await call(ex, spec);
+  if (first.kind !== 'ok') throw new Error(`${spec.runtime}: ${first.kind} ${first.errorMessage}`);
+  for (let i = 0; i < 200; i++) await call(ex, spec);
+  const times = [];
+  for (let i = 0; i < WARM_CALLS; i++) {
+    const t0 = process.hrtime.bigint();
+    await call(ex, spec);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  // Throughput: CONCURRENCY callers, each its own instance (one invocation per instance).
+  let done = 0;
+  const until = Date.now() + 3000;
+  const t0 = Date.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (Date.now() < until) { await call(ex, spec); done++; } }));
+  return { times, rps: done / ((Date.now() - t0) / 1000) };
+}
+
+async function cold(ex, dir, runtime) {
+  const phases = [];
+  const e2e = [];
+  for (let i = 0; i < COLD; i++) {
+    const t0 = performance.now();
+    const o = await call(ex, specOf(dir, runtime, `cold-${runtime}-${i}`));
+    e2e.push(performance.now() - t0);
+    if (o.coldStart) phases.push(o.coldStart);
+  }
+  const p50 = (k) => percentile(phases.map((c) => c[k]), 50);
+  return { e2eP50: percentile(e2e, 50), e2eP99: percentile(e2e, 99), totalP50: p50('totalMs'), pullP50: p50('pullCodeMs'), runtimeP50: p50('initRuntimeMs'), functionP50: p50('initFunctionMs') };
+}
+
+function memoryOf(pid) {
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+  let pss = NaN;
+  try { pss = Number(/Pss:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? NaN) / 1024; } catch { /* no smaps_rollup */ }
+  return { rss, pss };
+}
+
+async function idleMemory(ex, dir, runtime) {
+  const specs = Array.from({ length: IDLE }, (_, i) => specOf(dir, runtime, `idle-${runtime}-${i}`));
+  await Promise.all(specs.map((s) => call(ex, s)));
+  const keys = new Set(specs.map((s) => s.key));
+  const pids = ex.stats().processes.map((p) => p.pid);
+  const mine = pids.filter((pid) => { try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(runtime.startsWith('Python') ? 'python' : 'bootstrap.js'); } catch { return false; } });
+  const m = mine.map(memoryOf);
+  return { instances: keys.size, rssMb: m.reduce((a, x) => a + x.rss, 0) / m.length, pssMb: m.reduce((a, x) => a + x.pss, 0) / m.length };
+}
+
+run(async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-bench-runners-'));
+  fs.writeFileSync(path.join(dir, 'index.py'), 'def main_handler(event, context):\n    return {"hello": event.get("name")}\n');
+  fs.writeFileSync(path.join(dir, 'index.js'), 'exports.main_handler = async (event) => ({ hello: event.name });\n');
+  const dataDir = path.join(dir, 'data');
+  const proc = createProcessExecutor({ sandbox: createUnconfinedSandbox({ dataDir }), platform: { region: 'r', appId: '1', uin: '2' }, keepAliveMs: 600_000 });
+  const iso = await createIsolateRuntime({ hosts: 1, dataDir, keepAliveMs: 600_000 });
+  const m = machine();
+  console.log(machineLine(m));
+  try {
+    const raw = await rawPipe(WARM_CALLS);
+    const results = { rawPipe: { p50: percentile(raw, 50), p99: percentile(raw, 99) } };
+    const targets = [['Python', proc, 'Python3.9'], ['Node.js process', proc, 'Nodejs18.15'], ['isolate', iso, 'Isolate']];
+    for (const [name, ex, runtime] of targets) {
+      const w = await warm(ex, specOf(dir, runtime, `warm-${runtime}`));
+      const c = await cold(ex, dir, runtime);
+      const idle = ex === proc ? await idleMemory(ex, dir, runtime) : null;
+      results[name] = { p50: percentile(w.times, 50), p99: percentile(w.times, 99), rps: w.rps, cold: c, idle };
+    }
+    const rawP50 = results.rawPipe.p50;
+    printTable(['target', 'warm p50 ms', 'p99 ms', 'over raw pipe µs (p50)', `req/s c=${CONCURRENCY}`, 'cold e2e p50 ms', 'cold p99 ms', 'InitRuntime p50', 'InitFunction p50', 'idle RSS MB', 'idle PSS MB'], [
+      ['raw pipe (python3, fd 3)', rawP50, results.rawPipe.p99, 0, '', '', '', '', '', '', ''],
+      ...targets.map(([name]) => {
+        const r = results[name];
+        return [name, r.p50, r.p99, (r.p50 - rawP50) * 1000, r.rps, r.cold.e2eP50, r.cold.e2eP99, r.cold.runtimeP50, r.cold.functionP50, r.idle ? r.idle.rssMb : 'see runtime/README', r.idle ? r.idle.pssMb : ''];
+      }),
+    ], { digits: [0, 3, 3, 0, 0, 1, 1, 1, 1, 1, 1] });
+    writeResult('runners', { machine: m, calls: WARM_CALLS, concurrency: CONCURRENCY, cold: COLD, idle: IDLE, results });
+  } finally {
+    proc.destroy();
+    iso.destroy();
+    await proc.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,117 @@
+/**
+ * The process executor: event functions of the built-in subprocess runtimes
+ * (Python, Node.js) in supervised, confined processes — the executor
+ * contract (executor/contract.ts) over one Pool per version key.
+ */
+import { execFileSync } from 'node:child_process';
+import type { EventCall, Executor, ExecutorOutcome, ExecutorStats, HttpCall, HttpExecutorOutcome, VersionSpec } from '../../executor';
+import type { PlatformFacts } from './instance';
+import { Pool } from './pool';
+import { builtInRuntimes, familyOf, type BuiltInRuntime, type RuntimeBinaries } from './runtimes';
+import type { InstanceLimits, Sandbox } from '../sandbox';
+
+export interface ProcessExecutorOptions {
+  sandbox: Sandbox;
+  platform: PlatformFacts;
+  /** Idle time after which a warm instance is reclaimed (ms). */
+  keepAliveMs: number;
+  binaries?: Partial<RuntimeBinaries>;
+  /** Limits of every instance besides its memory (which is the function's). */
+  limits?: Partial<Omit<InstanceLimits, 'memoryMb'>>;
+  /** The least time an interpreter gets to start (ms, default 10 000): the init timeout is the function's module load. */
+  minRuntimeStartMs?: number;
+}
+
+export type ProcessExecutor = Executor & Required<Pick<Executor, 'describeRuntime'>>;
+
+export const DEFAULT_INSTANCE_LIMITS: Readonly<Omit<InstanceLimits, 'memoryMb'>> = Object.freeze({ pids: 64, openFiles: 1024, tmpMb: 512 });
+
+/** Builds the executor; checks the interpreters once (their versions, for GetFunction and the README). */
+export function createProcessExecutor(options: ProcessExecutorOptions): ProcessExecutor {
+  const bin: RuntimeBinaries = { python: options.binaries?.python ?? '/usr/bin/python3', node: options.binaries?.node ?? process.execPath };
+  const runtimes = builtInRuntimes(bin, { python: versionOf(bin.python, ['--version'], /Python (\S+)/), node: process.versions.node });
+  const limits = { ...DEFAULT_INSTANCE_LIMITS, ...options.limits };
+  const pools = new Map<string, Pool>();
+  const inFlight = new Set<Promise<unknown>>();
+  let closed = false;
+  let closing: Promise<void> | null = null;
+
+  const runtimeOf = (spec: VersionSpec): BuiltInRuntime | undefined => {
+    const family = familyOf(spec.runtime);
+    return family === null ? undefined : runtimes.get(family);
+  };
+
+  const poolOf = (spec: VersionSpec): Pool => {
+    let pool = pools.get(spec.key);
+    if (pool === undefined) {
+      pool = new Pool(spec, { sandbox: options.sandbox, runtime: runtimeOf(spec)!, platform: options.platform, limits, minRuntimeStartMs: options.minRuntimeStartMs ?? 10_000 }, options.keepAliveMs);
+      pools.set(spec.key, pool);
+    }
+    return pool;
+  };
+
+  const refused = (why: string): ExecutorOutcome => ({ kind: 'internal', errorMessage: why, logs: [], durationMs: 0, memUsageBytes: 0, instanceId: '' });
+
+  return {
+    name: 'process',
+    prepare(spec: VersionSpec): VersionSpec {
+      if (runtimeOf(spec) === undefined) throw new Error(`The process executor does not run runtime ${spec.runtime}.`);
+      if (spec.type !== 'Event') throw new Error(`Web functions on ${spec.runtime} (started by scf_bootstrap) are not available on this server yet.`);
+      return spec;
+    },
+    invoke(call: EventCall, signal?: AbortSignal): Promise<ExecutorOutcome> {
+      if (closed) return Promise.resolve(refused('the process executor is closed'));
+      const p = poolOf(call.spec).invoke(call, signal);
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+      return p;
+    },
+    serveHttp(_call: HttpCall): Promise<HttpExecutorOutcome> {
+      // prepare() refuses web functions, so the core never gets here; answer clearly if anything does.
+      return Promise.resolve({ ...refused('the process executor serves event functions only'), responseStarted: false, responseBytes: 0, responseEnded: false });
+    },
+    instanceCount(key: string): number {
+      return pools.get(key)?.instances.size ?? 0;
+    },
+    stats(): ExecutorStats {
+      const processes: ExecutorStats['processes'] = [];
+      const instances: ExecutorStats['instances'] = {};
+      for (const [key, pool] of pools) {
+        const counts = pool.counts();
+        if (counts.busy + counts.idle > 0) instances[key] = counts;
+        for (const i of pool.instances) {
+          if (i.state === 'dead') continue;
+          processes.push({ index: processes.length, pid: i.pid, alive: true, restarts: 0, instances: 1, inFlight: i.state === 'busy' ? 1 : 0 });
+        }
+      }
+      return { executor: 'process', processes, instances };
+    },
+    describeRuntime(runtime: string): string {
+      const family = familyOf(runtime);
+      const rt = family === null ? undefined : runtimes.get(family);
+      return rt === undefined ? `${runtime} is not run by the process executor` : `a subprocess of ${rt.describe()}`;
+    },
+    close(): Promise<void> {
+      closed = true;
+      closing ??= (async () => {
+        await Promise.allSettled([...inFlight]);
+        await Promise.all([...pools.values()].map((p) => p.stopAll(1000)));
+      })();
+      return closing;
+    },
+    destroy(): void {
+      closed = true;
+      for (const pool of pools.values()) pool.killAll('the process executor was destroyed');
+    },
+  };
+}
+
+/** The interpreter's version from its `--version` output, or 'unknown' when it does not run (then every start fails visibly). */
+function versionOf(command: string, args: string[], re: RegExp): string {
+  try {
+    const out = execFileSync(command, args, { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'pipe'] });
+    return re.exec(out)?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

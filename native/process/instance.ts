@@ -1,0 +1,310 @@
+/**
+ * One instance of a built-in runtime: a confined process tree for one
+ * function version, speaking the private channel (channel.ts) over fd 3,
+ * running one invocation at a time.
+ *
+ * Cold start, by phase: PullCode = confining the code tree (sandbox),
+ * InitRuntime = spawn until the bootstrap's `ready` (raced against its exit
+ * and the init timeout, at least minRuntimeStartMs: 'init_exit' /
+ * 'init_timeout'), InitFunction = importing the handler module (`load`,
+ * under the init timeout; an error there is the user's, an overrun
+ * 'timeout' "init time out"). Output of the start goes to the first
+ * invocation's log.
+ *
+ * An instance that timed out, was canceled, ran out of memory or exited is
+ * never reused: its process group is killed and its sandbox disposed.
+ */
+import type { ColdStart, EventCall, ExecutorOutcome, LogLine, OutcomeKind, VersionSpec } from '../../executor';
+import { SupervisedProcess, SupervisionError, describeExit, type ChildExit } from '../supervision';
+import { checkChildMessage, jsonCodec, type ChildMessage, type ParentMessage } from './channel';
+import { InstanceOutput } from './output';
+import type { BuiltInRuntime } from './runtimes';
+import type { ConfinedInstance, InstanceLimits, Sandbox } from '../sandbox';
+
+/** Server-wide facts the bootstrap hands to the handler's context. */
+export interface PlatformFacts {
+  region: string;
+  appId: string;
+  uin: string;
+}
+
+export interface InstanceDeps {
+  sandbox: Sandbox;
+  runtime: BuiltInRuntime;
+  platform: PlatformFacts;
+  limits: Omit<InstanceLimits, 'memoryMb'>;
+  /** The interpreter's own start (InitRuntime) may take at least this long, whatever the function's init timeout (ms). */
+  minRuntimeStartMs: number;
+}
+
+/** The largest result an event function may return (spec: 6 MB). */
+const MAX_RESULT_BYTES = 6 * 1024 * 1024;
+/** What a process's own words say when it died of memory (Python, V8, the C++ runtime, the kernel via glibc). */
+const OOM_WORDS = /MemoryError|JavaScript heap out of memory|std::bad_alloc|Cannot allocate memory|Allocation failed/;
+
+export type Ending = Omit<ExecutorOutcome, 'logs' | 'instanceId' | 'durationMs' | 'memUsageBytes'> & { memUsageBytes?: number };
+
+interface Running {
+  id: number;
+  requestId: string;
+  started: number;
+  settle(end: Ending): void;
+}
+
+let instanceN = 0;
+
+export type InstanceState = 'starting' | 'idle' | 'busy' | 'dead';
+
+export class ProcessInstance {
+  readonly id: string;
+  state: InstanceState = 'starting';
+  /** When it last became idle (epoch ms). */
+  idleSince = 0;
+  private confined: ConfinedInstance | null = null;
+  private proc: SupervisedProcess<ParentMessage, ChildMessage> | null = null;
+  private readonly output = new InstanceOutput();
+  private running: Running | null = null;
+  private loadWaiter: ((msg: ChildMessage | ChildExit) => void) | null = null;
+  private callN = 0;
+  private disposing: Promise<void> | null = null;
+  /** Set by abort() while starting: the start ends so, whatever the process did meanwhile. */
+  private abortedWith: Ending | null = null;
+
+  constructor(private readonly spec: VersionSpec, private readonly deps: InstanceDeps, private readonly onDead: (i: ProcessInstance) => void) {
+    this.id = `${process.pid.toString(36)}-${Date.now().toString(36)}-${(++instanceN).toString(36)}`;
+  }
+
+  get pid(): number {
+    return this.proc?.pid ?? 0;
+  }
+
+  /**
+   * Starts the process and loads the handler. Resolves with the cold-start
+   * phases, or with the outcome that ends the call that asked for it (the
+   * instance is then dead). Never rejects.
+   */
+  async start(): Promise<{ coldStart: ColdStart } | { failed: Ending }> {
+    const spec = this.spec;
+    const t0 = performance.now();
+    // The init timeout is the function's (its module's top level, as for isolates); starting the
+    // interpreter is the platform's work and gets at least minRuntimeStartMs, so a loaded machine
+    // does not turn a slow interpreter start into the function's init timeout.
+    const runtimeDeadline = Date.now() + Math.max(spec.initTimeoutMs, this.deps.minRuntimeStartMs);
+    const cmd = this.deps.runtime.command(spec.memoryMb);
+    try {
+      this.confined = await this.deps.sandbox.confine({
+        instanceId: this.id, codeDir: spec.codeDir, layerDirs: spec.layerDirs,
+        limits: { memoryMb: spec.memoryMb, ...this.deps.limits }, command: cmd.command, args: cmd.args,
+      });
+    } catch (err) {
+      return this.failStart({ kind: 'internal', errorMessage: `the instance could not be confined: ${(err as Error).message}` });
+    }
+    if (this.abortedWith !== null) return this.failStart(this.abortedWith);
+    const t1 = performance.now();
+    const c = this.confined;
+    const env: NodeJS.ProcessEnv = {
+      ...spec.env,
+      ...cmd.env(c.codeRoot, c.optDir),
+      // The platform's variables win over the function's (runtime-api.md, "Environment").
+      TENCENTCLOUD_RUNENV: 'SCF',
+      USER_CODE_ROOT: c.codeRoot,
+      PATH: '/usr/local/bin:/usr/bin:/bin',
+      HOME: c.tmpDir,
+      TMPDIR: c.tmpDir,
+      LANG: 'C.UTF-8',
+    };
+    if (env['TZ'] === undefined) env['TZ'] = 'UTC';
+    const proc = new SupervisedProcess<ParentMessage, ChildMessage>({
+      name: `${this.deps.runtime.family} instance`,
+      command: c.command,
+      args: c.args,
+      env,
+      cwd: c.cwd,
+      channel: 'fd3',
+      processGroup: true,
+      startTimeoutMs: Math.max(1, runtimeDeadline - Date.now()),
+      codec: jsonCodec,
+      check: checkChildMessage,
+      isReady: (m) => m.t === 'ready',
+      onStdout: (chunk) => this.output.raw('stdout', chunk.toString('utf8')),
+      onStderr: (text) => this.output.raw('stderr', text),
+      onMessage: (m) => this.onMessage(m),
+      onExit: (exit) => this.onExit(exit),
+    });
+    this.proc = proc;
+    try {
+      await proc.start();
+    } catch (err) {
+      const code = err instanceof SupervisionError ? err.code : null;
+      if (code === 'ERR_CHILD_START_TIMEOUT') return this.failStart({ kind: 'init_timeout', errorMessage: `init time out: the ${this.deps.runtime.family} runtime did not start within ${Math.max(spec.initTimeoutMs, this.deps.minRuntimeStartMs)} ms` });
+      if (code === 'ERR_CHILD_EXITED') return this.failStart({ kind: 'init_exit', errorMessage: `the ${this.deps.runtime.family} runtime exited before it was ready${lastLine(proc.stderrTail)}` });
+      return this.failStart({ kind: 'internal', errorMessage: (err as Error).message });
+    }
+    const t2 = performance.now();
+    const loaded = await this.load(Date.now() + spec.initTimeoutMs);
+    if (loaded !== null) return this.failStart(loaded);
+    if (this.abortedWith !== null) return this.failStart(this.abortedWith);
+    const t3 = performance.now();
+    this.state = 'idle';
+    return { coldStart: { pullCodeMs: t1 - t0, initRuntimeMs: t2 - t1, initFunctionMs: t3 - t2, totalMs: t3 - t0 } };
+  }
+
+  /** Sends `load` and waits for its answer, the exit, or the init deadline; null when loaded. */
+  private load(deadline: number): Promise<Ending | null> {
+    const spec = this.spec;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.loadWaiter = null;
+        resolve({ kind: 'timeout', errorMessage: `init time out: the function's initialisation did not finish within ${spec.initTimeoutMs} ms` });
+      }, Math.max(1, deadline - Date.now()));
+      this.loadWaiter = (m) => {
+        clearTimeout(timer);
+        this.loadWaiter = null;
+        if ('t' in m) {
+          if (m.t === 'loaded') resolve(null);
+          else if (m.t === 'load_failed') resolve({ kind: m.kind, errorMessage: m.message, ...(m.stack ? { errorStack: m.stack } : {}) });
+        } else {
+          resolve(this.died(m) ? { kind: 'oom', errorMessage: 'out of memory while initialising' } : { kind: 'init_exit', errorMessage: `the function's process exited while initialising (${describeExit(m)})${lastLine(m.stderrTail)}` });
+        }
+      };
+      const { platform } = this.deps;
+      this.proc!.send({
+        t: 'load', handler: spec.handler, env: spec.env, memoryMb: spec.memoryMb, timeoutMs: spec.timeoutMs,
+        functionName: spec.functionName, version: spec.version, namespace: spec.namespace, ...platform,
+      });
+    });
+  }
+
+  private async failStart(end: Ending): Promise<{ failed: Ending }> {
+    end = this.abortedWith ?? end;
+    this.state = 'dead';
+    this.onDead(this);
+    void this.dispose();
+    return { failed: end };
+  }
+
+  /** Runs one invocation on this (idle) instance. The instance is busy until it resolves. Never rejects. */
+  run(call: EventCall, signal: AbortSignal | undefined, coldStart: ColdStart | undefined): Promise<ExecutorOutcome> {
+    this.state = 'busy';
+    const spec = this.spec;
+    const id = ++this.callN;
+    const started = performance.now();
+    return new Promise<ExecutorOutcome>((resolve) => {
+      let timer: NodeJS.Timeout | null = null;
+      const onAbort = (): void => running.settle({ kind: 'canceled', errorMessage: 'the caller went away' });
+      const running: Running = {
+        id, requestId: call.requestId, started,
+        settle: (end) => {
+          if (this.running !== running) return;
+          this.running = null;
+          if (timer !== null) clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          // Anything but an answer of the function itself leaves the process in a state nobody knows.
+          const reusable = end.kind === 'ok' || end.kind === 'user_error' || end.kind === 'handler_missing';
+          if (reusable && this.state === 'busy') {
+            this.state = 'idle';
+            this.idleSince = Date.now();
+          } else if (this.state !== 'dead') {
+            this.state = 'dead';
+            this.onDead(this);
+            void this.dispose();
+          }
+          const { memUsageBytes, ...rest } = end;
+          resolve({
+            ...rest,
+            logs: this.output.take(call.requestId),
+            durationMs: performance.now() - started,
+            memUsageBytes: this.confined?.memoryBytes() ?? memUsageBytes ?? 0,
+            ...(coldStart ? { coldStart } : {}),
+            instanceId: this.id,
+          });
+        },
+      };
+      this.running = running;
+      timer = setTimeout(() => running.settle({ kind: 'timeout', errorMessage: 'time out' }), spec.timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.proc!.send({ t: 'invoke', id, rid: call.requestId, event: call.event, deadline: Date.now() + spec.timeoutMs });
+      // One invocation per instance: nothing else would join this write, so it goes now rather than
+      // at the end of the event-loop turn (bench/runners.js: Python warm p50 over the raw pipe 122 → 104 µs).
+      this.proc!.writer?.flush();
+    });
+  }
+
+  private onMessage(m: ChildMessage): void {
+    switch (m.t) {
+      case 'log':
+        this.output.line(m.level, m.msg, m.time);
+        return;
+      case 'loaded':
+      case 'load_failed':
+        this.loadWaiter?.(m);
+        return;
+      case 'done': {
+        const r = this.running;
+        if (r === null || r.id !== m.id) return;
+        if (Buffer.byteLength(m.result) > MAX_RESULT_BYTES) r.settle({ kind: 'user_error', errorMessage: `result too large: over the ${MAX_RESULT_BYTES} byte limit`, memUsageBytes: m.mem });
+        else r.settle({ kind: 'ok', result: m.result, memUsageBytes: m.mem });
+        return;
+      }
+      case 'failed': {
+        const r = this.running;
+        if (r === null || r.id !== m.id) return;
+        r.settle({ kind: m.kind, errorMessage: m.message, ...(m.stack ? { errorStack: m.stack } : {}), memUsageBytes: m.mem });
+        return;
+      }
+      default:
+    }
+  }
+
+  /** Whether the process died of memory (the kernel's cgroup counter, or its own last words). */
+  private died(exit: ChildExit): boolean {
+    return this.confined?.oomKilled() === true || OOM_WORDS.test(exit.stderrTail);
+  }
+
+  private onExit(exit: ChildExit): void {
+    if (this.loadWaiter !== null) this.loadWaiter(exit);
+    const r = this.running;
+    if (r !== null) {
+      if (this.died(exit)) r.settle({ kind: 'oom', errorMessage: 'out of memory: the function exceeded its memory limit' });
+      else r.settle({ kind: 'process_exit', errorMessage: `the function's process exited (${describeExit(exit)})${lastLine(exit.stderrTail)}` });
+    }
+    if (this.state !== 'dead') {
+      this.state = 'dead';
+      this.onDead(this);
+      void this.dispose();
+    }
+  }
+
+  /** The output collected since the last invocation (a failed start's), tagged with `requestId`. */
+  takeLogs(requestId: string): LogLine[] {
+    return this.output.take(requestId);
+  }
+
+  /** Ends the call in flight (if any) as `kind` and kills the instance now. */
+  abort(kind: OutcomeKind, message: string): void {
+    if (this.state === 'starting') this.abortedWith = { kind, errorMessage: message };
+    this.running?.settle({ kind, errorMessage: message });
+    if (this.state !== 'dead') {
+      this.state = 'dead';
+      this.onDead(this);
+    }
+    this.proc?.kill();
+    void this.dispose();
+  }
+
+  /** SIGTERM, then SIGKILL after `killAfterMs`, of the whole process group; then the sandbox's cleanup. Idempotent. */
+  dispose(killAfterMs = 200): Promise<void> {
+    this.disposing ??= (async () => {
+      await this.proc?.stop({ killAfterMs });
+      await this.confined?.dispose();
+    })();
+    return this.disposing;
+  }
+}
+
+/** ": <the last line of the stderr tail>", or '' (names the cause in an error message). */
+function lastLine(tail: string): string {
+  const lines = tail.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('isola:'));
+  const last = lines.at(-1);
+  return last === undefined ? '' : `: ${last.slice(0, 300)}`;
+}

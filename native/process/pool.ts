@@ -1,0 +1,116 @@
+/**
+ * The instances of one version key: a warm idle instance is reused (the most
+ * recently used first), else a new one is cold-started — one invocation per
+ * instance at a time, so N parallel calls make N instances. Idle instances
+ * are reclaimed after the keep-alive. A version whose instances keep dying
+ * (start failures, exits) is started again only after native's RestartPolicy
+ * back-off, so a crash-looping function cannot spin the machine.
+ */
+import type { EventCall, ExecutorOutcome, InstanceCounts, VersionSpec } from '../../executor';
+import { RestartPolicy } from '../supervision';
+import { ProcessInstance, type Ending, type InstanceDeps } from './instance';
+
+export class Pool {
+  readonly instances = new Set<ProcessInstance>();
+  private idle: ProcessInstance[] = [];
+  private readonly reclaimTimers = new Map<ProcessInstance, NodeJS.Timeout>();
+  private readonly crashes = new RestartPolicy({ windowMs: 5000, maxExits: 3, backoffMs: 500 });
+  private startAfter = 0;
+
+  constructor(private readonly spec: VersionSpec, private readonly deps: InstanceDeps, private readonly keepAliveMs: number) {}
+
+  /** Runs `call` on a warm instance or a new one. Never rejects. */
+  async invoke(call: EventCall, signal?: AbortSignal): Promise<ExecutorOutcome> {
+    const t0 = performance.now();
+    if (signal?.aborted) return this.ended(call, t0, { kind: 'canceled', errorMessage: 'the caller went away before the call ran' });
+    const warm = this.takeIdle();
+    if (warm !== null) {
+      const outcome = await warm.run(call, signal, undefined);
+      if (outcome.kind === 'process_exit') this.crashed();
+      this.release(warm);
+      return outcome;
+    }
+    const wait = this.startAfter - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const inst = new ProcessInstance(this.spec, this.deps, (i) => this.gone(i));
+    this.instances.add(inst);
+    const starting = inst.start();
+    const aborted = signal === undefined ? null : new Promise<'aborted'>((r) => signal.addEventListener('abort', () => r('aborted'), { once: true }));
+    const started = await (aborted === null ? starting : Promise.race([starting, aborted]));
+    if (started === 'aborted') {
+      // The caller left during the cold start: the instance finishes starting and waits warm for the next call.
+      void starting.then((s) => { if ('coldStart' in s) this.release(inst); });
+      return this.ended(call, t0, { kind: 'canceled', errorMessage: 'the caller went away during the cold start' });
+    }
+    if ('failed' in started) {
+      this.crashed();
+      return { ...this.ended(call, t0, started.failed), logs: inst.takeLogs(call.requestId), instanceId: inst.id };
+    }
+    const outcome = await inst.run(call, signal, started.coldStart);
+    if (outcome.kind === 'process_exit') this.crashed();
+    this.release(inst);
+    return outcome;
+  }
+
+  /** Hands an instance that is idle (after a call, or a start nobody waited for) to the next call; arms its reclaim. */
+  release(inst: ProcessInstance): void {
+    if (inst.state !== 'idle') return;
+    this.idle.push(inst);
+    const timer = setTimeout(() => {
+      this.reclaimTimers.delete(inst);
+      if (inst.state !== 'idle') return;
+      this.idle = this.idle.filter((i) => i !== inst);
+      inst.state = 'dead';
+      this.gone(inst);
+      void inst.dispose();
+    }, this.keepAliveMs);
+    timer.unref();
+    this.reclaimTimers.set(inst, timer);
+  }
+
+  counts(): InstanceCounts {
+    let busy = 0;
+    let idle = 0;
+    for (const i of this.instances) {
+      if (i.state === 'idle') idle++;
+      else if (i.state !== 'dead') busy++;
+    }
+    return { busy, idle };
+  }
+
+  /** Stops every instance (SIGTERM, SIGKILL after `killAfterMs`) and waits for their cleanup. */
+  async stopAll(killAfterMs: number): Promise<void> {
+    await Promise.all([...this.instances].map((i) => i.dispose(killAfterMs)));
+  }
+
+  /** Ends every call in flight as internal and kills every instance now. */
+  killAll(message: string): void {
+    for (const i of [...this.instances]) i.abort('internal', message);
+  }
+
+  private takeIdle(): ProcessInstance | null {
+    while (this.idle.length > 0) {
+      const inst = this.idle.pop()!;
+      const timer = this.reclaimTimers.get(inst);
+      if (timer !== undefined) { clearTimeout(timer); this.reclaimTimers.delete(inst); }
+      if (inst.state === 'idle') return inst;
+    }
+    return null;
+  }
+
+  private crashed(): void {
+    const delay = this.crashes.exited();
+    if (delay > 0) this.startAfter = Date.now() + delay;
+  }
+
+  private gone(inst: ProcessInstance): void {
+    this.instances.delete(inst);
+    const timer = this.reclaimTimers.get(inst);
+    if (timer !== undefined) { clearTimeout(timer); this.reclaimTimers.delete(inst); }
+  }
+
+  private ended(call: EventCall, t0: number, end: Ending): ExecutorOutcome {
+    const { memUsageBytes, ...rest } = end;
+    return { ...rest, logs: [], durationMs: performance.now() - t0, memUsageBytes: memUsageBytes ?? 0, instanceId: '' };
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The built-in runtimes the process executor runs, one table: which
+ * runtime names each serves, the command that starts its bootstrap, and the
+ * search-path variables of the spec (runtime-api.md, "Environment").
+ */
+import path from 'node:path';
+
+export interface RuntimeCommand {
+  command: string;
+  args: string[];
+  /** Extra environment of this runtime (search paths), given the instance's code root and /opt. */
+  env(codeRoot: string, optDir: string): Record<string, string>;
+}
+
+export interface BuiltInRuntime {
+  /** 'python', 'nodejs'. */
+  readonly family: string;
+  /** Who runs it, for GetFunction and the README ("python3 (3.11.2)"). */
+  describe(): string;
+  /** The command for one instance of a version with this memory limit. */
+  command(memoryMb: number): RuntimeCommand;
+}
+
+/** Where the bootstraps live: the source tree (they are not compiled). */
+const NATIVE_DIR = path.resolve(__dirname, '..', '..', '..', 'native');
+
+export interface RuntimeBinaries {
+  /** The interpreter of Python functions (default /usr/bin/python3: readable by every uid). */
+  python: string;
+  /** The Node.js of Node.js functions (default: the server's own). */
+  node: string;
+}
+
+export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string; node: string }): ReadonlyMap<string, BuiltInRuntime> {
+  const python: BuiltInRuntime = {
+    family: 'python',
+    describe: () => `${bin.python} (Python ${versions.python})`,
+    command: () => ({
+      command: bin.python,
+      // -I: no user site, no PYTHON* variables, no script dir on sys.path (a user module named
+      // `bootstrap` must not be shadowed); the bootstrap puts the code root and /opt first itself.
+      args: ['-I', path.join(NATIVE_DIR, 'python', 'bootstrap.py')],
+      env: (codeRoot, optDir) => ({ PYTHONPATH: `${codeRoot}:${optDir}`, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', ISOLA_OPT_DIR: optDir }),
+    }),
+  };
+  const nodejs: BuiltInRuntime = {
+    family: 'nodejs',
+    describe: () => `${bin.node} (Node.js ${versions.node})`,
+    command: (memoryMb) => ({
+      command: bin.node,
+      // The V8 heap gets the function's memory: a heap overrun ends the process with V8's
+      // "heap out of memory", which the executor reads as 'oom'.
+      args: [`--max-old-space-size=${Math.max(16, memoryMb)}`, path.join(NATIVE_DIR, 'nodejs', 'bootstrap.js')],
+      env: (_codeRoot, optDir) => ({ NODE_PATH: `${optDir}:${path.join(optDir, 'node_modules')}` }),
+    }),
+  };
+  return new Map([['python', python], ['nodejs', nodejs]]);
+}
+
+/** The catalogue name's family ('Python3.9' → 'python'), or null for names this executor does not run. */
+export function familyOf(runtime: string): string | null {
+  if (/^Python3\.\d+$/.test(runtime)) return 'python';
+  if (/^Nodejs\d+\.\d+$/.test(runtime)) return 'nodejs';
+  return null;
+}
