@@ -4,21 +4,10 @@
 // with its last words and its output as the call's log; it never says ready → init_timeout (450)
 // at the function's init timeout, the process killed.
 const t = require('tap');
-const fs = require('node:fs');
-const path = require('node:path');
-const { processExecutor } = require('./helpers/process-executor');
-
-const BOOTSTRAP = fs.readFileSync(path.join(__dirname, 'fixtures', 'custom', 'scf_bootstrap'), 'utf8');
-
-function deployCustom(t, files, over = {}, mode = 0o755) {
-  const { deploy, ex } = processExecutor(t);
-  const fn = deploy(files, { runtime: 'CustomRuntime', handler: 'anything', ...over });
-  if (files.scf_bootstrap !== undefined) fs.chmodSync(path.join(fn.spec.codeDir, 'scf_bootstrap'), mode);
-  return { fn, ex };
-}
+const { deployCustom } = require('./helpers/custom-runtime');
 
 t.test('no scf_bootstrap → bootstrap_missing', async (t) => {
-  const { fn, ex } = deployCustom(t, { 'index.py': 'x = 1\n' });
+  const { fn, ex } = deployCustom(t, { files: { 'index.py': 'x = 1\n' } });
   const o = await fn.invoke({});
   t.equal(o.kind, 'bootstrap_missing');
   t.match(o.errorMessage, /scf_bootstrap is missing/);
@@ -26,14 +15,14 @@ t.test('no scf_bootstrap → bootstrap_missing', async (t) => {
 });
 
 t.test('scf_bootstrap not executable → bootstrap_missing', async (t) => {
-  const { fn } = deployCustom(t, { scf_bootstrap: BOOTSTRAP }, {}, 0o644);
+  const { fn } = deployCustom(t, { mode: 0o644 });
   const o = await fn.invoke({});
   t.equal(o.kind, 'bootstrap_missing');
   t.match(o.errorMessage, /scf_bootstrap is not executable \(mode 644\)/);
 });
 
 t.test('exit before ready → init_exit with its last words and output', async (t) => {
-  const { fn } = deployCustom(t, { scf_bootstrap: BOOTSTRAP }, { env: { INIT_MODE: 'exit' } });
+  const { fn } = deployCustom(t, { env: { INIT_MODE: 'exit' } });
   const o = await fn.invoke({});
   t.equal(o.kind, 'init_exit');
   t.match(o.errorMessage, /scf_bootstrap exited before it was ready: giving up before ready/);
@@ -41,7 +30,7 @@ t.test('exit before ready → init_exit with its last words and output', async (
 });
 
 t.test('never ready → init_timeout at the init timeout, nothing left running', async (t) => {
-  const { fn, ex } = deployCustom(t, { scf_bootstrap: BOOTSTRAP }, { env: { INIT_MODE: 'hang' }, initTimeoutMs: 800 });
+  const { fn, ex } = deployCustom(t, { env: { INIT_MODE: 'hang' }, initTimeoutMs: 800 });
   const t0 = Date.now();
   const o = await fn.invoke({});
   t.equal(o.kind, 'init_timeout');
