@@ -4,3 +4,6 @@ export { configOf, type FunctionChange, FunctionService, type FunctionView, LATE
 export { entryCandidates, type FunctionType, getRuntime, type RuntimeFamily, type RuntimeInfo } from './runtimes';
 export { deploySampleOnce } from './sample';
 export { type FunctionSummaryRow } from './function-list';
+export {
+  ASYNC_LIMITS, DEFAULT_ASYNC_RETRY, readAsyncTriggerConfig, type AsyncRetryConfig, type DeadLetterConfig,
+} from './async-options';

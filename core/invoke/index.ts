@@ -14,3 +14,4 @@ export {
 export { PLATFORM_CLOSE, platformCloseFor, webSocketOutcome, type WebSocketEnd } from './websocket';
 export { newRequestId } from './request-id';
 export type { HttpRequestData, HttpResponseSink, WebSocketChannel, WebSocketPeer } from '../../executor';
+export { AsyncInvocationRunner, type QueuedCall } from './async';

@@ -1,5 +1,6 @@
 import type { ActionTable } from '../types';
 import { accountActions } from './account';
+import { asyncActions } from './async';
 import { concurrencyActions } from './concurrency';
 import { functionActions } from './functions';
 import { invokeActions } from './invoke';
@@ -14,6 +15,7 @@ export const actions: ActionTable = Object.freeze({
   ...accountActions,
   ...concurrencyActions,
   ...invokeActions,
+  ...asyncActions,
   ...logActions,
   ...metricsActions,
 });

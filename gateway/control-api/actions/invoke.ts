@@ -29,19 +29,28 @@ function logType(params: ActionParams): boolean {
   return value === 'Tail';
 }
 
-async function invoke(ctx: ActionContext, params: ActionParams, event: string, defaultQualifier: string) {
+/** The called function: name, namespace (checked to exist), qualifier (default `defaultQualifier`). */
+function target(ctx: ActionContext, params: ActionParams, defaultQualifier: string) {
   const functionName = requiredString(params, 'FunctionName', 'InvalidParameter.FunctionName');
   const namespace = optionalString(params, 'Namespace', 'InvalidParameterValue.Namespace') || DEFAULT_NAMESPACE;
   const qualifier = optionalString(params, 'Qualifier', 'InvalidParameterValue.Qualifier') || defaultQualifier;
   ctx.platform.namespaces.get(namespace);
-  return ctx.platform.invocations.invokeSync({ namespace, functionName, qualifier, event });
+  return { namespace, functionName, qualifier };
+}
+
+async function invoke(ctx: ActionContext, params: ActionParams, event: string, defaultQualifier: string) {
+  return ctx.platform.invocations.invokeSync({ ...target(ctx, params, defaultQualifier), event });
 }
 
 export const invokeActions: ActionTable = {
   async Invoke(params, ctx) {
     const type = optionalString(params, 'InvocationType', 'InvalidParameterValue.InvocationType') ?? 'RequestResponse';
     if (type === 'Event') {
-      throw new ApiError('UnsupportedOperation', 'InvocationType Event (async invocation) is not available on this server yet; use RequestResponse.');
+      // Async: the RequestId once the event is durable; every other Result field is empty (spec §5).
+      const { namespace, functionName, qualifier } = target(ctx, params, '$LATEST');
+      const event = optionalString(params, 'ClientContext', 'InvalidParameterValue.ClientContext') ?? '';
+      const requestId = await ctx.platform.async.enqueue({ namespace, functionName, qualifier, event });
+      return { Result: { FunctionRequestId: requestId, RetMsg: '', ErrMsg: '', Log: '', MemUsage: 0, Duration: 0, BillDuration: 0, InvokeResult: 0 } };
     }
     if (type !== 'RequestResponse') {
       throw new ApiError('InvalidParameterValue.InvocationType', `InvocationType must be RequestResponse or Event, got ${type}.`);
