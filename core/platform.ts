@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { createIsolateRuntime } from '../runtime';
 import { openStore, SqliteEventQueue, type Store } from '../store';
-import { AsyncService, systemClock, type Clock } from './async';
+import { AsyncService, systemClock, type AsyncQueueStats, type Clock } from './async';
 import { ensureIdentity, NamespaceService, type AccountIdentity } from './account';
 import { AdmissionController, CapacityOwner, ConcurrencyService } from './capacity';
 import type { PlatformConfig } from './config';
@@ -97,6 +97,8 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
     admissionStats: () => admission.stats(),
     logStats: () => logs.stats(),
     webSocketStats: () => webSockets,
+    // Read at scrape time, when asyncService (built below) exists.
+    asyncStats: (): AsyncQueueStats => asyncService.stats(),
   });
   const resolver = new VersionResolver(store, functions);
   const targets = new Targets(executors, identity, config.region);

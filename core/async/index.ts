@@ -9,5 +9,5 @@ export { GroupCommit } from './group-commit';
 export { backoff, decide, type BackoffOptions, type Decision } from './retry-policy';
 export { AsyncEnqueuer, MAX_ASYNC_EVENT_BYTES, type AsyncInvokeRequest } from './enqueue';
 export { AsyncConsumer, type ConsumerOptions } from './consumer';
-export { AsyncService, type AsyncServiceOptions } from './service';
+export { AsyncService, type AsyncQueueStats, type AsyncServiceOptions } from './service';
 export type { DeadLetterRecord, EventStatusRecord, EventStatus } from '../../store';

@@ -14,6 +14,15 @@ import type { Clock } from './clock';
 import { AsyncConsumer, type ConsumerOptions } from './consumer';
 import { AsyncEnqueuer, type AsyncInvokeRequest } from './enqueue';
 
+/** The async queue's figures (GET /metrics). */
+export interface AsyncQueueStats {
+  depth: number;
+  commits: number;
+  syncs: number;
+  enqueued: number;
+  running: number;
+}
+
 export interface AsyncServiceOptions extends ConsumerOptions {
   maxPerFunction: number;
 }
@@ -82,6 +91,11 @@ export class AsyncService {
     const moved = this.queue.redrive(queue, ids, this.clock.now());
     if (moved.length > 0) this.consumer.wake();
     return moved;
+  }
+
+  /** Queue depth, commits, enqueued events and running ones (GET /metrics). */
+  stats(): AsyncQueueStats {
+    return { ...this.queue.stats(), running: this.consumer.running };
   }
 
   /** Stops consuming, commits pending enqueues and settles, closes the queue. Idempotent. */

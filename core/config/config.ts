@@ -55,7 +55,7 @@ export interface PlatformConfig {
   asyncLeaseMarginMs: number;
   /** Async invocation: back-off of the first retry of a failed event; each next retry doubles it (with jitter), up to 5 minutes. */
   asyncRetryBaseMs: number;
-  /** Async invocation: queued events running at once, all functions (each still needs its function's concurrency). */
+  /** Async invocation: queued events running at once, all functions (each still needs its function's concurrency). 0 = accept and store events but run none (an enqueue-only server; bench/async.js). */
   asyncMaxInFlight: number;
   /** WebSocket: largest client message (spec: 256 KB); a bigger one closes the connection with 1009. */
   wsMaxMessageBytes: number;
@@ -99,7 +99,7 @@ export const CONFIG_SCHEMA: Schema<PlatformConfig> = {
   asyncQueueMaxEvents: count(100_000, 1),
   asyncLeaseMarginMs: count(10_000, 1),
   asyncRetryBaseMs: count(1000, 1),
-  asyncMaxInFlight: count(100, 1),
+  asyncMaxInFlight: count(100),
   wsMaxMessageBytes: count(256 * 1024, 1),
   wsMaxMessagesPerSecond: count(10, 1),
   wsMaxBytesPerSecond: count(128 * 1024, 1),

@@ -39,10 +39,25 @@ const SERIES_FAMILIES: readonly Family[] = [
   ['isola_function_memory_max_megabytes', 'gauge', 'Highest memory one call used since the server started, MB.', (t) => round(t.memMaxMb)],
 ];
 
+/** The async queue's figures for /metrics (core/async's stats). */
+export interface AsyncQueueGauges {
+  depth: number;
+  running: number;
+  enqueued: number;
+  commits: number;
+  syncs: number;
+}
+
 /** Renders the whole exposition. */
 export function renderPrometheus(
   source: PrometheusSource,
-  gauges: { executors: ExecutorStats[] | null; admission: AdmissionStats | null; logs: LogWriterStats | null; webSockets?: WebSocketCounters | null },
+  gauges: {
+    executors: ExecutorStats[] | null;
+    admission: AdmissionStats | null;
+    logs: LogWriterStats | null;
+    webSockets?: WebSocketCounters | null;
+    asyncQueue?: AsyncQueueGauges | null;
+  },
 ): string {
   const all = [...source.series()];
   const labels = all.map(labelsOf);
@@ -119,6 +134,14 @@ export function renderPrometheus(
       backpressure: c.backpressure,
       send_window: c.sendWindow,
     });
+  }
+  if (gauges.asyncQueue) {
+    const q = gauges.asyncQueue;
+    gauge(out, 'isola_async_queue_depth', 'Async events queued (waiting or running), all functions.', q.depth);
+    gauge(out, 'isola_async_running', 'Async events running now.', q.running);
+    counter(out, 'isola_async_enqueued_total', 'Async events accepted (committed before their RequestId was answered).', q.enqueued);
+    counter(out, 'isola_async_queue_commits_total', 'Transactions committed to the queue database: enqueue batches, leases, settles.', q.commits);
+    counter(out, 'isola_async_queue_syncs_total', 'Queue commits that synced the WAL (enqueue batches, re-drives: what an answer acknowledges).', q.syncs);
   }
   if (gauges.logs) {
     const l = gauges.logs;

@@ -2,9 +2,13 @@
  * The embedded `EventQueue`: SQLite in its own file, `<dataDir>/queue.db`.
  *
  * Why its own file: the queue's promise is "what the API acknowledged
- * survives", so it runs with `synchronous = FULL` (each commit syncs the
- * WAL: an acknowledged event survives a power loss too, not only a process
- * crash), while isola.db keeps `NORMAL` for metadata and logs. A separate
+ * survives", so enqueues commit with `synchronous = FULL` (each commit syncs
+ * the WAL: an acknowledged event survives a power loss too, not only a
+ * process crash), while isola.db keeps `NORMAL` for metadata and logs.
+ * Leases and settles commit with `NORMAL` (no sync of their own; the next
+ * enqueue's sync carries them): they survive a process crash, and a power
+ * loss can only undo them, which means one more run of an event —
+ * at-least-once allows it — never a lost one. A separate
  * file also has its own write lock, so the log writer's thread and control
  * API writes never make an enqueue wait, nor the other way round.
  *
@@ -76,14 +80,18 @@ export class SqliteEventQueue implements EventQueue {
   private readonly depths = new Map<string, number>();
   private depth = 0;
   private commits = 0;
+  private syncs = 0;
   private enqueued = 0;
   private closed = false;
+  /** The connection's current `synchronous` setting: FULL (true) or NORMAL. */
+  private durable: boolean;
   private readonly s;
 
   constructor(dataDir: string, private readonly options: SqliteQueueOptions) {
     this.db = new Database(path.join(dataDir, 'queue.db'));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
+    this.durable = true;
     this.db.pragma('busy_timeout = 5000');
     applyMigrations(this.db, queueMigrations);
     this.s = {
@@ -137,7 +145,7 @@ export class SqliteEventQueue implements EventQueue {
   }
 
   enqueue(events: readonly NewEvent[], now: number): EnqueueResult[] {
-    const results = this.commit(() => events.map((e) => (this.insertOne(e, now, true) ? 'ok' : 'full') as EnqueueResult));
+    const results = this.commit(() => events.map((e) => (this.insertOne(e, now, true) ? 'ok' : 'full') as EnqueueResult), true);
     for (const r of results) if (r === 'ok') this.enqueued += 1;
     return results;
   }
@@ -216,11 +224,11 @@ export class SqliteEventQueue implements EventQueue {
         moved.push(dead);
       }
       return moved;
-    });
+    }, true);
   }
 
   stats(): QueueStats {
-    return { depth: this.depth, commits: this.commits, enqueued: this.enqueued };
+    return { depth: this.depth, commits: this.commits, syncs: this.syncs, enqueued: this.enqueued };
   }
 
   close(): void {
@@ -229,13 +237,23 @@ export class SqliteEventQueue implements EventQueue {
     this.db.close();
   }
 
-  /** Runs `fn` in one transaction, counting the commit; depth changes made inside are undone if it throws. */
-  private commit<T>(fn: () => T): T {
+  /**
+   * Runs `fn` in one transaction, counting the commit; depth changes made
+   * inside are undone if it throws. `durable`: the commit syncs the WAL
+   * (what an API answer acknowledges); otherwise it survives a process
+   * crash but not a power loss.
+   */
+  private commit<T>(fn: () => T, durable = false): T {
+    if (durable !== this.durable) {
+      this.db.pragma(`synchronous = ${durable ? 'FULL' : 'NORMAL'}`);
+      this.durable = durable;
+    }
     const saved = new Map(this.depths);
     const savedDepth = this.depth;
     try {
       const result = this.db.transaction(fn)();
       this.commits += 1;
+      if (durable) this.syncs += 1;
       return result;
     } catch (err) {
       this.depths.clear();

@@ -111,8 +111,10 @@ export interface DeadLetterRecord extends NewEvent {
 export interface QueueStats {
   /** Events waiting or running, all functions. */
   depth: number;
-  /** Transactions committed (each one sync of the queue's WAL). */
+  /** Transactions committed (enqueues, leases, settles, prunes). */
   commits: number;
+  /** Commits that synced the WAL (enqueues and re-drives: what an API answer acknowledges). */
+  syncs: number;
   /** Events accepted by `enqueue`. */
   enqueued: number;
 }
