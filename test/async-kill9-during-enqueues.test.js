@@ -6,12 +6,10 @@
 // the answer died with the process) are at most the requests in flight at
 // each kill. Durability is the queue's synchronous=FULL commit before the
 // answer (core/async/enqueue.ts).
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const Database = require('better-sqlite3');
 const t = require('tap');
-const { startServer } = require('./helpers/server');
+const { startServer, persistentServer } = require('./helpers/server');
 const { createFunction } = require('./helpers/functions');
 
 // 50 server starts: about a minute on an idle 2-core machine, several under load.
@@ -21,13 +19,8 @@ const ROUNDS = Number(process.env.ISOLA_KILL_ROUNDS ?? 50);
 const STREAMS = 8;
 
 t.test(`kill -9 during enqueues, ${ROUNDS} rounds: nothing acknowledged is lost`, { timeout: 600_000 }, async (t) => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-kill9-'));
-  t.teardown(() => fs.rmSync(dataDir, { recursive: true, force: true }));
   // A short lease margin: events leased by a killed server run again 1.2 s later (timeout 1 s + 200 ms).
-  const configFile = `${dataDir}.json`;
-  fs.writeFileSync(configFile, JSON.stringify({ asyncLeaseMarginMs: 200 }));
-  t.teardown(() => fs.rmSync(configFile, { force: true }));
-  const args = ['--config', configFile, '--isolate-hosts', '1'];
+  const { dataDir, args } = persistentServer(t, { asyncLeaseMarginMs: 200 }, ['--isolate-hosts', '1']);
   const acked = new Set();
   let sent = 0;
   for (let round = 0; round < ROUNDS; round++) {

@@ -2,20 +2,12 @@
 // kill -9 of the server while an async event runs: its lease (timeout +
 // margin) passes, the restarted server runs it again, and the log records
 // that run as the second attempt (RetryNum 1).
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
 const t = require('tap');
-const { startServer } = require('./helpers/server');
+const { startServer, persistentServer } = require('./helpers/server');
 const { createFunction } = require('./helpers/functions');
 
 t.test('an event cut by kill -9 runs again with attempt 2', async (t) => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-kill9-run-'));
-  t.teardown(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  const configFile = `${dataDir}.json`;
-  fs.writeFileSync(configFile, JSON.stringify({ asyncLeaseMarginMs: 300 }));
-  t.teardown(() => fs.rmSync(configFile, { force: true }));
-  const args = ['--config', configFile, '--isolate-hosts', '1'];
+  const { dataDir, args } = persistentServer(t, { asyncLeaseMarginMs: 300 }, ['--isolate-hosts', '1']);
 
   const first = await startServer(t, { dataDir, args });
   let client = first.client();

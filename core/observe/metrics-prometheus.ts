@@ -48,6 +48,15 @@ export interface AsyncQueueGauges {
   syncs: number;
 }
 
+/** The async queue's families: name, counter (else gauge), help, field. */
+const ASYNC_QUEUE_FAMILIES: ReadonlyArray<readonly [string, boolean, string, keyof AsyncQueueGauges]> = [
+  ['isola_async_queue_depth', false, 'Async events queued (waiting or running), all functions.', 'depth'],
+  ['isola_async_running', false, 'Async events running now.', 'running'],
+  ['isola_async_enqueued_total', true, 'Async events accepted (committed before their RequestId was answered).', 'enqueued'],
+  ['isola_async_queue_commits_total', true, 'Transactions committed to the queue database: enqueue batches, leases, settles.', 'commits'],
+  ['isola_async_queue_syncs_total', true, 'Queue commits that synced the WAL (enqueue batches, re-drives: what an answer acknowledges).', 'syncs'],
+];
+
 /** Renders the whole exposition. */
 export function renderPrometheus(
   source: PrometheusSource,
@@ -137,11 +146,7 @@ export function renderPrometheus(
   }
   if (gauges.asyncQueue) {
     const q = gauges.asyncQueue;
-    gauge(out, 'isola_async_queue_depth', 'Async events queued (waiting or running), all functions.', q.depth);
-    gauge(out, 'isola_async_running', 'Async events running now.', q.running);
-    counter(out, 'isola_async_enqueued_total', 'Async events accepted (committed before their RequestId was answered).', q.enqueued);
-    counter(out, 'isola_async_queue_commits_total', 'Transactions committed to the queue database: enqueue batches, leases, settles.', q.commits);
-    counter(out, 'isola_async_queue_syncs_total', 'Queue commits that synced the WAL (enqueue batches, re-drives: what an answer acknowledges).', q.syncs);
+    for (const [name, isCounter, help, key] of ASYNC_QUEUE_FAMILIES) (isCounter ? counter : gauge)(out, name, help, q[key]);
   }
   if (gauges.logs) {
     const l = gauges.logs;
