@@ -4,6 +4,7 @@
  * others talk to a running server through the signed control API.
  */
 import { Command, CommanderError } from 'commander';
+import { registerAsync } from './commands/async';
 import { registerConfig } from './commands/config';
 import { registerDeploy } from './commands/deploy';
 import { registerFn } from './commands/fn';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerFn(program);
   registerNs(program);
   registerConfig(program);
+  registerAsync(program);
   return program;
 }
 

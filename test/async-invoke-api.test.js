@@ -4,27 +4,13 @@
 // status is readable (GetAsyncEventStatus, ListAsyncEvents, GetRequestStatus);
 // the retry policy (Get/UpdateFunctionEventInvokeConfig); bad input gets the
 // spec's error codes; a full queue refuses with LimitExceeded.Quota.
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
 const t = require('tap');
-const { startServer, expectApiError } = require('./helpers/server');
+const { startServer, expectApiError, persistentServer } = require('./helpers/server');
 const { createFunction } = require('./helpers/functions');
-
-const until = async (what, fn, ms = 10_000) => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+const { until } = require('./helpers/wait');
 
 t.test('fire-and-forget, statuses, retry policy and errors through the SDK', async (t) => {
-  const configFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'isola-async-cfg-')), 'config.json');
-  fs.writeFileSync(configFile, JSON.stringify({ asyncQueueMaxEvents: 3 }));
-  const server = await startServer(t, { args: ['--config', configFile] });
+  const server = await startServer(t, persistentServer(t, { asyncQueueMaxEvents: 3 }));
   const client = server.client();
   await createFunction(client, 'worker', { 'index.js': 'exports.main_handler = async (e) => { console.log("working on", e.job); return { job: e.job }; };' });
 
