@@ -45,6 +45,10 @@ t.test('fire and forget, see the fate, dead-letter and re-drive from the CLI', a
   await until('FINISHED after the re-drive', async () => /Status:\s+FINISHED/.test((await isola(server, ['async', 'get', 'flaky', id])).stdout));
   t.match((await isola(server, ['dlq', 'list', 'parked'])).stdout, /^ID\s+QUEUE.*\n$/, 'the queue is empty');
 
+  const stopped = await isola(server, ['async', 'stop', 'flaky', id]);
+  t.equal(stopped.code, 1, 'a finished event cannot be stopped');
+  t.match(stopped.stderr, /^isola: FailedOperation.AsyncEventStatus: Async event \S+ is FINISHED/);
+
   const bad = await isola(server, ['config', 'set', 'flaky', '--dead-letter', 'bogus']);
   t.equal(bad.code, 1);
   t.match(bad.stderr, /--dead-letter expects fn:<function>, queue:<name> or none/);

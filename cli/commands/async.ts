@@ -1,5 +1,6 @@
 /**
- * `isola async list|get <fn>` (ListAsyncEvents, GetAsyncEventStatus) and
+ * `isola async list|get|stop <fn>` (ListAsyncEvents, GetAsyncEventStatus,
+ * TerminateAsyncEvent) and
  * `isola dlq list|redrive` (isola's dead-letter queues: ListDeadLetters,
  * RedriveDeadLetters).
  */
@@ -62,13 +63,11 @@ export function registerAsync(program: Command): void {
     if (response.TotalCount > response.EventList.length) print(`(${response.EventList.length} of ${response.TotalCount}; --limit for more)`);
   });
 
-  addClientOptions(
-    group
-      .command('get')
-      .description("one async event's status")
-      .argument('<fn>', 'function name')
-      .argument('<request-id>', 'the RequestId `invoke --async` printed'),
-  ).action(async (name: string, requestId: string, opts: ClientFlags) => {
+  /** A subcommand about one event: `<fn> <request-id>` and the client options. */
+  const eventCommand = (name: string, description: string) =>
+    addClientOptions(group.command(name).description(description).argument('<fn>', 'function name').argument('<request-id>', 'the RequestId `invoke --async` printed'));
+
+  eventCommand('get', "one async event's status").action(async (name: string, requestId: string, opts: ClientFlags) => {
     const { client, json, namespace } = resolveClient(opts);
     const { EventList: [event] } = await client.call<{ EventList: AsyncEvent[] }>('ListAsyncEvents', { FunctionName: name, Namespace: namespace, InvokeRequestId: requestId });
     const status = await client.call<{ Result: { Status: string; StatusCode: number } }>('GetAsyncEventStatus', { InvokeRequestId: requestId, Namespace: namespace });
@@ -82,6 +81,13 @@ export function registerAsync(program: Command): void {
       ['StartTime', event?.StartTime],
       ['EndTime', event?.EndTime || undefined],
     ]));
+  });
+
+  eventCommand('stop', 'terminate an async event at once, queued or running (TerminateAsyncEvent; graceful stop is not available yet)').action(async (name: string, requestId: string, opts: ClientFlags) => {
+    const { client, json, namespace } = resolveClient(opts);
+    const response = await client.call('TerminateAsyncEvent', { FunctionName: name, Namespace: namespace, InvokeRequestId: requestId });
+    if (json) return printJson(response);
+    print(`terminated ${requestId}`);
   });
 
   const dlq = program.command('dlq').description("isola's dead-letter queues (DeadLetterConfig queue:<name>)");

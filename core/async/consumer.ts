@@ -45,6 +45,8 @@ export class AsyncConsumer {
   private lastPrune = 0;
   private readonly settles: GroupCommit<SettleOp, null>;
   private idleWaiters: Array<() => void> = [];
+  /** The runs in progress here, by RequestId: TerminateAsyncEvent aborts them. */
+  private readonly controllers = new Map<string, AbortController>();
 
   constructor(
     private readonly queue: EventQueue,
@@ -111,6 +113,14 @@ export class AsyncConsumer {
     return this.inFlight;
   }
 
+  /** Aborts the run of `requestId` if it is running here (its executor ends it as canceled); false otherwise. */
+  abortRun(requestId: string): boolean {
+    const controller = this.controllers.get(requestId);
+    if (!controller) return false;
+    controller.abort(new Error('terminated by TerminateAsyncEvent'));
+    return true;
+  }
+
   private arm(now: number): void {
     if (this.inFlight >= this.options.maxInFlight) return; // the next run's end ticks
     const next = this.queue.nextVisibleAt();
@@ -158,10 +168,14 @@ export class AsyncConsumer {
       return this.dead(event, resolved, deadLetter, OUTCOMES.throttled.status, error);
     }
     let ended: Ended;
+    const controller = new AbortController();
+    this.controllers.set(event.requestId, controller);
     try {
-      ended = await this.runner.run(resolved, { requestId: event.requestId, event: event.payload, attempt: event.attempt });
+      ended = await this.runner.run(resolved, { requestId: event.requestId, event: event.payload, attempt: event.attempt }, controller.signal);
     } catch (err) {
       ended = { kind: 'internal', durationMs: 0, memUsageBytes: 0, logs: [], errorMessage: (err as Error).message };
+    } finally {
+      this.controllers.delete(event.requestId);
     }
     const now = this.clock.now();
     const row = OUTCOMES[ended.kind];

@@ -68,6 +68,21 @@ export class AsyncService {
     return found && found.functionName === functionName ? found : undefined;
   }
 
+  /**
+   * TerminateAsyncEvent, immediate: the event leaves the queue and is
+   * recorded ABORTED in one durable commit (a crash after the answer does
+   * not run it again), then its run, if one is in progress here, is aborted
+   * (the executor ends it as canceled, 499 in its log). An event that
+   * already ended: FailedOperation.AsyncEventStatus.
+   */
+  terminate(namespace: string, functionName: string, requestId: string): void {
+    const current = this.status(namespace, requestId, functionName);
+    if (current.status !== 'RUNNING' || !this.queue.abort(namespace, requestId, this.clock.now())) {
+      throw new ApiError('FailedOperation.AsyncEventStatus', `Async event ${requestId} is ${this.status(namespace, requestId).status}; it can no longer be terminated.`);
+    }
+    this.consumer.abortRun(requestId);
+  }
+
   listStatus(query: StatusQuery): { total: number; items: EventStatusRecord[] } {
     return this.queue.listStatus(query);
   }

@@ -84,6 +84,10 @@ export const ERRORS = {
   },
 
   // --- failed operations ---
+  'FailedOperation.AsyncEventStatus': {
+    when: 'TerminateAsyncEvent on an async event that already ended (FINISHED, FAILED or ABORTED).',
+    message: 'Async event {requestId} is {status}; it can no longer be terminated.',
+  },
   'FailedOperation.DeleteNamespace': {
     when: 'DeleteNamespace names the default namespace.',
     message: 'The default namespace cannot be deleted.',

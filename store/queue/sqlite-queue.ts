@@ -112,6 +112,7 @@ export class SqliteEventQueue implements EventQueue {
       take: this.db.prepare('UPDATE events SET visible_at = @visibleAt, attempt = attempt + 1 WHERE id = @id'),
       statusAttempt: this.db.prepare('UPDATE event_status SET attempt = @attempt WHERE request_id = @requestId'),
       get: this.db.prepare<[number], EventRow>('SELECT * FROM events WHERE id = ?'),
+      byRequest: this.db.prepare<[string, string], EventRow>('SELECT * FROM events WHERE namespace = ? AND request_id = ?'),
       delete: this.db.prepare('DELETE FROM events WHERE id = ?'),
       retry: this.db.prepare(
         `UPDATE events SET visible_at = @visibleAt, last_error = @error,
@@ -167,6 +168,16 @@ export class SqliteEventQueue implements EventQueue {
     this.commit(() => {
       for (const op of ops) this.settleOne(op, now);
     });
+  }
+
+  abort(namespace: string, requestId: string, now: number): boolean {
+    return this.commit(() => {
+      const row = this.s.byRequest.get(namespace, requestId);
+      if (!row) return false;
+      this.remove(row);
+      this.s.finish.run({ requestId, status: 'ABORTED', statusCode: 0, now, error: 'terminated by TerminateAsyncEvent' });
+      return true;
+    }, true);
   }
 
   nextVisibleAt(): number | undefined {

@@ -126,6 +126,8 @@ export interface EventQueue {
   lease(now: number, limit: number): LeasedEvent[];
   /** Applies the endings in one transaction. */
   settle(ops: readonly SettleOp[], now: number): void;
+  /** Removes a waiting or running event and records it ABORTED (durable); false when it is not queued. */
+  abort(namespace: string, requestId: string, now: number): boolean;
   /** When the next invisible event becomes visible (epoch ms), or undefined when the queue is empty. */
   nextVisibleAt(): number | undefined;
   /** Events queued for one function (waiting or running). */

@@ -5,8 +5,8 @@
  * Type QUEUE), which the SCF API has no action for: ListDeadLetters
  * ({Queue?, Offset, Limit} → {TotalCount, DeadLetters: [...]}) and
  * RedriveDeadLetters ({Queue, Ids?} → {TotalCount, Redriven: [RequestId]}).
- * TerminateAsyncEvent is not available yet (it needs async execution mode)
- * and answers UnsupportedOperation.
+ * TerminateAsyncEvent stops an event at once (queued or running); with
+ * GraceShutdown it answers UnsupportedOperation (not built yet).
  */
 import { ApiError, DEFAULT_NAMESPACE, formatTime, optionalString, paging, requiredString } from '../../../core';
 import type { EventStatusRecord, Platform } from '../../../core';
@@ -97,8 +97,18 @@ export const asyncActions: ActionTable = {
   },
 
   async TerminateAsyncEvent(params, { platform }) {
-    functionOf(params, platform);
-    throw new ApiError('UnsupportedOperation', 'TerminateAsyncEvent is not available on this server yet (async execution mode is not built).');
+    const { namespace, functionName } = functionOf(params, platform);
+    const requestId = requiredString(params, 'InvokeRequestId', 'InvalidParameterValue');
+    const grace = params['GraceShutdown'];
+    if (grace !== undefined && grace !== null && typeof grace !== 'boolean') {
+      throw new ApiError('InvalidParameterValue', `GraceShutdown must be a boolean, got ${JSON.stringify(grace)}.`);
+    }
+    if (grace === true) {
+      // Refused rather than run as an immediate stop: a graceful stop needs the runtime to deliver the signal into the handler.
+      throw new ApiError('UnsupportedOperation', 'GraceShutdown (SIGTERM / an abort signal to the handler, then a kill after the grace period) is not available on this server yet; terminate without it to stop the event at once.');
+    }
+    platform.async.terminate(namespace, functionName, requestId);
+    return {};
   },
 
   async GetFunctionEventInvokeConfig(params, { platform }) {
