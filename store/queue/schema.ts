@@ -18,7 +18,9 @@ export const queueMigrations: ReadonlyArray<{ id: number; name: string; sql: str
     id: 1,
     name: 'q0001_events',
     sql: `
--- Waiting and running events. id order is FIFO order. An event is leased by
+-- Waiting and running events, taken in (visible_at, id) order: a first try
+-- in enqueue order, a retry when its back-off ends (an index seek, however
+-- many events wait invisible in back-off). An event is leased by
 -- moving visible_at past now (now + lease_ms); a crash leaves it to become
 -- visible again when that passes.
 CREATE TABLE events (

@@ -107,7 +107,7 @@ export class SqliteEventQueue implements EventQueue {
       ),
       visible: this.db.prepare<[number, number], EventRow>(
         `SELECT id, request_id, namespace, function_name, qualifier, payload, invoke_type, lease_ms, enqueued_at, attempt, failures, throttles, last_error
-         FROM events WHERE visible_at <= ? ORDER BY id LIMIT ?`,
+         FROM events WHERE visible_at <= ? ORDER BY visible_at, id LIMIT ?`,
       ),
       take: this.db.prepare('UPDATE events SET visible_at = @visibleAt, attempt = attempt + 1 WHERE id = @id'),
       statusAttempt: this.db.prepare('UPDATE event_status SET attempt = @attempt WHERE request_id = @requestId'),

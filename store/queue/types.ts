@@ -122,7 +122,11 @@ export interface QueueStats {
 export interface EventQueue {
   /** Commits the batch in one transaction (one sync); per item 'ok' or 'full' (its function holds `maxPerFunction`). */
   enqueue(events: readonly NewEvent[], now: number): EnqueueResult[];
-  /** Up to `limit` visible events, oldest first; each becomes invisible for its `leaseMs` and its attempt grows by one. */
+  /**
+   * Up to `limit` visible events in the order they became visible (first
+   * tries in enqueue order, a retry when its back-off ends); each becomes
+   * invisible for its `leaseMs` and its attempt grows by one.
+   */
   lease(now: number, limit: number): LeasedEvent[];
   /** Applies the endings in one transaction. */
   settle(ops: readonly SettleOp[], now: number): void;
