@@ -13,7 +13,7 @@
  * an extra function and reported apart.
  */
 const { startIsola } = require('./lib/servers');
-const { ApiClient, createFunction, invoke, planNamespaces } = require('./lib/api');
+const { nodeCompatOption, ApiClient, createFunction, invoke, planNamespaces } = require('./lib/api');
 const { machine, machineLine, percentile, printTable, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
 
 const USAGE = `
@@ -22,6 +22,8 @@ node bench/coldstart.js [--functions n] [--gap ms]
   --functions  cold starts to measure, one function each (env BENCH_FUNCTIONS, default 50)
   --gap        pause between one function's invokes and the next cold start (env BENCH_GAP, default 20;
                0 = back to back, a burst that may outrun the hosts' refill of pre-warmed isolates)
+  --node-compat  off | on | import: the isolate Node.js compatibility flag for the functions (env BENCH_NODE_COMPAT, default off;
+               import = flag on and buffer, events, util, path required by every function)
   ISOLA_SPARES  passed through to the server's isolate hosts (pre-warmed isolates per memory size)
   BENCH_SERVER_ARGS  extra \`isola serve\` flags
 `;
@@ -35,6 +37,8 @@ async function main() {
   if (wantsHelp(USAGE)) return;
   const count = option('functions', 'BENCH_FUNCTIONS', 50, 'int');
   const gap = option('gap', 'BENCH_GAP', 20, 'number', { allowZero: true });
+  const compat = nodeCompatOption();
+  console.log(`node compatibility set: ${compat.mode}`);
   const facts = machine();
   console.log(machineLine(facts));
 
@@ -55,7 +59,7 @@ async function main() {
 
     const fns = plan.slots.map((slot) => ({ namespace: slot.namespace, name: `cold-${slot.index}`, index: slot.index }));
     for (const fn of fns) {
-      await createFunction(client, { namespace: fn.namespace, name: fn.name, files: { 'index.js': code(fn.index) } }).catch((err) =>
+      await createFunction(client, { namespace: fn.namespace, name: fn.name, files: { 'index.js': compat.prelude + code(fn.index) }, env: compat.env }).catch((err) =>
         fail(`cannot create ${fn.namespace}/${fn.name}: ${err.message}`),
       );
     }

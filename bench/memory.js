@@ -16,7 +16,7 @@
  * fits and says so — the figure is per instance either way.
  */
 const { startIsola } = require('./lib/servers');
-const { ApiClient, createFunction, invoke, planNamespaces } = require('./lib/api');
+const { nodeCompatOption, ApiClient, createFunction, invoke, planNamespaces } = require('./lib/api');
 const { treeMemory } = require('./lib/proc');
 const { machine, machineLine, printTable, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
 
@@ -27,6 +27,7 @@ node bench/memory.js [--instances n] [--warmup n] [--memory-size mb] [--settle s
   --warmup       instances started before the baseline reading (env BENCH_WARMUP_INSTANCES, default 10)
   --memory-size  MemorySize of each function, MB  (env BENCH_MEMORY_SIZE, default 64)
   --settle       seconds to wait before each reading (env BENCH_SETTLE, default 3)
+  --node-compat  off | on | import (env BENCH_NODE_COMPAT, default off): see bench/coldstart.js --help
   BENCH_SERVER_ARGS  extra \`isola serve\` flags (e.g. a higher function quota, when the server has one)
 `;
 
@@ -58,6 +59,8 @@ async function main() {
   const warmupCount = option('warmup', 'BENCH_WARMUP_INSTANCES', 10, 'int', { allowZero: true });
   const memorySize = option('memory-size', 'BENCH_MEMORY_SIZE', 64);
   const settle = option('settle', 'BENCH_SETTLE', 3, 'number', { allowZero: true });
+  const compat = nodeCompatOption();
+  console.log(`node compatibility set: ${compat.mode}`);
   const facts = machine();
   console.log(machineLine(facts));
   if (process.platform !== 'linux') fail('this bench reads /proc and runs on Linux only');
@@ -79,7 +82,7 @@ async function main() {
     const fns = plan.slots.map((slot) => ({ namespace: slot.namespace, name: `mem-${slot.index}`, index: slot.index }));
     const createStarted = Date.now();
     for (const fn of fns) {
-      await createFunction(client, { namespace: fn.namespace, name: fn.name, files: { 'index.js': code(fn.index) }, memorySize }).catch((err) =>
+      await createFunction(client, { namespace: fn.namespace, name: fn.name, files: { 'index.js': compat.prelude + code(fn.index) }, memorySize, env: compat.env }).catch((err) =>
         fail(`cannot create ${fn.namespace}/${fn.name}: ${err.message}`),
       );
     }

@@ -28,6 +28,13 @@ export const timeFlag = (flag: string) => (value: string): string => {
   throw new InvalidArgumentError(`${flag} expects a duration ago (30s, 10m, 2h, 1d), "YYYY-MM-DD HH:MM:SS" (UTC) or an ISO date, got "${value}".`);
 };
 
+/** `--max-age 1h` (s, m, h or d; a bare number is seconds) → whole seconds. */
+export const secondsFlag = (flag: string) => (value: string): number => {
+  const m = /^(\d+)([smhd]?)$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`${flag} expects a duration such as 90s, 30m, 6h or a number of seconds, got "${value}".`);
+  return (Number(m[1]) * (m[2] ? UNITS[m[2]]! : 1000)) / 1000;
+};
+
 /** Collects repeated `--env KEY=VALUE` into a list of [key, value] pairs. */
 export function envPair(value: string, previous: Array<[string, string]> = []): Array<[string, string]> {
   const eq = value.indexOf('=');

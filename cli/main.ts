@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerAlias } from './commands/alias';
+import { registerAsync } from './commands/async';
 import { registerConfig } from './commands/config';
 import { registerDeploy } from './commands/deploy';
 import { registerFn } from './commands/fn';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerRollback(program);
   registerNs(program);
   registerConfig(program);
+  registerAsync(program);
   return program;
 }
 

@@ -22,4 +22,5 @@ export * from './capacity';
 export * from './invoke';
 export * from './outcomes';
 export * from './observe';
+export * from './async';
 export * from './platform';

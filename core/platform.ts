@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import { createProcessExecutor, createSandbox } from '../native';
 import { createIsolateRuntime } from '../runtime';
-import { openStore, type Store } from '../store';
+import { openStore, SqliteEventQueue, type Store } from '../store';
+import { AsyncService, systemClock, type AsyncQueueStats, type Clock } from './async';
 import { ensureIdentity, NamespaceService, type AccountIdentity } from './account';
 import { AdmissionController, CapacityOwner, ConcurrencyService } from './capacity';
 import type { PlatformConfig } from './config';
 import { AliasService, deploySampleOnce, FunctionService, LayerService, VersionService } from './functions';
-import { ApigwInvocationService, EventInvocationService, Executors, executorTable, HttpInvocationService, InvocationPipeline, Targets } from './invoke';
+import { ApigwInvocationService, AsyncInvocationRunner, EventInvocationService, Executors, executorTable, HttpInvocationService, InvocationPipeline, Targets } from './invoke';
 import { LogService, MetricsService, WebSocketCounters } from './observe';
 import { TriggerService, VersionResolver } from './routing';
 
@@ -47,6 +48,8 @@ export interface Platform {
   readonly apigw: ApigwInvocationService;
   /** WebSocket counters the gateway keeps (GET /metrics). */
   readonly webSockets: WebSocketCounters;
+  /** Async invocation: the durable queue, its consumer, event statuses, retry policies, dead letters. */
+  readonly async: AsyncService;
   /** Flushes pending writes and closes the store; idempotent. */
   close(): Promise<void>;
 }
@@ -57,8 +60,14 @@ export interface StartedPlatform {
   createdCredentials: boolean;
 }
 
+/** What tests may replace: the async queue's clock (so retries' back-off runs without waiting) and its jitter. */
+export interface PlatformDeps {
+  clock?: Clock;
+  random?: () => number;
+}
+
 /** Composition root of the core: opens the data directory and wires services. */
-export async function startPlatform(config: Readonly<PlatformConfig>): Promise<StartedPlatform> {
+export async function startPlatform(config: Readonly<PlatformConfig>, deps: PlatformDeps = {}): Promise<StartedPlatform> {
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const store = openStore(config.dataDir, {
     maxUnpackedBytes: config.maxUnpackedBytes,
@@ -100,12 +109,33 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     admissionStats: () => admission.stats(),
     logStats: () => logs.stats(),
     webSocketStats: () => webSockets,
+    // Read at scrape time, when asyncService (built below) exists.
+    asyncStats: (): AsyncQueueStats => asyncService.stats(),
   });
   const resolver = new VersionResolver(store, functions);
   const targets = new Targets(executors, identity, config.region);
   const pipeline = new InvocationPipeline({ capacity: new CapacityOwner(admission), logs, metrics });
   const invocations = new EventInvocationService(resolver, targets, pipeline);
   const http = new HttpInvocationService(resolver, targets, pipeline, functions);
+  const asyncService = new AsyncService(
+    new SqliteEventQueue(config.dataDir, { maxPerFunction: config.asyncQueueMaxEvents }),
+    functions,
+    resolver,
+    new AsyncInvocationRunner(targets, pipeline),
+    deps.clock ?? systemClock,
+    {
+      maxPerFunction: config.asyncQueueMaxEvents,
+      maxInFlight: config.asyncMaxInFlight,
+      pollMs: 1000,
+      leaseMarginMs: config.asyncLeaseMarginMs,
+      statusRetentionMs: 3 * 24 * 60 * 60 * 1000,
+      baseMs: config.asyncRetryBaseMs,
+      maxMs: 5 * 60 * 1000,
+      throttleBaseMs: 200,
+      throttleMaxMs: 10_000,
+      random: deps.random ?? Math.random,
+    },
+  );
   if (config.deploySample) await deploySampleOnce(store, functions);
 
   let closing: Promise<void> | undefined;
@@ -129,10 +159,14 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
     http,
     apigw: new ApigwInvocationService(resolver, targets, pipeline),
     webSockets,
+    async: asyncService,
     close() {
       closing ??= (async () => {
+        // The consumer stops leasing at once; its running events end with the executors and are settled before the queue closes.
+        const asyncClosed = asyncService.close();
         // In-flight invocations finish (or fail) before their log records are flushed.
         await executors.close();
+        await asyncClosed;
         logs.close();
         metrics.close();
         concurrency.close();
@@ -141,6 +175,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>): Promise<S
       return closing;
     },
   };
+  asyncService.start();
   return { platform, createdCredentials: created };
 }
 

@@ -18,13 +18,14 @@ export function openDatabase(dataDir: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
+  applyMigrations(db, migrations);
   return db;
 }
 
-function migrate(db: Db): void {
+/** Applies the numbered migrations above the file's `user_version`, one transaction each, recording each one. */
+export function applyMigrations(db: Db, list: ReadonlyArray<{ id: number; sql: string }>): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  for (const migration of migrations) {
+  for (const migration of list) {
     if (migration.id <= current) continue;
     db.transaction(() => {
       db.exec(migration.sql);

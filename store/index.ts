@@ -26,6 +26,7 @@ export type { FunctionRow, NewFunctionRow, VersionRow, VersionWithCode, Function
 export * from './logs';
 export type { MetricsRepo, MinuteRecord, MinuteQuery } from './metrics';
 export type { CodePackage, CodeStoreLimits, PutOptions } from './code-store';
+export * from './queue';
 export { isStoreError, StoreError, STORE_ERROR_CODES, type StoreErrorCode } from './errors';
 
 export class Store {

@@ -46,10 +46,11 @@ function outcome(overrides = {}) {
   };
 }
 
-/** A platform with just what the log actions use. */
+/** A platform with just what the log actions use (no async events: GetRequestStatus asks the async service first). */
 function fakePlatform(logs, { missing = [] } = {}) {
   return {
     logs,
+    async: { findStatus: () => undefined },
     functions: {
       get(namespace, name) {
         if (missing.includes(name)) {

@@ -95,7 +95,7 @@ async function waitActive(client, namespace, name, timeoutMs = 60_000) {
  * sent base64 as Code.ZipFile), then waits until it is Active. Defaults:
  * runtime Isolate, type Event, handler index.main_handler.
  */
-async function createFunction(client, { namespace = 'default', name, files, runtime = 'Isolate', handler = 'index.main_handler', memorySize }) {
+async function createFunction(client, { namespace = 'default', name, files, runtime = 'Isolate', handler = 'index.main_handler', memorySize, env }) {
   const params = {
     FunctionName: name,
     Namespace: namespace,
@@ -105,6 +105,7 @@ async function createFunction(client, { namespace = 'default', name, files, runt
     Code: { ZipFile: zipFiles(files).toString('base64') },
   };
   if (memorySize !== undefined) params.MemorySize = memorySize;
+  if (env !== undefined) params.Environment = { Variables: Object.entries(env).map(([Key, Value]) => ({ Key, Value })) };
   await client.call('CreateFunction', params);
   return waitActive(client, namespace, name);
 }
@@ -160,4 +161,20 @@ function invokeParams(name, event, namespace = 'default') {
   return { FunctionName: name, Namespace: namespace, InvocationType: 'RequestResponse', ClientContext: JSON.stringify(event) };
 }
 
-module.exports = { signedRequest, ApiClient, ApiError, createFunction, waitActive, planNamespaces, invoke, invokeParams };
+/**
+ * `--node-compat off|on|import` (env BENCH_NODE_COMPAT; default off): the isolate
+ * Node.js compatibility set for the bench functions — off; on (the flag set,
+ * nothing imported); import (the flag set and buffer, events, util and path
+ * required at the top of every function). Returns { env, prelude, mode }.
+ */
+function nodeCompatOption() {
+  const arg = process.argv.slice(2).find((a) => a.startsWith('--node-compat='));
+  const mode = arg ? arg.slice('--node-compat='.length) : (process.env.BENCH_NODE_COMPAT || 'off');
+  if (mode === 'off') return { mode, env: undefined, prelude: '' };
+  const env = { ISOLA_COMPATIBILITY_FLAGS: 'nodejs_compat' };
+  if (mode === 'on') return { mode, env, prelude: '' };
+  if (mode === 'import') return { mode, env, prelude: "require('buffer'); require('events'); require('util'); require('path');\n" };
+  throw new Error(`--node-compat: expected off, on or import, got ${JSON.stringify(mode)}`);
+}
+
+module.exports = { nodeCompatOption, signedRequest, ApiClient, ApiError, createFunction, waitActive, planNamespaces, invoke, invokeParams };

@@ -90,8 +90,9 @@ async function startIsola(options = {}) {
   if (!fs.existsSync(path.join(root, 'dist', 'cli', 'main.js'))) {
     throw new Error(`${path.relative(ROOT, DIST_MAIN)} is missing; run \`npm install\` (or \`npm run build\`) first.`);
   }
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-bench-server-'));
-  tempDirs.add(dataDir);
+  // options.dataDir: reuse a data directory (a restart); the caller owns it and removes it.
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'isola-bench-server-'));
+  if (!options.dataDir) tempDirs.add(dataDir);
   const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean);
   const args = ['--no-node-snapshot', ...(options.nodeArgs ?? []), path.join(root, 'bin', 'isola.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--no-sample', ...(options.args ?? []), ...extra];
   const proc = spawnListening('isola server', args, { env: options.env, cwd: root });
@@ -104,7 +105,7 @@ async function startIsola(options = {}) {
     throw err;
   }
   const credentials = JSON.parse(fs.readFileSync(path.join(dataDir, 'credentials.json'), 'utf8'));
-  const keep = options.keepData || process.env.BENCH_KEEP_DATA === '1';
+  const keep = options.keepData || options.dataDir !== undefined || process.env.BENCH_KEEP_DATA === '1';
   return {
     url: `http://127.0.0.1:${port}`,
     port,

@@ -4,6 +4,7 @@ import { addClientOptions, type ClientFlags, resolveClient } from '../config';
 import { collect, envPair, intFlag, mergeVariables } from '../flags';
 import { type FunctionInfo, formatFunction, waitUntilSettled } from '../functions';
 import { print, printJson } from '../output';
+import { addAsyncOptions, applyAsyncFlags, hasAsyncFlags, type AsyncFlags } from './async-config';
 
 /** The configuration flags `config set` and `deploy` share. */
 export interface ConfigFlags {
@@ -91,7 +92,7 @@ export function registerConfig(program: Command): void {
   const config = program.command('config').description("change a function's configuration");
 
   addClientOptions(
-    addWebOptions(config
+    addAsyncOptions(addWebOptions(config
       .command('set')
       .description('update the configuration of a function ($LATEST); only the given settings change')
       .argument('<fn>', 'function name')
@@ -101,10 +102,12 @@ export function registerConfig(program: Command): void {
       .option('--env <KEY=VALUE>', 'set an environment variable (repeatable; other variables are kept)', envPair)
       .option('--unset-env <KEY>', 'remove an environment variable (repeatable)', collect)
       .option('--description <text>', 'description')
-      .option('--handler <handler>', 'handler, e.g. index.main_handler')),
-  ).action(async (name: string, opts: ClientFlags & ConfigFlags & { handler?: string }) => {
-    if (!hasConfigFlags(opts) && opts.handler === undefined) {
-      throw new Error('nothing to change: give at least one of --memory, --timeout, --init-timeout, --env, --unset-env, --description, --concurrency, --ws, --ws-idle, --layer, --handler');
+      .option('--handler <handler>', 'handler, e.g. index.main_handler'))),
+  ).action(async (name: string, opts: ClientFlags & ConfigFlags & AsyncFlags & { handler?: string }) => {
+    if (!hasConfigFlags(opts) && !hasAsyncFlags(opts) && opts.handler === undefined) {
+      throw new Error(
+        'nothing to change: give at least one of --memory, --timeout, --init-timeout, --env, --unset-env, --description, --concurrency, --ws, --ws-idle, --layer, --handler, --retries, --max-age, --dead-letter',
+      );
     }
     const { client, json, namespace } = resolveClient(opts);
     const current = await client.call<FunctionInfo>('GetFunction', { FunctionName: name, Namespace: namespace });
@@ -114,9 +117,11 @@ export function registerConfig(program: Command): void {
       await client.call('UpdateFunctionCode', { FunctionName: name, Namespace: namespace, Handler: opts.handler });
       await waitUntilSettled(client, namespace, name);
     }
+    const asyncLines = hasAsyncFlags(opts) ? await applyAsyncFlags(client, namespace, name, opts) : '';
     const updated = await client.call<FunctionInfo>('GetFunction', { FunctionName: name, Namespace: namespace });
     if (json) return printJson(updated);
     print(`updated function ${name} (namespace ${namespace})`);
     print(formatFunction(updated));
+    if (asyncLines) print(asyncLines);
   });
 }

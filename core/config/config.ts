@@ -63,6 +63,14 @@ export interface PlatformConfig {
   unreservedFloorMb: number;
   /** New instances the account may start per minute ("burst"; spec: 500); beyond it cold starts get 429. 0 = no limit. */
   burstPerMinute: number;
+  /** Async invocation: events one function's queue may hold (spec: 100,000); Invoke with InvocationType Event beyond it answers LimitExceeded.Quota. */
+  asyncQueueMaxEvents: number;
+  /** Async invocation: a queued event's lease is the function's timeout plus this; a run that outlives it (a crashed server) runs again. */
+  asyncLeaseMarginMs: number;
+  /** Async invocation: back-off of the first retry of a failed event; each next retry doubles it (with jitter), up to 5 minutes. */
+  asyncRetryBaseMs: number;
+  /** Async invocation: queued events running at once, all functions (each still needs its function's concurrency). 0 = accept and store events but run none (an enqueue-only server; bench/async.js). */
+  asyncMaxInFlight: number;
   /** WebSocket: largest client message (spec: 256 KB); a bigger one closes the connection with 1009. */
   wsMaxMessageBytes: number;
   /** WebSocket: client messages per second per connection (spec: 10); more closes it with 1008. */
@@ -106,6 +114,10 @@ export const CONFIG_SCHEMA: Schema<PlatformConfig> = {
   invocationLogs: { type: 'boolean', default: true },
   metricsRetentionMs: count(7 * MS_PER_DAY),
   metricsMaxSeries: count(2000, 1),
+  asyncQueueMaxEvents: count(100_000, 1),
+  asyncLeaseMarginMs: count(10_000, 1),
+  asyncRetryBaseMs: count(1000, 1),
+  asyncMaxInFlight: count(100),
   wsMaxMessageBytes: count(256 * 1024, 1),
   wsMaxMessagesPerSecond: count(10, 1),
   wsMaxBytesPerSecond: count(128 * 1024, 1),

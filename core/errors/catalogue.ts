@@ -82,6 +82,10 @@ export const ERRORS = {
     when: 'A feature of the cloud this server does not have (yet): async invocation (InvocationType Event), invocation logs when disabled.',
     message: '{feature} is not available on this server yet.',
   },
+  'FailedOperation.AsyncEventStatus': {
+    when: 'TerminateAsyncEvent on an async event that already ended (FINISHED, FAILED or ABORTED).',
+    message: 'Async event {requestId} is {status}; it can no longer be terminated.',
+  },
 
   // --- failed operations ---
   'FailedOperation.DeleteNamespace': {
@@ -143,7 +147,7 @@ export const ERRORS = {
     message: 'RoutingConfig must be an object {AdditionalVersionWeights?, AddtionVersionMatchs?}.',
   },
   'InvalidParameter.RequestTooLarge': {
-    when: 'A synchronous invocation\'s event is larger than 6 MB.',
+    when: 'A synchronous invocation\'s event is larger than 6 MB, or an async one (InvocationType Event) larger than 128 KB.',
     message: 'The event is larger than {max} bytes.',
   },
 
@@ -160,6 +164,10 @@ export const ERRORS = {
     when: 'AsyncRunEnable is not TRUE or FALSE.',
     message: 'AsyncRunEnable must be TRUE or FALSE, got {value}.',
   },
+  'InvalidParameterValue.AsyncTriggerConfig': {
+    when: 'UpdateFunctionEventInvokeConfig\'s AsyncTriggerConfig is not {RetryConfig: [{RetryNum}], MsgTTL} with whole numbers.',
+    message: 'AsyncTriggerConfig {what} must be {expected}.',
+  },
   'InvalidParameterValue.CompatibleRuntimes': {
     when: 'PublishLayerVersion\'s CompatibleRuntimes is not a list of 1 to 5 runtime names.',
     message: 'CompatibleRuntimes must be a list of 1 to 5 runtime names.',
@@ -171,6 +179,10 @@ export const ERRORS = {
   'InvalidParameterValue.Code': {
     when: 'Code is not an object, or names a source other than an inline zip (COS, demo, image, git).',
     message: '{source} is not supported by this server; upload the package inline as Code.ZipFile (base64 of a zip).',
+  },
+  'InvalidParameterValue.DeadLetterConfig': {
+    when: 'DeadLetterConfig is not {Type: FUNCTION|QUEUE, Name} or names a CMQ target (not available here).',
+    message: 'DeadLetterConfig {what} must be {expected}, got {value}.',
   },
   'InvalidParameterValue.DefaultNamespace': {
     when: 'CreateNamespace names the default namespace.',
@@ -440,6 +452,10 @@ export const ERRORS = {
     when: 'MemorySize is above 3072 MB.',
     message: 'MemorySize must be at most 3072 MB, got {value}.',
   },
+  'LimitExceeded.MsgTTL': {
+    when: 'AsyncTriggerConfig.MsgTTL is outside 60 to 21600 seconds.',
+    message: 'MsgTTL must be from 60 to 21600 seconds, got {value}.',
+  },
   'LimitExceeded.Namespace': {
     when: 'The account already has `maxNamespaces` namespaces (5 by default).',
     message: 'At most {max} namespaces are allowed.',
@@ -447,6 +463,15 @@ export const ERRORS = {
   'LimitExceeded.Offset': {
     when: 'GetFunctionLogs\' Offset + Limit is above 10000.',
     message: 'Offset + Limit must be at most 10000, got {value}.',
+  },
+  'LimitExceeded.Quota': {
+    when: 'An async invocation would put more events in the function\'s queue than `asyncQueueMaxEvents` (100,000 by default).',
+    message: 'The async queue of function {name} already holds {max} events.',
+    behaviour: 'the event is not queued and no RequestId is returned; nothing queued before is dropped',
+  },
+  'LimitExceeded.RetryNum': {
+    when: 'AsyncTriggerConfig.RetryConfig[0].RetryNum is over 10.',
+    message: 'RetryNum must be at most 10, got {value}.',
   },
   'LimitExceeded.Timeout': {
     when: 'Timeout is outside 1-900 s.',
@@ -488,6 +513,10 @@ export const ERRORS = {
   'ResourceInUse.Namespace': {
     when: 'CreateNamespace names a namespace that exists or the first segment of an HTTP trigger\'s path, or DeleteNamespace one that still has functions.',
     message: 'Namespace {name} already exists.',
+  },
+  'ResourceNotFound.AsyncEvent': {
+    when: 'No async event of the function (or namespace) has this InvokeRequestId (statuses are kept 3 days after the end).',
+    message: 'Async event {requestId} does not exist.',
   },
   'ResourceNotFound.Alias': {
     when: 'GetAlias, UpdateAlias or DeleteAlias names an alias the function does not have.',

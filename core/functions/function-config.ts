@@ -9,6 +9,7 @@
 import { ApiError, type ErrorCode } from '../errors';
 import { getRuntime, normalizeHandler, type FunctionType } from './runtimes';
 import { optionalInteger, optionalString } from '../config';
+import { readDeadLetterConfig, type AsyncRetryConfig, type DeadLetterConfig } from './async-options';
 
 export interface EnvVar {
   Key: string;
@@ -36,6 +37,10 @@ export interface FunctionOptions {
   installDependency?: boolean;
   dnsCache?: boolean;
   traceEnable?: boolean;
+  /** Async retry policy (UpdateFunctionEventInvokeConfig); absent = the defaults (core/functions/async-options.ts). */
+  asyncRetry?: AsyncRetryConfig;
+  /** Where an async event goes when its retries are exhausted (DeadLetterConfig); absent = recorded as failed only. */
+  deadLetter?: DeadLetterConfig;
 }
 
 export interface FunctionConfig {
@@ -210,6 +215,11 @@ function applyConfigParams(config: FunctionConfig, params: Params): FunctionConf
   for (const [param, key, code] of switches) {
     const value = readSwitch(params, param, code);
     if (value !== undefined) config.options[key] = value;
+  }
+  if (params['DeadLetterConfig'] !== undefined) {
+    const deadLetter = readDeadLetterConfig(params['DeadLetterConfig']);
+    if (deadLetter) config.options.deadLetter = deadLetter;
+    else delete config.options.deadLetter;
   }
   if (config.options.protocolType === 'WS' && config.timeout < (config.options.wsIdleTimeout ?? LIMITS.wsIdleDefault)) {
     throw new ApiError(

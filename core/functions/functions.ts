@@ -20,6 +20,7 @@ import { assertDescription, assertFunctionName, parseConfigUpdate, parseCreateCo
 import { queryFunctions, type ListQuery } from './function-list';
 import type { NamespaceService } from '../account';
 import { entryCandidates, getRuntime, normalizeHandler } from './runtimes';
+import { DEFAULT_ASYNC_RETRY, type AsyncRetryConfig } from './async-options';
 import { assertFits, assertLayersBindable } from './layers';
 import { assertLatest, DEFAULT_ALIAS, deletePublished, LATEST, publishFlag, publishLatest } from './versions';
 
@@ -178,6 +179,18 @@ export class FunctionService {
       this.store.versions.updateConfig({ function_id: current.fn.id, version: LATEST, mod_time: now, ...configColumns(next) });
       this.store.functions.touch(current.fn.id, now);
       if (publish) publishLatest(this.store, current.fn, undefined, now);
+    });
+    this.notify({ kind: 'update', namespace, name });
+  }
+
+  /** UpdateFunctionEventInvokeConfig: the async retry policy of `$LATEST` (published versions keep theirs). */
+  updateAsyncRetry(namespace: string, name: string, read: (current: AsyncRetryConfig) => AsyncRetryConfig): void {
+    this.store.transaction(() => {
+      const current = this.get(namespace, name);
+      const next = { ...current.config, options: { ...current.config.options, asyncRetry: read(current.config.options.asyncRetry ?? DEFAULT_ASYNC_RETRY) } };
+      const now = Date.now();
+      this.store.versions.updateConfig({ function_id: current.fn.id, version: LATEST, mod_time: now, ...configColumns(next) });
+      this.store.functions.touch(current.fn.id, now);
     });
     this.notify({ kind: 'update', namespace, name });
   }

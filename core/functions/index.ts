@@ -9,3 +9,6 @@ export { EMPTY_ROUTING, type IntegerRange, parseRange, RULE_KEY_PREFIX, type Rou
 export { entryCandidates, type FunctionType, getRuntime, type RuntimeFamily, type RuntimeInfo } from './runtimes';
 export { deploySampleOnce } from './sample';
 export { type FunctionSummaryRow } from './function-list';
+export {
+  ASYNC_LIMITS, DEFAULT_ASYNC_RETRY, readAsyncTriggerConfig, type AsyncRetryConfig, type DeadLetterConfig,
+} from './async-options';

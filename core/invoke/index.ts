@@ -15,3 +15,4 @@ export { ApigwInvocationService, type ApigwAnswer, type ApigwRequest, type Apigw
 export { PLATFORM_CLOSE, platformCloseFor, webSocketOutcome, type WebSocketEnd } from './websocket';
 export { newRequestId } from './request-id';
 export type { HttpRequestData, HttpResponseSink, WebSocketChannel, WebSocketPeer } from '../../executor';
+export { AsyncInvocationRunner, type QueuedCall } from './async';

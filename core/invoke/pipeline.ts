@@ -46,6 +46,8 @@ export interface CallPlan<O extends ExecutorOutcome> {
   withLog?: boolean;
   /** Bytes returned to the caller (out_flow), from the executor's outcome. */
   outFlowOf?(executed: O): number;
+  /** Runs of the same event before this one (async events: attempt - 1); the log's RetryNum. */
+  retryNum?: number;
 }
 
 export interface CallResult<O extends ExecutorOutcome> {
@@ -97,12 +99,12 @@ export class InvocationPipeline {
 
   private finish<O extends ExecutorOutcome>(plan: CallPlan<O>, ended: Ended, executed: O | undefined, outFlowBytes: number): CallResult<O> {
     const final = plan.settle ? plan.settle(ended, executed) : ended;
-    const log = this.record(plan.target, plan.requestId, plan.startTime, final, outFlowBytes, plan.withLog === true);
+    const log = this.record(plan.target, plan.requestId, plan.startTime, final, outFlowBytes, plan.withLog === true, plan.retryNum ?? 0);
     return { ended: final, executed, log };
   }
 
   /** Counts the call in the metrics and queues its log record; returns the log text when asked. */
-  private record(target: InvokeTarget, requestId: string, startTime: number, ended: Ended, outFlowBytes: number, withLog: boolean): string {
+  private record(target: InvokeTarget, requestId: string, startTime: number, ended: Ended, outFlowBytes: number, withLog: boolean, retryNum = 0): string {
     const { resolved } = target;
     const statusCode = OUTCOMES[ended.kind].status;
     this.deps.metrics.record(
@@ -127,6 +129,7 @@ export class InvocationPipeline {
       memoryMb: resolved.config.memorySize,
       memUsageBytes: ended.memUsageBytes,
       statusCode,
+      retryNum,
       ...(ended.errorStack || ended.errorMessage ? { errorMessage: ended.errorStack || ended.errorMessage } : {}),
       ...(ended.kind === 'ok' && ended.result !== undefined ? { retMsg: ended.result } : {}),
       ...(ended.coldStart ? { coldStart: ended.coldStart } : {}),

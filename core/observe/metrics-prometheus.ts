@@ -39,10 +39,34 @@ const SERIES_FAMILIES: readonly Family[] = [
   ['isola_function_memory_max_megabytes', 'gauge', 'Highest memory one call used since the server started, MB.', (t) => round(t.memMaxMb)],
 ];
 
+/** The async queue's figures for /metrics (core/async's stats). */
+export interface AsyncQueueGauges {
+  depth: number;
+  running: number;
+  enqueued: number;
+  commits: number;
+  syncs: number;
+}
+
+/** The async queue's families: name, counter (else gauge), help, field. */
+const ASYNC_QUEUE_FAMILIES: ReadonlyArray<readonly [string, boolean, string, keyof AsyncQueueGauges]> = [
+  ['isola_async_queue_depth', false, 'Async events queued (waiting or running), all functions.', 'depth'],
+  ['isola_async_running', false, 'Async events running now.', 'running'],
+  ['isola_async_enqueued_total', true, 'Async events accepted (committed before their RequestId was answered).', 'enqueued'],
+  ['isola_async_queue_commits_total', true, 'Transactions committed to the queue database: enqueue batches, leases, settles.', 'commits'],
+  ['isola_async_queue_syncs_total', true, 'Queue commits that synced the WAL (enqueue batches, re-drives: what an answer acknowledges).', 'syncs'],
+];
+
 /** Renders the whole exposition. */
 export function renderPrometheus(
   source: PrometheusSource,
-  gauges: { executors: ExecutorStats[] | null; admission: AdmissionStats | null; logs: LogWriterStats | null; webSockets?: WebSocketCounters | null },
+  gauges: {
+    executors: ExecutorStats[] | null;
+    admission: AdmissionStats | null;
+    logs: LogWriterStats | null;
+    webSockets?: WebSocketCounters | null;
+    asyncQueue?: AsyncQueueGauges | null;
+  },
 ): string {
   const all = [...source.series()];
   const labels = all.map(labelsOf);
@@ -119,6 +143,10 @@ export function renderPrometheus(
       backpressure: c.backpressure,
       send_window: c.sendWindow,
     });
+  }
+  if (gauges.asyncQueue) {
+    const q = gauges.asyncQueue;
+    for (const [name, isCounter, help, key] of ASYNC_QUEUE_FAMILIES) (isCounter ? counter : gauge)(out, name, help, q[key]);
   }
   if (gauges.logs) {
     const l = gauges.logs;

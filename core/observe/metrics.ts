@@ -48,7 +48,7 @@ import type { ExecutorStats } from '../../executor';
 import type { MinuteQuery, MinuteRecord } from '../../store';
 import { MINUTE_MS, MinuteTally, type MetricPoint } from './metrics-minute';
 import { countCall, Series, SeriesTotals } from './metrics-series';
-import { renderPrometheus } from './metrics-prometheus';
+import { renderPrometheus, type AsyncQueueGauges } from './metrics-prometheus';
 import type { WebSocketCounters } from './websocket-counters';
 
 export type { MetricPoint } from './metrics-minute';
@@ -85,6 +85,8 @@ export interface MetricsOptions {
   logStats: (() => LogWriterStats) | null;
   /** The gateway's WebSocket counters for /metrics. */
   webSocketStats: (() => WebSocketCounters) | null;
+  /** The async queue's figures for /metrics. */
+  asyncStats: (() => AsyncQueueGauges) | null;
 }
 
 /** Each option's type, range and default, for the one options validator. */
@@ -97,6 +99,7 @@ const SCHEMA: Schema<MetricsOptions> = {
   admissionStats: { type: 'function', nullable: true, default: null },
   logStats: { type: 'function', nullable: true, default: null },
   webSocketStats: { type: 'function', nullable: true, default: null },
+  asyncStats: { type: 'function', nullable: true, default: null },
 };
 
 /** Rows deleted per retention transaction. */
@@ -254,6 +257,7 @@ export class MetricsService {
       admission: this.options.admissionStats?.() ?? null,
       logs: this.options.logStats?.() ?? null,
       webSockets: this.options.webSocketStats?.() ?? null,
+      asyncQueue: this.options.asyncStats?.() ?? null,
     });
   }
 

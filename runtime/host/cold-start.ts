@@ -6,6 +6,7 @@
  * level, under the init timeout: CommonJS is loaded inside the isolate, an ES
  * module graph is compiled here on the host side and evaluated there).
  */
+import { compatExportNames } from './node-compat';
 import type ivm from 'isolated-vm';
 import type { ColdStart, ExecutorOutcome } from '../types';
 import { failure, userError } from '../protocol';
@@ -108,7 +109,12 @@ async function initEsm(inst: Instance, entryPath: string, exportName: string, la
       if (src === null) throw new Error(`Cannot find module '${vpath}'`);
       m = await isolate.compileModule(src, { filename: vpath });
     } else {
-      m = await isolate.compileModule(`export default globalThis.__isola_cjs(${JSON.stringify(vpath)}, ${JSON.stringify(format)});`, { filename: `${vpath}?commonjs` });
+      // The Node.js compatibility modules also get the named exports Node gives them (`import { Buffer } from 'node:buffer'`).
+      const named = compatExportNames(vpath);
+      const body = named.length === 0
+        ? `export default globalThis.__isola_cjs(${JSON.stringify(vpath)}, ${JSON.stringify(format)});`
+        : `const m = globalThis.__isola_cjs(${JSON.stringify(vpath)}, ${JSON.stringify(format)}); export default m; export const { ${named.join(', ')} } = m;`;
+      m = await isolate.compileModule(body, { filename: `${vpath}?commonjs` });
     }
     byPath.set(key, m);
     pathOf.set(m, vpath);

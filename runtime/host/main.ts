@@ -104,9 +104,15 @@ function main(): void {
     }
   });
   const bye = (): void => process.exit(0);
-  sock.on('end', bye);
-  sock.on('close', bye);
-  sock.on('error', bye);
+  // The parent is gone (killed, crashed): nobody is left to answer, so end at once. Not process.exit():
+  // with isolates alive, isolated-vm's teardown at exit can deadlock (seen after a kill -9 of the
+  // gateway: hosts stuck in a futex wait forever, ~200 MB each).
+  const orphaned = (): void => {
+    process.kill(process.pid, 'SIGKILL');
+  };
+  sock.on('end', orphaned);
+  sock.on('close', orphaned);
+  sock.on('error', orphaned);
   process.on('SIGTERM', () => { void (pools ? pools.close(2000) : Promise.resolve()).then(bye); });
   process.on('uncaughtException', (e) => {
     // Host state may be inconsistent: die and let the parent restart us.

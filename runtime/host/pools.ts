@@ -9,6 +9,7 @@ import { failure } from '../protocol';
 import { HttpExchange, type HttpHead } from './http-exchange';
 import { Instance } from './instance';
 import { Resolver } from './resolver';
+import { nodeCompatEnabled } from './node-compat';
 import type { Spares } from './spares';
 
 interface Pool { spec: VersionSpec; resolver: Resolver; instances: Set<Instance>; idleTimers: Map<Instance, NodeJS.Timeout> }
@@ -75,7 +76,7 @@ export class Pools {
     if (this.closing) return failure('internal', 'isolate host is shutting down');
     let pool = this.pools.get(spec.key);
     if (!pool) {
-      pool = { spec, resolver: new Resolver(spec.codeDir, spec.layerDirs ?? []), instances: new Set(), idleTimers: new Map() };
+      pool = { spec, resolver: new Resolver(spec.codeDir, spec.layerDirs ?? [], nodeCompatEnabled(spec.env)), instances: new Set(), idleTimers: new Map() };
       this.pools.set(spec.key, pool);
     }
     let inst: Instance | undefined;

@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { builtinModules } from 'node:module';
 import { detectModuleSyntax } from './module-format';
+import { COMPAT_MODULES, compatPath, compatSource } from './node-compat';
 
 export type ModuleFormat = 'cjs' | 'esm' | 'json';
 export type Resolution = { path: string; format: ModuleFormat } | { error: string; code: string };
@@ -47,7 +48,8 @@ function realOf(dir: string): string {
 }
 
 export function builtinError(name: string): string {
-  return `Cannot find module '${name}': Node.js built-in modules are not available in the isolate runtime`;
+  return `Cannot find module '${name}': Node.js built-in modules are not available in the isolate runtime `
+    + `(the Node.js process runtime has them; with ISOLA_COMPATIBILITY_FLAGS=nodejs_compat the isolate runtime offers ${COMPAT_MODULES.join(', ')})`;
 }
 
 export class Resolver {
@@ -61,8 +63,11 @@ export class Resolver {
   private readonly formatCache = new Map<string, ModuleFormat>();
   private sourceBytes = 0;
 
-  /** `layerDirs` in binding order (the first bound first); the last one's files win in `/opt`. */
-  constructor(codeDir: string, layerDirs: string[]) {
+  /**
+   * `layerDirs` in binding order (the first bound first); the last one's files win in `/opt`.
+   * `nodeCompat`: the function turned the Node.js compatibility set on (node-compat.ts).
+   */
+  constructor(codeDir: string, layerDirs: string[], private readonly nodeCompat = false) {
     const t0 = performance.now();
     this.roots = [{ prefix: CODE_PREFIX, reals: [realOf(codeDir)] }];
     if (layerDirs.length > 0) this.roots.push({ prefix: LAYER_PREFIX, reals: layerDirs.map(realOf).reverse() });
@@ -101,6 +106,7 @@ export class Resolver {
 
   /** Source text of a virtual path returned by resolve()/entry(), or null. */
   source(vpath: string): string | null {
+    if (this.nodeCompat && vpath.startsWith('/isola/node/')) return compatSource(vpath);
     const hit = this.sourceCache.get(vpath);
     if (hit !== undefined) return hit;
     const real = this.checkedReal(vpath);
@@ -116,6 +122,9 @@ export class Resolver {
   private doResolve(base: string, spec: string, mode: 'require' | 'import', from: string | null): Resolution {
     const notFound = (): Resolution => ({ error: `Cannot find module '${spec}'${from ? ` from '${from}'` : ''}`, code: 'MODULE_NOT_FOUND' });
     if (typeof spec !== 'string' || spec === '' || spec.includes('\0')) return notFound();
+    // As in Node, a built-in wins over a node_modules package of the same name.
+    const compat = this.nodeCompat ? compatPath(spec, from) : null;
+    if (compat !== null) return { path: compat, format: 'cjs' };
     if (spec.startsWith('node:')) return { error: builtinError(spec), code: 'ERR_BUILTIN_NOT_AVAILABLE' };
     if (spec === '.' || spec === '..' || spec.startsWith('./') || spec.startsWith('../') || spec.startsWith('/')) {
       const v = path.posix.resolve(base, spec);

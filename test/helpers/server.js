@@ -87,4 +87,19 @@ async function expectApiError(t, promise, code, message) {
   return undefined;
 }
 
-module.exports = { startServer, expectApiError, ROOT, BIN };
+/**
+ * A temp data directory kept across restarts (removed at teardown) and a
+ * config file of `settings` beside it; returns { dataDir, args } for startServer.
+ */
+function persistentServer(t, settings, args = []) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-test-'));
+  const configFile = `${dataDir}.json`;
+  fs.writeFileSync(configFile, JSON.stringify(settings));
+  t.teardown(() => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(configFile, { force: true });
+  });
+  return { dataDir, args: ['--config', configFile, ...args] };
+}
+
+module.exports = { startServer, expectApiError, persistentServer, ROOT, BIN };

@@ -54,6 +54,7 @@ function toDetail(view: FunctionView, showCode: boolean, ctx: ActionContext): Re
     FunctionVersion: version.version,
     AsyncRunEnable: flag(view.asyncRunEnable),
     TraceEnable: flag(o.traceEnable),
+    ...(o.deadLetter ? { DeadLetterConfig: { Type: o.deadLetter.type, Name: o.deadLetter.name, FilterType: '' } } : {}),
     InstallDependency: flag(o.installDependency),
     DnsCache: flag(o.dnsCache),
     L5Enable: 'FALSE',

@@ -1,6 +1,7 @@
 import type { ActionTable } from '../types';
 import { accountActions } from './account';
 import { aliasActions } from './aliases';
+import { asyncActions } from './async';
 import { concurrencyActions } from './concurrency';
 import { functionActions } from './functions';
 import { invokeActions } from './invoke';
@@ -22,6 +23,7 @@ export const actions: ActionTable = Object.freeze({
   ...accountActions,
   ...concurrencyActions,
   ...invokeActions,
+  ...asyncActions,
   ...logActions,
   ...metricsActions,
 });

@@ -48,20 +48,31 @@ function routingKeysOf(params: ActionParams): Record<string, string> | undefined
   return parsed as Record<string, string>;
 }
 
-async function invoke(ctx: ActionContext, params: ActionParams, event: string, defaultQualifier: string) {
+/** The called function: name, namespace (checked to exist), qualifier (default `defaultQualifier`), routing keys. */
+function target(ctx: ActionContext, params: ActionParams, defaultQualifier: string) {
   const functionName = requiredString(params, 'FunctionName', 'InvalidParameter.FunctionName');
   const namespace = optionalString(params, 'Namespace', 'InvalidParameterValue.Namespace') || DEFAULT_NAMESPACE;
   const qualifier = optionalString(params, 'Qualifier', 'InvalidParameterValue.Qualifier') || defaultQualifier;
   const routingKeys = routingKeysOf(params);
   ctx.platform.namespaces.get(namespace);
-  return ctx.platform.invocations.invokeSync({ namespace, functionName, qualifier, event, ...(routingKeys ? { routingKeys } : {}) });
+  return { namespace, functionName, qualifier, ...(routingKeys ? { routingKeys } : {}) };
+}
+
+async function invoke(ctx: ActionContext, params: ActionParams, event: string, defaultQualifier: string) {
+  return ctx.platform.invocations.invokeSync({ ...target(ctx, params, defaultQualifier), event });
 }
 
 export const invokeActions: ActionTable = {
   async Invoke(params, ctx) {
     const type = optionalString(params, 'InvocationType', 'InvalidParameterValue.InvocationType') ?? 'RequestResponse';
     if (type === 'Event') {
-      throw new ApiError('UnsupportedOperation', 'InvocationType Event (async invocation) is not available on this server yet; use RequestResponse.');
+      // Async: the RequestId once the event is durable; every other Result field is empty (spec §5).
+      const { namespace, functionName, qualifier, routingKeys } = target(ctx, params, '$LATEST');
+      // The queue keeps no routing keys yet: refused rather than ignored (alias weights still apply when the event runs).
+      if (routingKeys) throw new ApiError('InvalidParameterValue.RoutingKey', 'RoutingKey applies to synchronous invocations only: an Event invocation cannot carry one yet.');
+      const event = optionalString(params, 'ClientContext', 'InvalidParameterValue.ClientContext') ?? '';
+      const requestId = await ctx.platform.async.enqueue({ namespace, functionName, qualifier, event });
+      return { Result: { FunctionRequestId: requestId, RetMsg: '', ErrMsg: '', Log: '', MemUsage: 0, Duration: 0, BillDuration: 0, InvokeResult: 0 } };
     }
     if (type !== 'RequestResponse') {
       throw new ApiError('InvalidParameterValue.InvocationType', `InvocationType must be RequestResponse or Event, got ${type}.`);

@@ -145,6 +145,17 @@ export const logActions: ActionTable = {
     const startTime = optionalTime(params, 'StartTime') ?? now - FIFTEEN_MINUTES;
     const endTime = optionalTime(params, 'EndTime') ?? now;
     if (endTime < startTime) throw new ApiError('InvalidParameterValue.EndTime', 'EndTime must be later than StartTime.');
+    // An async event still queued or between retries is running (RetCode 1), whatever its past attempts logged.
+    const queued = platform.async.findStatus(namespace, functionName, requestId);
+    if (queued?.status === 'RUNNING') {
+      return {
+        TotalCount: 1,
+        Data: [{
+          FunctionName: functionName, RetMsg: '', RequestId: requestId, StartTime: formatTime(queued.startTime), RetCode: 1,
+          Duration: 0, MemUsage: 0, RetryNum: Math.max(0, queued.attempt - 1), StatusCode: queued.statusCode,
+        }],
+      };
+    }
     await logs.settle();
     const page = logs.search({ namespace, functionName, requestId, startTime, endTime: endTime + 999, order: 'desc', limit: 100 });
     return { TotalCount: page.total, Data: page.items.map(toRequestStatus) };

@@ -3,7 +3,7 @@
 // here (a hot require() never reaches the host), sources from `source`; each module is
 // compiled with a sourceURL of its virtual path. ES modules are compiled by the host;
 // an ESM import of CommonJS/JSON gets its module.exports through cjsForEsm.
-// Uses: hostResolve, hostSource.
+// Uses: config, define, hostResolve, hostSource.
 let loadModule, cjsForEsm;
 {
   const JSONparse = JSON.parse;
@@ -61,6 +61,23 @@ let loadModule, cjsForEsm;
     module.loaded = true;
     return module;
   };
+  // The Node.js compatibility set (host/node-compat.ts): the function's environment variable
+  // ISOLA_COMPATIBILITY_FLAGS. An unknown flag fails the cold start rather than being ignored.
+  // With nodejs_compat, the global Buffer loads node:buffer on first use (not at cold start).
+  const flagsText = config.env.ISOLA_COMPATIBILITY_FLAGS;
+  const flags = typeof flagsText === 'string' ? flagsText.split(',').map((f) => f.trim()).filter((f) => f !== '') : [];
+  for (const flag of flags) {
+    if (flag !== 'nodejs_compat') throw new ErrorCtor("ISOLA_COMPATIBILITY_FLAGS: unknown flag '" + flag + "' (known: nodejs_compat)");
+  }
+  if (flags.length > 0) {
+    // path.resolve() of a relative path asks process.cwd(): the code root, as for the Node.js runtime.
+    if (typeof globalThis.process === 'object' && globalThis.process !== null) define(globalThis.process, 'cwd', () => '/var/user');
+    Object.defineProperty(globalThis, 'Buffer', {
+      configurable: true, enumerable: false,
+      get() { const B = loadModule(resolve(null, 'node:buffer')).exports.Buffer; define(globalThis, 'Buffer', B); return B; },
+      set(value) { define(globalThis, 'Buffer', value); },
+    });
+  }
   // Host entry (through a global the host sets during ESM init): ESM importing CommonJS —
   // the host compiles `export default <this>(path)` for such imports.
   cjsForEsm = function cjsForEsm(path, format) {

@@ -67,6 +67,12 @@
       } else {
         out = new DataView(buffer, value.byteOffset, value.byteLength);
       }
+    } else if (internals.isBlob(value)) {
+      // Blob and File (defined in 62-blob.js) are serializable; their bytes never change, so they are shared.
+      const bytes = internals.blobBytes(value);
+      out = internals.isFile(value)
+        ? internals.createFile(bytes, value.name, value.type, value.lastModified)
+        : internals.createBlob(bytes, value.type);
     } else if (internals.isDOMException(value)) {
       out = new DOMException(value.message, value.name);
       memory.set(value, out);

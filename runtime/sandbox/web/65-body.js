@@ -30,7 +30,15 @@
     if (internals.searchParams.isSearchParams(object)) {
       return { body: fromBytes(internals.utf8Encode(object.toString())), type: 'application/x-www-form-urlencoded;charset=UTF-8' };
     }
-    // Blob and FormData are not supported; like WebIDL's union conversion, any other value is stringified.
+    if (internals.isBlob(object)) {
+      // A Blob never changes, but the body's bytes reach the tenant (bytes()), so copy.
+      return { body: fromBytes(internals.blobBytes(object).slice()), type: object.type === '' ? null : object.type };
+    }
+    if (internals.formData.isFormData(object)) {
+      const { bytes, type } = internals.multipart.serialize(internals.formData.entries(object));
+      return { body: fromBytes(bytes), type };
+    }
+    // Like WebIDL's union conversion, any other value is stringified.
     return { body: fromBytes(internals.utf8Encode(internals.toUSVString(object))), type: 'text/plain;charset=UTF-8' };
   }
 
@@ -60,10 +68,16 @@
 
   const isUint8Array = (v) => internals.typedArrayName(v) === 'Uint8Array';
 
-  /** Reads a whole body; the caller has already checked it is usable. */
-  function readAll(body) {
+  const tooLarge = (limit) => new TypeError(`Body is over ${limit} bytes, the most this read accepts`);
+
+  /**
+   * Reads a whole body; the caller has already checked it is usable. With a
+   * `limit`, rejects (and cancels a stream body) once more bytes than that arrive.
+   */
+  function readAll(body, limit = Infinity) {
     if (body.source === 'bytes') {
       body.used = true;
+      if (body.bytes.byteLength > limit) { body.bytes = new Uint8Array(0); return Promise.reject(tooLarge(limit)); }
       const { bytes } = body;
       body.bytes = new Uint8Array(0); // release memory; the body can never be read again
       return Promise.resolve(bytes);
@@ -85,6 +99,12 @@
           }
           chunks.push(chunk);
           total += chunk.byteLength;
+          if (total > limit) {
+            const error = tooLarge(limit);
+            S.setHandled(S.readableCancel(body.stream, error));
+            done.reject(error);
+            return;
+          }
           S.microtask(step);
         },
         closeSteps: () => {
@@ -131,13 +151,21 @@
   /**
    * Installs the Body mixin on a class whose instances give their body record
    * (or null) through getBody(instance); getBody throws for foreign receivers.
+   * The class's `headers` getter is captured now, so later prototype patches
+   * cannot change what blob()/formData() see as the Content-Type.
    */
   function mixin(Class, getBody) {
-    async function consume(self) {
+    const headersOf = Object.getOwnPropertyDescriptor(Class.prototype, 'headers').get;
+    const contentType = (self) => {
+      const values = [];
+      for (const [name, value] of internals.headers.list(headersOf.call(self))) if (name === 'content-type') values.push(value);
+      return values.length === 0 ? null : values.join(', ');
+    };
+    async function consume(self, limit) {
       const body = getBody(self);
       if (body === null) return new Uint8Array(0);
       if (isUnusable(body)) throw unusable();
-      return readAll(body);
+      return readAll(body, limit);
     }
     const members = {
       get body() {
@@ -160,6 +188,14 @@
       },
       async json() {
         return JSON.parse(internals.utf8Decode(await consume(this)));
+      },
+      async blob() {
+        const type = contentType(this);
+        return internals.createBlob(await consume(this), type ?? '');
+      },
+      async formData() {
+        getBody(this); // brand check before anything else
+        return internals.multipart.parseFormData((limit) => consume(this, limit), contentType(this));
       },
     };
     for (const key of Object.keys(members)) {

@@ -1,0 +1,125 @@
+/**
+ * The async side of the platform as the control API sees it: Invoke with
+ * InvocationType Event, event statuses (ListAsyncEvents,
+ * GetAsyncEventStatus, GetRequestStatus of a queued event), the retry
+ * policy (Get/UpdateFunctionEventInvokeConfig), isola's dead-letter queues
+ * (list, re-drive). Owns the queue, its enqueuer and its consumer.
+ */
+import type { DeadLetterRecord, EventQueue, EventStatusRecord, StatusQuery } from '../../store';
+import { ApiError } from '../errors';
+import { DEFAULT_ASYNC_RETRY, readAsyncTriggerConfig, type AsyncRetryConfig, type FunctionService } from '../functions';
+import type { AsyncInvocationRunner } from '../invoke';
+import type { VersionResolver } from '../routing';
+import type { Clock } from './clock';
+import { AsyncConsumer, type ConsumerOptions } from './consumer';
+import { AsyncEnqueuer, type AsyncInvokeRequest } from './enqueue';
+
+/** The async queue's figures (GET /metrics). */
+export interface AsyncQueueStats {
+  depth: number;
+  commits: number;
+  syncs: number;
+  enqueued: number;
+  running: number;
+}
+
+export interface AsyncServiceOptions extends ConsumerOptions {
+  maxPerFunction: number;
+}
+
+export class AsyncService {
+  readonly consumer: AsyncConsumer;
+  private readonly enqueuer: AsyncEnqueuer;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    readonly queue: EventQueue,
+    private readonly functions: FunctionService,
+    resolver: VersionResolver,
+    runner: AsyncInvocationRunner,
+    readonly clock: Clock,
+    options: AsyncServiceOptions,
+  ) {
+    this.consumer = new AsyncConsumer(queue, resolver, runner, clock, options);
+    this.enqueuer = new AsyncEnqueuer(queue, resolver, clock, options, () => this.consumer.wake());
+  }
+
+  start(): void {
+    this.consumer.start();
+  }
+
+  /** Queues an event; its RequestId once it is durable. */
+  enqueue(req: AsyncInvokeRequest): Promise<string> {
+    return this.enqueuer.enqueue(req);
+  }
+
+  /** One event's status, checked to belong to the function when one is named; ResourceNotFound.AsyncEvent. */
+  status(namespace: string, requestId: string, functionName?: string): EventStatusRecord {
+    const found = this.queue.status(namespace, requestId);
+    if (!found || (functionName !== undefined && found.functionName !== functionName)) {
+      throw new ApiError('ResourceNotFound.AsyncEvent', `Async event ${requestId} does not exist.`);
+    }
+    return found;
+  }
+
+  /** The status of an async event, or undefined when `requestId` is not one (GetRequestStatus falls back to it). */
+  findStatus(namespace: string, functionName: string, requestId: string): EventStatusRecord | undefined {
+    const found = this.queue.status(namespace, requestId);
+    return found && found.functionName === functionName ? found : undefined;
+  }
+
+  /**
+   * TerminateAsyncEvent, immediate: the event leaves the queue and is
+   * recorded ABORTED in one durable commit (a crash after the answer does
+   * not run it again), then its run, if one is in progress here, is aborted
+   * (the executor ends it as canceled, 499 in its log). An event that
+   * already ended: FailedOperation.AsyncEventStatus.
+   */
+  terminate(namespace: string, functionName: string, requestId: string): void {
+    const current = this.status(namespace, requestId, functionName);
+    if (current.status !== 'RUNNING' || !this.queue.abort(namespace, requestId, this.clock.now())) {
+      throw new ApiError('FailedOperation.AsyncEventStatus', `Async event ${requestId} is ${this.status(namespace, requestId).status}; it can no longer be terminated.`);
+    }
+    this.consumer.abortRun(requestId);
+  }
+
+  listStatus(query: StatusQuery): { total: number; items: EventStatusRecord[] } {
+    return this.queue.listStatus(query);
+  }
+
+  /** GetFunctionEventInvokeConfig: the version's policy (the defaults when never set). */
+  retryConfig(namespace: string, functionName: string, qualifier: string): AsyncRetryConfig {
+    return this.functions.get(namespace, functionName, qualifier).config.options.asyncRetry ?? DEFAULT_ASYNC_RETRY;
+  }
+
+  /** UpdateFunctionEventInvokeConfig: `$LATEST`'s policy from an AsyncTriggerConfig. */
+  updateRetryConfig(namespace: string, functionName: string, asyncTriggerConfig: unknown): void {
+    this.functions.updateAsyncRetry(namespace, functionName, (current) => readAsyncTriggerConfig(asyncTriggerConfig, current));
+  }
+
+  listDeadLetters(queue: string | undefined, offset: number, limit: number): { total: number; items: DeadLetterRecord[] } {
+    return this.queue.listDeadLetters(queue, offset, limit);
+  }
+
+  /** Moves a dead-letter queue's events (all, or those ids) back to their functions; they run again from attempt 1. */
+  redrive(queue: string, ids?: readonly number[]): DeadLetterRecord[] {
+    const moved = this.queue.redrive(queue, ids, this.clock.now());
+    if (moved.length > 0) this.consumer.wake();
+    return moved;
+  }
+
+  /** Queue depth, commits, enqueued events and running ones (GET /metrics). */
+  stats(): AsyncQueueStats {
+    return { ...this.queue.stats(), running: this.consumer.running };
+  }
+
+  /** Stops consuming, commits pending enqueues and settles, closes the queue. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.enqueuer.flush();
+      await this.consumer.stop();
+      this.queue.close();
+    })();
+    return this.closing;
+  }
+}

@@ -1,0 +1,159 @@
+// multipart/form-data (RFC 7578, HTML §4.10.21.8) and the FormData side of
+// the Body mixin: serialising a FormData body, and parsing what formData()
+// reads (multipart/form-data or application/x-www-form-urlencoded).
+//
+// Parsing limits (a formData() over any of them rejects with a TypeError that
+// names the limit, and a streamed body is cancelled as soon as it passes the
+// total): at most 1,000 parts, 16 KiB of headers per part, 6 MiB per part and
+// 8 MiB in all (the platform's request bodies are at most 6 MB; the rest is
+// for fetched responses, inside the isolate's memory limit).
+(function () {
+  'use strict';
+  const internals = globalThis.__isolaWebInternals;
+  const { Uint8Array, TypeError, Math } = globalThis;
+
+  const limits = { __proto__: null, parts: 1000, headerBytes: 16 * 1024, partBytes: 6 * 1024 * 1024, totalBytes: 8 * 1024 * 1024 };
+
+  const CR = 0x0d;
+  const LF = 0x0a;
+  const DASH = 0x2d;
+
+  /** HTML's escaping of names and filenames in Content-Disposition. */
+  const escapeName = (s) => s.replace(/\r\n?|\n/g, '\r\n').replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
+
+  function randomBoundary() {
+    let s = '----isolaFormBoundary';
+    for (let i = 0; i < 16; i++) s += 'abcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(Math.random() * 36)];
+    return s;
+  }
+
+  /** Serialises a FormData's entries: { bytes, type } with the boundary in the type. */
+  function serialize(entries) {
+    const boundary = randomBoundary();
+    const chunks = [];
+    let total = 0;
+    const push = (bytes) => { chunks.push(bytes); total += bytes.byteLength; };
+    const text = (s) => push(internals.utf8Encode(s));
+    for (const [name, value] of entries) {
+      let head = `--${boundary}\r\nContent-Disposition: form-data; name="${escapeName(name)}"`;
+      if (typeof value === 'string') {
+        text(`${head}\r\n\r\n${value.replace(/\r\n?|\n/g, '\r\n')}\r\n`);
+        continue;
+      }
+      head += `; filename="${escapeName(value.name)}"\r\nContent-Type: ${value.type || 'application/octet-stream'}\r\n\r\n`;
+      text(head);
+      push(internals.blobBytes(value));
+      text('\r\n');
+    }
+    text(`--${boundary}--\r\n`);
+    const bytes = new Uint8Array(total);
+    let offset = 0;
+    for (const c of chunks) { bytes.set(c, offset); offset += c.byteLength; }
+    return { bytes, type: `multipart/form-data; boundary=${boundary}` };
+  }
+
+  /** Parses a Content-Type value: { essence, params } (params lowercased by name, values unquoted). */
+  function parseMimeType(value) {
+    if (value === null) return null;
+    const semi = value.indexOf(';');
+    const essence = (semi === -1 ? value : value.slice(0, semi)).trim().toLowerCase();
+    const params = { __proto__: null };
+    const re = /;\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)/g;
+    let m;
+    while ((m = re.exec(value)) !== null) {
+      const name = m[1].toLowerCase();
+      let v = m[2].trim();
+      if (v.startsWith('"')) v = v.slice(1, -1).replace(/\\(.)/g, '$1');
+      if (!(name in params)) params[name] = v;
+    }
+    return { essence, params };
+  }
+
+  /** First index of `needle` in `hay` at or after `from`, or -1. */
+  function indexOf(hay, needle, from) {
+    const first = needle[0];
+    const last = hay.byteLength - needle.byteLength;
+    for (let i = hay.indexOf(first, from); i !== -1 && i <= last; i = hay.indexOf(first, i + 1)) {
+      let j = 1;
+      while (j < needle.byteLength && hay[i + j] === needle[j]) j++;
+      if (j === needle.byteLength) return i;
+    }
+    return -1;
+  }
+
+  const fail = (why) => new TypeError(`Failed to parse body as FormData: ${why}`);
+
+  /** Parses one part's header block: { name, filename (or null), type (or null) }. */
+  function parsePartHeaders(text) {
+    let name = null;
+    let filename = null;
+    let type = null;
+    for (const line of text.split('\r\n')) {
+      const colon = line.indexOf(':');
+      if (colon <= 0) throw fail('malformed part header');
+      const header = line.slice(0, colon).trim().toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      if (header === 'content-disposition') {
+        const parsed = parseMimeType(value);
+        if (parsed.essence !== 'form-data') throw fail('a part is not form-data');
+        name = parsed.params.name ?? null;
+        filename = parsed.params.filename ?? null;
+      } else if (header === 'content-type') {
+        type = value;
+      }
+    }
+    if (name === null) throw fail('a part has no name');
+    return { name, filename, type };
+  }
+
+  /** Parses a whole multipart/form-data body into FormData entries. */
+  function parseMultipart(bytes, boundary) {
+    const delimiter = internals.utf8Encode(`--${boundary}`);
+    const entries = [];
+    let at = indexOf(bytes, delimiter, 0);
+    if (at === -1) throw fail('the boundary does not occur in the body');
+    for (;;) {
+      at += delimiter.byteLength;
+      if (bytes[at] === DASH && bytes[at + 1] === DASH) return entries; // close delimiter
+      while (bytes[at] === 0x20 || bytes[at] === 0x09) at++; // transport padding
+      if (bytes[at] !== CR || bytes[at + 1] !== LF) throw fail('expected CRLF after the boundary');
+      at += 2;
+      if (entries.length >= limits.parts) throw fail(`more than ${limits.parts} parts`);
+      const headerEnd = indexOf(bytes, internals.utf8Encode('\r\n\r\n'), at);
+      if (headerEnd === -1 || headerEnd - at > limits.headerBytes) throw fail(`part headers missing or over ${limits.headerBytes} bytes`);
+      const head = parsePartHeaders(internals.utf8DecodeWithoutBOM(bytes.subarray(at, headerEnd)));
+      const bodyStart = headerEnd + 4;
+      const next = indexOf(bytes, internals.utf8Encode(`\r\n--${boundary}`), bodyStart);
+      if (next === -1) throw fail('the body ends before the closing boundary');
+      if (next - bodyStart > limits.partBytes) throw fail(`part "${head.name}" is over ${limits.partBytes} bytes`);
+      const content = bytes.slice(bodyStart, next);
+      entries.push(head.filename === null
+        ? [head.name, internals.utf8DecodeWithoutBOM(content)]
+        : [head.name, internals.createFile(content, head.filename, head.type ?? 'text/plain')]);
+      at = next + 2;
+    }
+  }
+
+  /**
+   * Body mixin's formData(): `read(limit)` reads the body (rejecting once it
+   * passes `limit` bytes), `contentType` is the header value or null.
+   */
+  async function parseFormData(read, contentType) {
+    const readLimited = (limit) => read(limit).then(undefined, (e) => {
+      throw e instanceof TypeError && e.message.startsWith('Body is over') ? fail(`the body is over ${limit} bytes`) : e;
+    });
+    const mime = parseMimeType(contentType);
+    if (mime !== null && mime.essence === 'multipart/form-data') {
+      const boundary = mime.params.boundary;
+      if (boundary === undefined || boundary === '' || boundary.length > 70) throw fail('missing or invalid boundary');
+      return internals.formData.fromEntries(parseMultipart(await readLimited(limits.totalBytes), boundary));
+    }
+    if (mime !== null && mime.essence === 'application/x-www-form-urlencoded') {
+      const text = internals.utf8DecodeWithoutBOM(await readLimited(limits.totalBytes));
+      return internals.formData.fromEntries(internals.parseFormUrlencoded(text));
+    }
+    throw fail(`unsupported Content-Type ${contentType === null ? '(none)' : `"${contentType}"`}`);
+  }
+
+  internals.multipart = { __proto__: null, serialize, parseFormData, limits };
+})();
