@@ -5,7 +5,8 @@
  *
  *   raw pipe      a python3 child echoing [u32 len][0xc1][json] frames on fd 3, sequential round trips
  *   warm invoke   sequential latency p50/p99 and throughput with BENCH_CONCURRENCY calls in flight
- *                 (one instance each), echo handler: Python, Node.js process, isolate
+ *                 (one instance each), echo handler: Python, Node.js process, custom runtime
+ *                 (samples/custom-python's scf_bootstrap over the HTTP runtime API), isolate
  *   cold start    BENCH_COLD new versions each, sequential: Init Report phases and end-to-end
  *   idle memory   RSS and PSS per idle process instance (BENCH_IDLE instances)
  *
@@ -15,7 +16,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { createProcessExecutor, createUnconfinedSandbox } = require('../dist/native');
+const { createProcessExecutor, createSandbox } = require('../dist/native');
 const { createIsolateRuntime } = require('../dist/runtime');
 const { machine, machineLine, percentile, printTable, writeResult, option, run } = require('./lib/report');
 
@@ -94,6 +95,9 @@ async function cold(ex, dir, runtime) {
   return { e2eP50: percentile(e2e, 50), e2eP99: percentile(e2e, 99), totalP50: p50('totalMs'), pullP50: p50('pullCodeMs'), runtimeP50: p50('initRuntimeMs'), functionP50: p50('initFunctionMs') };
 }
 
+/** What an instance's command line holds, per runtime. */
+const CMDLINE_OF = { 'Python3.9': 'python', 'Nodejs18.15': 'bootstrap.js', CustomRuntime: 'scf_bootstrap' };
+
 function memoryOf(pid) {
   const rss = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
   let pss = NaN;
@@ -106,7 +110,7 @@ async function idleMemory(ex, dir, runtime) {
   await Promise.all(specs.map((s) => call(ex, s)));
   const keys = new Set(specs.map((s) => s.key));
   const pids = ex.stats().processes.map((p) => p.pid);
-  const mine = pids.filter((pid) => { try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(runtime.startsWith('Python') ? 'python' : 'bootstrap.js'); } catch { return false; } });
+  const mine = pids.filter((pid) => { try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(CMDLINE_OF[runtime]); } catch { return false; } });
   const m = mine.map(memoryOf);
   return { instances: keys.size, rssMb: m.reduce((a, x) => a + x.rss, 0) / m.length, pssMb: m.reduce((a, x) => a + x.pss, 0) / m.length };
 }
@@ -115,15 +119,18 @@ run(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-bench-runners-'));
   fs.writeFileSync(path.join(dir, 'index.py'), 'def main_handler(event, context):\n    return {"hello": event.get("name")}\n');
   fs.writeFileSync(path.join(dir, 'index.js'), 'exports.main_handler = async (event) => ({ hello: event.name });\n');
+  // The custom runtime: the Python sample's bootstrap runs the same index.py over the runtime API.
+  fs.copyFileSync(path.join(__dirname, '..', 'samples', 'custom-python', 'scf_bootstrap'), path.join(dir, 'scf_bootstrap'));
+  fs.chmodSync(path.join(dir, 'scf_bootstrap'), 0o755);
   const dataDir = path.join(dir, 'data');
-  const proc = createProcessExecutor({ sandbox: createUnconfinedSandbox({ dataDir }), platform: { region: 'r', appId: '1', uin: '2' }, keepAliveMs: 600_000 });
+  const proc = createProcessExecutor({ sandbox: createSandbox({ dataDir, enabled: false }), platform: { region: 'r', appId: '1', uin: '2' }, keepAliveMs: 600_000 });
   const iso = await createIsolateRuntime({ hosts: 1, dataDir, keepAliveMs: 600_000 });
   const m = machine();
   console.log(machineLine(m));
   try {
     const raw = await rawPipe(WARM_CALLS);
     const results = { rawPipe: { p50: percentile(raw, 50), p99: percentile(raw, 99) } };
-    const targets = [['Python', proc, 'Python3.9'], ['Node.js process', proc, 'Nodejs18.15'], ['isolate', iso, 'Isolate']];
+    const targets = [['Python', proc, 'Python3.9'], ['Node.js process', proc, 'Nodejs18.15'], ['custom runtime (Python)', proc, 'CustomRuntime'], ['isolate', iso, 'Isolate']];
     for (const [name, ex, runtime] of targets) {
       const w = await warm(ex, specOf(dir, runtime, `warm-${runtime}`));
       const c = await cold(ex, dir, runtime);

@@ -16,9 +16,9 @@ export type ExecutorTable = Readonly<Record<RuntimeFamily, Readonly<Record<Funct
  * be stored but not invoked). Python and Node.js event functions run in
  * subprocesses (native/process); `nodejs` says whether the Node.js names go
  * to the process executor (default) or to isolates (the `nodejsExecutor`
- * setting). Web functions of the SCF runtimes are started by
- * `scf_bootstrap`, and the custom runtime speaks the runtime API: neither
- * is built yet.
+ * setting). Custom runtime event functions run their scf_bootstrap in the
+ * process executor, which serves it the HTTP runtime API. Web functions of
+ * the subprocess runtimes (started by `scf_bootstrap`) are not built yet.
  */
 export function executorTable(options: { nodejs: 'process' | 'isolate' } = { nodejs: 'process' }): ExecutorTable {
   return Object.freeze({
@@ -28,7 +28,7 @@ export function executorTable(options: { nodejs: 'process' | 'isolate' } = { nod
     php: { Event: null, HTTP: null },
     java: { Event: null, HTTP: null },
     go: { Event: null, HTTP: null },
-    custom: { Event: null, HTTP: null },
+    custom: { Event: 'process', HTTP: null },
   });
 }
 

@@ -1,7 +1,13 @@
 /**
  * The process executor: event functions of the built-in subprocess runtimes
- * (Python, Node.js) in supervised, confined processes — the executor
- * contract (executor/contract.ts) over one Pool per version key.
+ * (Python, Node.js) and of the custom runtime (scf_bootstrap + the HTTP
+ * runtime API) in supervised, confined processes — the executor contract
+ * (executor/contract.ts) over one Pool per version key.
+ *
+ * The executor owns the custom runtime's peer lookup (native/custom's
+ * SockDiagLookup, one helper process): only this executor serves runtime
+ * APIs, so it is started on the first custom instance — a server without
+ * custom functions runs no helper — and closed with the executor.
  */
 import { execFileSync } from 'node:child_process';
 import type { EventCall, Executor, ExecutorOutcome, ExecutorStats, HttpCall, HttpExecutorOutcome, VersionSpec } from '../../executor';
@@ -9,6 +15,7 @@ import type { PlatformFacts } from './instance';
 import { Pool } from './pool';
 import { builtInRuntimes, familyOf, type BuiltInRuntime, type RuntimeBinaries } from './runtimes';
 import type { InstanceLimits, Sandbox } from '../sandbox';
+import { SockDiagLookup } from '../custom';
 
 export interface ProcessExecutorOptions {
   sandbox: Sandbox;
@@ -35,6 +42,14 @@ export function createProcessExecutor(options: ProcessExecutorOptions): ProcessE
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
   let closing: Promise<void> | null = null;
+  let lookup: SockDiagLookup | null = null;
+  const peerLookup = (): SockDiagLookup => {
+    if (lookup === null) {
+      lookup = new SockDiagLookup();
+      lookup.start();
+    }
+    return lookup;
+  };
 
   const runtimeOf = (spec: VersionSpec): BuiltInRuntime | undefined => {
     const family = familyOf(spec.runtime);
@@ -44,7 +59,7 @@ export function createProcessExecutor(options: ProcessExecutorOptions): ProcessE
   const poolOf = (spec: VersionSpec): Pool => {
     let pool = pools.get(spec.key);
     if (pool === undefined) {
-      pool = new Pool(spec, { sandbox: options.sandbox, runtime: runtimeOf(spec)!, platform: options.platform, limits, minRuntimeStartMs: options.minRuntimeStartMs ?? 10_000 }, options.keepAliveMs);
+      pool = new Pool(spec, { sandbox: options.sandbox, runtime: runtimeOf(spec)!, platform: options.platform, limits, minRuntimeStartMs: options.minRuntimeStartMs ?? 10_000, peerLookup }, options.keepAliveMs);
       pools.set(spec.key, pool);
     }
     return pool;
@@ -96,12 +111,14 @@ export function createProcessExecutor(options: ProcessExecutorOptions): ProcessE
       closing ??= (async () => {
         await Promise.allSettled([...inFlight]);
         await Promise.all([...pools.values()].map((p) => p.stopAll(1000)));
+        lookup?.close();
       })();
       return closing;
     },
     destroy(): void {
       closed = true;
       for (const pool of pools.values()) pool.killAll('the process executor was destroyed');
+      lookup?.close();
     },
   };
 }

@@ -1,7 +1,11 @@
 /**
- * One instance of a built-in runtime: a confined process tree for one
- * function version, speaking the private channel (channel.ts) over fd 3,
- * running one invocation at a time.
+ * One instance of a process runtime: a confined process tree for one
+ * function version, running one invocation at a time, in one of two
+ * protocols (the runtime's `protocol`): the private channel (channel.ts)
+ * over fd 3 of the built-in bootstraps, or the custom runtime's HTTP runtime
+ * API (runtime-api-link.ts) spoken by the function's own scf_bootstrap. The
+ * process, its output, deadlines and exit classification are the same for
+ * both; only how ready, the event and the answer travel differs.
  *
  * Cold start, by phase: PullCode = confining the code tree (sandbox),
  * InitRuntime = spawn until the bootstrap's `ready` (raced against its exit
@@ -13,13 +17,22 @@
  *
  * An instance that timed out, was canceled, ran out of memory or exited is
  * never reused: its process group is killed and its sandbox disposed.
+ *
+ * Custom runtime: scf_bootstrap missing or not executable → 'bootstrap_missing'
+ * (445) before anything starts; no POST /runtime/init/ready within the init
+ * timeout → 'init_timeout' (450), an exit before it → 'init_exit' (405); there
+ * is no separate InitFunction phase (the runtime's init is its own).
  */
+import fs from 'node:fs';
 import type { ColdStart, EventCall, ExecutorOutcome, LogLine, OutcomeKind, VersionSpec } from '../../executor';
 import { SupervisedProcess, SupervisionError, describeExit, type ChildExit } from '../supervision';
 import { checkChildMessage, jsonCodec, type ChildMessage, type ParentMessage } from './channel';
 import { InstanceOutput } from './output';
 import type { BuiltInRuntime } from './runtimes';
 import type { ConfinedInstance, InstanceLimits, Sandbox } from '../sandbox';
+import type { PeerLookup } from '../custom';
+import { RuntimeApiLink } from './runtime-api-link';
+import { MAX_RESULT_BYTES, resultTooLarge } from './results';
 
 /** Server-wide facts the bootstrap hands to the handler's context. */
 export interface PlatformFacts {
@@ -35,10 +48,10 @@ export interface InstanceDeps {
   limits: Omit<InstanceLimits, 'memoryMb'>;
   /** The interpreter's own start (InitRuntime) may take at least this long, whatever the function's init timeout (ms). */
   minRuntimeStartMs: number;
+  /** Who owns a custom runtime's API connections (the executor's shared sock_diag lookup, started on first use). */
+  peerLookup(): PeerLookup;
 }
 
-/** The largest result an event function may return (spec: 6 MB). */
-const MAX_RESULT_BYTES = 6 * 1024 * 1024;
 /** What a process's own words say when it died of memory (Python, V8, the C++ runtime, the kernel via glibc). */
 const OOM_WORDS = /MemoryError|JavaScript heap out of memory|std::bad_alloc|Cannot allocate memory|Allocation failed/;
 
@@ -63,6 +76,8 @@ export class ProcessInstance {
   private confined: ConfinedInstance | null = null;
   private proc: SupervisedProcess<ParentMessage, ChildMessage> | null = null;
   private readonly output = new InstanceOutput();
+  /** The custom runtime's API (protocol 'runtime-api'); null for the fd 3 channel. */
+  private api: RuntimeApiLink | null = null;
   private running: Running | null = null;
   private loadWaiter: ((msg: ChildMessage | ChildExit) => void) | null = null;
   private callN = 0;
@@ -89,8 +104,15 @@ export class ProcessInstance {
     // The init timeout is the function's (its module's top level, as for isolates); starting the
     // interpreter is the platform's work and gets at least minRuntimeStartMs, so a loaded machine
     // does not turn a slow interpreter start into the function's init timeout.
-    const runtimeDeadline = Date.now() + Math.max(spec.initTimeoutMs, this.deps.minRuntimeStartMs);
-    const cmd = this.deps.runtime.command(spec.memoryMb);
+    // A custom runtime's start is all the function's: its ready call is bounded by the init timeout alone.
+    const custom = this.deps.runtime.protocol === 'runtime-api';
+    const startLimitMs = custom ? spec.initTimeoutMs : Math.max(spec.initTimeoutMs, this.deps.minRuntimeStartMs);
+    const runtimeDeadline = Date.now() + startLimitMs;
+    const cmd = this.deps.runtime.command(spec);
+    if (custom) {
+      const missing = checkBootstrap(cmd.command);
+      if (missing !== null) return this.failStart({ kind: 'bootstrap_missing', errorMessage: missing });
+    }
     try {
       this.confined = await this.deps.sandbox.confine({
         instanceId: this.id, codeDir: spec.codeDir, layerDirs: spec.layerDirs,
@@ -102,6 +124,13 @@ export class ProcessInstance {
     if (this.abortedWith !== null) return this.failStart(this.abortedWith);
     const t1 = performance.now();
     const c = this.confined;
+    if (custom) {
+      try {
+        this.api = await RuntimeApiLink.open(c.uid, this.deps.peerLookup());
+      } catch (err) {
+        return this.failStart({ kind: 'internal', errorMessage: `the runtime API could not listen: ${(err as Error).message}` });
+      }
+    }
     const env: NodeJS.ProcessEnv = {
       ...spec.env,
       ...cmd.env(c.codeRoot, c.optDir),
@@ -112,6 +141,7 @@ export class ProcessInstance {
       HOME: c.tmpDir,
       TMPDIR: c.tmpDir,
       LANG: 'C.UTF-8',
+      ...this.api?.env(spec),
     };
     if (env['TZ'] === undefined) env['TZ'] = 'UTC';
     const proc = new SupervisedProcess<ParentMessage, ChildMessage>({
@@ -132,16 +162,20 @@ export class ProcessInstance {
       onExit: (exit) => this.onExit(exit),
     });
     this.proc = proc;
+    // The custom runtime says ready over HTTP; the fd 3 pipe it inherits stays unused.
+    void this.api?.ready.then(() => proc.markReady(), () => {});
     try {
       await proc.start();
     } catch (err) {
       const code = err instanceof SupervisionError ? err.code : null;
-      if (code === 'ERR_CHILD_START_TIMEOUT') return this.failStart({ kind: 'init_timeout', errorMessage: `init time out: the ${this.deps.runtime.family} runtime did not start within ${Math.max(spec.initTimeoutMs, this.deps.minRuntimeStartMs)} ms` });
-      if (code === 'ERR_CHILD_EXITED') return this.failStart({ kind: 'init_exit', errorMessage: `the ${this.deps.runtime.family} runtime exited before it was ready${lastLine(proc.stderrTail)}` });
+      const who = custom ? 'scf_bootstrap' : `the ${this.deps.runtime.family} runtime`;
+      const ready = custom ? 'did not call POST /runtime/init/ready' : 'did not start';
+      if (code === 'ERR_CHILD_START_TIMEOUT') return this.failStart({ kind: 'init_timeout', errorMessage: `init time out: ${who} ${ready} within ${startLimitMs} ms` });
+      if (code === 'ERR_CHILD_EXITED') return this.failStart({ kind: 'init_exit', errorMessage: `${who} exited before it was ready${lastLine(proc.stderrTail)}` });
       return this.failStart({ kind: 'internal', errorMessage: (err as Error).message });
     }
     const t2 = performance.now();
-    const loaded = await this.load(Date.now() + spec.initTimeoutMs);
+    const loaded = custom ? null : await this.load(Date.now() + spec.initTimeoutMs);
     if (loaded !== null) return this.failStart(loaded);
     if (this.abortedWith !== null) return this.failStart(this.abortedWith);
     const t3 = performance.now();
@@ -199,6 +233,8 @@ export class ProcessInstance {
           this.running = null;
           if (timer !== null) clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
+          // Settled by the deadline, an exit or an abort: the runtime's late answer gets 400. (No-op after its answer.)
+          this.api?.abandon();
           // Anything but an answer of the function itself leaves the process in a state nobody knows.
           const reusable = end.kind === 'ok' || end.kind === 'user_error' || end.kind === 'handler_missing';
           if (reusable && this.state === 'busy') {
@@ -223,6 +259,10 @@ export class ProcessInstance {
       this.running = running;
       timer = setTimeout(() => running.settle({ kind: 'timeout', errorMessage: 'time out' }), spec.timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
+      if (this.api !== null) {
+        void this.api.invoke(call, spec).then((end) => { if (end !== null) running.settle(end); });
+        return;
+      }
       this.proc!.send({ t: 'invoke', id, rid: call.requestId, event: call.event, deadline: Date.now() + spec.timeoutMs });
       // One invocation per instance: nothing else would join this write, so it goes now rather than
       // at the end of the event-loop turn (bench/runners.js: Python warm p50 over the raw pipe 122 → 104 µs).
@@ -242,7 +282,7 @@ export class ProcessInstance {
       case 'done': {
         const r = this.running;
         if (r === null || r.id !== m.id) return;
-        if (Buffer.byteLength(m.result) > MAX_RESULT_BYTES) r.settle({ kind: 'user_error', errorMessage: `result too large: over the ${MAX_RESULT_BYTES} byte limit`, memUsageBytes: m.mem });
+        if (Buffer.byteLength(m.result) > MAX_RESULT_BYTES) r.settle(resultTooLarge(m.mem));
         else r.settle({ kind: 'ok', result: m.result, memUsageBytes: m.mem });
         return;
       }
@@ -296,6 +336,7 @@ export class ProcessInstance {
   dispose(killAfterMs = 200): Promise<void> {
     this.disposing ??= (async () => {
       await this.proc?.stop({ killAfterMs });
+      await this.api?.close();
       await this.confined?.dispose();
     })();
     return this.disposing;
@@ -307,4 +348,18 @@ function lastLine(tail: string): string {
   const lines = tail.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('isola:'));
   const last = lines.at(-1);
   return last === undefined ? '' : `: ${last.slice(0, 300)}`;
+}
+
+/** Why the custom runtime's `bootstrap` (scf_bootstrap at the code root) cannot be run, or null when it can. */
+function checkBootstrap(bootstrap: string): string | null {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(bootstrap);
+  } catch {
+    return 'scf_bootstrap is missing: a custom runtime starts the executable file scf_bootstrap at the code root';
+  }
+  if (!st.isFile()) return 'scf_bootstrap is not a file';
+  // The instance runs under its own uid: the "others" bit is the one that lets it execute the file.
+  if ((st.mode & 0o001) === 0) return `scf_bootstrap is not executable (mode ${(st.mode & 0o777).toString(8)}): chmod 755 it before packaging`;
+  return null;
 }

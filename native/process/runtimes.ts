@@ -4,6 +4,7 @@
  * search-path variables of the spec (runtime-api.md, "Environment").
  */
 import path from 'node:path';
+import type { VersionSpec } from '../../executor';
 
 export interface RuntimeCommand {
   command: string;
@@ -13,12 +14,18 @@ export interface RuntimeCommand {
 }
 
 export interface BuiltInRuntime {
-  /** 'python', 'nodejs'. */
+  /** 'python', 'nodejs', 'custom'. */
   readonly family: string;
+  /**
+   * How the executor talks to the process: 'channel' = the private frames on fd 3 (channel.ts,
+   * the bootstraps of native/python and native/nodejs), 'runtime-api' = the custom runtime's HTTP
+   * API (native/custom), spoken by the user's own scf_bootstrap.
+   */
+  readonly protocol: 'channel' | 'runtime-api';
   /** Who runs it, for GetFunction and the README ("python3 (3.11.2)"). */
   describe(): string;
-  /** The command for one instance of a version with this memory limit. */
-  command(memoryMb: number): RuntimeCommand;
+  /** The command for one instance of this version. */
+  command(spec: Pick<VersionSpec, 'memoryMb' | 'codeDir'>): RuntimeCommand;
 }
 
 /** Where the bootstraps live: the source tree (they are not compiled). */
@@ -34,6 +41,7 @@ export interface RuntimeBinaries {
 export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string; node: string }): ReadonlyMap<string, BuiltInRuntime> {
   const python: BuiltInRuntime = {
     family: 'python',
+    protocol: 'channel',
     describe: () => `${bin.python} (Python ${versions.python})`,
     command: () => ({
       command: bin.python,
@@ -45,8 +53,9 @@ export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string
   };
   const nodejs: BuiltInRuntime = {
     family: 'nodejs',
+    protocol: 'channel',
     describe: () => `${bin.node} (Node.js ${versions.node})`,
-    command: (memoryMb) => ({
+    command: ({ memoryMb }) => ({
       command: bin.node,
       // The V8 heap gets the function's memory: a heap overrun ends the process with V8's
       // "heap out of memory", which the executor reads as 'oom'.
@@ -54,12 +63,21 @@ export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string
       env: (_codeRoot, optDir) => ({ NODE_PATH: `${optDir}:${path.join(optDir, 'node_modules')}` }),
     }),
   };
-  return new Map([['python', python], ['nodejs', nodejs]]);
+  const custom: BuiltInRuntime = {
+    family: 'custom',
+    protocol: 'runtime-api',
+    describe: () => 'the function\'s own scf_bootstrap (custom runtime, HTTP runtime API)',
+    // The code root is the same path inside the sandbox's mount namespace (sandbox: codeRoot = codeDir),
+    // so this is the path the confined process sees.
+    command: ({ codeDir }) => ({ command: path.join(codeDir, 'scf_bootstrap'), args: [], env: () => ({}) }),
+  };
+  return new Map([['python', python], ['nodejs', nodejs], ['custom', custom]]);
 }
 
 /** The catalogue name's family ('Python3.9' → 'python'), or null for names this executor does not run. */
 export function familyOf(runtime: string): string | null {
   if (/^Python3\.\d+$/.test(runtime)) return 'python';
   if (/^Nodejs\d+\.\d+$/.test(runtime)) return 'nodejs';
+  if (runtime === 'CustomRuntime') return 'custom';
   return null;
 }

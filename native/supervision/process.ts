@@ -257,6 +257,16 @@ export class SupervisedProcess<In, Out> {
     return run.stopping;
   }
 
+  /**
+   * The child answered ready by another way than a frame (a custom runtime's
+   * HTTP ready call): as if it had sent the handshake. Ignored once the start
+   * is decided (timed out, exited).
+   */
+  markReady(): void {
+    const run = this.run;
+    if (run !== null && !run.settled && !run.exited) this.becomeReady(run);
+  }
+
   /** SIGKILL now (the group, for a group leader). Cleanup follows its exit. */
   kill(): void {
     const run = this.run;

@@ -1,7 +1,10 @@
 'use strict';
 // Conformance drivers for the process executor (dist/native): the Python runtime with Python
-// fixtures, the Node.js runtime with the JavaScript fixtures of the isolate driver. Each driver's
+// fixtures, the Node.js runtime with the JavaScript fixtures of the isolate driver, the custom
+// runtime with the Python fixtures run by a Python scf_bootstrap (custom-bootstrap.py). Each driver's
 // executor runs in the sandbox (confined when root, as in production) and reclaims idle instances after a minute.
+const fs = require('node:fs');
+const path = require('node:path');
 const { createProcessExecutor, createSandbox } = require('../../../dist/native');
 const { dataDir } = require('../../fixtures/runtime/util');
 const { createDriver } = require('./common');
@@ -46,4 +49,29 @@ function createNodejsProcessDriver() {
   });
 }
 
-module.exports = { createPythonDriver, createNodejsProcessDriver };
+function createCustomDriver() {
+  const bootstrap = { data: fs.readFileSync(path.join(__dirname, 'custom-bootstrap.py'), 'utf8'), mode: 0o755 };
+  const python = require('./python-fixtures');
+  const fixtures = Object.fromEntries(Object.entries(python).map(([name, f]) => [name, { ...f, files: { ...f.files, scf_bootstrap: bootstrap } }]));
+  const JS_ONLY = 'the fixtures are Python\'s: no Promise or callback shape';
+  // What the platform sees of a custom runtime is a process and four HTTP calls: the rest is the runtime's own.
+  const INIT = 'a custom runtime has no init-error endpoint: a failed import is its process exiting before ready (init_exit, 405), a slow one the ready call missing (init_timeout, 450) — test/custom-runtime-start-failures.test.js';
+  return createDriver({
+    name: 'custom',
+    open,
+    fixtures,
+    unsupported: {
+      ...webSkips(), 'promise-result': JS_ONLY, 'callback-result': JS_ONLY, 'callback-error': JS_ONLY,
+      'throws': 'the runtime API\'s error is one text (the errorMessage): no separate stack — test/custom-runtime-error-post.test.js',
+      'no-handler': INIT, 'no-module': INIT, 'init-throws': INIT, 'init-busy-loop': INIT,
+      'context-dump': 'the runtime API hands a custom runtime request_id, memory_limit_in_mb and time_limit_in_ms only: the other context fields are the runtime\'s own business',
+      'logs-levels': 'a custom runtime\'s log is its raw stdout (log) and stderr (error): no levels',
+    },
+    runtime: 'CustomRuntime',
+    errorText: (message) => `Exception: ${message}`,
+    entryFile: /\/index\.py"/,
+    logLimits,
+  });
+}
+
+module.exports = { createPythonDriver, createNodejsProcessDriver, createCustomDriver };
