@@ -5,8 +5,7 @@
 // answers with the switch on; the same code without it fails with the clear
 // built-in error (430, the message in the function's log).
 const t = require('tap');
-const fs = require('node:fs');
-const path = require('node:path');
+const { npmPackages } = require('./helpers/npm-fixtures');
 const { startServer } = require('./helpers/server');
 const { createFunction } = require('./helpers/functions');
 const { request } = require('./helpers/http');
@@ -25,22 +24,10 @@ module.exports = {
   },
 };`;
 
-function npmFiles(...names) {
-  const files = {};
-  const walk = (abs, rel) => {
-    for (const e of fs.readdirSync(abs, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(path.join(abs, e.name), `${rel}/${e.name}`);
-      else files[`${rel}/${e.name}`] = fs.readFileSync(path.join(abs, e.name), 'utf8');
-    }
-  };
-  for (const n of names) walk(path.join(__dirname, 'fixtures', 'npm', n), `node_modules/${n}`);
-  return files;
-}
-
 t.test('the switch set through the API turns the compatibility set on for that function only', async (t) => {
   const server = await startServer(t);
   const client = server.client();
-  const files = { 'index.js': APP, ...npmFiles('node-cache', 'clone', 'safe-buffer') };
+  const files = { 'index.js': APP, ...npmPackages('node-cache', 'clone', 'safe-buffer') };
   const WEB = { Type: 'HTTP', Handler: 'index.fetch' };
   await createFunction(client, 'compat-on', files, { ...WEB, Environment: { Variables: [{ Key: 'ISOLA_COMPATIBILITY_FLAGS', Value: 'nodejs_compat' }] } });
   await createFunction(client, 'compat-off', files, WEB);

@@ -5,8 +5,7 @@
 // `node:x`; popular npm packages that need them (safe-buffer, node-cache with
 // clone) run unmodified; without it they fail with the clear built-in error.
 const t = require('tap');
-const fs = require('node:fs');
-const path = require('node:path');
+const { npmPackages } = require('./helpers/npm-fixtures');
 const { createIsolateRuntime } = require('../dist/runtime');
 const { writeTree, spec, req, fnTree, dataDir } = require('./fixtures/runtime/util');
 
@@ -16,19 +15,6 @@ t.teardown(() => rt.close());
 
 const ON = { env: { ISOLA_COMPATIBILITY_FLAGS: 'nodejs_compat' } };
 const call = async (dir, over = {}) => rt.invoke(req(spec(dir, over)));
-
-/** The npm packages under test/fixtures/npm, as node_modules files of a code tree. */
-function npmPackages(...names) {
-  const files = {};
-  const walk = (abs, rel) => {
-    for (const e of fs.readdirSync(abs, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(path.join(abs, e.name), `${rel}/${e.name}`);
-      else files[`${rel}/${e.name}`] = fs.readFileSync(path.join(abs, e.name), 'utf8');
-    }
-  };
-  for (const n of names) walk(path.join(__dirname, 'fixtures', 'npm', n), `node_modules/${n}`);
-  return files;
-}
 
 t.test('buffer: require, node: prefix, global Buffer, Node behaviours packages rely on', async (t) => {
   const dir = fnTree(`
