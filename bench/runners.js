@@ -10,7 +10,11 @@
  *   cold start    BENCH_COLD new versions each, sequential: Init Report phases and end-to-end
  *   idle memory   RSS and PSS per idle process instance (BENCH_IDLE instances)
  *
- * node bench/runners.js   (after npm run build; ~1–2 min)
+ * The process instances run in the sandbox users get by default (`--sandbox on`, env BENCH_SANDBOX:
+ * confined when this runs as root — own uid, cgroups, mount namespace); `--sandbox off` measures the
+ * runners without confinement, to see what it costs.
+ *
+ * node bench/runners.js [--sandbox on|off]   (after npm run build; ~1–2 min)
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -24,6 +28,8 @@ const WARM_CALLS = option('--calls', 'BENCH_CALLS', 2000);
 const CONCURRENCY = option('--concurrency', 'BENCH_CONCURRENCY', 8);
 const COLD = option('--cold', 'BENCH_COLD', 15);
 const IDLE = option('--idle', 'BENCH_IDLE', 10);
+const SANDBOX = process.argv.find((a, i, all) => all[i - 1] === '--sandbox') ?? process.env.BENCH_SANDBOX ?? 'on';
+if (SANDBOX !== 'on' && SANDBOX !== 'off') throw new Error(`--sandbox must be on or off, got ${JSON.stringify(SANDBOX)}`);
 
 const ECHO_PY = 'import json, os, struct\nwhile True:\n    h = os.read(3, 4)\n    if len(h) < 4: break\n    (n,) = struct.unpack(">I", h)\n    b = b""\n    while len(b) < n: b += os.read(3, n - len(b))\n    m = json.loads(b[1:])\n    out = json.dumps(m).encode()\n    os.write(3, struct.pack(">I", len(out) + 1) + b"\\xc1" + out)\n';
 
@@ -123,10 +129,12 @@ run(async () => {
   fs.copyFileSync(path.join(__dirname, '..', 'samples', 'custom-python', 'scf_bootstrap'), path.join(dir, 'scf_bootstrap'));
   fs.chmodSync(path.join(dir, 'scf_bootstrap'), 0o755);
   const dataDir = path.join(dir, 'data');
-  const proc = createProcessExecutor({ sandbox: createSandbox({ dataDir, enabled: false }), platform: { region: 'r', appId: '1', uin: '2' }, keepAliveMs: 600_000 });
+  const sandbox = createSandbox({ dataDir, enabled: SANDBOX === 'on' });
+  const proc = createProcessExecutor({ sandbox, platform: { region: 'r', appId: '1', uin: '2' }, keepAliveMs: 600_000 });
   const iso = await createIsolateRuntime({ hosts: 1, dataDir, keepAliveMs: 600_000 });
   const m = machine();
   console.log(machineLine(m));
+  console.log(`process instances: ${sandbox.describe()}`);
   try {
     const raw = await rawPipe(WARM_CALLS);
     const results = { rawPipe: { p50: percentile(raw, 50), p99: percentile(raw, 99) } };
@@ -145,7 +153,7 @@ run(async () => {
         return [name, r.p50, r.p99, (r.p50 - rawP50) * 1000, r.rps, r.cold.e2eP50, r.cold.e2eP99, r.cold.runtimeP50, r.cold.functionP50, r.idle ? r.idle.rssMb : 'see runtime/README', r.idle ? r.idle.pssMb : ''];
       }),
     ], { digits: [0, 3, 3, 0, 0, 1, 1, 1, 1, 1, 1] });
-    writeResult('runners', { machine: m, calls: WARM_CALLS, concurrency: CONCURRENCY, cold: COLD, idle: IDLE, results });
+    writeResult('runners', { machine: m, calls: WARM_CALLS, concurrency: CONCURRENCY, cold: COLD, idle: IDLE, sandbox: SANDBOX, results });
   } finally {
     proc.destroy();
     iso.destroy();
