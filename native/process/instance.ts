@@ -116,7 +116,7 @@ export class ProcessInstance {
     try {
       this.confined = await this.deps.sandbox.confine({
         instanceId: this.id, codeDir: spec.codeDir, layerDirs: spec.layerDirs,
-        limits: { memoryMb: spec.memoryMb, ...this.deps.limits }, command: cmd.command, args: cmd.args,
+        limits: { memoryMb: spec.memoryMb, ...this.deps.limits }, command: cmd.command, args: cmd.args, platformDirs: cmd.platformDirs,
       });
     } catch (err) {
       return this.failStart({ kind: 'internal', errorMessage: `the instance could not be confined: ${(err as Error).message}` });

@@ -11,6 +11,8 @@ export interface RuntimeCommand {
   args: string[];
   /** Extra environment of this runtime (search paths), given the instance's code root and /opt. */
   env(codeRoot: string, optDir: string): Record<string, string>;
+  /** The platform's own dirs the command reads (the bootstrap's): kept visible inside the sandbox. */
+  platformDirs: string[];
 }
 
 export interface BuiltInRuntime {
@@ -49,6 +51,7 @@ export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string
       // `bootstrap` must not be shadowed); the bootstrap puts the code root and /opt first itself.
       args: ['-I', path.join(NATIVE_DIR, 'python', 'bootstrap.py')],
       env: (codeRoot, optDir) => ({ PYTHONPATH: `${codeRoot}:${optDir}`, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', ISOLA_OPT_DIR: optDir }),
+      platformDirs: [path.join(NATIVE_DIR, 'python')],
     }),
   };
   const nodejs: BuiltInRuntime = {
@@ -61,6 +64,7 @@ export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string
       // "heap out of memory", which the executor reads as 'oom'.
       args: [`--max-old-space-size=${Math.max(16, memoryMb)}`, path.join(NATIVE_DIR, 'nodejs', 'bootstrap.js')],
       env: (_codeRoot, optDir) => ({ NODE_PATH: `${optDir}:${path.join(optDir, 'node_modules')}` }),
+      platformDirs: [path.join(NATIVE_DIR, 'nodejs')],
     }),
   };
   const custom: BuiltInRuntime = {
@@ -69,7 +73,7 @@ export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string
     describe: () => 'the function\'s own scf_bootstrap (custom runtime, HTTP runtime API)',
     // The code root is the same path inside the sandbox's mount namespace (sandbox: codeRoot = codeDir),
     // so this is the path the confined process sees.
-    command: ({ codeDir }) => ({ command: path.join(codeDir, 'scf_bootstrap'), args: [], env: () => ({}) }),
+    command: ({ codeDir }) => ({ command: path.join(codeDir, 'scf_bootstrap'), args: [], env: () => ({}), platformDirs: [] }),
   };
   return new Map([['python', python], ['nodejs', nodejs], ['custom', custom]]);
 }

@@ -44,6 +44,10 @@ const PRIVILEGED = [
   'layer_fds=() layer_paths=()',
   // overlayfs lists the top layer first: each later layer goes in front.
   'for ((i = 0; i < n; i++)); do exec {fd}<"$1"; layer_fds+=("$fd"); layer_paths=("/proc/self/fd/$fd" "${layer_paths[@]}"); shift; done',
+  // The platform's dirs that lie under a covered path (opened now, bound back after the covering mounts).
+  'n=$1; shift',
+  'keep_fds=() keep_paths=()',
+  'for ((i = 0; i < n; i++)); do exec {fd}<"$1"; keep_fds+=("$fd"); keep_paths+=("$1"); shift; done',
   'shift',
   'mount -t tmpfs -o "size=${tmp_mb}m,mode=1777,nosuid,nodev" "isola-tmp-$id" /tmp',
   // The host's other world-writable dirs would be shared with every instance: each becomes this /tmp.
@@ -55,6 +59,7 @@ const PRIVILEGED = [
   'mkdir -p "$code"',
   // --bind with -o ro: mount(8) binds then remounts read-only, one process instead of two.
   'mount --no-canonicalize --bind -o ro,nosuid,nodev "/proc/self/fd/$code_fd" "$code"',
+  'for ((i = 0; i < ${#keep_paths[@]}; i++)); do mkdir -p "${keep_paths[i]}"; mount --no-canonicalize --bind -o ro,nosuid,nodev "/proc/self/fd/${keep_fds[i]}" "${keep_paths[i]}"; done',
   'mount -o remount,ro,nosuid,nodev "$hide"',
   'case ${#layer_paths[@]} in',
   '  0) mount -t tmpfs -o ro,size=4k,mode=0755,nosuid,nodev "isola-opt-$id" /opt ;;',
@@ -63,6 +68,7 @@ const PRIVILEGED = [
   'esac',
   'exec {code_fd}<&-',
   'for fd in "${layer_fds[@]}"; do exec {fd}<&-; done',
+  'for fd in "${keep_fds[@]}"; do exec {fd}<&-; done',
   'cd "$code"',
   'ulimit -n "$nofile"; ulimit -c 0; ulimit -u "$nproc"',
   '[ "$data_kb" = unlimited ] || ulimit -d "$data_kb"',
@@ -94,6 +100,8 @@ export interface PrivilegedLaunch {
   sharedDirs: string[];
   procsFiles: string[];
   layerDirs: string[];
+  /** Platform dirs under a covered path, bound back read-only at their own path. */
+  keepDirs: string[];
   command: string;
   args: string[];
 }
@@ -107,6 +115,7 @@ export function privilegedArgv(l: PrivilegedLaunch): { command: string; args: st
       l.instanceId, l.codeDir, l.hideDir, String(l.tmpMb), String(l.uid), String(l.openFiles), String(l.processes), String(l.dataKb), l.sharedDirs.join(':'),
       String(l.procsFiles.length), ...l.procsFiles,
       String(l.layerDirs.length), ...l.layerDirs,
+      String(l.keepDirs.length), ...l.keepDirs,
       '--', l.command, ...l.args,
     ],
   };

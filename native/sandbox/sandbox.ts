@@ -142,6 +142,12 @@ class PrivilegedSandbox extends SandboxBase {
     this.cgroupProblems = problems;
   }
 
+  /** `dir` lies under a path the instance's mount namespace covers: /tmp, the shared writable dirs, the hidden data dir. */
+  private covered(dir: string): boolean {
+    const abs = path.resolve(dir);
+    return ['/tmp', ...this.sharedDirs, this.hideDir].some((root) => abs === root || abs.startsWith(root.endsWith('/') ? root : `${root}/`));
+  }
+
   describe(): string {
     const end = this.o.uidBase + this.o.uidCount - 1;
     const groups = (['memory', 'pids'] as const).map((c) => {
@@ -185,6 +191,7 @@ class PrivilegedSandbox extends SandboxBase {
       sharedDirs: this.sharedDirs,
       procsFiles: cgroup.procsFiles(),
       layerDirs: req.layerDirs,
+      keepDirs: (req.platformDirs ?? []).filter((dir) => this.covered(dir)),
       command: req.command,
       args: req.args,
     });

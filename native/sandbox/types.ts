@@ -28,6 +28,12 @@ export interface ConfineRequest {
   /** What to run confined (the runtime's interpreter + bootstrap): an absolute path, or a name found on PATH. */
   command: string;
   args: string[];
+  /**
+   * Host directories of the platform's own files the command needs (a runtime's bootstrap), kept
+   * visible read-only at the same path where the sandbox covers a parent of theirs — an install
+   * under /tmp or inside the data dir would otherwise vanish from the instance's view.
+   */
+  platformDirs?: string[];
 }
 
 export interface ConfinedInstance {
