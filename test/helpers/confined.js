@@ -3,6 +3,7 @@
 // there (credentials.json, an SQLite file, two functions' code, layers), and confined
 // instances spawned as the process executor would (env and stdio added by the caller).
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { createSandbox } = require('../../dist/native');
@@ -14,7 +15,7 @@ const needsRoot = { skip: !root && 'the full sandbox needs root (uids, cgroups, 
 
 /** A data dir laid out like a server's, and a sandbox on it (its instances disposed at teardown). */
 function sandboxOn(t, options = {}) {
-  const dataDir = t.testdir({
+  let dataDir = t.testdir({
     'credentials.json': '{"secretId":"AKID-secret","secretKey":"very-secret"}',
     'isola.db': 'SQLite format 3\0',
     code: {
@@ -26,6 +27,15 @@ function sandboxOn(t, options = {}) {
       top: { 'shared.txt': 'from top', lib: { 'b.txt': 'top b' } },
     },
   });
+  // A data dir under /tmp shows its first path component in every instance's private /tmp (the
+  // code root keeps its host path: native/sandbox/README.md), which the tests listing /tmp would
+  // count; a checkout under /tmp therefore keeps this data dir in the home directory instead.
+  if (dataDir.startsWith('/tmp/')) {
+    const elsewhere = fs.mkdtempSync(path.join(os.homedir(), '.isola-sandbox-test-'));
+    fs.cpSync(dataDir, elsewhere, { recursive: true });
+    t.teardown(() => fs.rmSync(elsewhere, { recursive: true, force: true }));
+    dataDir = elsewhere;
+  }
   // What the server writes is world-readable by default: the sandbox, not the mode, must keep it out.
   for (const f of ['credentials.json', 'isola.db']) fs.chmodSync(path.join(dataDir, f), 0o644);
   const sandbox = createSandbox({ dataDir, ...options });
