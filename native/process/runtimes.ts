@@ -27,8 +27,11 @@ export interface BuiltInRuntime {
   /** Who runs it, for GetFunction and the README ("python3 (3.11.2)"). */
   describe(): string;
   /** The command for one instance of this version. */
-  command(spec: Pick<VersionSpec, 'memoryMb' | 'codeDir'>): RuntimeCommand;
+  command(spec: Pick<VersionSpec, 'memoryMb' | 'codeDir' | 'env'>): RuntimeCommand;
 }
+
+/** coreutils' env: starts the Node.js runtime with a NODE_OPTIONS the platform chose. */
+const ENV_BIN = '/usr/bin/env';
 
 /** Where the bootstraps live: the source tree (they are not compiled). */
 const NATIVE_DIR = path.resolve(__dirname, '..', '..', '..', 'native');
@@ -58,11 +61,17 @@ export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string
     family: 'nodejs',
     protocol: 'channel',
     describe: () => `${bin.node} (Node.js ${versions.node})`,
-    command: ({ memoryMb }) => ({
-      command: bin.node,
-      // The V8 heap gets the function's memory: a heap overrun ends the process with V8's
-      // "heap out of memory", which the executor reads as 'oom'.
-      args: [`--max-old-space-size=${Math.max(16, memoryMb)}`, path.join(NATIVE_DIR, 'nodejs', 'bootstrap.js')],
+    command: ({ memoryMb, env }) => ({
+      // NODE_OPTIONS is exactly the function's own, or none: a value in the server's environment
+      // (a supervisor's, a test harness's `--import` of a file the sandbox hides) never reaches
+      // the runtime, whose start it would change or break.
+      command: ENV_BIN,
+      args: [
+        '-u', 'NODE_OPTIONS', ...(env['NODE_OPTIONS'] ? [`NODE_OPTIONS=${env['NODE_OPTIONS']}`] : []), bin.node,
+        // The V8 heap gets the function's memory: a heap overrun ends the process with V8's
+        // "heap out of memory", which the executor reads as 'oom'.
+        `--max-old-space-size=${Math.max(16, memoryMb)}`, path.join(NATIVE_DIR, 'nodejs', 'bootstrap.js'),
+      ],
       env: (_codeRoot, optDir) => ({ NODE_PATH: `${optDir}:${path.join(optDir, 'node_modules')}` }),
       platformDirs: [path.join(NATIVE_DIR, 'nodejs')],
     }),
