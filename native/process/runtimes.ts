@@ -11,7 +11,7 @@ export interface RuntimeCommand {
   args: string[];
   /** Extra environment of this runtime (search paths), given the instance's code root and /opt. */
   env(codeRoot: string, optDir: string): Record<string, string>;
-  /** The platform's own dirs the command reads (the bootstrap's): kept visible inside the sandbox. */
+  /** The platform's own dirs the command reads (the bootstrap's, the interpreter's): kept visible inside the sandbox. */
   platformDirs: string[];
 }
 
@@ -54,7 +54,7 @@ export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string
       // `bootstrap` must not be shadowed); the bootstrap puts the code root and /opt first itself.
       args: ['-I', path.join(NATIVE_DIR, 'python', 'bootstrap.py')],
       env: (codeRoot, optDir) => ({ PYTHONPATH: `${codeRoot}:${optDir}`, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', ISOLA_OPT_DIR: optDir }),
-      platformDirs: [path.join(NATIVE_DIR, 'python')],
+      platformDirs: [path.join(NATIVE_DIR, 'python'), path.dirname(bin.python)],
     }),
   };
   const nodejs: BuiltInRuntime = {
@@ -73,7 +73,7 @@ export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string
         `--max-old-space-size=${Math.max(16, memoryMb)}`, path.join(NATIVE_DIR, 'nodejs', 'bootstrap.js'),
       ],
       env: (_codeRoot, optDir) => ({ NODE_PATH: `${optDir}:${path.join(optDir, 'node_modules')}` }),
-      platformDirs: [path.join(NATIVE_DIR, 'nodejs')],
+      platformDirs: [path.join(NATIVE_DIR, 'nodejs'), path.dirname(bin.node)],
     }),
   };
   const custom: BuiltInRuntime = {
