@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { createProcessExecutor, createSandbox } from '../native';
+import { createProcessExecutor, createSandbox, createWebExecutor } from '../native';
 import { createIsolateRuntime } from '../runtime';
 import { openStore, SqliteEventQueue, type Store } from '../store';
 import { AsyncService, systemClock, type AsyncQueueStats, type Clock } from './async';
@@ -93,8 +93,8 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
   let executors: Executors;
   try {
     const isolate = await createIsolateRuntime({ hosts: config.isolateHosts, dataDir: config.dataDir, keepAliveMs: config.instanceKeepAliveMs });
-    const processes = await startProcessExecutor(config, identity).catch((err: unknown) => { isolate.destroy(); throw err; });
-    executors = new Executors({ isolate, process: processes }, executorTable({ nodejs: config.nodejsExecutor }));
+    const { processes, web } = await startProcessExecutor(config, identity).catch((err: unknown) => { isolate.destroy(); throw err; });
+    executors = new Executors({ isolate, process: processes, web }, executorTable({ nodejs: config.nodejsExecutor }));
   } catch (err) {
     logs.close();
     concurrency.close();
@@ -181,20 +181,25 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
 
 /**
  * The subprocess runners: first what a previous server on this data dir left
- * running (a crash, kill -9) is reaped, then the executor starts; the
- * sandbox's one line says what isolation applies.
+ * running (a crash, kill -9) is reaped, then the executors start (event
+ * functions, and web functions started by scf_bootstrap, on one sandbox);
+ * the sandbox's and the web executor's lines say what isolation applies.
  */
 async function startProcessExecutor(config: Readonly<PlatformConfig>, identity: AccountIdentity) {
   const sandbox = createSandbox({ dataDir: config.dataDir });
   const reaped = await sandbox.reapStale();
   console.log(`[platform] ${sandbox.describe()}`);
   if (reaped > 0) console.log(`[platform] reaped ${reaped} process(es) a previous server left running`);
-  return createProcessExecutor({
+  const platform = { region: config.region, appId: identity.appId, uin: identity.uin };
+  const web = createWebExecutor({ sandbox, platform, keepAliveMs: config.instanceKeepAliveMs });
+  console.log(`[platform] ${web.describe()}`);
+  const processes = createProcessExecutor({
     sandbox,
-    platform: { region: config.region, appId: identity.appId, uin: identity.uin },
+    platform,
     keepAliveMs: config.instanceKeepAliveMs,
     binaries: { python: config.pythonPath },
   });
+  return { processes, web };
 }
 
 /**

@@ -68,12 +68,14 @@ export type OutcomeKind =
   | 'bootstrap_missing'
   /** The instance's process did not report ready within the init timeout; it was killed (subprocess runners). */
   | 'init_timeout'
+  /** A web function's server listened, but not where the platform reaches it (127.0.0.1 only, another port). */
+  | 'port_binding_failed'
   /** A platform fault: the executor could not run the call. */
   | 'internal';
 
 export const OUTCOME_KINDS: ReadonlySet<OutcomeKind> = new Set<OutcomeKind>([
   'ok', 'user_error', 'handler_missing', 'timeout', 'oom', 'response_too_large', 'canceled', 'process_exit',
-  'init_exit', 'bootstrap_missing', 'init_timeout', 'internal',
+  'init_exit', 'bootstrap_missing', 'init_timeout', 'port_binding_failed', 'internal',
 ]);
 
 export type LogLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';

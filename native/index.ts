@@ -7,3 +7,4 @@ export * from './supervision';
 export * from './sandbox';
 export * from './custom';
 export * from './process';
+export * from './web';

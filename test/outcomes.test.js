@@ -20,7 +20,7 @@ t.test('the spec statuses (platform-semantics §5)', async (t) => {
   const status = Object.fromEntries(Object.entries(OUTCOMES).map(([k, r]) => [k, r.status]));
   t.same(status, {
     ok: 200, user_error: 430, handler_missing: 430, timeout: 433, oom: 434, response_too_large: 410, canceled: 499,
-    process_exit: 439, init_exit: 405, bootstrap_missing: 445, init_timeout: 450, internal: 500, throttled: 432, scale_limited: 429, request_too_large: 406,
+    process_exit: 439, init_exit: 405, bootstrap_missing: 445, init_timeout: 450, port_binding_failed: 446, internal: 500, throttled: 432, scale_limited: 429, request_too_large: 406,
     ws_server_close: 439, ws_client_close: 456, ws_idle: 455,
   });
   t.equal(errorBody('timeout'), '{"errorCode":-1,"errorMessage":"TimeLimitReached","statusCode":433}');

@@ -6,7 +6,7 @@ import type { Executor, ExecutorStats } from '../../executor';
 import type { FunctionType, RuntimeFamily, RuntimeInfo } from '../functions';
 
 /** The executors this build has. */
-export type ExecutorName = 'isolate' | 'process';
+export type ExecutorName = 'isolate' | 'process' | 'web';
 
 export type ExecutorTable = Readonly<Record<RuntimeFamily, Readonly<Record<FunctionType, ExecutorName | null>>>>;
 
@@ -18,17 +18,18 @@ export type ExecutorTable = Readonly<Record<RuntimeFamily, Readonly<Record<Funct
  * to the process executor (default) or to isolates (the `nodejsExecutor`
  * setting). Custom runtime event functions run their scf_bootstrap in the
  * process executor, which serves it the HTTP runtime API. Web functions of
- * the subprocess runtimes (started by `scf_bootstrap`) are not built yet.
+ * every subprocess runtime are started by their `scf_bootstrap` and proxied
+ * by the web executor (native/web), whatever the language.
  */
 export function executorTable(options: { nodejs: 'process' | 'isolate' } = { nodejs: 'process' }): ExecutorTable {
   return Object.freeze({
     isolate: { Event: 'isolate', HTTP: 'isolate' },
-    nodejs: { Event: options.nodejs, HTTP: null },
-    python: { Event: 'process', HTTP: null },
-    php: { Event: null, HTTP: null },
-    java: { Event: null, HTTP: null },
-    go: { Event: null, HTTP: null },
-    custom: { Event: 'process', HTTP: null },
+    nodejs: { Event: options.nodejs, HTTP: 'web' },
+    python: { Event: 'process', HTTP: 'web' },
+    php: { Event: null, HTTP: 'web' },
+    java: { Event: null, HTTP: 'web' },
+    go: { Event: null, HTTP: 'web' },
+    custom: { Event: 'process', HTTP: 'web' },
   });
 }
 

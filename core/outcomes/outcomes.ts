@@ -70,6 +70,7 @@ export const OUTCOMES: Readonly<Record<Outcome, OutcomeRow>> = Object.freeze({
   init_exit: row(405, 'ContainerStateExited', 'failure', 'error', 'policy'),
   bootstrap_missing: row(445, 'ContainerInitError', 'failure', 'error', 'never'),
   init_timeout: row(450, 'InitContainerTimeout', 'failure', 'error', 'policy'),
+  port_binding_failed: row(446, 'PortBindingFailed', 'failure', 'error', 'never'),
   internal: row(500, 'InternalError', 'failure', 'error', 'always'),
   throttled: row(432, 'ResourceLimitReached', 'throttled', 'throttle', 'always'),
   scale_limited: row(429, 'ResourceLimit', 'throttled', 'throttle', 'always'),

@@ -344,19 +344,19 @@ export class ProcessInstance {
 }
 
 /** ": <the last line of the stderr tail>", or '' (names the cause in an error message). */
-function lastLine(tail: string): string {
+export function lastLine(tail: string): string {
   const lines = tail.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('isola:'));
   const last = lines.at(-1);
   return last === undefined ? '' : `: ${last.slice(0, 300)}`;
 }
 
 /** Why the custom runtime's `bootstrap` (scf_bootstrap at the code root) cannot be run, or null when it can. */
-function checkBootstrap(bootstrap: string): string | null {
+export function checkBootstrap(bootstrap: string): string | null {
   let st: fs.Stats;
   try {
     st = fs.statSync(bootstrap);
   } catch {
-    return 'scf_bootstrap is missing: a custom runtime starts the executable file scf_bootstrap at the code root';
+    return 'scf_bootstrap is missing: a custom runtime or a web function is started by the executable file scf_bootstrap at the code root';
   }
   if (!st.isFile()) return 'scf_bootstrap is not a file';
   // The instance runs under its own uid: the "others" bit is the one that lets it execute the file.

@@ -12,7 +12,9 @@ export type SandboxErrorCode =
   /** The data dir is where an instance's own mounts go (under /opt), so it could not be hidden. */
   | 'ERR_SANDBOX_DATA_DIR'
   /** dispose() could not kill every process of the instance in time (its uid stays claimed, its record kept for reapStale). */
-  | 'ERR_SANDBOX_STUCK';
+  | 'ERR_SANDBOX_STUCK'
+  /** A private network namespace was asked of the unprivileged sandbox. */
+  | 'ERR_SANDBOX_NETWORK';
 
 /** An error with a stable code; native's newer modules (sandbox, custom) derive theirs from it. */
 export class CodedError<C extends string> extends Error {

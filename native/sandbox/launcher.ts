@@ -102,6 +102,8 @@ export interface PrivilegedLaunch {
   layerDirs: string[];
   /** Platform dirs under a covered path, bound back read-only at their own path. */
   keepDirs: string[];
+  /** Own network namespace (`unshare --net`). */
+  privateNetwork: boolean;
   command: string;
   args: string[];
 }
@@ -111,7 +113,7 @@ export function privilegedArgv(l: PrivilegedLaunch): { command: string; args: st
   return {
     command: TOOLS.unshare,
     args: [
-      '--mount', '--propagation', 'private', TOOLS.bash, '-c', PRIVILEGED, 'isola-sandbox',
+      '--mount', ...(l.privateNetwork ? ['--net'] : []), '--propagation', 'private', TOOLS.bash, '-c', PRIVILEGED, 'isola-sandbox',
       l.instanceId, l.codeDir, l.hideDir, String(l.tmpMb), String(l.uid), String(l.openFiles), String(l.processes), String(l.dataKb), l.sharedDirs.join(':'),
       String(l.procsFiles.length), ...l.procsFiles,
       String(l.layerDirs.length), ...l.layerDirs,

@@ -157,7 +157,7 @@ class PrivilegedSandbox extends SandboxBase {
     });
     return `sandbox: root — each instance under its own uid/gid (${this.o.uidBase}-${end}), a private mount namespace `
       + `(tmpfs /tmp, also on ${this.sharedDirs.join(', ') || 'no other dir'}, read-only code, layers read-only on /opt, the data dir hidden), `
-      + `${groups.join(', ')}, rlimits (open files, core 0, processes per uid); network not isolated (host network)`
+      + `${groups.join(', ')}, rlimits (open files, core 0, processes per uid); network not isolated (host network) for event functions`
       + (this.cgroupProblems.length ? `; ${this.cgroupProblems.join('; ')}` : '');
   }
 
@@ -192,6 +192,7 @@ class PrivilegedSandbox extends SandboxBase {
       procsFiles: cgroup.procsFiles(),
       layerDirs: req.layerDirs,
       keepDirs: (req.platformDirs ?? []).filter((dir) => this.covered(dir)),
+      privateNetwork: req.network === 'private',
       command: req.command,
       args: req.args,
     });
@@ -249,6 +250,7 @@ class UnprivilegedSandbox extends SandboxBase {
   }
 
   protected async start(req: ConfineRequest): Promise<ConfinedInstance> {
+    if (req.network === 'private') throw new SandboxError('ERR_SANDBOX_NETWORK', `instance ${req.instanceId}: a private network namespace needs the privileged sandbox (${this.why})`);
     const tmpDir = path.join(this.hostRoot, 'tmp', req.instanceId);
     const optDir = path.join(this.hostRoot, 'opt', req.instanceId);
     this.record(req.instanceId, null, {}, [tmpDir, optDir]);

@@ -34,6 +34,12 @@ export interface ConfineRequest {
    * under /tmp or inside the data dir would otherwise vanish from the instance's view.
    */
   platformDirs?: string[];
+  /**
+   * 'host' (default): the instance shares the server's network. 'private': its own network
+   * namespace (only a loopback, up) — as root only; the caller gives it a link (native/web's
+   * slirp4netns) if it needs one. The unprivileged sandbox refuses it (ERR_SANDBOX_NETWORK).
+   */
+  network?: 'host' | 'private';
 }
 
 export interface ConfinedInstance {

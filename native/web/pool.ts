@@ -1,0 +1,104 @@
+/**
+ * The instances of one web function version. A request takes a slot on a
+ * live instance (starting or ready) with one free — the fullest first, so
+ * traffic packs onto few instances and the rest can idle out — else a new
+ * instance starts. `instanceConcurrency` slots per instance (1 = one request
+ * at a time, up to 100). An instance with no request for the keep-alive is
+ * reclaimed. A version whose instances keep failing to start is started
+ * again only after the RestartPolicy back-off.
+ */
+import type { ColdStart, InstanceCounts, VersionSpec } from '../../executor';
+import { RestartPolicy } from '../supervision';
+import { WebInstance, type Failure, type WebInstanceDeps } from './instance';
+
+export type Placement = { inst: WebInstance; coldStart?: ColdStart } | { failed: Failure; inst: WebInstance | null };
+
+export class WebPool {
+  readonly instances = new Set<WebInstance>();
+  private readonly reclaimTimers = new Map<WebInstance, NodeJS.Timeout>();
+  private readonly crashes = new RestartPolicy({ windowMs: 5000, maxExits: 3, backoffMs: 500 });
+  private startAfter = 0;
+
+  constructor(private readonly spec: VersionSpec, private readonly deps: WebInstanceDeps, private readonly keepAliveMs: number) {}
+
+  /** A slot on a ready instance (the caller must `release` it), or why none could be had. */
+  async acquire(): Promise<Placement> {
+    let inst = this.withFreeSlot();
+    let fresh = false;
+    if (inst === null) {
+      const wait = this.startAfter - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      inst = this.withFreeSlot();
+      if (inst === null) {
+        inst = new WebInstance(this.spec, this.deps, (i) => this.gone(i));
+        this.instances.add(inst);
+        fresh = true;
+      }
+    }
+    inst.reserved++;
+    this.disarm(inst);
+    const started = await inst.started;
+    if ('failed' in started) {
+      inst.reserved--;
+      if (fresh) this.crashed();
+      return { failed: started.failed, inst };
+    }
+    if (inst.state !== 'ready') {
+      inst.reserved--;
+      return { failed: inst.exited ?? { kind: 'internal', errorMessage: 'the instance was stopped' }, inst };
+    }
+    return fresh ? { inst, coldStart: started.coldStart } : { inst };
+  }
+
+  /** The request on `inst` ended; `crashed` = the process died under it. */
+  release(inst: WebInstance, crashed: boolean): void {
+    inst.reserved--;
+    inst.lastUsed = Date.now();
+    if (crashed) this.crashed();
+    if (inst.reserved > 0 || inst.state !== 'ready') return;
+    const timer = setTimeout(() => {
+      this.reclaimTimers.delete(inst);
+      if (inst.reserved === 0) void inst.dispose();
+    }, this.keepAliveMs);
+    timer.unref();
+    this.reclaimTimers.set(inst, timer);
+  }
+
+  counts(): InstanceCounts {
+    let busy = 0;
+    let idle = 0;
+    for (const i of this.instances) {
+      if (i.reserved > 0) busy++;
+      else idle++;
+    }
+    return { busy, idle };
+  }
+
+  async stopAll(killAfterMs: number): Promise<void> {
+    await Promise.all([...this.instances].map((i) => i.dispose(killAfterMs)));
+  }
+
+  private withFreeSlot(): WebInstance | null {
+    let best: WebInstance | null = null;
+    for (const i of this.instances) {
+      if (i.state === 'dead' || i.reserved >= this.spec.instanceConcurrency) continue;
+      if (best === null || i.reserved > best.reserved) best = i;
+    }
+    return best;
+  }
+
+  private disarm(inst: WebInstance): void {
+    const timer = this.reclaimTimers.get(inst);
+    if (timer !== undefined) { clearTimeout(timer); this.reclaimTimers.delete(inst); }
+  }
+
+  private crashed(): void {
+    const delay = this.crashes.exited();
+    if (delay > 0) this.startAfter = Date.now() + delay;
+  }
+
+  private gone(inst: WebInstance): void {
+    this.instances.delete(inst);
+    this.disarm(inst);
+  }
+}
