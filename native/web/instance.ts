@@ -68,6 +68,8 @@ export class WebInstance {
   private readonly exitWatchers = new Set<(f: Failure) => void>();
   private disposing: Promise<void> | null = null;
   private exitFailure: Failure | null = null;
+  /** "(exit code 7): <last stderr line>" of the exit. */
+  private exitDetail = '';
 
   constructor(private readonly spec: VersionSpec, private readonly deps: WebInstanceDeps, private readonly onDead: (i: WebInstance) => void) {
     this.id = `w${process.pid.toString(36)}-${Date.now().toString(36)}-${(++instanceN).toString(36)}`;
@@ -196,7 +198,7 @@ export class WebInstance {
   private startExit(): Failure {
     const f = this.exitFailure!;
     if (f.kind === 'oom') return f;
-    return { kind: 'init_exit', errorMessage: `scf_bootstrap exited before its web server listened (${f.errorMessage})` };
+    return { kind: 'init_exit', errorMessage: `scf_bootstrap exited before its web server listened ${this.exitDetail}` };
   }
 
   private failStart(f: Failure): { failed: Failure } {
@@ -208,9 +210,10 @@ export class WebInstance {
 
   private exitedWith(exit: ChildExit): void {
     const oom = this.confined?.oomKilled() === true || OOM_WORDS.test(exit.stderrTail);
+    this.exitDetail = `(${describeExit(exit)})${lastLine(exit.stderrTail)}`;
     const f: Failure = oom
       ? { kind: 'oom', errorMessage: 'out of memory: the function exceeded its memory limit' }
-      : { kind: 'process_exit', errorMessage: `the web function's process exited (${describeExit(exit)})${lastLine(exit.stderrTail)}` };
+      : { kind: 'process_exit', errorMessage: `the web function's process exited ${this.exitDetail}` };
     this.exitFailure = f;
     for (const w of [...this.exitWatchers]) w(f);
     this.exitWatchers.clear();

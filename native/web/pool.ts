@@ -40,6 +40,8 @@ export class WebPool {
     const started = await inst.started;
     if ('failed' in started) {
       inst.reserved--;
+      // A start that failed before its first await reported itself dead before it was added.
+      this.gone(inst);
       if (fresh) this.crashed();
       return { failed: started.failed, inst };
     }

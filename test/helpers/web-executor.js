@@ -48,3 +48,11 @@ function collectingSink() {
 }
 
 module.exports = { webExecutor, collectingSink };
+
+/** The test web app (test/fixtures/web/app.js) with its scf_bootstrap, as code-tree files. */
+const WEB_APP = {
+  scf_bootstrap: '#!/bin/sh\nexec node app.js\n',
+  'app.js': require('node:fs').readFileSync(require('node:path').join(__dirname, '..', 'fixtures', 'web', 'app.js'), 'utf8'),
+};
+
+module.exports.WEB_APP = WEB_APP;
