@@ -21,7 +21,7 @@ import type { ConfinedInstance, InstanceLimits, Sandbox } from '../sandbox';
 import { checkChildMessage, jsonCodec, type ChildMessage, type ParentMessage } from '../process/channel';
 import { checkBootstrap, lastLine, type PlatformFacts } from '../process/instance';
 import { InstanceOutput } from '../process/output';
-import { describeListeners, listenersOf } from './listen';
+import { describeListeners, listenersOf, socketInodesOfGroup, type Listener } from './listen';
 import { freePort, SlirpLink, WEB_PORT, type NetworkMode } from './network';
 import path from 'node:path';
 import http from 'node:http';
@@ -178,8 +178,10 @@ export class WebInstance {
         return this.failStart({ kind: 'port_binding_failed', errorMessage: describeListeners(listeners, listenPort) });
       }
       if (Date.now() >= deadline) {
-        const why = describeListeners(listeners, listenPort);
-        if (listeners.length > 0) return this.failStart({ kind: 'port_binding_failed', errorMessage: why });
+        // On the host's network the tables hold every process's sockets: keep the instance's own.
+        const owned = namespace ? listeners : ownedBy(listeners, pid);
+        const why = describeListeners(owned, listenPort);
+        if (owned.length > 0) return this.failStart({ kind: 'port_binding_failed', errorMessage: why });
         return this.failStart({ kind: 'init_timeout', errorMessage: `init time out: scf_bootstrap started no web server on port ${listenPort} within ${spec.initTimeoutMs} ms (${why})` });
       }
       await new Promise((r) => setTimeout(r, LISTEN_POLL_MS));
@@ -238,4 +240,10 @@ export class WebInstance {
     })();
     return this.disposing;
   }
+}
+
+/** The listeners held by the process group `pgid` leads. */
+function ownedBy(listeners: Listener[], pgid: number): Listener[] {
+  const inodes = socketInodesOfGroup(pgid);
+  return listeners.filter((l) => inodes.has(l.inode));
 }

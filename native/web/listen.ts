@@ -10,6 +10,8 @@ import fs from 'node:fs';
 
 export interface Listener {
   port: number;
+  /** The socket's inode (matches the `socket:[inode]` links under /proc/<pid>/fd). */
+  inode: number;
   /** Bound to a loopback address only (127.0.0.0/8, ::1, ::ffff:127.x): unreachable from outside its namespace. */
   loopbackOnly: boolean;
 }
@@ -33,10 +35,41 @@ export function listenersOf(pid: number): Listener[] {
       if (cols[3] !== LISTEN) continue;
       const [addr, port] = (cols[1] ?? '').split(':');
       if (addr === undefined || port === undefined) continue;
-      out.push({ port: parseInt(port, 16), loopbackOnly: isLoopback(addr) });
+      out.push({ port: parseInt(port, 16), inode: Number(cols[9]), loopbackOnly: isLoopback(addr) });
     }
   }
   return out;
+}
+
+/**
+ * The socket inodes held by the processes of process group `pgid` (the
+ * instance's: its bootstrap leads one): on the host's network the tables
+ * list every process's sockets, and only these are the instance's. Scans
+ * /proc once — for a diagnosis, not for polling.
+ */
+export function socketInodesOfGroup(pgid: number): Set<number> {
+  const inodes = new Set<number>();
+  let pids: string[];
+  try {
+    pids = fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n));
+  } catch {
+    return inodes;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+      // Fields after the command (which may hold spaces) : state ppid pgrp …
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) !== pgid) continue;
+      for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+        const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m) inodes.add(Number(m[1]));
+      }
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return inodes;
 }
 
 /** The address column (hex, each 32-bit word in host byte order — little-endian here) is a loopback address. */
