@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import type { EventCall, Executor, ExecutorOutcome, ExecutorStats, HttpCall, HttpExecutorOutcome, VersionSpec } from '../../executor';
 import type { PlatformFacts } from './instance';
 import { Pool } from './pool';
+import { countsByKey } from './reclaim';
 import { builtInRuntimes, familyOf, type BuiltInRuntime, type RuntimeBinaries } from './runtimes';
 import type { InstanceLimits, Sandbox } from '../sandbox';
 import { SockDiagLookup } from '../custom';
@@ -90,10 +91,8 @@ export function createProcessExecutor(options: ProcessExecutorOptions): ProcessE
     },
     stats(): ExecutorStats {
       const processes: ExecutorStats['processes'] = [];
-      const instances: ExecutorStats['instances'] = {};
-      for (const [key, pool] of pools) {
-        const counts = pool.counts();
-        if (counts.busy + counts.idle > 0) instances[key] = counts;
+      const instances = countsByKey(pools);
+      for (const pool of pools.values()) {
         for (const i of pool.instances) {
           if (i.state === 'dead') continue;
           processes.push({ index: processes.length, pid: i.pid, alive: true, restarts: 0, instances: 1, inFlight: i.state === 'busy' ? 1 : 0 });

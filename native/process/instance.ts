@@ -25,14 +25,16 @@
  */
 import fs from 'node:fs';
 import type { ColdStart, EventCall, ExecutorOutcome, LogLine, OutcomeKind, VersionSpec } from '../../executor';
-import { SupervisedProcess, SupervisionError, describeExit, type ChildExit } from '../supervision';
-import { checkChildMessage, jsonCodec, type ChildMessage, type ParentMessage } from './channel';
+import { SupervisionError, type SupervisedProcess, describeExit, type ChildExit } from '../supervision';
+import type { ChildMessage, ParentMessage } from './channel';
 import { InstanceOutput } from './output';
 import type { BuiltInRuntime } from './runtimes';
 import type { ConfinedInstance, InstanceLimits, Sandbox } from '../sandbox';
 import type { PeerLookup } from '../custom';
 import { RuntimeApiLink } from './runtime-api-link';
 import { MAX_RESULT_BYTES, resultTooLarge } from './results';
+import { instanceEnv } from './environment';
+import { confinedProcess } from './confined-process';
 
 /** Server-wide facts the bootstrap hands to the handler's context. */
 export interface PlatformFacts {
@@ -131,33 +133,12 @@ export class ProcessInstance {
         return this.failStart({ kind: 'internal', errorMessage: `the runtime API could not listen: ${(err as Error).message}` });
       }
     }
-    const env: NodeJS.ProcessEnv = {
-      ...spec.env,
-      ...cmd.env(c.codeRoot, c.optDir),
-      // The platform's variables win over the function's (runtime-api.md, "Environment").
-      TENCENTCLOUD_RUNENV: 'SCF',
-      USER_CODE_ROOT: c.codeRoot,
-      PATH: '/usr/local/bin:/usr/bin:/bin',
-      HOME: c.tmpDir,
-      TMPDIR: c.tmpDir,
-      LANG: 'C.UTF-8',
-      ...this.api?.env(spec),
-    };
-    if (env['TZ'] === undefined) env['TZ'] = 'UTC';
-    const proc = new SupervisedProcess<ParentMessage, ChildMessage>({
+    const env = instanceEnv(spec.env, cmd.env(c.codeRoot, c.optDir), c, this.api?.env(spec));
+    const proc = confinedProcess(c, this.output, {
       name: `${this.deps.runtime.family} instance`,
-      command: c.command,
-      args: c.args,
       env,
-      cwd: c.cwd,
-      channel: 'fd3',
-      processGroup: true,
       startTimeoutMs: Math.max(1, runtimeDeadline - Date.now()),
-      codec: jsonCodec,
-      check: checkChildMessage,
       isReady: (m) => m.t === 'ready',
-      onStdout: (chunk) => this.output.raw('stdout', chunk.toString('utf8')),
-      onStderr: (text) => this.output.raw('stderr', text),
       onMessage: (m) => this.onMessage(m),
       onExit: (exit) => this.onExit(exit),
     });

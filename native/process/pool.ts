@@ -9,11 +9,12 @@
 import type { EventCall, ExecutorOutcome, InstanceCounts, VersionSpec } from '../../executor';
 import { RestartPolicy } from '../supervision';
 import { ProcessInstance, type Ending, type InstanceDeps } from './instance';
+import { ReclaimTimers } from './reclaim';
 
 export class Pool {
   readonly instances = new Set<ProcessInstance>();
   private idle: ProcessInstance[] = [];
-  private readonly reclaimTimers = new Map<ProcessInstance, NodeJS.Timeout>();
+  private readonly reclaimTimers = new ReclaimTimers<ProcessInstance>();
   private readonly crashes = new RestartPolicy({ windowMs: 5000, maxExits: 3, backoffMs: 500 });
   private startAfter = 0;
 
@@ -56,16 +57,13 @@ export class Pool {
   release(inst: ProcessInstance): void {
     if (inst.state !== 'idle') return;
     this.idle.push(inst);
-    const timer = setTimeout(() => {
-      this.reclaimTimers.delete(inst);
+    this.reclaimTimers.arm(inst, this.keepAliveMs, () => {
       if (inst.state !== 'idle') return;
       this.idle = this.idle.filter((i) => i !== inst);
       inst.state = 'dead';
       this.gone(inst);
       void inst.dispose();
-    }, this.keepAliveMs);
-    timer.unref();
-    this.reclaimTimers.set(inst, timer);
+    });
   }
 
   counts(): InstanceCounts {
@@ -91,8 +89,7 @@ export class Pool {
   private takeIdle(): ProcessInstance | null {
     while (this.idle.length > 0) {
       const inst = this.idle.pop()!;
-      const timer = this.reclaimTimers.get(inst);
-      if (timer !== undefined) { clearTimeout(timer); this.reclaimTimers.delete(inst); }
+      this.reclaimTimers.disarm(inst);
       if (inst.state === 'idle') return inst;
     }
     return null;
@@ -105,8 +102,7 @@ export class Pool {
 
   private gone(inst: ProcessInstance): void {
     this.instances.delete(inst);
-    const timer = this.reclaimTimers.get(inst);
-    if (timer !== undefined) { clearTimeout(timer); this.reclaimTimers.delete(inst); }
+    this.reclaimTimers.disarm(inst);
   }
 
   private ended(call: EventCall, t0: number, end: Ending): ExecutorOutcome {

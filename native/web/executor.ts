@@ -9,6 +9,7 @@
 import type { EventCall, Executor, ExecutorOutcome, ExecutorStats, HttpCall, HttpExecutorOutcome, HttpResponseSink, VersionSpec } from '../../executor';
 import type { PlatformFacts } from '../process/instance';
 import { DEFAULT_INSTANCE_LIMITS } from '../process/executor';
+import { countsByKey } from '../process/reclaim';
 import type { InstanceLimits, Sandbox } from '../sandbox';
 import { detectNetworkMode, linkDir, type NetworkMode } from './network';
 import { WebPool } from './pool';
@@ -107,12 +108,12 @@ export function createWebExecutor(options: WebExecutorOptions): WebExecutor {
     },
     stats(): ExecutorStats {
       const processes: ExecutorStats['processes'] = [];
-      const instances: ExecutorStats['instances'] = {};
-      for (const [key, pool] of pools) {
-        const counts = pool.counts();
-        if (counts.busy + counts.idle > 0) instances[key] = counts;
+      for (const pool of pools.values()) {
+        for (const i of pool.instances) {
+          if (i.state !== 'dead' && i.pid > 0) processes.push({ index: processes.length, pid: i.pid, alive: true, restarts: 0, instances: 1, inFlight: i.reserved });
+        }
       }
-      return { executor: 'web', processes, instances };
+      return { executor: 'web', processes, instances: countsByKey(pools) };
     },
     describeRuntime(runtime: string): string {
       return `the function's own scf_bootstrap (a web server on port 9000, ${runtime}), ${network === 'namespace' ? 'in its own network namespace' : 'on the host network with PORT'}`;

@@ -16,11 +16,13 @@
  * mode), InitFunction = until the server listens.
  */
 import type { ColdStart, LogLine, OutcomeKind, VersionSpec } from '../../executor';
-import { SupervisedProcess, SupervisionError, describeExit, type ChildExit } from '../supervision';
+import { describeExit, type SupervisedProcess, type ChildExit } from '../supervision';
 import type { ConfinedInstance, InstanceLimits, Sandbox } from '../sandbox';
-import { checkChildMessage, jsonCodec, type ChildMessage, type ParentMessage } from '../process/channel';
+import type { ChildMessage, ParentMessage } from '../process/channel';
+import { confinedProcess } from '../process/confined-process';
 import { checkBootstrap, lastLine, type PlatformFacts } from '../process/instance';
 import { InstanceOutput } from '../process/output';
+import { instanceEnv } from '../process/environment';
 import { describeListeners, listenersOf, socketInodesOfGroup, type Listener } from './listen';
 import { freePort, SlirpLink, WEB_PORT, type NetworkMode } from './network';
 import path from 'node:path';
@@ -97,6 +99,11 @@ export class WebInstance {
     return this.output.take(requestId);
   }
 
+  /** The process the instance started (0 before it spawned). */
+  get pid(): number {
+    return this.proc?.pid ?? 0;
+  }
+
   memoryBytes(): number {
     return this.confined?.memoryBytes() ?? 0;
   }
@@ -122,35 +129,16 @@ export class WebInstance {
     }
     const t1 = performance.now();
     const c = this.confined;
-    const env: NodeJS.ProcessEnv = {
-      ...spec.env,
-      NODE_PATH: `${c.optDir}:${path.join(c.optDir, 'node_modules')}`,
-      PYTHONPATH: `${c.codeRoot}:${c.optDir}`,
-      TENCENTCLOUD_RUNENV: 'SCF',
-      USER_CODE_ROOT: c.codeRoot,
-      PATH: '/usr/local/bin:/usr/bin:/bin',
-      HOME: c.tmpDir,
-      TMPDIR: c.tmpDir,
-      LANG: 'C.UTF-8',
-      // 9000 in a namespace (code written for the cloud hard-codes it); a free host port otherwise.
-      PORT: String(listenPort),
-    };
-    if (env['TZ'] === undefined) env['TZ'] = 'UTC';
-    const proc = new SupervisedProcess<ParentMessage, ChildMessage>({
+    // Any language may serve: the search paths of each (layers on /opt), and the port to listen on —
+    // 9000 in a namespace (code written for the cloud hard-codes it), a free host port otherwise.
+    const searchPaths = { NODE_PATH: `${c.optDir}:${path.join(c.optDir, 'node_modules')}`, PYTHONPATH: `${c.codeRoot}:${c.optDir}` };
+    const env = instanceEnv(spec.env, searchPaths, c, { PORT: String(listenPort) });
+    const proc = confinedProcess(c, this.output, {
       name: 'web function instance',
-      command: c.command,
-      args: c.args,
       env,
-      cwd: c.cwd,
-      channel: 'fd3',
-      processGroup: true,
       // The deadline below decides (446 or 450); this is a backstop.
       startTimeoutMs: spec.initTimeoutMs + 5000,
-      codec: jsonCodec,
-      check: checkChildMessage,
       isReady: () => false,
-      onStdout: (chunk) => this.output.raw('stdout', chunk.toString('utf8')),
-      onStderr: (text) => this.output.raw('stderr', text),
       onMessage: () => {},
       onExit: (exit) => this.exitedWith(exit),
     });

@@ -9,13 +9,14 @@
  */
 import type { ColdStart, InstanceCounts, VersionSpec } from '../../executor';
 import { RestartPolicy } from '../supervision';
+import { ReclaimTimers } from '../process/reclaim';
 import { WebInstance, type Failure, type WebInstanceDeps } from './instance';
 
 export type Placement = { inst: WebInstance; coldStart?: ColdStart } | { failed: Failure; inst: WebInstance | null };
 
 export class WebPool {
   readonly instances = new Set<WebInstance>();
-  private readonly reclaimTimers = new Map<WebInstance, NodeJS.Timeout>();
+  private readonly reclaimTimers = new ReclaimTimers<WebInstance>();
   private readonly crashes = new RestartPolicy({ windowMs: 5000, maxExits: 3, backoffMs: 500 });
   private startAfter = 0;
 
@@ -36,7 +37,7 @@ export class WebPool {
       }
     }
     inst.reserved++;
-    this.disarm(inst);
+    this.reclaimTimers.disarm(inst);
     const started = await inst.started;
     if ('failed' in started) {
       inst.reserved--;
@@ -58,12 +59,9 @@ export class WebPool {
     inst.lastUsed = Date.now();
     if (crashed) this.crashed();
     if (inst.reserved > 0 || inst.state !== 'ready') return;
-    const timer = setTimeout(() => {
-      this.reclaimTimers.delete(inst);
+    this.reclaimTimers.arm(inst, this.keepAliveMs, () => {
       if (inst.reserved === 0) void inst.dispose();
-    }, this.keepAliveMs);
-    timer.unref();
-    this.reclaimTimers.set(inst, timer);
+    });
   }
 
   counts(): InstanceCounts {
@@ -89,11 +87,6 @@ export class WebPool {
     return best;
   }
 
-  private disarm(inst: WebInstance): void {
-    const timer = this.reclaimTimers.get(inst);
-    if (timer !== undefined) { clearTimeout(timer); this.reclaimTimers.delete(inst); }
-  }
-
   private crashed(): void {
     const delay = this.crashes.exited();
     if (delay > 0) this.startAfter = Date.now() + delay;
@@ -101,6 +94,6 @@ export class WebPool {
 
   private gone(inst: WebInstance): void {
     this.instances.delete(inst);
-    this.disarm(inst);
+    this.reclaimTimers.disarm(inst);
   }
 }

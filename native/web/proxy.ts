@@ -15,6 +15,7 @@
  */
 import http from 'node:http';
 import type { HttpCall, HttpResponseSink, OutcomeKind } from '../../executor';
+import { watchExchange } from './exchange';
 import type { WebInstance } from './instance';
 
 /** The largest response body (spec: 6 MB, 410 beyond). */
@@ -60,14 +61,8 @@ export function proxyHttp(inst: WebInstance, call: HttpCall, sink: HttpResponseS
   const { request } = call;
   const end: ProxyEnd = { kind: 'ok', responseStarted: false, responseBytes: 0, responseEnded: false };
   return new Promise<ProxyEnd>((resolve) => {
-    let settled = false;
     let upstream: http.ClientRequest | null = null;
-    const finish = (kind: OutcomeKind, message?: string): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      unwatch();
+    const ending = watchExchange(inst, call.spec.timeoutMs, signal, () => true, (kind, message) => {
       end.kind = kind;
       if (message !== undefined) end.errorMessage = message;
       if (kind !== 'ok') {
@@ -76,12 +71,9 @@ export function proxyHttp(inst: WebInstance, call: HttpCall, sink: HttpResponseS
         if (end.responseStarted && !end.responseEnded && kind !== 'canceled') sink.abort?.(message ?? kind);
       }
       resolve(end);
-    };
-    const timer = setTimeout(() => finish('timeout', 'time out'), call.spec.timeoutMs);
-    const onAbort = (): void => finish('canceled', 'the client went away');
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const unwatch = inst.onExit((f) => finish(f.kind, f.errorMessage));
-    if (signal?.aborted) { onAbort(); return; }
+    });
+    const { finish } = ending;
+    if (ending.settled) return;
 
     const send = (retry: boolean): void => {
       const req = http.request({
@@ -90,7 +82,7 @@ export function proxyHttp(inst: WebInstance, call: HttpCall, sink: HttpResponseS
       });
       upstream = req;
       req.on('error', (err: NodeJS.ErrnoException) => {
-        if (settled || upstream !== req) return;
+        if (ending.settled || upstream !== req) return;
         // A kept-alive socket the server closed as we reused it: a buffered request can go again on a new one.
         if (retry && req.reusedSocket && err.code === 'ECONNRESET' && !end.responseStarted) { send(false); return; }
         broken(err.code ?? err.message);
@@ -109,7 +101,7 @@ export function proxyHttp(inst: WebInstance, call: HttpCall, sink: HttpResponseS
     const streamBody = async (req: http.ClientRequest, body: AsyncIterable<Uint8Array>): Promise<void> => {
       try {
         for await (const chunk of body) {
-          if (settled) return;
+          if (ending.settled) return;
           if (!req.write(chunk)) await new Promise<void>((r) => { req.once('drain', r); req.once('close', r); });
         }
         req.end();
@@ -119,13 +111,13 @@ export function proxyHttp(inst: WebInstance, call: HttpCall, sink: HttpResponseS
     };
 
     const streamResponse = async (res: http.IncomingMessage): Promise<void> => {
-      if (settled) { res.destroy(); return; }
+      if (ending.settled) { res.destroy(); return; }
       end.responseStarted = true;
       end.httpStatus = res.statusCode ?? 502;
       sink.start(end.httpStatus, pairsOf(res.rawHeaders));
       try {
         for await (const chunk of res as AsyncIterable<Buffer>) {
-          if (settled) return;
+          if (ending.settled) return;
           end.responseBytes += chunk.length;
           if (end.responseBytes > MAX_RESPONSE_BYTES) { finish('response_too_large', `response body exceeds ${MAX_RESPONSE_BYTES} bytes`); return; }
           if (!sink.write(chunk)) await sink.drained();
@@ -134,7 +126,7 @@ export function proxyHttp(inst: WebInstance, call: HttpCall, sink: HttpResponseS
         broken('the connection broke mid-body');
         return;
       }
-      if (settled) return;
+      if (ending.settled) return;
       if (!res.complete) { broken('the connection broke mid-body'); return; }
       end.responseEnded = true;
       sink.end();

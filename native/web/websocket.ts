@@ -14,6 +14,7 @@
  */
 import WebSocket from 'ws';
 import type { HttpCall, HttpResponseSink, WebSocketChannel, WebSocketPeer } from '../../executor';
+import { watchExchange } from './exchange';
 import type { WebInstance } from './instance';
 import { MAX_RESPONSE_BYTES, pairsOf, pathOf, upstreamHeaders, type ProxyEnd } from './proxy';
 
@@ -41,7 +42,6 @@ export function proxyWebSocket(inst: WebInstance, call: HttpCall, sink: HttpResp
   // ws takes an object: repeated names are joined (a handshake rarely repeats any).
   for (let i = 0; i < flat.length; i += 2) headers[flat[i]!] = headers[flat[i]!] === undefined ? flat[i + 1]! : `${headers[flat[i]!]}, ${flat[i + 1]!}`;
   return new Promise((resolve) => {
-    let settled = false;
     let peer: WebSocketPeer | null = null;
     let clientClosed = false;
     let upstreamClosed = false;
@@ -50,22 +50,13 @@ export function proxyWebSocket(inst: WebInstance, call: HttpCall, sink: HttpResp
       // The handshake goes through slirp4netns to a live server: its answer is quick or nothing is there.
       handshakeTimeout: call.spec.timeoutMs,
     });
-    const finish = (kind: ProxyEnd['kind'], message?: string): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      unwatch();
+    // Before the upgrade, the client going away cancels; after it, the session reports the close.
+    const { finish } = watchExchange(inst, call.spec.timeoutMs, signal, () => peer === null, (kind, message) => {
       end.kind = kind;
       if (message !== undefined) end.errorMessage = message;
       if (kind !== 'ok') upstream.terminate();
       resolve(end);
-    };
-    const timer = setTimeout(() => finish('timeout', 'time out'), call.spec.timeoutMs);
-    // Before the upgrade, the client going away cancels; after it, the session reports the close.
-    const onAbort = (): void => { if (peer === null) finish('canceled', 'the client went away'); };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const unwatch = inst.onExit((f) => finish(f.kind, f.errorMessage));
+    });
 
     const channel: WebSocketChannel = {
       message(data) {
@@ -129,6 +120,5 @@ export function proxyWebSocket(inst: WebInstance, call: HttpCall, sink: HttpResp
         finish('ok');
       })();
     });
-    if (signal?.aborted) onAbort();
   });
 }
