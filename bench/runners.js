@@ -9,12 +9,15 @@
  *                 (samples/custom-python's scf_bootstrap over the HTTP runtime API), isolate
  *   cold start    BENCH_COLD new versions each, sequential: Init Report phases and end-to-end
  *   idle memory   RSS and PSS per idle process instance (BENCH_IDLE instances)
+ *   web functions the Express and Python samples through isola vs direct (the proxy's cost), and the
+ *                 cold start of a web instance per network mode (bench/lib/web-functions.js);
+ *                 `--web only` runs just these, `--web off` skips them
  *
  * The process instances run in the sandbox users get by default (`--sandbox on`, env BENCH_SANDBOX:
  * confined when this runs as root — own uid, cgroups, mount namespace); `--sandbox off` measures the
  * runners without confinement, to see what it costs.
  *
- * node bench/runners.js [--sandbox on|off]   (after npm run build; ~1–2 min)
+ * node bench/runners.js [--sandbox on|off] [--web on|off|only]   (after npm run build; ~2–3 min)
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -23,6 +26,7 @@ const path = require('node:path');
 const { createProcessExecutor, createSandbox } = require('../dist/native');
 const { createIsolateRuntime } = require('../dist/runtime');
 const { machine, machineLine, percentile, printTable, writeResult, option, run } = require('./lib/report');
+const { coldStarts, proxyCost } = require('./lib/web-functions');
 
 const WARM_CALLS = option('--calls', 'BENCH_CALLS', 2000);
 const CONCURRENCY = option('--concurrency', 'BENCH_CONCURRENCY', 8);
@@ -30,6 +34,11 @@ const COLD = option('--cold', 'BENCH_COLD', 15);
 const IDLE = option('--idle', 'BENCH_IDLE', 10);
 const SANDBOX = process.argv.find((a, i, all) => all[i - 1] === '--sandbox') ?? process.env.BENCH_SANDBOX ?? 'on';
 if (SANDBOX !== 'on' && SANDBOX !== 'off') throw new Error(`--sandbox must be on or off, got ${JSON.stringify(SANDBOX)}`);
+const WEB = process.argv.find((a, i, all) => all[i - 1] === '--web') ?? process.env.BENCH_WEB ?? 'on';
+if (!['on', 'off', 'only'].includes(WEB)) throw new Error(`--web must be on, off or only, got ${JSON.stringify(WEB)}`);
+const WEB_CONNECTIONS = option('--web-connections', 'BENCH_WEB_CONNECTIONS', 8);
+const WEB_DURATION = option('--web-duration', 'BENCH_WEB_DURATION', 5);
+const WEB_COLD = option('--web-cold', 'BENCH_WEB_COLD', 8);
 
 const ECHO_PY = 'import json, os, struct\nwhile True:\n    h = os.read(3, 4)\n    if len(h) < 4: break\n    (n,) = struct.unpack(">I", h)\n    b = b""\n    while len(b) < n: b += os.read(3, n - len(b))\n    m = json.loads(b[1:])\n    out = json.dumps(m).encode()\n    os.write(3, struct.pack(">I", len(out) + 1) + b"\\xc1" + out)\n';
 
@@ -121,7 +130,26 @@ async function idleMemory(ex, dir, runtime) {
   return { instances: keys.size, rssMb: m.reduce((a, x) => a + x.rss, 0) / m.length, pssMb: m.reduce((a, x) => a + x.pss, 0) / m.length };
 }
 
+/** The web-function rows: proxy cost (through isola vs direct) and cold start per network mode. */
+async function webRows() {
+  const proxy = await proxyCost({ connections: WEB_CONNECTIONS, duration: WEB_DURATION });
+  printTable(['web function (GET /)', 'via isola req/s', 'p50 ms', 'p99 ms', 'direct req/s', 'p50 ms', 'p99 ms', 'isola / direct', 'errors'], proxy.map((r) => [
+    r.app, r.isola.rps, r.isola.p50, r.isola.p99, r.direct.rps, r.direct.p50, r.direct.p99, r.ratio, r.isola.errors + r.direct.errors,
+  ]), { digits: [0, 0, 2, 2, 0, 2, 2, 2, 0] });
+  const cold = await coldStarts({ count: WEB_COLD });
+  printTable(['web instance', 'network', 'cold e2e p50 ms', 'p99 ms', 'PullCode p50', 'InitRuntime p50', 'InitFunction p50', 'warm seq p50 ms', 'p99 ms'], cold.map((c) => [
+    c.lang, c.network, c.e2eP50, c.e2eP99, c.pullP50, c.runtimeP50, c.functionP50, c.warmP50, c.warmP99,
+  ]), { digits: [0, 0, 1, 1, 1, 1, 1, 3, 3] });
+  return { connections: WEB_CONNECTIONS, duration: WEB_DURATION, proxy, cold };
+}
+
 run(async () => {
+  if (WEB === 'only') {
+    const m = machine();
+    console.log(machineLine(m));
+    writeResult('runners-web', { machine: m, web: await webRows() });
+    return;
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-bench-runners-'));
   fs.writeFileSync(path.join(dir, 'index.py'), 'def main_handler(event, context):\n    return {"hello": event.get("name")}\n');
   fs.writeFileSync(path.join(dir, 'index.js'), 'exports.main_handler = async (event) => ({ hello: event.name });\n');
@@ -153,7 +181,8 @@ run(async () => {
         return [name, r.p50, r.p99, (r.p50 - rawP50) * 1000, r.rps, r.cold.e2eP50, r.cold.e2eP99, r.cold.runtimeP50, r.cold.functionP50, r.idle ? r.idle.rssMb : 'see runtime/README', r.idle ? r.idle.pssMb : ''];
       }),
     ], { digits: [0, 3, 3, 0, 0, 1, 1, 1, 1, 1, 1] });
-    writeResult('runners', { machine: m, calls: WARM_CALLS, concurrency: CONCURRENCY, cold: COLD, idle: IDLE, sandbox: SANDBOX, results });
+    const web = WEB === 'on' ? await webRows() : null;
+    writeResult('runners', { machine: m, calls: WARM_CALLS, concurrency: CONCURRENCY, cold: COLD, idle: IDLE, sandbox: SANDBOX, results, web });
   } finally {
     proc.destroy();
     iso.destroy();

@@ -10,9 +10,7 @@ const { startServer } = require('./helpers/server');
 const { createFunction } = require('./helpers/functions');
 const { request } = require('./helpers/http');
 const { connect, logOf, statusOf } = require('./helpers/ws');
-const { closure } = require('./helpers/web-samples');
-
-const ROOT = path.resolve(__dirname, '..');
+const { closure, MODULES } = require('../bench/lib/samples');
 
 /** node_modules entries of `ws` (no dependencies) for the zip. */
 function wsModule() {
@@ -24,7 +22,7 @@ function wsModule() {
         else entries.push({ name: `${rel}/${e.name}`, data: fs.readFileSync(path.join(abs, e.name)) });
       }
     };
-    walk(path.join(ROOT, 'node_modules', dep), `node_modules/${dep}`);
+    walk(path.join(MODULES, dep), `node_modules/${dep}`);
   }
   return entries;
 }

@@ -1,36 +1,13 @@
 'use strict';
-// The web-function samples (samples/web-express, samples/web-python) staged in a temp dir as a user
-// would have them before `isola deploy`: the Express one with its node_modules (express, ws and
-// their dependencies, copied from this repository's node_modules, where express is a devDependency).
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
+// The web-function samples staged as a user has them before `isola deploy` (bench/lib/samples.js),
+// removed at the test's teardown.
+const samples = require('../../bench/lib/samples');
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const MODULES = path.join(ROOT, 'node_modules');
-
-/** The names in the dependency closure of `names` (npm's flat install: each at node_modules/<name>). */
-function closure(names) {
-  const seen = new Set();
-  const visit = (name) => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    const pkg = JSON.parse(fs.readFileSync(path.join(MODULES, name, 'package.json'), 'utf8'));
-    for (const dep of Object.keys(pkg.dependencies ?? {})) visit(dep);
-  };
-  names.forEach(visit);
-  return [...seen];
-}
-
-/** Copies samples/<name> to a fresh temp dir (modes kept), with node_modules of `deps`; returns its path. */
+/** samples/<name> in a temp dir with node_modules of `deps`; returns its path. */
 function stageSample(t, name, deps = []) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `isola-${name}-`));
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  fs.cpSync(path.join(ROOT, 'samples', name), dir, { recursive: true });
-  for (const dep of closure(deps)) {
-    fs.cpSync(path.join(MODULES, dep), path.join(dir, 'node_modules', dep), { recursive: true, dereference: true });
-  }
+  const { dir, remove } = samples.stageSample(name, deps);
+  t.teardown(remove);
   return dir;
 }
 
-module.exports = { stageSample, closure };
+module.exports = { stageSample };
