@@ -62,7 +62,13 @@ export function createWebExecutor(options: WebExecutorOptions): WebExecutor {
     const none = { responseStarted: false, responseBytes: 0, responseEnded: false };
     if (closed) return { kind: 'internal', errorMessage: 'the web executor is closed', logs: [], durationMs: 0, memUsageBytes: 0, instanceId: '', ...none };
     const pool = poolOf(call.spec);
-    const placed = await pool.acquire();
+    const placing = pool.acquire();
+    const placed = signal === undefined ? await placing : await Promise.race([placing, abortOf(signal)]);
+    if (placed === 'aborted') {
+      // The client left during the cold start: the instance finishes starting and waits warm for the next request.
+      void placing.then((p) => { if (!('failed' in p)) pool.release(p.inst, false); });
+      return { kind: 'canceled', errorMessage: 'the client went away before the function answered', logs: [], durationMs: performance.now() - t0, memUsageBytes: 0, instanceId: '', ...none };
+    }
     if ('failed' in placed) {
       return { ...placed.failed, logs: placed.inst?.takeLogs(call.requestId) ?? [], durationMs: performance.now() - t0, memUsageBytes: 0, instanceId: placed.inst?.id ?? '', ...none };
     }
@@ -131,4 +137,10 @@ export function createWebExecutor(options: WebExecutorOptions): WebExecutor {
       for (const pool of pools.values()) void pool.stopAll(0);
     },
   };
+}
+
+/** Resolves 'aborted' when `signal` aborts (at once if it has). */
+function abortOf(signal: AbortSignal): Promise<'aborted'> {
+  if (signal.aborted) return Promise.resolve('aborted');
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve('aborted'), { once: true }));
 }

@@ -49,6 +49,17 @@ export function upstreamHeaders(headers: Array<[string, string]>, drop: Readonly
   return flat;
 }
 
+/**
+ * `flat` with a Host header: the client's, else the host of the URL the gateway built (an HTTP/1.1
+ * server answers 400 to a request without one).
+ */
+export function withHost(flat: string[], url: string): string[] {
+  for (let i = 0; i < flat.length; i += 2) if (flat[i]!.toLowerCase() === 'host') return flat;
+  const start = url.indexOf('//') + 2;
+  const end = url.indexOf('/', start);
+  return ['Host', url.slice(start, end < 0 ? undefined : end), ...flat];
+}
+
 /** Response headers as pairs, from Node's raw list. */
 export function pairsOf(raw: string[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];
@@ -78,7 +89,7 @@ export function proxyHttp(inst: WebInstance, call: HttpCall, sink: HttpResponseS
     const send = (retry: boolean): void => {
       const req = http.request({
         agent: inst.agent!, host: '127.0.0.1', port: inst.hostPort, method: request.method,
-        path: pathOf(request.url), headers: upstreamHeaders(request.headers), setHost: false,
+        path: pathOf(request.url), headers: withHost(upstreamHeaders(request.headers), request.url), setHost: false,
       });
       upstream = req;
       req.on('error', (err: NodeJS.ErrnoException) => {

@@ -9,7 +9,7 @@ const { createProcessExecutor, createSandbox } = require('../../../dist/native')
 const { dataDir } = require('../../fixtures/runtime/util');
 const { createDriver } = require('./common');
 
-const WEB = 'event functions only: web functions on subprocess runtimes need scf_bootstrap (not built yet)';
+const WEB = 'event functions only: web functions on subprocess runtimes run in the web executor (drivers/web.js)';
 const HTTP_FIXTURES = ['http-echo', 'http-status-headers', 'http-stream', 'http-throws', 'http-never-responds'];
 const webSkips = () => Object.fromEntries(HTTP_FIXTURES.map((f) => [f, WEB]));
 const open = (options) => createProcessExecutor({
