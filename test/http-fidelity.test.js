@@ -176,7 +176,7 @@ t.test('binary and streamed responses, status and headers', async (t) => {
   t.equal(head.body.length, 0, 'HEAD has no body');
 });
 
-t.test('404s and unavailable runtimes', async (t) => {
+t.test('404s, and a web function that cannot start', async (t) => {
   const server = await startServer(t);
   const client = server.client();
   await createFunction(client, 'event-fn', { 'index.js': 'exports.main_handler = async () => "x";' });
@@ -196,11 +196,12 @@ t.test('404s and unavailable runtimes', async (t) => {
   const one = await request(`${server.url}/default/web-ok/`, { headers: { 'x-scf-qualifier': '1' } });
   t.equal(one.status, 404, 'unpublished version → 404');
 
-  // Web functions of subprocess runtimes (scf_bootstrap) are stored but not served by this build.
+  // A web function of a subprocess runtime whose scf_bootstrap is not executable (the zip gives it
+  // mode 644): its start code reaches the caller (native/web; the other codes: web-start-failures).
   await createFunction(client, 'py-web', { scf_bootstrap: '#!/bin/sh\nexec python3 -m http.server 9000\n' }, { Type: 'HTTP', Runtime: 'Python3.9', Handler: undefined });
   const py = await request(`${server.url}/default/py-web/`);
-  t.equal(py.status, 500, 'a runtime that cannot serve HTTP here → 500');
-  t.same(JSON.parse(py.body), { errorCode: -1, errorMessage: 'InternalError', statusCode: 500 });
+  t.equal(py.status, 445, 'scf_bootstrap not executable → 445');
+  t.same(JSON.parse(py.body), { errorCode: -1, errorMessage: 'ContainerInitError', statusCode: 445 });
 
   // The control API and health routes are untouched.
   t.equal((await request(`${server.url}/healthz`)).status, 200);
