@@ -137,9 +137,9 @@ async function webRows() {
     r.app, r.isola.rps, r.isola.p50, r.isola.p99, r.direct.rps, r.direct.p50, r.direct.p99, r.ratio, r.isola.errors + r.direct.errors,
   ]), { digits: [0, 0, 2, 2, 0, 2, 2, 2, 0] });
   const cold = await coldStarts({ count: WEB_COLD });
-  printTable(['web instance', 'network', 'cold e2e p50 ms', 'p99 ms', 'PullCode p50', 'InitRuntime p50', 'InitFunction p50', 'warm seq p50 ms', 'p99 ms'], cold.map((c) => [
-    c.lang, c.network, c.e2eP50, c.e2eP99, c.pullP50, c.runtimeP50, c.functionP50, c.warmP50, c.warmP99,
-  ]), { digits: [0, 0, 1, 1, 1, 1, 1, 3, 3] });
+  printTable(['web instance', 'network', 'cold e2e p50 ms', 'p99 ms', 'PullCode p50', 'InitRuntime p50', 'InitFunction p50', 'warm seq p50 ms', 'p99 ms', 'req/s 8 in flight'], cold.map((c) => [
+    c.lang, c.network, c.e2eP50, c.e2eP99, c.pullP50, c.runtimeP50, c.functionP50, c.warmP50, c.warmP99, c.rps,
+  ]), { digits: [0, 0, 1, 1, 1, 1, 1, 3, 3, 0] });
   return { connections: WEB_CONNECTIONS, duration: WEB_DURATION, proxy, cold };
 }
 

@@ -27,6 +27,25 @@ const { startIsola } = require('./servers');
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Sequential warm requests per language and network mode. */
 const WARM_SEQUENTIAL = 300;
+/** Requests in flight for the executor-level throughput (one instance with that many slots), for 3 s. */
+const IN_FLIGHT = 8;
+
+/** Requests per second through the web executor alone (no gateway): IN_FLIGHT callers on one instance. */
+async function throughput(ex, spec) {
+  const one = () => ex.serveHttp({ requestId: 't', spec, request: { method: 'GET', url: 'http://b/', headers: [['host', 'b']], body: null } }, nullSink());
+  await one();
+  let done = 0;
+  const t0 = Date.now();
+  const until = t0 + 3000;
+  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
+    while (Date.now() < until) {
+      const o = await one();
+      if (o.kind !== 'ok') throw new Error(`throughput: ${o.kind} ${o.errorMessage}`);
+      done++;
+    }
+  }));
+  return done / ((Date.now() - t0) / 1000);
+}
 
 function execCli(server, args) {
   return new Promise((resolve, reject) => {
@@ -117,6 +136,7 @@ async function coldStarts({ count }) {
         const phases = [];
         const e2e = [];
         const warm = [];
+        let rps = 0;
         try {
           for (let i = 0; i < count; i++) {
             const spec = ex.prepare({
@@ -134,13 +154,14 @@ async function coldStarts({ count }) {
                 await ex.serveHttp({ requestId: `w${j}`, spec, request: { method: 'GET', url: 'http://b/', headers: [['host', 'b']], body: null } }, nullSink());
                 if (j >= 50) warm.push(performance.now() - w0);
               }
+              rps = await throughput(ex, { ...spec, key: `${spec.key}-c${IN_FLIGHT}`, instanceConcurrency: IN_FLIGHT });
             }
           }
         } finally {
           await ex.close();
         }
         const p50 = (k) => percentile(phases.map((c) => c[k]), 50);
-        out.push({ lang, network, warmP50: percentile(warm, 50), warmP99: percentile(warm, 99), e2eP50: percentile(e2e, 50), e2eP99: percentile(e2e, 99), pullP50: p50('pullCodeMs'), runtimeP50: p50('initRuntimeMs'), functionP50: p50('initFunctionMs'), totalP50: p50('totalMs') });
+        out.push({ lang, network, rps, warmP50: percentile(warm, 50), warmP99: percentile(warm, 99), e2eP50: percentile(e2e, 50), e2eP99: percentile(e2e, 99), pullP50: p50('pullCodeMs'), runtimeP50: p50('initRuntimeMs'), functionP50: p50('initFunctionMs'), totalP50: p50('totalMs') });
       }
     }
   } finally {
