@@ -21,7 +21,7 @@ t.test('PORT mode: a free port per instance', async (t) => {
 
 t.test('PORT mode: an app that ignores PORT does not come up (446 naming the port)', async (t) => {
   const { deploy, request } = webExecutor(t, { sandbox: { enabled: false } });
-  const { outcome } = await request(deploy(WEB_APP, { initTimeoutMs: 4000 }));
+  const { outcome } = await request(deploy(WEB_APP, { initTimeoutMs: 6000 }));
   t.equal(outcome.kind, 'port_binding_failed');
   t.match(outcome.errorMessage, /listens on port 9000, not on \d+/);
 });

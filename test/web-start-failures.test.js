@@ -44,7 +44,7 @@ t.test('listens on 127.0.0.1:9000 only → 446 at once', { skip: process.getuid(
 
 t.test('listens on another port → 446 at the init timeout', async (t) => {
   const { deploy, request } = webExecutor(t);
-  const { outcome } = await request(deploy(nodeServer(8080), { initTimeoutMs: 4000 }));
+  const { outcome } = await request(deploy(nodeServer(8080), { initTimeoutMs: 6000 }));
   t.equal(outcome.kind, 'port_binding_failed');
   t.match(outcome.errorMessage, /listens on port 8080, not on (9000|\d+)/);
 });

@@ -134,7 +134,7 @@ export function createWebExecutor(options: WebExecutorOptions): WebExecutor {
     },
     destroy(): void {
       closed = true;
-      for (const pool of pools.values()) void pool.stopAll(0);
+      for (const pool of pools.values()) pool.killAll('the web executor was destroyed');
     },
   };
 }

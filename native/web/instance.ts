@@ -187,7 +187,8 @@ export class WebInstance {
   /** A start ended by the process's exit: 405 with its last words (or 434). */
   private startExit(): Failure {
     const f = this.exitFailure!;
-    if (f.kind === 'oom') return f;
+    // 'oom' (the cgroup killed it), 'internal' (the executor was destroyed): already said.
+    if (f.kind !== 'process_exit') return f;
     return { kind: 'init_exit', errorMessage: `scf_bootstrap exited before its web server listened ${this.exitDetail}` };
   }
 
@@ -204,7 +205,8 @@ export class WebInstance {
     const f: Failure = oom
       ? { kind: 'oom', errorMessage: 'out of memory: the function exceeded its memory limit' }
       : { kind: 'process_exit', errorMessage: `the web function's process exited ${this.exitDetail}` };
-    this.exitFailure = f;
+    // An abort() decided first: its failure stands.
+    this.exitFailure ??= f;
     for (const w of [...this.exitWatchers]) w(f);
     this.exitWatchers.clear();
     if (this.state !== 'dead' && this.state !== 'starting') {
@@ -212,6 +214,17 @@ export class WebInstance {
       this.onDead(this);
       void this.dispose();
     }
+  }
+
+  /** Ends every request on it as `kind` (the executor's destroy: 'internal') and kills it now. */
+  abort(kind: OutcomeKind, message: string): void {
+    if (this.exitFailure === null) {
+      this.exitFailure = { kind, errorMessage: message };
+      for (const w of [...this.exitWatchers]) w(this.exitFailure);
+      this.exitWatchers.clear();
+    }
+    this.proc?.kill();
+    void this.dispose(0);
   }
 
   /** SIGTERM, then SIGKILL after `killAfterMs`; the link, the agent's sockets and the sandbox go. Idempotent. */

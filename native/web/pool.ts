@@ -74,6 +74,11 @@ export class WebPool {
     return { busy, idle };
   }
 
+  /** Ends every request in flight as `internal` and kills every instance now. */
+  killAll(message: string): void {
+    for (const i of [...this.instances]) i.abort('internal', message);
+  }
+
   async stopAll(killAfterMs: number): Promise<void> {
     await Promise.all([...this.instances].map((i) => i.dispose(killAfterMs)));
   }

@@ -21,7 +21,7 @@ function webExecutor(t, options = {}) {
     deploy(files, over = {}) {
       const tree = { ...files };
       if (typeof tree.scf_bootstrap === 'string') tree.scf_bootstrap = { data: tree.scf_bootstrap, mode: 0o755 };
-      return ex.prepare(specOf(writeTree(tree), { runtime: 'Nodejs16.13', type: 'HTTP', handler: '', timeoutMs: 3000, initTimeoutMs: 5000, ...over }));
+      return ex.prepare(specOf(writeTree(tree), { runtime: 'Nodejs16.13', type: 'HTTP', handler: '', timeoutMs: 3000, initTimeoutMs: 10_000, ...over }));
     },
     /** One exchange: resolves with the outcome, the status, headers and body the sink saw. */
     async request(spec, { method = 'GET', path = '/', headers = [], body = null, bodyStream, signal } = {}) {

@@ -16,7 +16,7 @@ const EVENT_FIXTURES = [
 ];
 
 function createWebDriver() {
-  return createDriver({
+  const driver = createDriver({
     name: 'web',
     open: (options) => createWebExecutor({
       sandbox: createSandbox({ dataDir }),
@@ -35,6 +35,11 @@ function createWebDriver() {
     entryFile: /\/app\.js:\d+/,
     logLimits: null,
   });
+  // A web function's init timeout covers its whole server start (node:http here), which a loaded
+  // 2-core machine can push past the cases' 3 s default: 10 s unless a case sets its own.
+  const deploy = driver.deploy;
+  driver.deploy = (fixture, config = {}) => deploy(fixture, { initTimeoutMs: 10_000, ...config });
+  return driver;
 }
 
 module.exports = { createWebDriver };
