@@ -3,38 +3,17 @@
 // the lifecycle statuses of platform-semantics §4 apply to the connection's invocation — the
 // function closing with 4000 → 439, the client closing with 4001 → 456, no frame for the idle
 // timeout → 455 — and a plain request to the same function is still plain HTTP.
-const fs = require('node:fs');
-const path = require('node:path');
 const t = require('tap');
 const { startServer } = require('./helpers/server');
 const { createFunction } = require('./helpers/functions');
 const { request } = require('./helpers/http');
 const { connect, logOf, statusOf } = require('./helpers/ws');
-const { closure, MODULES } = require('../bench/lib/samples');
-
-/** node_modules entries of `ws` (no dependencies) for the zip. */
-function wsModule() {
-  const entries = [];
-  for (const dep of closure(['ws'])) {
-    const walk = (abs, rel) => {
-      for (const e of fs.readdirSync(abs, { withFileTypes: true })) {
-        if (e.isDirectory()) walk(path.join(abs, e.name), `${rel}/${e.name}`);
-        else entries.push({ name: `${rel}/${e.name}`, data: fs.readFileSync(path.join(abs, e.name)) });
-      }
-    };
-    walk(path.join(MODULES, dep), `node_modules/${dep}`);
-  }
-  return entries;
-}
+const { wsAppEntries } = require('./helpers/web-samples');
 
 t.test('WebSocket lifecycle through a process web function', async (t) => {
   const server = await startServer(t);
   const client = server.client();
-  await createFunction(client, 'wsapp', [
-    { name: 'scf_bootstrap', data: '#!/bin/sh\nexec node app.js\n', mode: 0o755 },
-    { name: 'app.js', data: fs.readFileSync(path.join(__dirname, 'fixtures', 'web', 'ws-app.js')) },
-    ...wsModule(),
-  ], { Runtime: 'Nodejs18.15', Type: 'HTTP', Handler: undefined, Timeout: 60, ProtocolType: 'WS', ProtocolParams: { WSParams: { IdleTimeOut: 10 } }, InstanceConcurrencyConfig: { MaxConcurrency: 10 } });
+  await createFunction(client, 'wsapp', wsAppEntries(), { Runtime: 'Nodejs18.15', Type: 'HTTP', Handler: undefined, Timeout: 60, ProtocolType: 'WS', ProtocolParams: { WSParams: { IdleTimeOut: 10 } }, InstanceConcurrencyConfig: { MaxConcurrency: 10 } });
   const url = `ws://127.0.0.1:${server.port}/default/wsapp/chat`;
 
   const plain = await request(`${server.url}/default/wsapp/`);
