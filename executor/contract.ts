@@ -38,6 +38,16 @@ export interface VersionSpec {
   initTimeoutMs: number;
   /** Request slots per instance (1 = one request at a time). */
   instanceConcurrency: number;
+  /**
+   * Smart dynamic per-instance concurrency (SCF's InstanceConcurrencyConfig
+   * DynamicEnabled): `instanceConcurrency` is then a ceiling, and an instance
+   * takes another request only while it keeps up with the ones it has; when
+   * it does not, the request goes to another instance or a new one. The
+   * isolate runtime measures "keeps up" (runtime/host/instance.ts); an
+   * executor that cannot measure it treats the ceiling as fixed slots.
+   * Absent or false: exactly `instanceConcurrency` slots.
+   */
+  dynamicConcurrency?: boolean;
 }
 
 /**

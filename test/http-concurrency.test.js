@@ -44,8 +44,8 @@ t.test('N slots → N overlapping requests on one instance, N+1 → a second ins
   const ids4 = new Set(four.map((r) => JSON.parse(r.body).instance));
   t.equal(ids4.size, 2, 'a 4th overlapping request starts a second instance');
 
-  // Without the config, one request per instance.
-  await createFunction(client, 'single', { 'index.mjs': GATHER }, WEB);
+  // MaxConcurrency 1: one request per instance (the default of the Isolate runtime is dynamic: http-dynamic-concurrency.test.js).
+  await createFunction(client, 'single', { 'index.mjs': GATHER }, { ...WEB, InstanceConcurrencyConfig: { MaxConcurrency: 1 } });
   const two = await Promise.all([1, 2].map(() => request(`${server.url}/default/single/?n=2`)));
   t.equal(new Set(two.map((r) => JSON.parse(r.body).instance)).size, 2, 'MaxConcurrency 1: two requests, two instances');
 });
