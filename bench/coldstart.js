@@ -11,17 +11,26 @@
  * connection, so the figures are latencies, not throughput. The very first
  * cold start after the server starts (isolate host warm-up) is measured on
  * an extra function and reported apart.
+ *
+ * `--http` (issue 15): the functions are web functions (a Workers-style hello
+ * module, default settings) and each is called as a user's client calls it,
+ * `fetch` from Node over a kept-alive loopback connection: the first request
+ * (cold) against the second (warm), the phases read from the cold request's
+ * Init Report in GetFunctionLogs.
  */
 const { startIsola } = require('./lib/servers');
-const { nodeCompatOption, ApiClient, createFunction, invoke, planNamespaces } = require('./lib/api');
+const { nodeCompatOption, ApiClient, createFunction, invoke, planNamespaces, waitActive } = require('./lib/api');
+const { zipFiles } = require('./lib/zip');
 const { machine, machineLine, percentile, printTable, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
 
 const USAGE = `
-node bench/coldstart.js [--functions n] [--gap ms]
+node bench/coldstart.js [--functions n] [--gap ms] [--http]
 
   --functions  cold starts to measure, one function each (env BENCH_FUNCTIONS, default 50)
   --gap        pause between one function's invokes and the next cold start (env BENCH_GAP, default 20;
                0 = back to back, a burst that may outrun the hosts' refill of pre-warmed isolates)
+  --http       web functions called with fetch (GET /<namespace>/<function>/) instead of event functions and Invoke
+               (env BENCH_HTTP=1)
   --node-compat  off | on | import: the isolate Node.js compatibility flag for the functions (env BENCH_NODE_COMPAT, default off;
                import = flag on and buffer, events, util, path required by every function)
   ISOLA_SPARES  passed through to the server's isolate hosts (pre-warmed isolates per memory size)
@@ -32,12 +41,66 @@ const TARGET_P50_MS = 5;
 const INIT_REPORT = /Init Report RequestId: \S+ Coldstart:([\d.]+)ms PullCode:([\d.]+)ms InitRuntime:([\d.]+)ms InitFunction:([\d.]+)ms/;
 
 const code = (i) => `// bench function ${i}\nconst id = ${i};\nexports.main_handler = async (event) => ({ hello: event.name, id });\n`;
+const webCode = (i) => `// bench function ${i}\nconst id = ${i};\nexport default { fetch() { return new Response('hello ' + id); } };\n`;
+
+/** One GET through the data plane: { ms (client round trip), requestId, body }; throws unless 200. */
+async function get(url) {
+  const started = process.hrtime.bigint();
+  const res = await fetch(url);
+  const body = await res.text();
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status} ${body.slice(0, 200)}`);
+  return { ms, requestId: res.headers.get('x-scf-request-id'), body };
+}
+
+/** The stored log text of `requestId` (records are committed in batches: polled for up to 5 s). */
+async function logOf(client, fn, requestId) {
+  for (let i = 0; i < 50; i++) {
+    const page = await client.call('GetFunctionLogs', { FunctionName: fn.name, Namespace: fn.namespace, Limit: 10, Order: 'asc' });
+    const item = page.Data.find((d) => d.RequestId === requestId);
+    if (item) return item.Log;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no log record of ${requestId} (${fn.namespace}/${fn.name})`);
+}
+
+/** Creates one web function (default settings) from `files` and waits until it is Active. */
+async function createWeb(client, fn, files, env) {
+  await client.call('CreateFunction', {
+    FunctionName: fn.name,
+    Namespace: fn.namespace,
+    Runtime: 'Isolate',
+    Type: 'HTTP',
+    Handler: 'index.fetch',
+    Code: { ZipFile: zipFiles(files).toString('base64') },
+    ...(env ? { Environment: { Variables: Object.entries(env).map(([Key, Value]) => ({ Key, Value })) } } : {}),
+  });
+  await waitActive(client, fn.namespace, fn.name);
+}
+
+/** The cold and warm call of one function: { cold: { ms, log }, warm: { ms, log } } (event: Invoke with Tail; web: fetch + stored log). */
+async function coldAndWarm(client, isola, fn, web) {
+  if (web) {
+    const url = `${isola.url}/${fn.namespace}/${fn.name}/`;
+    const cold = await get(url);
+    const warm = await get(url);
+    if (cold.body !== `hello ${fn.index}`) fail(`${fn.name} answered ${JSON.stringify(cold.body)}, expected "hello ${fn.index}"`);
+    return { cold: { ms: cold.ms, requestId: cold.requestId }, warm: { ms: warm.ms, requestId: warm.requestId } };
+  }
+  const event = { name: 'bench' };
+  const cold = await invoke(client, { ...fn, event, tail: true });
+  const warm = await invoke(client, { ...fn, event, tail: true });
+  const expected = JSON.stringify({ hello: 'bench', id: fn.index });
+  if (cold.result.RetMsg !== expected) fail(`${fn.name} answered ${JSON.stringify(cold.result.RetMsg)}, expected ${expected}`);
+  return { cold: { ms: cold.ms, log: String(cold.result.Log ?? '') }, warm: { ms: warm.ms, log: String(warm.result.Log ?? '') } };
+}
 
 async function main() {
   if (wantsHelp(USAGE)) return;
   const count = option('functions', 'BENCH_FUNCTIONS', 50, 'int');
   const gap = option('gap', 'BENCH_GAP', 20, 'number', { allowZero: true });
   const compat = nodeCompatOption();
+  const web = process.argv.includes('--http') || process.env.BENCH_HTTP === '1';
   console.log(`node compatibility set: ${compat.mode}`);
   const facts = machine();
   console.log(machineLine(facts));
@@ -53,15 +116,16 @@ async function main() {
       fail(`the server allows ${plan.capacity} functions (${plan.namespacesAllowed} namespaces × ${plan.perNamespace}); ask for at most ${plan.capacity - 1}`);
     }
     console.log(
-      `cold start bench: ${count} functions (+1 warm-up) in ${new Set(plan.slots.map((s) => s.namespace)).size} namespace(s), ` +
+      `cold start bench${web ? ' (web functions, fetch)' : ''}: ${count} functions (+1 warm-up) in ${new Set(plan.slots.map((s) => s.namespace)).size} namespace(s), ` +
         `${gap} ms between cold starts${process.env.ISOLA_SPARES !== undefined ? `, ISOLA_SPARES=${process.env.ISOLA_SPARES}` : ''}\n`,
     );
 
     const fns = plan.slots.map((slot) => ({ namespace: slot.namespace, name: `cold-${slot.index}`, index: slot.index }));
     for (const fn of fns) {
-      await createFunction(client, { namespace: fn.namespace, name: fn.name, files: { 'index.js': compat.prelude + code(fn.index) }, env: compat.env }).catch((err) =>
-        fail(`cannot create ${fn.namespace}/${fn.name}: ${err.message}`),
-      );
+      const created = web
+        ? createWeb(client, fn, { 'index.mjs': compat.prelude + webCode(fn.index) }, compat.env)
+        : createFunction(client, { namespace: fn.namespace, name: fn.name, files: { 'index.js': compat.prelude + code(fn.index) }, env: compat.env });
+      await created.catch((err) => fail(`cannot create ${fn.namespace}/${fn.name}: ${err.message}`));
     }
 
     const samples = [];
@@ -70,35 +134,28 @@ async function main() {
     await new Promise((r) => setTimeout(r, 500));
     for (const fn of fns) {
       if (gap > 0) await new Promise((r) => setTimeout(r, gap));
-      const event = { name: 'bench' };
-      let cold;
-      let warm;
+      let calls;
       try {
-        cold = await invoke(client, { ...fn, event, tail: true });
-        warm = await invoke(client, { ...fn, event, tail: true });
+        calls = await coldAndWarm(client, isola, fn, web);
       } catch (err) {
-        fail(`Invoke of ${fn.namespace}/${fn.name} failed: ${err.message}`);
+        fail(`the calls of ${fn.namespace}/${fn.name} failed: ${err.message}`);
       }
-      const expected = JSON.stringify({ hello: 'bench', id: fn.index });
-      if (cold.result.RetMsg !== expected) fail(`${fn.name} answered ${JSON.stringify(cold.result.RetMsg)}, expected ${expected}`);
-      const m = INIT_REPORT.exec(String(cold.result.Log ?? ''));
-      if (!m) fail(`the cold invoke of ${fn.name} has no Init Report line in its Tail log:\n${cold.result.Log}`);
-      if (INIT_REPORT.test(String(warm.result.Log ?? ''))) {
-        console.log(`note: the second invoke of ${fn.name} was a cold start too (instance not reused)`);
-      }
-      const sample = {
-        function: `${fn.namespace}/${fn.name}`,
-        coldstart: Number(m[1]),
-        pullCode: Number(m[2]),
-        initRuntime: Number(m[3]),
-        initFunction: Number(m[4]),
-        coldE2e: cold.ms,
-        warmE2e: warm.ms,
-        coldDuration: cold.result.Duration,
-        warmDuration: warm.result.Duration,
-      };
+      const sample = { function: `${fn.namespace}/${fn.name}`, fn, coldE2e: calls.cold.ms, warmE2e: calls.warm.ms, cold: calls.cold, warm: calls.warm };
       if (first === undefined) first = sample;
       else samples.push(sample);
+    }
+    // The phases, from each cold call's Init Report (web calls: read from the stored logs now, after the timed part).
+    for (const sample of [first, ...samples]) {
+      const { cold, warm, fn } = sample;
+      const coldLog = cold.log ?? (await logOf(client, fn, cold.requestId));
+      const warmLog = warm.log ?? (await logOf(client, fn, warm.requestId));
+      const m = INIT_REPORT.exec(coldLog);
+      if (!m) fail(`the cold call of ${fn.name} has no Init Report line in its log:\n${coldLog}`);
+      if (INIT_REPORT.test(warmLog)) console.log(`note: the second call of ${fn.name} was a cold start too (instance not reused)`);
+      Object.assign(sample, { coldstart: Number(m[1]), pullCode: Number(m[2]), initRuntime: Number(m[3]), initFunction: Number(m[4]) });
+      delete sample.fn;
+      delete sample.cold;
+      delete sample.warm;
     }
 
     const rows = [
@@ -106,9 +163,11 @@ async function main() {
       ['  PullCode', 'pullCode'],
       ['  InitRuntime', 'initRuntime'],
       ['  InitFunction', 'initFunction'],
-      ['cold invoke, end to end', 'coldE2e'],
-      ['warm invoke, end to end', 'warmE2e'],
+      ['cold call, end to end', 'coldE2e'],
+      ['warm call, end to end', 'warmE2e'],
+      ['cold − warm − Coldstart (outside the Init Report)', 'outside'],
     ];
+    for (const s of samples) s.outside = s.coldE2e - s.warmE2e - s.coldstart;
     const stats = {};
     for (const [, key] of rows) {
       const values = samples.map((s) => s[key]);
@@ -120,7 +179,7 @@ async function main() {
         mean: values.reduce((a, b) => a + b, 0) / values.length,
       };
     }
-    console.log(`${samples.length} cold starts (ms; end to end = client round trip of Invoke over a kept-alive connection)`);
+    console.log(`${samples.length} cold starts (ms; end to end = client round trip of ${web ? 'a GET (fetch)' : 'Invoke'} over a kept-alive connection)`);
     printTable(
       ['phase', 'p50', 'p99', 'mean', 'min', 'max'],
       rows.map(([label, key]) => [label, stats[key].p50, stats[key].p99, stats[key].mean, stats[key].min, stats[key].max]),
@@ -135,7 +194,7 @@ async function main() {
     console.log(`target: Coldstart p50 ≤ ${TARGET_P50_MS} ms — ${meets ? 'met' : 'NOT met'} (${stats.coldstart.p50} ms)`);
 
     const file = writeResult('coldstart', {
-      settings: { functions: count, gapMs: gap, serverArgs: process.env.BENCH_SERVER_ARGS ?? '', isolaSpares: process.env.ISOLA_SPARES },
+      settings: { functions: count, gapMs: gap, web, serverArgs: process.env.BENCH_SERVER_ARGS ?? '', isolaSpares: process.env.ISOLA_SPARES },
       target: { coldstartP50Ms: TARGET_P50_MS, met: meets },
       stats,
       ratio: { coldOverWarmP50: ratioP50, coldOverWarmP99: ratioP99 },

@@ -26,6 +26,7 @@ const { zipFiles } = require('./lib/zip');
 const { runRounds, warmUp } = require('./lib/rounds');
 const { runLoad } = require('./lib/load');
 const { findWrk, runWrk, wrkVersion } = require('./lib/wrk');
+const { treeCpu } = require('./lib/proc');
 const { machine, machineLine, median, printTable, writeResult, loadOptions, loadUsage, wantsHelp, fail, run } = require('./lib/report');
 
 const USAGE = `
@@ -76,20 +77,21 @@ const FUNCTIONS = [
 ];
 
 /** The isola targets of one server, named `<label> hello`, `<label> hello c100`, `<label> echo 1K`, `<label> 64K`. */
-function targetsOf(url, label, wanted) {
+function targetsOf({ url, pid }, label, wanted) {
   const targets = {};
-  if (wanted.has('hello')) targets[`${label} hello`] = { url: `${url}/default/hello-http/`, method: 'GET', verifyBody: (text) => text === 'hello' };
-  if (wanted.has('c100')) targets[`${label} hello c100`] = { url: `${url}/default/hello-c100/`, method: 'GET', verifyBody: (text) => text === 'hello' };
+  if (wanted.has('hello')) targets[`${label} hello`] = { url: `${url}/default/hello-http/`, pid, method: 'GET', verifyBody: (text) => text === 'hello' };
+  if (wanted.has('c100')) targets[`${label} hello c100`] = { url: `${url}/default/hello-c100/`, pid, method: 'GET', verifyBody: (text) => text === 'hello' };
   if (wanted.has('echo')) {
     targets[`${label} echo 1K`] = {
       url: `${url}/default/echo-http/`,
+      pid,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: ECHO_BODY,
       verifyBody: (text) => text.startsWith('{"ok":true,"items":24,'),
     };
   }
-  if (wanted.has('64k')) targets[`${label} 64K`] = { url: `${url}/default/big-http/`, method: 'GET', verifyBody: (text) => text.length === 64 * 1024 };
+  if (wanted.has('64k')) targets[`${label} 64K`] = { url: `${url}/default/big-http/`, pid, method: 'GET', verifyBody: (text) => text.length === 64 * 1024 };
   return targets;
 }
 
@@ -115,6 +117,8 @@ function summarize(runs, names, connections) {
         errors: rs.reduce((n, r) => n + r.errors, 0),
         ratioUws: ratioTo('uWS hello'),
         ratioWorkerd: ratioTo('workerd hello'),
+        cpuUsServer: median(rs.map((r) => r.cpuUs.server)),
+        cpuUsHosts: median(rs.map((r) => r.cpuUs.hosts)),
       });
     }
   }
@@ -122,11 +126,12 @@ function summarize(runs, names, connections) {
 }
 
 function printSummary(summary, rounds, generator) {
-  console.log(`\nsummary (${generator}): median of ${rounds} rounds, errors summed; × = req/s ÷ that target's in the same round`);
+  console.log(`\nsummary (${generator}): median of ${rounds} rounds, errors summed; × = req/s ÷ that target's in the same round;`);
+  console.log('CPU µs/req from /proc: "server" = the server process (isola: the gateway), "hosts" = its isolate host processes');
   printTable(
-    ['c', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', '× uWS', '× workerd'],
-    summary.map((s) => [s.connections, s.target, s.rps, s.p50, s.p99, s.errors, s.ratioUws, s.ratioWorkerd]),
-    { digits: [0, 0, 0, 3, 2, 0, 3, 2] },
+    ['c', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', '× uWS', '× workerd', 'server µs', 'hosts µs'],
+    summary.map((s) => [s.connections, s.target, s.rps, s.p50, s.p99, s.errors, s.ratioUws, s.ratioWorkerd, s.cpuUsServer, s.cpuUsHosts]),
+    { digits: [0, 0, 0, 3, 2, 0, 3, 2, 0, 0] },
   );
 }
 
@@ -144,6 +149,21 @@ function printBuildRatios(runs, connections) {
   }
   console.log('\nthis build ÷ compared build (req/s, per round)');
   printTable(['c', 'target', 'median', 'min', 'max'], rows, { digits: [0, 0, 3, 3, 3] });
+}
+
+/**
+ * Wraps a load generator: CPU time the target's server used during the run
+ * (from /proc: the server process, and for isola its isolate hosts apart),
+ * per answered request, in µs — where a request's cost goes.
+ */
+function withCpu(load) {
+  return async (options) => {
+    const before = treeCpu(options.pid);
+    const r = await load(options);
+    const after = treeCpu(options.pid);
+    const per = (ms) => (r.requests > 0 ? (ms * 1000) / r.requests : NaN);
+    return { ...r, cpuUs: { server: per(after.root - before.root), hosts: per(after.children - before.children) } };
+  };
 }
 
 /** The issue-15 targets, checked against the summary: [what, met, figure]. */
@@ -169,7 +189,7 @@ async function main() {
   const loadName = process.argv.find((a, i, all) => all[i - 1] === '--load') ?? process.env.BENCH_LOAD ?? (findWrk() ? 'wrk' : 'autocannon');
   if (loadName !== 'wrk' && loadName !== 'autocannon') fail(`--load / BENCH_LOAD expects wrk or autocannon, got "${loadName}"`);
   if (loadName === 'wrk' && !findWrk()) fail('--load wrk: wrk is not installed (apt-get install wrk)');
-  const load = loadName === 'wrk' ? runWrk : runLoad;
+  const load = withCpu(loadName === 'wrk' ? runWrk : runLoad);
   const generator = loadName === 'wrk' ? `${wrkVersion()}, -t1` : 'autocannon (in the bench process)';
 
   const facts = machine();
@@ -188,8 +208,8 @@ async function main() {
     if (compareRoot) base = await startIsola({ root: compareRoot }).catch((err) => fail(`cannot start the isola server of ${compareRoot}: ${err.message}`));
 
     const targets = {
-      'uWS hello': { url: baseline.url, method: 'GET', verifyBody: (text) => text === 'hello' },
-      ...(workerd ? { 'workerd hello': { url: workerd.url, method: 'GET', verifyBody: (text) => text === 'hello' } } : {}),
+      'uWS hello': { url: baseline.url, pid: baseline.pid, method: 'GET', verifyBody: (text) => text === 'hello' },
+      ...(workerd ? { 'workerd hello': { url: workerd.url, pid: workerd.pid, method: 'GET', verifyBody: (text) => text === 'hello' } } : {}),
     };
     // The compared build's targets run right after this build's in every round, so drift hits both alike.
     for (const [server, label] of [[isola, 'isola'], ...(base ? [[base, 'base']] : [])]) {
@@ -198,7 +218,7 @@ async function main() {
       for (const [name, source, slots] of FUNCTIONS) {
         await createWeb(client, name, source, slots).catch((err) => fail(`cannot create ${name} on ${label}: ${err.message}`));
       }
-      Object.assign(targets, targetsOf(server.url, label, wanted));
+      Object.assign(targets, targetsOf(server, label, wanted));
     }
 
     // Preflight: each target answers right once, so a broken runtime is a clear setup failure, not a table of errors
