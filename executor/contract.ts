@@ -277,6 +277,14 @@ export interface Executor {
    * behind the executor's own processes.
    */
   instanceCount(key: string): number;
+  /**
+   * Instances of `key` running at least one call now, for the capacity
+   * owner's memory accounting under dynamic concurrency (where the executor,
+   * not the slot count, decides how many instances the calls occupy). O(1);
+   * may lag a little. Optional: executors that treat dynamic concurrency as
+   * fixed slots need not implement it.
+   */
+  busyInstanceCount?(key: string): number;
   stats(): ExecutorStats;
   /** Graceful: stop taking work, finish what is in flight, stop processes; idempotent. */
   close(): Promise<void>;

@@ -122,6 +122,12 @@ class Runtime implements IsolateRuntime {
     return n;
   }
 
+  busyInstanceCount(key: string): number {
+    let n = 0;
+    for (const h of this.hosts) n += h.pools[key]?.busy ?? 0;
+    return n;
+  }
+
   stats(): ExecutorStats {
     const instances: ExecutorStats['instances'] = {};
     for (const h of this.hosts) {

@@ -106,3 +106,60 @@ t.test('per-instance memory: a multi-slot instance holds its memory once', async
   t.match(owner.enter(web, now), { ok: false, outcome: 'throttled', reason: /disabled/ }, 'disabled refuses even a busy instance');
   t.equal(admission.stats().throttled.concurrency432, 2);
 });
+
+t.test('dynamic concurrency: memory follows the busy instances the executor reports, within one per call and one per 100 calls', async (t) => {
+  const held = { leases: 0 };
+  const admission = {
+    tryAcquire: () => {
+      held.leases++;
+      let released = false;
+      return { ok: true, release() { if (!released) { released = true; held.leases--; } } };
+    },
+    admitColdStart: () => true,
+    refuseIfDisabled: () => undefined,
+    stats: () => ({}),
+  };
+  const owner = new CapacityOwner(admission);
+  let busy = 1;
+  const dyn = { key: 'k-dyn', namespace: 'default', functionName: 'dyn', memoryMb: 128, slots: 100, dynamic: true, instanceCount: () => busy, busyInstanceCount: () => busy };
+  const now = Date.now();
+  const tickets = [];
+  for (let i = 0; i < 3; i++) tickets.push(owner.enter(dyn, now).ticket);
+  t.equal(held.leases, 1, '3 calls on one busy instance hold one instance of memory');
+  busy = 3; // the executor spread them over three instances (one fell behind)
+  tickets.push(owner.enter(dyn, now).ticket);
+  t.equal(held.leases, 3, 'three busy instances hold three');
+  busy = 10;
+  tickets.push(owner.enter(dyn, now).ticket);
+  t.equal(held.leases, 5, 'never more than one per call in flight');
+  busy = 1;
+  tickets.pop().release();
+  t.equal(held.leases, 1, 'given back as the instances go idle');
+  for (const ticket of tickets) ticket.release();
+  t.equal(held.leases, 0, 'nothing held once every call left');
+});
+
+t.test('dynamic concurrency: a busy instance the quota cannot cover refuses the call (432) and keeps nothing of it', async (t) => {
+  let free = 2;
+  const admission = {
+    tryAcquire: () => (free > 0 ? (free--, { ok: true, release() { free++; } }) : { ok: false, reason: 'quota' }),
+    admitColdStart: () => true,
+    refuseIfDisabled: () => undefined,
+    stats: () => ({}),
+  };
+  const owner = new CapacityOwner(admission);
+  let busy = 1;
+  const dyn = { key: 'k-dyn2', namespace: 'default', functionName: 'dyn2', memoryMb: 128, slots: 100, dynamic: true, instanceCount: () => busy, busyInstanceCount: () => busy };
+  const a = owner.enter(dyn, Date.now());
+  const b = owner.enter(dyn, Date.now());
+  t.ok(a.ok && b.ok);
+  busy = 3;
+  const c = owner.enter(dyn, Date.now());
+  t.equal(c.ok, false, 'a third busy instance is over the quota');
+  t.equal(c.outcome, 'throttled');
+  t.equal(free, 0, 'the two calls admitted hold what the quota had');
+  busy = 1;
+  a.ticket.release();
+  b.ticket.release();
+  t.equal(free, 2, 'all of it back');
+});

@@ -158,7 +158,9 @@ export class Targets {
       functionName: resolved.functionName,
       memoryMb: resolved.config.memorySize,
       slots,
+      dynamic,
       instanceCount: () => executor.instanceCount(key),
+      ...(executor.busyInstanceCount ? { busyInstanceCount: () => executor.busyInstanceCount!(key) } : {}),
     });
   }
 }
