@@ -23,7 +23,7 @@ const { startIsola, startUwsHello } = require('./lib/servers');
 const { startWorkerd } = require('./lib/workerd');
 const { ApiClient, waitActive } = require('./lib/api');
 const { zipFiles } = require('./lib/zip');
-const { runRounds, warmUp } = require('./lib/rounds');
+const { runRounds, warmUp, medians } = require('./lib/rounds');
 const { runLoad } = require('./lib/load');
 const { findWrk, runWrk, wrkVersion } = require('./lib/wrk');
 const { treeCpu } = require('./lib/proc');
@@ -111,10 +111,7 @@ function summarize(runs, names, connections) {
       summary.push({
         connections: c,
         target,
-        rps: median(rs.map((r) => r.rps)),
-        p50: median(rs.map((r) => r.p50)),
-        p99: median(rs.map((r) => r.p99)),
-        errors: rs.reduce((n, r) => n + r.errors, 0),
+        ...medians(rs),
         ratioUws: ratioTo('uWS hello'),
         ratioWorkerd: ratioTo('workerd hello'),
         cpuUsServer: median(rs.map((r) => r.cpuUs.server)),
