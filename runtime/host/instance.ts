@@ -88,6 +88,8 @@ export class Instance implements CapabilityScope, EntryOwner, Watched {
    * the pump does not scan every call in flight after each entry.
    */
   private settledWhileBusy: Inflight[] = [];
+  /** The memory size whose spare isolates to top up after this instance's first entry (null: none due). */
+  private spareRefill: number | null = null;
 
   constructor(spec: VersionSpec, readonly resolver: Resolver, private readonly deps: InstanceDeps) {
     this.spec = spec;
@@ -162,6 +164,7 @@ export class Instance implements CapabilityScope, EntryOwner, Watched {
     if (this.disposed) return;
     this.disposed = true;
     this.retired = true;
+    if (this.spareRefill !== null) this.refillSpares();
     this.timers.clear();
     this.watchdog.clear();
     this.entries.clear();
@@ -211,6 +214,16 @@ export class Instance implements CapabilityScope, EntryOwner, Watched {
   afterEntry(): void {
     if (!this.disposed) this.heap.afterEntry(this.isolate, this.inflight);
     this.flushPending();
+    if (this.spareRefill !== null) this.refillSpares();
+  }
+
+  /**
+   * After a cold start that took a spare isolate: top the spares up once this instance's first
+   * entry is over (its answer is then queued to leave before the refill's timer runs), or when
+   * it is disposed first.
+   */
+  deferSpareRefill(memoryMb: number): void {
+    this.spareRefill = memoryMb;
   }
 
   /** Watched: a call reached its deadline. A result produced but the entry never returned: keep the result. */
@@ -265,6 +278,12 @@ export class Instance implements CapabilityScope, EntryOwner, Watched {
     this.lastActive = start;
     this.deps.onStateChange(this);
     return inf;
+  }
+
+  private refillSpares(): void {
+    const memoryMb = this.spareRefill!;
+    this.spareRefill = null;
+    this.deps.spares.replenish(memoryMb);
   }
 
   private flushPending(): void {
