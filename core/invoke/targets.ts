@@ -47,14 +47,13 @@ const ONE: InstanceConcurrency = Object.freeze({ slots: 1, dynamic: false });
 /**
  * Per-instance concurrency of `resolved` (web functions only; event
  * functions take one call per instance):
- *   MaxConcurrency N given       N slots, dynamic when DynamicEnabled is TRUE (N = 1: one at a time, always)
- *   DynamicEnabled TRUE alone    dynamic up to the limit (100)
- *   DynamicEnabled FALSE alone   1
- *   neither, runtime Isolate     dynamic up to 100: the platform's default for its own runtime (measured in
- *                                bench/http.js: one request per instance served ~0.25 × the requests/s of
- *                                a shared instance, and a fraction of workerd's — see the README's
- *                                performance section)
- *   neither, an SCF runtime      1, SCF's default
+ *   MaxConcurrency N given         N slots, dynamic when DynamicEnabled is TRUE (N = 1: one at a time, always)
+ *   DynamicEnabled FALSE alone     1
+ *   otherwise, runtime Isolate     dynamic up to 100: the platform's default for its own runtime (measured in
+ *                                  bench/http.js: one request per instance served a fifth of the requests/s
+ *                                  of the dynamic default, 0.28 × workerd's — the README's performance section)
+ *   otherwise, an SCF runtime      1, SCF's default (DynamicEnabled TRUE alone included: the process
+ *                                  runners run one request per process whatever the slots)
  */
 export function concurrencyOf(resolved: ResolvedVersion): InstanceConcurrency {
   if (resolved.config.type !== 'HTTP') return ONE;
@@ -63,9 +62,8 @@ export function concurrencyOf(resolved: ResolvedVersion): InstanceConcurrency {
     const slots = Math.max(1, Math.min(max, LIMITS.maxConcurrency));
     return slots === 1 ? ONE : { slots, dynamic: dynamic === true };
   }
-  if (dynamic === false) return ONE;
-  if (dynamic === true || resolved.runtime.family === 'isolate') return { slots: LIMITS.maxConcurrency, dynamic: true };
-  return ONE;
+  if (dynamic === false || resolved.runtime.family !== 'isolate') return ONE;
+  return { slots: LIMITS.maxConcurrency, dynamic: true };
 }
 
 /** Request slots per instance (the ceiling when dynamic); see concurrencyOf. */
