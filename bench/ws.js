@@ -30,10 +30,12 @@ const { treeMemory } = require('./lib/proc');
 const { machine, machineLine, printTable, writeResult, option, loadOptions, loadUsage, wantsHelp, fail, run } = require('./lib/report');
 
 const USAGE = `
-node bench/ws.js [--duration s] [--rounds n] [--connections 100] [--warmup s] [--idle n]
+node bench/ws.js [--duration s] [--rounds n] [--connections 100] [--warmup s] [--idle n] [--compare checkout]
 
 ${loadUsage('echo connections', [100])}
   --idle         idle connections for the memory figure (env BENCH_IDLE, default 10000; 0 = skip)
+  --compare      another checkout with a built dist/ (env BENCH_COMPARE_ROOT): its server's echo functions
+                 ("base echo", "base echo c100") run in the same rounds as this build's
   BENCH_SERVER_ARGS  extra \`isola serve\` flags
 `;
 
@@ -143,6 +145,9 @@ async function main() {
   let baseline;
   let isola;
   let client;
+  let base;
+  let baseClient;
+  const compareRoot = process.argv.find((a, i, all) => all[i - 1] === '--compare') ?? process.env.BENCH_COMPARE_ROOT;
   try {
     baseline = await startUwsEcho().catch((err) => fail(`cannot start the uWS baseline: ${err.message}`));
     isola = await startIsola({ args: ['--config', cfg] }).catch((err) => fail(`cannot start the isola server: ${err.message}`));
@@ -155,6 +160,14 @@ async function main() {
       'isola echo': { url: `${isola.url.replace('http', 'ws')}/default/ws-echo/` },
       'isola echo c100': { url: `${isola.url.replace('http', 'ws')}/default/ws-echo-c100/` },
     };
+    if (compareRoot) {
+      base = await startIsola({ root: compareRoot, args: ['--config', cfg] }).catch((err) => fail(`cannot start the isola server of ${compareRoot}: ${err.message}`));
+      baseClient = new ApiClient(base);
+      await createWs(baseClient, 'ws-echo', 0).catch((err) => fail(`cannot create ws-echo on ${compareRoot}: ${err.message}`));
+      await createWs(baseClient, 'ws-echo-c100', 100).catch((err) => fail(`cannot create ws-echo-c100 on ${compareRoot}: ${err.message}`));
+      targets['base echo'] = { url: `${base.url.replace('http', 'ws')}/default/ws-echo/` };
+      targets['base echo c100'] = { url: `${base.url.replace('http', 'ws')}/default/ws-echo-c100/` };
+    }
     for (const [name, target] of Object.entries(targets)) {
       const r = await runWsLoad({ ...target, connections: 1, duration: 0.2 }).catch((err) => fail(`${name}: ${err.message}`));
       if (r.requests === 0 || r.errors > 0) fail(`${name} did not echo (${JSON.stringify(r.breakdown)} ${r.sample ?? ''})`);
@@ -185,7 +198,7 @@ async function main() {
     }
 
     const file = writeResult('ws', {
-      settings: { duration, rounds, connections, warmup, idle, serverArgs: process.env.BENCH_SERVER_ARGS ?? '' },
+      settings: { duration, rounds, connections, warmup, idle, compareRoot: compareRoot ?? null, serverArgs: process.env.BENCH_SERVER_ARGS ?? '' },
       summary,
       runs: runs.map(({ sample, ...r }) => ({ ...r, firstError: sample })),
       memory,
@@ -193,6 +206,8 @@ async function main() {
     console.log(`\nwritten ${file}`);
   } finally {
     client?.close();
+    baseClient?.close();
+    await base?.stop();
     await isola?.stop();
     await baseline?.stop();
     fs.rmSync(cfgDir, { recursive: true, force: true });
