@@ -88,12 +88,17 @@ export const ERRORS = {
   },
 
   // --- failed operations ---
+  'FailedOperation.DeleteAlias': {
+    when: 'DeleteAlias names an alias a trigger fires (its Qualifier).',
+    message: 'Alias {alias} is fired by {type} trigger {trigger}; delete the trigger or point it elsewhere (UpdateTrigger) first.',
+    behaviour: 'the alias is not deleted',
+  },
   'FailedOperation.DeleteNamespace': {
     when: 'DeleteNamespace names the default namespace.',
     message: 'The default namespace cannot be deleted.',
   },
   'FailedOperation.DeleteFunction': {
-    when: 'DeleteFunctionVersion (or DeleteFunction with a Qualifier) names a version that has provisioned concurrency.',
+    when: 'DeleteFunctionVersion (or DeleteFunction with a Qualifier) names a version that has provisioned concurrency or that a trigger fires (its Qualifier).',
     message: 'Version {version} has provisioned concurrency; delete it first (DeleteProvisionedConcurrencyConfig).',
     behaviour: 'nothing is deleted',
   },
