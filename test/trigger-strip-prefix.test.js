@@ -6,6 +6,7 @@ const t = require('tap');
 const { startServer, expectApiError } = require('./helpers/server');
 const { createFunction } = require('./helpers/functions');
 const { request } = require('./helpers/http');
+const { isola } = require('./helpers/cli');
 
 const desc = (path, extra = {}) => JSON.stringify({ api: { requestConfig: { method: 'ANY', path, ...extra } } });
 const WEB = { 'index.mjs': 'export default { fetch(req) { const u = new URL(req.url); return new Response(req.method + " " + u.pathname + u.search) } }\n' };
@@ -24,6 +25,10 @@ t.test('stripPrefix removes the trigger prefix for web functions', async (t) => 
   t.equal(await body('/app/acme'), 'GET /', 'nothing after the prefix: /');
   t.equal(await body('/exact/page?q=2'), 'GET /?q=2', 'a path without a rest-match becomes /');
   t.equal(await body('/kept/a/b'), 'GET /kept/a/b', 'without stripPrefix the path passes unchanged');
+
+  const added = await isola(server, ['trigger', 'add', 'site', 'cli', '/cli/*', '--strip-prefix']);
+  t.equal(added.code, 0, added.stderr);
+  t.equal(await body('/cli/x/y'), 'GET /x/y', 'isola trigger add --strip-prefix');
 
   await expectApiError(t, client.CreateTrigger({ FunctionName: 'site', TriggerName: 'bad', Type: 'apigw', TriggerDesc: desc('/bad/*', { stripPrefix: 'yes' }) }), 'InvalidParameterValue.TriggerDesc', 'stripPrefix must be TRUE or FALSE');
   await expectApiError(t, client.CreateTrigger({ FunctionName: 'site', TriggerName: 'auth', Type: 'apigw', TriggerDesc: JSON.stringify({ api: { authRequired: 'TRUE', requestConfig: { method: 'GET', path: '/auth' } } }) }), 'InvalidParameterValue.TriggerDesc', 'authRequired TRUE is refused visibly');
