@@ -209,7 +209,7 @@ export class ProvisionedService {
       peak: 0,
     };
     this.applied.set(key, a);
-    a.crons = settings.actions.map((action) => new Cron(action.cron, { timezone: 'UTC', catch: true }, () => this.fire(key, action.name, action.count)));
+    a.crons = settings.actions.map((action) => new Cron(action.cron, { timezone: 'UTC', catch: true, unref: true }, () => this.fire(key, action.name, action.count)));
     this.setCount(a, this.countOf(a));
     this.syncTimers();
   }
