@@ -9,7 +9,7 @@ import type { PlatformConfig } from './config';
 import { AliasService, deploySampleOnce, FunctionService, LayerService, VersionService } from './functions';
 import { ApigwInvocationService, AsyncInvocationRunner, EventInvocationService, Executors, executorTable, HttpInvocationService, InvocationPipeline, Targets } from './invoke';
 import { LogService, MetricsService, WebSocketCounters } from './observe';
-import { ProvisionedService } from './provisioning';
+import { ProvisionedAdmission, ProvisionedService } from './provisioning';
 import { TriggerService, VersionResolver } from './routing';
 
 /**
@@ -117,9 +117,11 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
   });
   const resolver = new VersionResolver(store, functions);
   const targets = new Targets(executors, identity, config.region);
-  const capacity = new CapacityOwner(admission);
+  // Provisioned instances hold their memory of the quota; the capacity owner's leases for them are covered by that hold.
+  const provisionedAdmission = new ProvisionedAdmission(admission);
+  const capacity = new CapacityOwner(provisionedAdmission);
   const pipeline = new InvocationPipeline({ capacity, logs, metrics });
-  const provisioned = new ProvisionedService(store, functions, resolver, targets, capacity, concurrency);
+  const provisioned = new ProvisionedService(store, functions, resolver, targets, capacity, concurrency, provisionedAdmission);
   const invocations = new EventInvocationService(resolver, targets, pipeline);
   const http = new HttpInvocationService(resolver, targets, pipeline, functions);
   const asyncService = new AsyncService(

@@ -19,6 +19,8 @@
  * has one (FailedOperation.ProvisionedExceedReserved), else against what the
  * account quota leaves after every reservation and every other unreserved
  * function's provisioned memory (FailedOperation.ProvisionedExceedAvailable).
+ * At run time the instances asked for now hold their memory of the quota
+ * (admission.ts), busy or idle.
  */
 import { Cron } from 'croner';
 import type { ProvisionProgress } from '../../executor';
@@ -28,6 +30,7 @@ import { ApiError } from '../errors';
 import { LATEST, type FunctionService } from '../functions';
 import type { Targets, InvokeTarget } from '../invoke';
 import type { VersionResolver } from '../routing';
+import type { ProvisionedAdmission } from './admission';
 import { ceilingOf, parseSettings, readSettings, type ProvisionedSettings } from './settings';
 import { decide, TRACKING_CHECK_MS, type TrackingState } from './tracking';
 
@@ -82,6 +85,7 @@ export class ProvisionedService {
     private readonly targets: Targets,
     private readonly capacity: CapacityOwner,
     private readonly concurrency: ConcurrencyService,
+    private readonly admission: ProvisionedAdmission,
     private readonly clock: () => number = Date.now,
   ) {
     // A deleted function's settings went with it (ON DELETE CASCADE): its instances go back to the idle reclaim.
@@ -158,6 +162,7 @@ export class ProvisionedService {
     for (const a of this.applied.values()) for (const c of a.crons) c.stop();
     this.applied.clear();
     this.stopTimers();
+    this.admission.close();
   }
 
   /** The published version `qualifier` names: InvalidParameterValue.Qualifier for $LATEST or an alias, ResourceNotFound.Version when it does not exist. */
@@ -222,7 +227,9 @@ export class ProvisionedService {
 
   private setCount(a: Applied, count: number): void {
     a.count = count;
-    if (!('error' in a.target)) a.target.executor.provision(a.target.spec, count);
+    if ('error' in a.target) return;
+    this.admission.setProvisioned(a.target.key, a.target, count);
+    a.target.executor.provision(a.target.spec, count);
   }
 
   /** A scheduled action's time came: its count is in force (stored, so a restart keeps it) until the next one or a new Put. */
@@ -241,7 +248,9 @@ export class ProvisionedService {
   private release(key: string, a: Applied): void {
     for (const c of a.crons) c.stop();
     this.applied.delete(key);
-    if (!('error' in a.target)) a.target.executor.provision(a.target.spec, 0);
+    if ('error' in a.target) return;
+    this.admission.setProvisioned(a.target.key, a.target, 0);
+    a.target.executor.provision(a.target.spec, 0);
     this.syncTimers();
   }
 
