@@ -17,9 +17,15 @@
  * `fetch` from Node over a kept-alive loopback connection: the first request
  * (cold) against the second (warm), the phases read from the cold request's
  * Init Report in GetFunctionLogs.
+ *
+ * Provisioned vs not (same run): P more functions are published as version 1
+ * with one provisioned instance each (PutProvisionedConcurrencyConfig); once
+ * every one is ready, each function's first call of version 1 (provisioned)
+ * and its first call of $LATEST (same code, not provisioned: a cold start)
+ * are timed end to end.
  */
 const { startIsola } = require('./lib/servers');
-const { nodeCompatOption, ApiClient, createFunction, invoke, planNamespaces, waitActive } = require('./lib/api');
+const { nodeCompatOption, ApiClient, createFunction, invoke, invokeParams, planNamespaces, waitActive } = require('./lib/api');
 const { zipFiles } = require('./lib/zip');
 const { machine, machineLine, percentile, printTable, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
 
@@ -31,6 +37,8 @@ node bench/coldstart.js [--functions n] [--gap ms] [--http]
                0 = back to back, a burst that may outrun the hosts' refill of pre-warmed isolates)
   --http       web functions called with fetch (GET /<namespace>/<function>/) instead of event functions and Invoke
                (env BENCH_HTTP=1)
+  --provisioned  functions of the provisioned-vs-not comparison (env BENCH_PROVISIONED, default 20; 0 = skip)
+  --provisioned-runtime  Isolate | Python3.9 | Nodejs18.15: their runtime (env BENCH_PROVISIONED_RUNTIME, default Isolate)
   --node-compat  off | on | import: the isolate Node.js compatibility flag for the functions (env BENCH_NODE_COMPAT, default off;
                import = flag on and buffer, events, util, path required by every function)
   ISOLA_SPARES  passed through to the server's isolate hosts (pre-warmed isolates per memory size)
@@ -95,10 +103,21 @@ async function coldAndWarm(client, isola, fn, web) {
   return { cold: { ms: cold.ms, log: String(cold.result.Log ?? '') }, warm: { ms: warm.ms, log: String(warm.result.Log ?? '') } };
 }
 
+/** The comparison's function per runtime (Isolate's gets the compatibility prelude too). */
+const PROVISIONED_CODE = {
+  Isolate: (i) => ({ 'index.js': code(i) }),
+  'Python3.9': (i) => ({ 'index.py': `# bench function ${i}\nID = ${i}\n\ndef main_handler(event, context):\n    return {"hello": event.get("name"), "id": ID}\n` }),
+  'Nodejs18.15': (i) => ({ 'index.js': code(i) }),
+};
+
 async function main() {
   if (wantsHelp(USAGE)) return;
   const count = option('functions', 'BENCH_FUNCTIONS', 50, 'int');
   const gap = option('gap', 'BENCH_GAP', 20, 'number', { allowZero: true });
+  const provisionedCount = option('provisioned', 'BENCH_PROVISIONED', 20, 'int', { allowZero: true });
+  const runtimeAt = process.argv.indexOf('--provisioned-runtime');
+  const provisionedRuntime = runtimeAt > 0 ? process.argv[runtimeAt + 1] : process.env.BENCH_PROVISIONED_RUNTIME ?? 'Isolate';
+  if (!PROVISIONED_CODE[provisionedRuntime]) fail(`--provisioned-runtime must be one of ${Object.keys(PROVISIONED_CODE).join(', ')}, got ${provisionedRuntime}`);
   const compat = nodeCompatOption();
   const web = process.argv.includes('--http') || process.env.BENCH_HTTP === '1';
   console.log(`node compatibility set: ${compat.mode}`);
@@ -111,15 +130,16 @@ async function main() {
     isola = await startIsola().catch((err) => fail(`cannot start the isola server: ${err.message}`));
     client = new ApiClient(isola);
     // One slot more than measured: the first function absorbs the host's first-ever cold start.
-    const plan = await planNamespaces(client, count + 1);
-    if (plan.slots.length < count + 1) {
-      fail(`the server allows ${plan.capacity} functions (${plan.namespacesAllowed} namespaces × ${plan.perNamespace}); ask for at most ${plan.capacity - 1}`);
+    const plan = await planNamespaces(client, count + 1 + provisionedCount);
+    if (plan.slots.length < count + 1 + provisionedCount) {
+      fail(`the server allows ${plan.capacity} functions (${plan.namespacesAllowed} namespaces × ${plan.perNamespace}); ask for at most ${plan.capacity - 1} in all (--functions + --provisioned)`);
     }
     console.log(
       `cold start bench${web ? ' (web functions, fetch)' : ''}: ${count} functions (+1 warm-up) in ${new Set(plan.slots.map((s) => s.namespace)).size} namespace(s), ` +
         `${gap} ms between cold starts${process.env.ISOLA_SPARES !== undefined ? `, ISOLA_SPARES=${process.env.ISOLA_SPARES}` : ''}\n`,
     );
 
+    const provisionedSlots = plan.slots.splice(count + 1, provisionedCount);
     const fns = plan.slots.map((slot) => ({ namespace: slot.namespace, name: `cold-${slot.index}`, index: slot.index }));
     for (const fn of fns) {
       const created = web
@@ -193,6 +213,8 @@ async function main() {
     const meets = stats.coldstart.p50 <= TARGET_P50_MS;
     console.log(`target: Coldstart p50 ≤ ${TARGET_P50_MS} ms — ${meets ? 'met' : 'NOT met'} (${stats.coldstart.p50} ms)`);
 
+    const provisioned = provisionedCount > 0 ? await provisionedVsNot(client, provisionedSlots, compat, provisionedRuntime) : null;
+
     const file = writeResult('coldstart', {
       settings: { functions: count, gapMs: gap, web, serverArgs: process.env.BENCH_SERVER_ARGS ?? '', isolaSpares: process.env.ISOLA_SPARES },
       target: { coldstartP50Ms: TARGET_P50_MS, met: meets },
@@ -200,12 +222,67 @@ async function main() {
       ratio: { coldOverWarmP50: ratioP50, coldOverWarmP99: ratioP99 },
       first,
       samples,
+      provisioned,
     });
     console.log(`\nwritten ${file}`);
   } finally {
     client?.close();
     await isola?.stop();
   }
+}
+
+/**
+ * Publishes each slot's function as version 1 with one provisioned instance,
+ * waits until all are ready, then times each function's first call of
+ * version 1 (provisioned) and of $LATEST (cold). Prints the table; returns the stats.
+ */
+async function provisionedVsNot(client, slots, compat, runtime) {
+  const fns = slots.map((slot) => ({ namespace: slot.namespace, name: `prov-${slot.index}`, index: slot.index }));
+  for (const fn of fns) {
+    const isolate = runtime === 'Isolate';
+    const files = isolate ? { 'index.js': compat.prelude + code(fn.index) } : PROVISIONED_CODE[runtime](fn.index);
+    await createFunction(client, { namespace: fn.namespace, name: fn.name, files, runtime, env: isolate ? compat.env : undefined });
+    await client.call('PublishVersion', { FunctionName: fn.name, Namespace: fn.namespace });
+    await client.call('PutProvisionedConcurrencyConfig', { FunctionName: fn.name, Namespace: fn.namespace, Qualifier: '1', VersionProvisionedConcurrencyNum: 1 });
+  }
+  const until = Date.now() + 120_000;
+  for (const fn of fns) {
+    for (;;) {
+      const { Allocated } = await client.call('GetProvisionedConcurrencyConfig', { FunctionName: fn.name, Namespace: fn.namespace, Qualifier: '1' });
+      if (Allocated?.[0]?.Status === 'Done') break;
+      if (Date.now() > until) fail(`${fn.name}: provisioned instance not ready after 120 s: ${JSON.stringify(Allocated)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const timed = async (fn, qualifier) => {
+    const { response, ms } = await client.timedCall('Invoke', { ...invokeParams(fn.name, { name: 'bench' }, fn.namespace), Qualifier: qualifier, LogType: 'Tail' });
+    if (response.Result?.InvokeResult !== 0) fail(`${fn.name}:${qualifier} failed: ${JSON.stringify(response.Result).slice(0, 300)}`);
+    return { ms, cold: INIT_REPORT.test(String(response.Result.Log ?? '')) };
+  };
+  const provisioned = [];
+  const cold = [];
+  let provisionedColdStarts = 0;
+  for (const fn of fns) {
+    const p = await timed(fn, '1');
+    if (p.cold) provisionedColdStarts++;
+    provisioned.push(p.ms);
+    const c = await timed(fn, '$LATEST');
+    if (!c.cold) fail(`${fn.name}: the first call of $LATEST was not a cold start`);
+    cold.push(c.ms);
+  }
+  const stat = (values) => ({ p50: percentile(values, 50), p99: percentile(values, 99), mean: values.reduce((a, b) => a + b, 0) / values.length });
+  const stats = { runtime, provisioned: stat(provisioned), notProvisioned: stat(cold), provisionedColdStarts };
+  console.log(`\nprovisioned vs not (${runtime}): first call of ${fns.length} functions, end to end (ms)`);
+  printTable(
+    ['first call of', 'p50', 'p99', 'mean'],
+    [
+      ['version 1, 1 provisioned instance', stats.provisioned.p50, stats.provisioned.p99, stats.provisioned.mean],
+      ['$LATEST, not provisioned (cold)', stats.notProvisioned.p50, stats.notProvisioned.p99, stats.notProvisioned.mean],
+    ],
+    { digits: [0, 3, 3, 3] },
+  );
+  console.log(`not provisioned ÷ provisioned p50: ${(stats.notProvisioned.p50 / stats.provisioned.p50).toFixed(2)}×; cold starts among the provisioned first calls: ${provisionedColdStarts} (expected 0)`);
+  return stats;
 }
 
 run(main);

@@ -231,6 +231,18 @@ export interface InstanceCounts {
   idle: number;
 }
 
+/**
+ * How far `provision` has got for one version key: `target` instances asked
+ * for, `ready` of them started and warm (busy or idle; never more than
+ * `target`), and the last start failure while fewer than `target` are ready
+ * (null once they all are).
+ */
+export interface ProvisionProgress {
+  target: number;
+  ready: number;
+  error: string | null;
+}
+
 /** A snapshot (fresh objects; later changes do not show through). */
 export interface ExecutorStats {
   /** The executor's name ('isolate', 'process'). */
@@ -285,6 +297,18 @@ export interface Executor {
    * fixed slots need not implement it.
    */
   busyInstanceCount?(key: string): number;
+  /**
+   * Provisioned concurrency: keeps `count` instances of `spec` started ahead
+   * of traffic — started now (without a call), never reclaimed for idling,
+   * replaced when they die (a start that fails is retried after a back-off
+   * and reported in `provisioned`). A call finding one of them free pays no
+   * cold start. The last call per key wins; `count` 0 hands the instances
+   * back to the usual idle reclaim. Synchronous and never throws: the work
+   * happens in the background.
+   */
+  provision(spec: VersionSpec, count: number): void;
+  /** Progress of `provision` for `key` (target 0 when none was asked for). */
+  provisioned(key: string): ProvisionProgress;
   stats(): ExecutorStats;
   /** Graceful: stop taking work, finish what is in flight, stop processes; idempotent. */
   close(): Promise<void>;
