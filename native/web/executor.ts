@@ -109,7 +109,14 @@ export function createWebExecutor(options: WebExecutorOptions): WebExecutor {
       void p.finally(() => inFlight.delete(p));
       return p;
     },
-    instanceCount(key: string): number {
+    provision(spec: VersionSpec, count: number): void {
+      if (closed) return;
+      poolOf(spec).provision(count);
+    },
+    provisioned(key: string) {
+      return pools.get(key)?.provisioned() ?? { target: 0, ready: 0, error: null };
+    },
+        instanceCount(key: string): number {
       return pools.get(key)?.instances.size ?? 0;
     },
     stats(): ExecutorStats {

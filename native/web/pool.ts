@@ -6,11 +6,18 @@
  * at a time, up to 100). An instance with no request for the keep-alive is
  * reclaimed. A version whose instances keep failing to start is started
  * again only after the RestartPolicy back-off.
+ *
+ * Provisioned instances (`provision`): that many are started ahead of any
+ * request, never reclaimed for idling (the reclaim skips an instance while
+ * the pool is not above that count), and replaced when one dies.
  */
-import type { ColdStart, InstanceCounts, VersionSpec } from '../../executor';
+import type { ColdStart, InstanceCounts, ProvisionProgress, VersionSpec } from '../../executor';
 import { RestartPolicy } from '../supervision';
 import { ReclaimTimers } from '../process/reclaim';
 import { WebInstance, type Failure, type WebInstanceDeps } from './instance';
+
+/** Wait before starting a provisioned instance again after its start failed. */
+const PROVISION_RETRY_MS = 2000;
 
 export type Placement = { inst: WebInstance; coldStart?: ColdStart } | { failed: Failure; inst: WebInstance | null };
 
@@ -19,6 +26,9 @@ export class WebPool {
   private readonly reclaimTimers = new ReclaimTimers<WebInstance>();
   private readonly crashes = new RestartPolicy({ windowMs: 5000, maxExits: 3, backoffMs: 500 });
   private startAfter = 0;
+  private pinned = 0;
+  private provisionError: string | null = null;
+  private provisionRetry: NodeJS.Timeout | null = null;
 
   constructor(private readonly spec: VersionSpec, private readonly deps: WebInstanceDeps, private readonly keepAliveMs: number) {}
 
@@ -58,10 +68,61 @@ export class WebPool {
     inst.reserved--;
     inst.lastUsed = Date.now();
     if (crashed) this.crashed();
+    this.armReclaim(inst);
+  }
+
+  /** Keeps `count` provisioned instances (0 = none); the missing ones start now. */
+  provision(count: number): void {
+    this.pinned = Math.max(0, Math.floor(count));
+    if (this.pinned === 0) {
+      this.provisionError = null;
+      if (this.provisionRetry !== null) { clearTimeout(this.provisionRetry); this.provisionRetry = null; }
+      return;
+    }
+    this.topUp();
+  }
+
+  provisioned(): ProvisionProgress {
+    let ready = 0;
+    for (const i of this.instances) if (i.state === 'ready') ready++;
+    return { target: this.pinned, ready: Math.min(ready, this.pinned), error: ready >= this.pinned ? null : this.provisionError };
+  }
+
+  /** An instance with no request: reclaimed after the keep-alive, unless the pool would fall below its provisioned count. */
+  private armReclaim(inst: WebInstance): void {
     if (inst.reserved > 0 || inst.state !== 'ready') return;
     this.reclaimTimers.arm(inst, this.keepAliveMs, () => {
-      if (inst.reserved === 0) void inst.dispose();
+      if (inst.reserved !== 0) return;
+      if (this.instances.size <= this.pinned) { this.armReclaim(inst); return; }
+      void inst.dispose();
     });
+  }
+
+  /** Starts provisioned instances, without a request waiting, until there are `pinned`. */
+  private topUp(): void {
+    for (let missing = this.pinned - this.instances.size; missing > 0; missing--) {
+      const inst = new WebInstance(this.spec, this.deps, (i) => this.gone(i));
+      this.instances.add(inst);
+      void inst.started.then((started) => {
+        if ('coldStart' in started) {
+          if (this.instances.size >= this.pinned) this.provisionError = null;
+          this.armReclaim(inst);
+          return;
+        }
+        this.gone(inst);
+        this.crashed();
+        this.provisionError = started.failed.errorMessage;
+        // A failed start waits the longer back-off (gone() may have asked for an immediate replacement).
+        if (this.provisionRetry !== null) { clearTimeout(this.provisionRetry); this.provisionRetry = null; }
+        this.scheduleTopUp(Math.max(PROVISION_RETRY_MS, this.startAfter - Date.now()));
+      });
+    }
+  }
+
+  private scheduleTopUp(delayMs: number): void {
+    if (this.provisionRetry !== null || this.pinned === 0) return;
+    this.provisionRetry = setTimeout(() => { this.provisionRetry = null; this.topUp(); }, delayMs);
+    this.provisionRetry.unref();
   }
 
   counts(): InstanceCounts {
@@ -76,10 +137,12 @@ export class WebPool {
 
   /** Ends every request in flight as `internal` and kills every instance now. */
   killAll(message: string): void {
+    this.provision(0);
     for (const i of [...this.instances]) i.abort('internal', message);
   }
 
   async stopAll(killAfterMs: number): Promise<void> {
+    this.provision(0);
     await Promise.all([...this.instances].map((i) => i.dispose(killAfterMs)));
   }
 
@@ -100,5 +163,7 @@ export class WebPool {
   private gone(inst: WebInstance): void {
     this.instances.delete(inst);
     this.reclaimTimers.disarm(inst);
+    // A provisioned instance that died is replaced (after the crash back-off when it keeps dying).
+    if (this.instances.size < this.pinned) this.scheduleTopUp(Math.max(0, this.startAfter - Date.now()));
   }
 }
