@@ -1,7 +1,7 @@
 'use strict';
 // The server is killed (kill -9) while a web function's instance is warm: its slirp4netns link
 // exits on its own (its exit pipe closed with the server), and the next server on the data dir
-// reaps the instance's processes — nothing of the instance is left running.
+// reaps the instance's processes and removes the link's stale API socket — nothing is left.
 const fs = require('node:fs');
 const t = require('tap');
 const { startServer } = require('./helpers/server');
@@ -44,9 +44,12 @@ t.test('kill -9 of the server: the link exits, the instance is reaped', { skip: 
   const appPid = JSON.parse(hello.body).pid;
   const links = processes().filter(([, comm, ppid]) => comm === 'slirp4netns' && ppid === server.child.pid).map(([pid]) => pid);
   t.equal(links.length, 1, 'one link while the instance is warm');
+  const sockets = () => fs.readdirSync('/run/isola-net').filter((n) => n.startsWith(`w${server.child.pid.toString(36)}-`));
+  t.equal(sockets().length, 1, 'its API socket under /run/isola-net');
   await server.kill9();
   t.ok(await until(() => !fs.existsSync(`/proc/${links[0]}`), 5000), 'slirp4netns exited with the server');
   const next = await startServer(t, { dataDir: server.dataDir });
   t.ok(next.port > 0);
+  t.same(sockets(), [], 'the killed server\'s API socket was swept');
   t.ok(await until(() => !fs.existsSync(`/proc/${appPid}`) || fs.readFileSync(`/proc/${appPid}/cmdline`, 'utf8').indexOf('app.js') < 0, 5000), 'the instance\'s process was reaped by the next server');
 });

@@ -143,7 +143,21 @@ export class SlirpLink {
 export function linkDir(): string {
   const dir = path.join('/run', 'isola-net');
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  sweepStaleSockets(dir);
   return dir;
+}
+
+/**
+ * Removes the API sockets a killed server left (its links exited with it):
+ * a socket is named after its instance, `w<server pid, base 36>-…`, and one
+ * whose server pid is gone is stale. Another live server's stay.
+ */
+function sweepStaleSockets(dir: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    const m = /^w([0-9a-z]+)-.*\.sock$/.exec(name);
+    if (m === null) continue;
+    if (!fs.existsSync(`/proc/${parseInt(m[1]!, 36)}`)) fs.rmSync(path.join(dir, name), { force: true });
+  }
 }
 
 function sleep(ms: number): Promise<void> {
