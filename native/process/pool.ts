@@ -11,22 +11,30 @@
  * pool is not above that count), and replaced when one dies.
  */
 import type { EventCall, ExecutorOutcome, InstanceCounts, ProvisionProgress, VersionSpec } from '../../executor';
-import { RestartPolicy } from '../supervision';
 import { ProcessInstance, type Ending, type InstanceDeps } from './instance';
-import { ReclaimTimers } from './reclaim';
-
-/** Wait before starting a provisioned instance again after its start failed. */
-const PROVISION_RETRY_MS = 2000;
+import { Provisioning } from './provisioning';
+import { CrashBackoff, ReclaimTimers } from './reclaim';
 
 export class Pool {
   readonly instances = new Set<ProcessInstance>();
   private idle: ProcessInstance[] = [];
   private readonly reclaimTimers = new ReclaimTimers<ProcessInstance>();
-  private readonly crashes = new RestartPolicy({ windowMs: 5000, maxExits: 3, backoffMs: 500 });
-  private startAfter = 0;
-  private pinned = 0;
-  private provisionError: string | null = null;
-  private provisionRetry: NodeJS.Timeout | null = null;
+  private readonly backoff = new CrashBackoff();
+  private readonly provisioning = new Provisioning({
+    size: () => this.instances.size,
+    backoffUntil: () => this.backoff.startAfter,
+    startOne: async () => {
+      const inst = new ProcessInstance(this.spec, this.deps, (i) => this.gone(i));
+      this.instances.add(inst);
+      const started = await inst.start();
+      if ('coldStart' in started) {
+        this.release(inst);
+        return null;
+      }
+      this.backoff.crashed();
+      return started.failed.errorMessage ?? started.failed.kind;
+    },
+  });
 
   constructor(private readonly spec: VersionSpec, private readonly deps: InstanceDeps, private readonly keepAliveMs: number) {}
 
@@ -37,12 +45,11 @@ export class Pool {
     const warm = this.takeIdle();
     if (warm !== null) {
       const outcome = await warm.run(call, signal, undefined);
-      if (outcome.kind === 'process_exit') this.crashed();
+      if (outcome.kind === 'process_exit') this.backoff.crashed();
       this.release(warm);
       return outcome;
     }
-    const wait = this.startAfter - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await this.backoff.wait();
     const inst = new ProcessInstance(this.spec, this.deps, (i) => this.gone(i));
     this.instances.add(inst);
     const starting = inst.start();
@@ -54,11 +61,11 @@ export class Pool {
       return this.ended(call, t0, { kind: 'canceled', errorMessage: 'the caller went away during the cold start' });
     }
     if ('failed' in started) {
-      this.crashed();
+      this.backoff.crashed();
       return { ...this.ended(call, t0, started.failed), logs: inst.takeLogs(call.requestId), instanceId: inst.id };
     }
     const outcome = await inst.run(call, signal, started.coldStart);
-    if (outcome.kind === 'process_exit') this.crashed();
+    if (outcome.kind === 'process_exit') this.backoff.crashed();
     this.release(inst);
     return outcome;
   }
@@ -69,7 +76,7 @@ export class Pool {
     this.idle.push(inst);
     this.reclaimTimers.arm(inst, this.keepAliveMs, () => {
       if (inst.state !== 'idle') return;
-      if (this.instances.size <= this.pinned) { this.idle = this.idle.filter((i) => i !== inst); this.release(inst); return; }
+      if (this.instances.size <= this.provisioning.target) { this.idle = this.idle.filter((i) => i !== inst); this.release(inst); return; }
       this.idle = this.idle.filter((i) => i !== inst);
       inst.state = 'dead';
       this.gone(inst);
@@ -79,18 +86,13 @@ export class Pool {
 
   /** Keeps `count` provisioned instances (0 = none); the missing ones start now. */
   provision(count: number): void {
-    this.pinned = Math.max(0, Math.floor(count));
-    if (this.pinned === 0) {
-      this.provisionError = null;
-      if (this.provisionRetry !== null) { clearTimeout(this.provisionRetry); this.provisionRetry = null; }
-    }
-    this.topUp();
+    this.provisioning.set(count);
   }
 
   provisioned(): ProvisionProgress {
     let ready = 0;
     for (const i of this.instances) if (i.state === 'idle' || i.state === 'busy') ready++;
-    return { target: this.pinned, ready: Math.min(ready, this.pinned), error: ready >= this.pinned ? null : this.provisionError };
+    return this.provisioning.progress(ready);
   }
 
   counts(): InstanceCounts {
@@ -124,42 +126,10 @@ export class Pool {
     return null;
   }
 
-  private crashed(): void {
-    const delay = this.crashes.exited();
-    if (delay > 0) this.startAfter = Date.now() + delay;
-  }
-
   private gone(inst: ProcessInstance): void {
     this.instances.delete(inst);
     this.reclaimTimers.disarm(inst);
-    // A provisioned instance that died is replaced (after the crash back-off when it keeps dying).
-    if (this.instances.size < this.pinned) this.scheduleTopUp(Math.max(0, this.startAfter - Date.now()));
-  }
-
-  /** Starts provisioned instances, without a call waiting, until there are `pinned`. */
-  private topUp(): void {
-    for (let missing = this.pinned - this.instances.size; missing > 0; missing--) {
-      const inst = new ProcessInstance(this.spec, this.deps, (i) => this.gone(i));
-      this.instances.add(inst);
-      void inst.start().then((started) => {
-        if ('coldStart' in started) {
-          if (this.instances.size >= this.pinned) this.provisionError = null;
-          this.release(inst);
-          return;
-        }
-        this.crashed();
-        this.provisionError = started.failed.errorMessage ?? started.failed.kind;
-        // A failed start waits the longer back-off (gone() may have asked for an immediate replacement).
-        if (this.provisionRetry !== null) { clearTimeout(this.provisionRetry); this.provisionRetry = null; }
-        this.scheduleTopUp(Math.max(PROVISION_RETRY_MS, this.startAfter - Date.now()));
-      });
-    }
-  }
-
-  private scheduleTopUp(delayMs: number): void {
-    if (this.provisionRetry !== null || this.pinned === 0) return;
-    this.provisionRetry = setTimeout(() => { this.provisionRetry = null; this.topUp(); }, delayMs);
-    this.provisionRetry.unref();
+    this.provisioning.lost();
   }
 
   private ended(call: EventCall, t0: number, end: Ending): ExecutorOutcome {

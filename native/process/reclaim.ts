@@ -1,9 +1,10 @@
 /**
- * Keep-alive of idle instances, shared by the process pools (event and web):
- * one timer per idle instance that reclaims it after the keep-alive, and the
- * per-version counts the executors' stats report.
+ * What the process pools (event and web) share about their instances'
+ * lives: one timer per idle instance that reclaims it after the keep-alive,
+ * the crash back-off, and the per-version counts the executors' stats report.
  */
 import type { InstanceCounts } from '../../executor';
+import { RestartPolicy } from '../supervision';
 
 export class ReclaimTimers<T> {
   private readonly timers = new Map<T, NodeJS.Timeout>();
@@ -33,4 +34,27 @@ export function countsByKey(pools: ReadonlyMap<string, { counts(): InstanceCount
     if (counts.busy + counts.idle > 0) instances[key] = counts;
   }
   return instances;
+}
+
+/**
+ * The crash back-off of one pool: a version whose instances keep dying
+ * (start failures, exits) is started again only after native's
+ * RestartPolicy back-off, so a crash-looping function cannot spin the machine.
+ */
+export class CrashBackoff {
+  private readonly policy = new RestartPolicy({ windowMs: 5000, maxExits: 3, backoffMs: 500 });
+  /** Epoch ms before which no new instance should start (0 = none). */
+  startAfter = 0;
+
+  /** An instance died (or failed to start). */
+  crashed(): void {
+    const delay = this.policy.exited();
+    if (delay > 0) this.startAfter = Date.now() + delay;
+  }
+
+  /** Waits out the back-off, if any. */
+  async wait(): Promise<void> {
+    const wait = this.startAfter - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
 }

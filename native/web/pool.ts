@@ -12,23 +12,33 @@
  * the pool is not above that count), and replaced when one dies.
  */
 import type { ColdStart, InstanceCounts, ProvisionProgress, VersionSpec } from '../../executor';
-import { RestartPolicy } from '../supervision';
-import { ReclaimTimers } from '../process/reclaim';
+import { Provisioning } from '../process/provisioning';
+import { CrashBackoff, ReclaimTimers } from '../process/reclaim';
 import { WebInstance, type Failure, type WebInstanceDeps } from './instance';
-
-/** Wait before starting a provisioned instance again after its start failed. */
-const PROVISION_RETRY_MS = 2000;
 
 export type Placement = { inst: WebInstance; coldStart?: ColdStart } | { failed: Failure; inst: WebInstance | null };
 
 export class WebPool {
   readonly instances = new Set<WebInstance>();
   private readonly reclaimTimers = new ReclaimTimers<WebInstance>();
-  private readonly crashes = new RestartPolicy({ windowMs: 5000, maxExits: 3, backoffMs: 500 });
-  private startAfter = 0;
-  private pinned = 0;
-  private provisionError: string | null = null;
-  private provisionRetry: NodeJS.Timeout | null = null;
+  private readonly backoff = new CrashBackoff();
+  private readonly provisioning = new Provisioning({
+    size: () => this.instances.size,
+    backoffUntil: () => this.backoff.startAfter,
+    startOne: async () => {
+      const inst = new WebInstance(this.spec, this.deps, (i) => this.gone(i));
+      this.instances.add(inst);
+      const started = await inst.started;
+      if ('coldStart' in started) {
+        this.armReclaim(inst);
+        return null;
+      }
+      // A start that failed before its first await reported itself dead before it was added.
+      this.gone(inst);
+      this.backoff.crashed();
+      return started.failed.errorMessage;
+    },
+  });
 
   constructor(private readonly spec: VersionSpec, private readonly deps: WebInstanceDeps, private readonly keepAliveMs: number) {}
 
@@ -37,8 +47,7 @@ export class WebPool {
     let inst = this.withFreeSlot();
     let fresh = false;
     if (inst === null) {
-      const wait = this.startAfter - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      await this.backoff.wait();
       inst = this.withFreeSlot();
       if (inst === null) {
         inst = new WebInstance(this.spec, this.deps, (i) => this.gone(i));
@@ -53,7 +62,7 @@ export class WebPool {
       inst.reserved--;
       // A start that failed before its first await reported itself dead before it was added.
       this.gone(inst);
-      if (fresh) this.crashed();
+      if (fresh) this.backoff.crashed();
       return { failed: started.failed, inst };
     }
     if (inst.state !== 'ready') {
@@ -67,25 +76,19 @@ export class WebPool {
   release(inst: WebInstance, crashed: boolean): void {
     inst.reserved--;
     inst.lastUsed = Date.now();
-    if (crashed) this.crashed();
+    if (crashed) this.backoff.crashed();
     this.armReclaim(inst);
   }
 
   /** Keeps `count` provisioned instances (0 = none); the missing ones start now. */
   provision(count: number): void {
-    this.pinned = Math.max(0, Math.floor(count));
-    if (this.pinned === 0) {
-      this.provisionError = null;
-      if (this.provisionRetry !== null) { clearTimeout(this.provisionRetry); this.provisionRetry = null; }
-      return;
-    }
-    this.topUp();
+    this.provisioning.set(count);
   }
 
   provisioned(): ProvisionProgress {
     let ready = 0;
     for (const i of this.instances) if (i.state === 'ready') ready++;
-    return { target: this.pinned, ready: Math.min(ready, this.pinned), error: ready >= this.pinned ? null : this.provisionError };
+    return this.provisioning.progress(ready);
   }
 
   /** An instance with no request: reclaimed after the keep-alive, unless the pool would fall below its provisioned count. */
@@ -93,36 +96,9 @@ export class WebPool {
     if (inst.reserved > 0 || inst.state !== 'ready') return;
     this.reclaimTimers.arm(inst, this.keepAliveMs, () => {
       if (inst.reserved !== 0) return;
-      if (this.instances.size <= this.pinned) { this.armReclaim(inst); return; }
+      if (this.instances.size <= this.provisioning.target) { this.armReclaim(inst); return; }
       void inst.dispose();
     });
-  }
-
-  /** Starts provisioned instances, without a request waiting, until there are `pinned`. */
-  private topUp(): void {
-    for (let missing = this.pinned - this.instances.size; missing > 0; missing--) {
-      const inst = new WebInstance(this.spec, this.deps, (i) => this.gone(i));
-      this.instances.add(inst);
-      void inst.started.then((started) => {
-        if ('coldStart' in started) {
-          if (this.instances.size >= this.pinned) this.provisionError = null;
-          this.armReclaim(inst);
-          return;
-        }
-        this.gone(inst);
-        this.crashed();
-        this.provisionError = started.failed.errorMessage;
-        // A failed start waits the longer back-off (gone() may have asked for an immediate replacement).
-        if (this.provisionRetry !== null) { clearTimeout(this.provisionRetry); this.provisionRetry = null; }
-        this.scheduleTopUp(Math.max(PROVISION_RETRY_MS, this.startAfter - Date.now()));
-      });
-    }
-  }
-
-  private scheduleTopUp(delayMs: number): void {
-    if (this.provisionRetry !== null || this.pinned === 0) return;
-    this.provisionRetry = setTimeout(() => { this.provisionRetry = null; this.topUp(); }, delayMs);
-    this.provisionRetry.unref();
   }
 
   counts(): InstanceCounts {
@@ -155,15 +131,9 @@ export class WebPool {
     return best;
   }
 
-  private crashed(): void {
-    const delay = this.crashes.exited();
-    if (delay > 0) this.startAfter = Date.now() + delay;
-  }
-
   private gone(inst: WebInstance): void {
     this.instances.delete(inst);
     this.reclaimTimers.disarm(inst);
-    // A provisioned instance that died is replaced (after the crash back-off when it keeps dying).
-    if (this.instances.size < this.pinned) this.scheduleTopUp(Math.max(0, this.startAfter - Date.now()));
+    this.provisioning.lost();
   }
 }
