@@ -2,9 +2,12 @@
 // More than ~48 request header lines were left unanswered about 10 s, then
 // closed (uWS 20.30). Now: up to 98 header lines and a 16 KB head reach the
 // function on a reused connection; more lines or a larger head are answered
-// `431 Request Header Fields Too Large` at once and closed.
+// `431 Request Header Fields Too Large` at once and closed. The head limit
+// is uWS's UWS_HTTP_MAX_HEADERS_SIZE; one set by the operator is kept.
 const t = require('tap');
-const { probeServer, get } = require('./helpers/raw-http');
+const { probeServer, get, RawConnection, PROBE_APP } = require('./helpers/raw-http');
+const { startServer } = require('./helpers/server');
+const { createFunction } = require('./helpers/functions');
 
 const lines = (n) => Array.from({ length: n }, (_, i) => `X-H${i}: ${i}\r\n`).join('');
 
@@ -31,4 +34,13 @@ t.test('header count and head size: served up to the limit, 431 above', async (t
     t.ok(Date.now() - t0 < 1000, `${name}: at once (${Date.now() - t0} ms)`);
   }
   t.same(await seen(), ['/many', '/big', '/after'], 'the refused heads never reached the function');
+});
+
+t.test("the operator's UWS_HTTP_MAX_HEADERS_SIZE wins over the gateway's 16 KB", async (t) => {
+  const server = await startServer(t, { env: { UWS_HTTP_MAX_HEADERS_SIZE: '8192' } });
+  await createFunction(server.client(), 'small-heads', { 'index.mjs': PROBE_APP }, { Type: 'HTTP', Handler: 'index.fetch' });
+  const c = new RawConnection(server.port);
+  t.teardown(() => c.destroy());
+  t.equal((await c.exchange(get('/default/small-heads/seven', `Cookie: ${'c'.repeat(7 * 1024)}\r\n`))).status, 200, 'a 7 KB head: served');
+  t.equal((await c.exchange(get('/default/small-heads/ten', `Cookie: ${'c'.repeat(10 * 1024)}\r\n`))).status, 431, 'a 10 KB head: 431');
 });
