@@ -19,6 +19,8 @@ export const LIMITS = Object.freeze({
   maxResolvesPerInvocation: 10_000,
   /** crypto (compatibility set): bytes one hash/HMAC call may take (it runs synchronously on the host). */
   maxDigestBytes: 8 * 1024 * 1024,
+  /** URL hosts: the longest domain the idna capability maps (longer ones fail to parse). */
+  maxIdnaChars: 65_536,
   /** HTTP: response bytes the isolate may send beyond what the client took. */
   httpWindowBytes: HTTP_WINDOW_BYTES,
   /** HTTP: response body limit (410 beyond it). */

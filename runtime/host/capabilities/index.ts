@@ -17,6 +17,7 @@ import { digestCapability } from './digest';
 import { doneCapability } from './done';
 import { fetchCapability } from './fetch';
 import { httpCapability } from './http';
+import { idnaCapability } from './idna';
 import { logCapability } from './log';
 import { randomCapability } from './random';
 import { resolveCapability, sourceCapability } from './modules';
@@ -36,6 +37,7 @@ const REGISTRY: ReadonlyArray<readonly [string, (scope: CapabilityScope) => ivm.
   ['source', sourceCapability],
   ['random', randomCapability],
   ['digest', digestCapability],
+  ['idna', idnaCapability],
   ['http', httpCapability],
   ['ws', wsCapability],
 ];

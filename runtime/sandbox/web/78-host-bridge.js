@@ -195,5 +195,10 @@
     readAll: freeze(readAll),
     responseWebSocket: freeze((response) => internals.responseWebSocket(response)),
     openWebSocket: freeze(openWebSocket),
+    /** Gives the URL host parser an exact UTS #46 ToASCII (domain → ASCII, or '' if invalid); first call wins. */
+    setDomainToASCII: freeze((fn) => {
+      if (typeof fn !== 'function') throw new TypeError('setDomainToASCII needs a function');
+      if (internals.idnaToASCII === undefined) internals.idnaToASCII = fn;
+    }),
   });
 })();
