@@ -80,15 +80,18 @@ out.push('// single-byte indexes (bytes 0x80–0xFF; U+FFFD = no mapping), read 
 out.push('(function () {');
 out.push("  'use strict';");
 out.push('  const internals = globalThis.__isolaWebInternals;');
-out.push('  internals.encodingLabels = {');
-for (const [name, labels] of Object.entries(LABELS)) out.push(`    ${JSON.stringify(name)}: ${JSON.stringify(labels)},`);
-out.push('  };');
-out.push('  internals.singleByteIndexes = {');
+out.push('  // A function, so a context pays for these objects only when a TextDecoder first needs them.');
+out.push('  internals.encodingTables = () => ({');
+out.push('    labels: {');
+for (const [name, labels] of Object.entries(LABELS)) out.push(`      ${JSON.stringify(name)}: ${JSON.stringify(labels)},`);
+out.push('    },');
+out.push('    singleByteIndexes: {');
 for (const name of SINGLE_BYTE) {
   const s = index(name);
   if (s.length !== 128) throw new Error(`${name}: index of ${s.length}`);
-  out.push(`    ${JSON.stringify(name)}: ${esc(s)},`);
+  out.push(`      ${JSON.stringify(name)}: ${esc(s)},`);
 }
-out.push('  };');
+out.push('    },');
+out.push('  });');
 out.push('})();');
 process.stdout.write(out.join('\n') + '\n');

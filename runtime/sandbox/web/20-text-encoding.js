@@ -154,12 +154,15 @@
   const utf8Labels = new Set(['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8']);
 
   let labelToName = null;   // label -> encoding name, built on the first non-UTF-8 label
+  let singleByteIndexes = null;   // encoding name -> 128-character index string (19-encoding-tables.js)
   /** The encoding name of a (trimmed, lowercased) label, or null. */
   function encodingOf(label) {
     if (utf8Labels.has(label)) return 'utf-8';
     if (labelToName === null) {
+      const tables = internals.encodingTables();
+      singleByteIndexes = tables.singleByteIndexes;
       labelToName = new Map();
-      for (const name of Object.keys(internals.encodingLabels)) for (const l of internals.encodingLabels[name]) labelToName.set(l, name);
+      for (const name of Object.keys(tables.labels)) for (const l of tables.labels[name]) labelToName.set(l, name);
     }
     const name = labelToName.get(label);
     return name === undefined ? null : name;
@@ -198,7 +201,7 @@
   function singleByteDecode(bytes, name, fatal) {
     let index = decodedIndexes.get(name);
     if (index === undefined) {
-      const text = internals.singleByteIndexes[name];
+      const text = singleByteIndexes[name];
       index = new Uint16Array(128);
       for (let k = 0; k < 128; k++) index[k] = text.charCodeAt(k);
       decodedIndexes.set(name, index);
@@ -253,7 +256,7 @@
       const normalized = internals.toDOMString(label).replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '').toLowerCase();
       const encoding = encodingOf(normalized);
       if (encoding === null || encoding === 'replacement') throw new RangeError(`The "${label}" encoding is not supported`);
-      if (encoding !== 'utf-8' && encoding !== 'utf-16le' && encoding !== 'utf-16be' && !(encoding in internals.singleByteIndexes)) {
+      if (encoding !== 'utf-8' && encoding !== 'utf-16le' && encoding !== 'utf-16be' && !(encoding in singleByteIndexes)) {
         throw new RangeError(`The "${label}" encoding (${encoding}) is not supported in the isolate runtime: multi-byte CJK encodings are not available`);
       }
       this.#encoding = encoding;
