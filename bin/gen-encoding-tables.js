@@ -82,9 +82,7 @@ out.push("  'use strict';");
 out.push('  const internals = globalThis.__isolaWebInternals;');
 out.push('  // A function, so a context pays for these objects only when a TextDecoder first needs them.');
 out.push('  internals.encodingTables = () => ({');
-out.push('    labels: {');
-for (const [name, labels] of Object.entries(LABELS)) out.push(`      ${JSON.stringify(name)}: ${JSON.stringify(labels)},`);
-out.push('    },');
+out.push(`    labels: ${JSON.stringify(LABELS)},`);
 out.push('    singleByteIndexes: {');
 for (const name of SINGLE_BYTE) {
   const s = index(name);
