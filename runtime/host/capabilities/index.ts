@@ -15,6 +15,7 @@ import { bindEntryPoints, type EntryPoints } from '../entry-points';
 import { LIMITS } from '../limits';
 import { digestCapability } from './digest';
 import { doneCapability } from './done';
+import { encodingCapability } from './encoding';
 import { fetchCapability } from './fetch';
 import { httpCapability } from './http';
 import { idnaCapability } from './idna';
@@ -38,6 +39,7 @@ const REGISTRY: ReadonlyArray<readonly [string, (scope: CapabilityScope) => ivm.
   ['random', randomCapability],
   ['digest', digestCapability],
   ['idna', idnaCapability],
+  ['encoding', encodingCapability],
   ['http', httpCapability],
   ['ws', wsCapability],
 ];

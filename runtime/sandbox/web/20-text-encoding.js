@@ -1,5 +1,6 @@
-// TextEncoder / TextDecoder (Encoding Standard). TextDecoder decodes UTF-8, UTF-16LE/BE
-// and the single-byte encodings (indexes in 19-encoding-tables.js); the multi-byte CJK
+// TextEncoder / TextDecoder (Encoding Standard). TextDecoder decodes UTF-8 and UTF-16LE/BE,
+// and the single-byte encodings when the host bridge installed the lookup of their labels
+// and indexes (the bootstrap's `encoding` capability; else they throw); the multi-byte CJK
 // encodings (GBK, gb18030, Big5, EUC-JP, ISO-2022-JP, Shift_JIS, EUC-KR) and
 // `replacement` throw RangeError.
 (function () {
@@ -153,20 +154,22 @@
 
   const utf8Labels = new Set(['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8']);
 
-  let labelToName = null;   // label -> encoding name, built on the first non-UTF-8 label
-  let singleByteIndexes = null;   // encoding name -> 128-character index string (19-encoding-tables.js)
-  /** The encoding name of a (trimmed, lowercased) label, or null. */
+  // Non-UTF-8 labels: the host's answer (internals.encodingLookup, installed through the
+  // host bridge by the bootstrap's `encoding` capability), cached per label.
+  const labelInfo = new Map();   // label -> { name, index: string | null } | null
+  /** The encoding of a (trimmed, lowercased) label: { name, index } (index: single-byte encodings), or null. */
   function encodingOf(label) {
-    if (utf8Labels.has(label)) return 'utf-8';
-    if (labelToName === null) {
-      const tables = internals.encodingTables();
-      singleByteIndexes = tables.singleByteIndexes;
-      labelToName = new Map();
-      for (const name of Object.keys(tables.labels)) for (const l of tables.labels[name]) labelToName.set(l, name);
+    if (utf8Labels.has(label)) return UTF8;
+    let info = labelInfo.get(label);
+    if (info === undefined) {
+      const lookup = internals.encodingLookup;
+      const answer = lookup === undefined ? '' : lookup(label);
+      info = typeof answer === 'string' && answer !== '' ? JSON.parse(answer) : null;
+      if (labelInfo.size < 256) labelInfo.set(label, info);
     }
-    const name = labelToName.get(label);
-    return name === undefined ? null : name;
+    return info;
   }
+  const UTF8 = { name: 'utf-8', index: null };
 
   /** UTF-16LE/BE decoding of a chunk, continuing from `state` ({ lead, surrogate }): the standard's shared UTF-16 decoder. */
   function utf16DecodeChunk(bytes, state, fatal, flush, bigEndian) {
@@ -197,20 +200,19 @@
   }
 
   const decodedIndexes = new Map();   // encoding name -> Uint16Array(128), built on first use
-  /** Single-byte decoding (stateless); a byte without a mapping is an error. */
-  function singleByteDecode(bytes, name, fatal) {
-    let index = decodedIndexes.get(name);
+  /** Single-byte decoding (stateless) with the encoding's index; a byte without a mapping is an error. */
+  function singleByteDecode(bytes, encoding, fatal) {
+    let index = decodedIndexes.get(encoding.name);
     if (index === undefined) {
-      const text = singleByteIndexes[name];
       index = new Uint16Array(128);
-      for (let k = 0; k < 128; k++) index[k] = text.charCodeAt(k);
-      decodedIndexes.set(name, index);
+      for (let k = 0; k < 128; k++) index[k] = encoding.index.charCodeAt(k);
+      decodedIndexes.set(encoding.name, index);
     }
     const units = new Uint16Array(bytes.length);
     for (let i = 0; i < bytes.length; i++) {
       const b = bytes[i];
       const u = b < 0x80 ? b : index[b - 0x80];
-      if (u === 0xfffd && fatal) throw new TypeError('The encoded data was not valid for encoding ' + name);
+      if (u === 0xfffd && fatal) throw new TypeError('The encoded data was not valid for encoding ' + encoding.name);
       units[i] = u;
     }
     return codeUnitsToString(units, bytes.length);
@@ -255,9 +257,9 @@
     constructor(label = 'utf-8', options = {}) {
       const normalized = internals.toDOMString(label).replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '').toLowerCase();
       const encoding = encodingOf(normalized);
-      if (encoding === null || encoding === 'replacement') throw new RangeError(`The "${label}" encoding is not supported`);
-      if (encoding !== 'utf-8' && encoding !== 'utf-16le' && encoding !== 'utf-16be' && !(encoding in singleByteIndexes)) {
-        throw new RangeError(`The "${label}" encoding (${encoding}) is not supported in the isolate runtime: multi-byte CJK encodings are not available`);
+      if (encoding === null || encoding.name === 'replacement') throw new RangeError(`The "${label}" encoding is not supported`);
+      if (encoding.index === null && encoding.name !== 'utf-8' && encoding.name !== 'utf-16le' && encoding.name !== 'utf-16be') {
+        throw new RangeError(`The "${label}" encoding (${encoding.name}) is not supported in the isolate runtime: multi-byte CJK encodings are not available`);
       }
       this.#encoding = encoding;
       if (options !== undefined && options !== null && typeof options !== 'object' && typeof options !== 'function') {
@@ -267,7 +269,7 @@
       this.#ignoreBOM = Boolean(options != null && options.ignoreBOM);
     }
 
-    get encoding() { return this.#encoding; }
+    get encoding() { return this.#encoding.name; }
     get fatal() { return this.#fatal; }
     get ignoreBOM() { return this.#ignoreBOM; }
 
@@ -286,7 +288,7 @@
         }
       }
       const stream = Boolean(options != null && options.stream);
-      const encoding = this.#encoding;
+      const encoding = this.#encoding.name;
       if (!this.#streaming) {
         this.#state = encoding === 'utf-8' ? freshState() : freshUtf16State();
         this.#bomSeen = false;
@@ -296,7 +298,7 @@
       try {
         if (encoding === 'utf-8') text = utf8DecodeChunk(bytes, this.#state, this.#fatal, !stream);
         else if (encoding === 'utf-16le' || encoding === 'utf-16be') text = utf16DecodeChunk(bytes, this.#state, this.#fatal, !stream, encoding === 'utf-16be');
-        else text = singleByteDecode(bytes, encoding, this.#fatal);
+        else text = singleByteDecode(bytes, this.#encoding, this.#fatal);
       } catch (error) {
         this.#streaming = false;
         throw error;

@@ -200,5 +200,10 @@
       if (typeof fn !== 'function') throw new TypeError('setDomainToASCII needs a function');
       if (internals.idnaToASCII === undefined) internals.idnaToASCII = fn;
     }),
+    /** Gives TextDecoder the non-UTF-8 encodings: fn(label) → '' or JSON { name, index } (see 20-text-encoding.js); first call wins. */
+    setEncodingLookup: freeze((fn) => {
+      if (typeof fn !== 'function') throw new TypeError('setEncodingLookup needs a function');
+      if (internals.encodingLookup === undefined) internals.encodingLookup = fn;
+    }),
   });
 })();
