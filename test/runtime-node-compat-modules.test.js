@@ -207,12 +207,12 @@ t.test('timers, timers/promises, setImmediate, process members', async (t) => {
     const timers = require('node:timers');
     const { setTimeout: sleep, setImmediate: nextMacrotask } = require('timers/promises');
     const order = [];
-    const tm = timers.setTimeout(() => order.push('timeout'), 5);
+    const tm = timers.setTimeout(() => order.push('timeout'), 50);
     const same = tm.unref() === tm && tm.hasRef() === false;
     setImmediate(() => order.push('immediate'));
     Promise.resolve().then(() => order.push('microtask'));
     process.nextTick(() => order.push('tick'));
-    const v = await sleep(10, 'slept');
+    const v = await sleep(60, 'slept');
     const ac = new AbortController();
     const aborted = sleep(1000, null, { signal: ac.signal }).catch((e) => [e.name, e.code]);
     ac.abort();
