@@ -267,11 +267,22 @@
     }
     const exact = internals.idnaToASCII;
     if (exact !== undefined) {
-      const ascii = exact(domain);
-      return typeof ascii !== 'string' || ascii === '' || forbiddenDomain.test(ascii) ? FAILURE : ascii;
+      // Each answer costs a crossing to the host (tens of µs): the last IDNA_CACHE_SIZE are kept.
+      let ascii = idnaCache.get(domain);
+      if (ascii === undefined) {
+        ascii = exact(domain);
+        if (typeof ascii !== 'string') ascii = '';
+        if (domain.length <= 1024) {
+          if (idnaCache.size >= IDNA_CACHE_SIZE) idnaCache.delete(idnaCache.keys().next().value);
+          idnaCache.set(domain, ascii);
+        }
+      }
+      return ascii === '' || forbiddenDomain.test(ascii) ? FAILURE : ascii;
     }
     return simplifiedToASCII(domain);
   }
+  const IDNA_CACHE_SIZE = 256;
+  const idnaCache = new Map();   // domain -> the host's answer ('' = invalid), oldest first
   function simplifiedToASCII(domain) {
     let mapped = domain;
     if (nonASCII.test(domain)) {
