@@ -1,5 +1,6 @@
 /**
- * `digest(algorithm, dataLatin1, keyLatin1 | null)`: the hash (key null) or
+ * `compute('digest', algorithm, dataLatin1, keyLatin1 | null)` (see
+ * compute.ts): the hash (key null) or
  * HMAC (key given) of the bytes, as a Latin-1 string — what the Node.js
  * compatibility set's `crypto.createHash`/`createHmac` and `subtle.digest`/
  * HMAC `sign`/`verify` run on (sandbox/node/crypto.js). A host capability
@@ -9,14 +10,12 @@
  * into the isolate.
  */
 import crypto from 'node:crypto';
-import ivm from 'isolated-vm';
 import { LIMITS } from '../limits';
 
 /** The algorithms the isolate may ask for (Node's names). */
 export const DIGEST_ALGORITHMS: ReadonlySet<string> = new Set(['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512']);
 
-export function digestCapability(): ivm.Callback {
-  return new ivm.Callback((algorithm: unknown, data: unknown, key: unknown): string => {
+export function digest(algorithm: unknown, data: unknown, key: unknown): string {
     if (typeof algorithm !== 'string' || !DIGEST_ALGORITHMS.has(algorithm)) throw new TypeError(`Digest method not supported: ${String(algorithm).slice(0, 40)}`);
     if (typeof data !== 'string' || (key !== null && typeof key !== 'string')) throw new TypeError('digest: data and key must be byte strings');
     if (data.length > LIMITS.maxDigestBytes || (key !== null && key.length > LIMITS.maxDigestBytes)) {
@@ -25,5 +24,4 @@ export function digestCapability(): ivm.Callback {
     const bytes = Buffer.from(data, 'latin1');
     const h = key === null ? crypto.createHash(algorithm) : crypto.createHmac(algorithm, Buffer.from(key, 'latin1'));
     return h.update(bytes).digest().toString('latin1');
-  });
 }

@@ -1,5 +1,5 @@
 /**
- * `encoding(label)`: what the isolate's TextDecoder needs for a label that is
+ * `compute('encoding', label)` (see compute.ts): what the isolate's TextDecoder needs for a label that is
  * not UTF-8 — `''` when the Encoding Standard has no such label, else JSON
  * `{ name, index }`: the encoding's name and, for a single-byte encoding, its
  * index (128 characters for bytes 0x80–0xFF, U+FFFD = no mapping; null for
@@ -10,8 +10,6 @@
  * labels. Asked once per label per instance (the isolate caches the answer),
  * so the tables cost an isolate nothing until a function decodes such text.
  */
-import ivm from 'isolated-vm';
-
 /** ISO-8859-16 bytes 0x80–0xFF (the standard's index-iso-8859-16). */
 const ISO_8859_16 = "\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008a\u008b\u008c\u008d\u008e\u008f\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009a\u009b\u009c\u009d\u009e\u009f\u00a0\u0104\u0105\u0141\u20ac\u201e\u0160\u00a7\u0161\u00a9\u0218\u00ab\u0179\u00ad\u017a\u017b\u00b0\u00b1\u010c\u0142\u017d\u201d\u00b6\u00b7\u017e\u010d\u0219\u00bb\u0152\u0153\u0178\u017c\u00c0\u00c1\u00c2\u0102\u00c4\u0106\u00c6\u00c7\u00c8\u00c9\u00ca\u00cb\u00cc\u00cd\u00ce\u00cf\u0110\u0143\u00d2\u00d3\u00d4\u0150\u00d6\u015a\u0170\u00d9\u00da\u00db\u00dc\u0118\u021a\u00df\u00e0\u00e1\u00e2\u0103\u00e4\u0107\u00e6\u00e7\u00e8\u00e9\u00ea\u00eb\u00ec\u00ed\u00ee\u00ef\u0111\u0144\u00f2\u00f3\u00f4\u0151\u00f6\u015b\u0171\u00f9\u00fa\u00fb\u00fc\u0119\u021b\u00ff";
 const REPLACEMENT_LABELS = new Set(['csiso2022kr', 'hz-gb-2312', 'iso-2022-cn', 'iso-2022-cn-ext', 'iso-2022-kr', 'replacement']);
@@ -41,6 +39,6 @@ export function encodingInfo(label: string): string {
   return JSON.stringify({ name, index: SINGLE_BYTE.has(name) ? singleByteIndex(name) : null });
 }
 
-export function encodingCapability(): ivm.Callback {
-  return new ivm.Callback((label: unknown): string => (typeof label === 'string' && label.length <= 64 ? encodingInfo(label) : ''));
+export function encoding(label: unknown): string {
+  return typeof label === 'string' && label.length <= 64 ? encodingInfo(label) : '';
 }

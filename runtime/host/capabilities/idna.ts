@@ -1,5 +1,5 @@
 /**
- * `idna(domain)`: UTS #46 ToASCII of a domain as the URL Standard runs it
+ * `compute('idna', domain)` (see compute.ts): UTS #46 ToASCII of a domain as the URL Standard runs it
  * (Nontransitional, CheckBidi, CheckJoiners, no STD3 rules, no DNS length
  * check) — Node's `url.domainToASCII` (ada's IDNA, which passes the
  * web-platform-tests' IdnaTestV2) — or `''` when the domain is invalid. The
@@ -8,12 +8,9 @@
  * Domains over LIMITS.maxIdnaChars are refused (`''`).
  */
 import { domainToASCII } from 'node:url';
-import ivm from 'isolated-vm';
 import { LIMITS } from '../limits';
 
-export function idnaCapability(): ivm.Callback {
-  return new ivm.Callback((domain: unknown): string => {
-    if (typeof domain !== 'string' || domain.length > LIMITS.maxIdnaChars) return '';
-    return domainToASCII(domain);
-  });
+export function idna(domain: unknown): string {
+  if (typeof domain !== 'string' || domain.length > LIMITS.maxIdnaChars) return '';
+  return domainToASCII(domain);
 }

@@ -13,12 +13,10 @@
 import type ivm from 'isolated-vm';
 import { bindEntryPoints, type EntryPoints } from '../entry-points';
 import { LIMITS } from '../limits';
-import { digestCapability } from './digest';
+import { computeCapability } from './compute';
 import { doneCapability } from './done';
-import { encodingCapability } from './encoding';
 import { fetchCapability } from './fetch';
 import { httpCapability } from './http';
-import { idnaCapability } from './idna';
 import { logCapability } from './log';
 import { randomCapability } from './random';
 import { resolveCapability, sourceCapability } from './modules';
@@ -37,9 +35,7 @@ const REGISTRY: ReadonlyArray<readonly [string, (scope: CapabilityScope) => ivm.
   ['resolve', resolveCapability],
   ['source', sourceCapability],
   ['random', randomCapability],
-  ['digest', digestCapability],
-  ['idna', idnaCapability],
-  ['encoding', encodingCapability],
+  ['compute', computeCapability],
   ['http', httpCapability],
   ['ws', wsCapability],
 ];

@@ -4,8 +4,8 @@
 // compiled with a sourceURL of its virtual path. ES modules are compiled by the host;
 // an ESM import of CommonJS/JSON gets its module.exports through cjsForEsm.
 // The compatibility set's own modules (/isola/node/isola/) get one more parameter,
-// `isola`: the internals they are built on (digest capability, async context).
-// Uses: config, define, hostResolve, hostSource, hostDigest, asyncContext (10).
+// `isola`: the internals they are built on (the host's digest, the async context).
+// Uses: config, define, hostResolve, hostSource, hostCompute, asyncContext (10).
 let loadModule, loadBuiltin, cjsForEsm;
 {
   const JSONparse = JSON.parse;
@@ -15,7 +15,7 @@ let loadModule, loadBuiltin, cjsForEsm;
   const indirectEval = eval;
 
   const OWN_ROOT = '/isola/node/isola/';
-  const compatInternals = Object.freeze({ digest: hostDigest, asyncContext });
+  const compatInternals = Object.freeze({ digest: (algorithm, data, key) => hostCompute('digest', algorithm, data, key), asyncContext });
   const moduleCache = new MapCtor();     // path -> module record
   const resolveCache = new MapCtor();    // from + NUL + specifier -> resolution (hits never reach the host)
   function loadError(message, code) {

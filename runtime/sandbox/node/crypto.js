@@ -1,5 +1,5 @@
 // node:crypto for the isolate's Node.js compatibility set: the subset that runs on
-// the host's `digest` capability (hash/HMAC, synchronous as in Node) and the
+// the host's digest (the `compute` capability: hash/HMAC, synchronous as in Node) and the
 // isolate's CSPRNG (crypto.getRandomValues):
 //   createHash / createHmac (md5, sha1, sha224, sha256, sha384, sha512; update()
 //   with Node's input encodings, digest() to a Buffer or hex/base64/base64url/latin1,

@@ -1,6 +1,6 @@
 // TextEncoder / TextDecoder (Encoding Standard). TextDecoder decodes UTF-8 and UTF-16LE/BE,
 // and the single-byte encodings when the host bridge installed the lookup of their labels
-// and indexes (the bootstrap's `encoding` capability; else they throw); the multi-byte CJK
+// and indexes (the bootstrap's `compute` capability; else they throw); the multi-byte CJK
 // encodings (GBK, gb18030, Big5, EUC-JP, ISO-2022-JP, Shift_JIS, EUC-KR) and
 // `replacement` throw RangeError.
 (function () {
@@ -155,7 +155,7 @@
   const utf8Labels = new Set(['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8']);
 
   // Non-UTF-8 labels: the host's answer (internals.encodingLookup, installed through the
-  // host bridge by the bootstrap's `encoding` capability), cached per label.
+  // host bridge by the bootstrap's `compute` capability), cached per label.
   const labelInfo = new Map();   // label -> { name, index: string | null } | null
   /** The encoding of a (trimmed, lowercased) label: { name, index } (index: single-byte encodings), or null. */
   function encodingOf(label) {

@@ -252,7 +252,7 @@
   /**
    * UTS #46 ToASCII. ASCII domains without an `xn--` label (the fast path) are
    * only lowercased, here. Others go to the exact implementation the host bridge
-   * installed (internals.idnaToASCII: the bootstrap's `idna` capability), else to
+   * installed (internals.idnaToASCII: the host's IDNA, the bootstrap's `compute` capability), else to
    * the simplified one below: NFKC, lowercase, Punycode per label, `xn--` labels
    * must decode; no mapping table, bidi or joiner rules (bare isolates, tests).
    */
