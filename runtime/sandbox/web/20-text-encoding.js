@@ -163,7 +163,8 @@
     let info = labelInfo.get(label);
     if (info === undefined) {
       const lookup = internals.encodingLookup;
-      const answer = lookup === undefined ? '' : lookup(label);
+      if (lookup === undefined) return null;   // not cached: the lookup may be installed later
+      const answer = lookup(label);
       info = typeof answer === 'string' && answer !== '' ? JSON.parse(answer) : null;
       if (labelInfo.size < 256) labelInfo.set(label, info);
     }
