@@ -48,7 +48,8 @@ export function ascii(code: string): string {
  * comments are untouched. A file with a line that could continue a string or
  * template literal on the next line (an odd number of backticks, or a
  * trailing backslash) is returned as is, since its line breaks may be inside
- * a literal. Used for the web files only (warm() still checks each one).
+ * a literal. Used for the web files (warm() still checks each one) and the
+ * assembled bootstrap (about 35 % of it: its parts are mostly commented).
  */
 export function compact(code: string): string {
   const lines = code.split('\n');
@@ -131,7 +132,7 @@ export class SandboxSources {
     const bootCode = fs.readFileSync(path.join(dir, 'bootstrap.js'), 'utf8');
     const partsDir = path.join(dir, 'boot');
     const parts = fs.readdirSync(partsDir).filter((n) => n.endsWith('.js')).sort().map((n) => fs.readFileSync(path.join(partsDir, n), 'utf8'));
-    const bootstrap = { filename: 'isola:bootstrap.js', code: ascii(bootstrapSource(bootCode, parts)) };
+    const bootstrap = { filename: 'isola:bootstrap.js', code: ascii(compact(bootstrapSource(bootCode, parts))) };
     const s = new SandboxSources(web, bootstrap);
     s.warm();
     // TODO(perf): the startup snapshot saves ~2 ms per cold start, but on Node 20 / isolated-vm 5.0.4
