@@ -15,6 +15,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { assetPath, type AssetName } from '../../lib';
 import { sandboxDir } from './sandbox';
 
 export const COMPAT_ENV = 'ISOLA_COMPATIBILITY_FLAGS';
@@ -29,14 +30,14 @@ const PREFIX = '/isola/node/';
  * well-kept pure-JavaScript one exists; runtime/sandbox/node/ for the rest.
  */
 const ownFile = (file: string) => (): string => path.join(sandboxDir(), 'node', file);
-const npmFile = (file: string) => (): string => require.resolve(file);
-const npmDependency = (name: string, of: string) => (): string => require.resolve(name, { paths: [path.dirname(require.resolve(of))] });
+// Resolved by lib/assets.ts: require.resolve in an npm install, the embedded copy in the single executable.
+const npmFile = (asset: AssetName) => (): string => assetPath(asset);
 
 /** Module name → its file. Public: importable by tenant code. */
 const PUBLIC: Record<string, () => string> = {
-  buffer: npmFile('buffer/index.js'),         // buffer 6 (feross): Node's Buffer API on Uint8Array
-  events: npmFile('events/events.js'),        // events 3 (browserify): Node's EventEmitter
-  path: npmFile('path-browserify/index.js'),  // path-browserify 1: Node 10's path.posix
+  buffer: npmFile('npm-buffer'),  // buffer 6 (feross): Node's Buffer API on Uint8Array
+  events: npmFile('npm-events'),  // events 3 (browserify): Node's EventEmitter
+  path: npmFile('npm-path'),      // path-browserify 1: Node 10's path.posix
   util: ownFile('util.js'),
 };
 /** The modules tenant code can import with the flag on. */
@@ -44,8 +45,8 @@ export const COMPAT_MODULES: readonly string[] = Object.keys(PUBLIC);
 
 /** Dependencies of the public modules, resolvable only from inside the set. */
 const PRIVATE: Record<string, () => string> = {
-  'base64-js': npmDependency('base64-js', 'buffer/index.js'),
-  ieee754: npmDependency('ieee754', 'buffer/index.js'),
+  'base64-js': npmFile('npm-base64-js'),  // buffer's own dependencies
+  ieee754: npmFile('npm-ieee754'),
 };
 
 /** Whether a function's environment turns the Node.js compatibility set on. */
