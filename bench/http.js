@@ -21,6 +21,7 @@
  * minute, and the 429s that follow are the platform working as specified, not
  * the data plane's speed. `--slots 1` measures that configuration anyway.
  */
+const path = require('node:path');
 const { startIsola, startUwsHello } = require('./lib/servers');
 const { ApiClient, waitActive } = require('./lib/api');
 const { zipFiles } = require('./lib/zip');
@@ -28,13 +29,15 @@ const { runRounds, printPerRound, warmUp, summarize, printSummary } = require('.
 const { machine, machineLine, median, printTable, writeResult, option, loadOptions, loadUsage, wantsHelp, fail, run } = require('./lib/report');
 
 const USAGE = `
-node bench/http.js [--duration s] [--rounds n] [--connections 64,256] [--warmup s] [--targets names]
+node bench/http.js [--duration s] [--rounds n] [--connections 64,256] [--warmup s] [--targets names] [--compare dir | --compare-binary file]
 
 ${loadUsage('concurrency levels', [64, 256])}
   --targets      comma-separated subset of: hello,echo,64k (env BENCH_TARGETS; uWS hello always runs)
   --slots        per-instance concurrency of the functions (env BENCH_SLOTS, default 100; 1 = one request per instance)
   --compare      another checkout with a built dist/ (env BENCH_COMPARE_ROOT): its server runs beside this one and
                  its targets ("base hello", …) alternate with this build's in the same rounds — the A/B of two builds
+  --compare-binary  the same A/B against a single executable (env BENCH_COMPARE_BINARY; \`npm run build:binary\` makes
+                 dist/bin/isola): this npm install ÷ the binary
   BENCH_SERVER_ARGS  extra \`isola serve\` flags, e.g. "--isolate-hosts 1"
 `;
 
@@ -105,6 +108,8 @@ async function main() {
   const wanted = new Set(argTargets.split(',').map((s) => s.trim()));
 
   const compareRoot = process.argv.find((a, i, all) => all[i - 1] === '--compare') ?? process.env.BENCH_COMPARE_ROOT;
+  const compareBinary = process.argv.find((a, i, all) => all[i - 1] === '--compare-binary') ?? process.env.BENCH_COMPARE_BINARY;
+  if (compareRoot && compareBinary) fail('--compare and --compare-binary each add the compared server: give one');
 
   const facts = machine();
   console.log(machineLine(facts));
@@ -118,6 +123,7 @@ async function main() {
     baseline = await startUwsHello().catch((err) => fail(`cannot start the uWS baseline: ${err.message}`));
     isola = await startIsola().catch((err) => fail(`cannot start the isola server: ${err.message}`));
     if (compareRoot) base = await startIsola({ root: compareRoot }).catch((err) => fail(`cannot start the isola server of ${compareRoot}: ${err.message}`));
+    if (compareBinary) base = await startIsola({ binary: path.resolve(compareBinary) }).catch((err) => fail(`cannot start the isola binary ${compareBinary}: ${err.message}`));
 
     const targets = {
       'uWS hello': { url: baseline.url, method: 'GET', verifyBody: (text) => text === 'hello' },
@@ -159,7 +165,7 @@ async function main() {
     }
 
     const file = writeResult('http', {
-      settings: { duration, rounds, connections, warmup, slots, targets: Object.keys(targets), serverArgs: process.env.BENCH_SERVER_ARGS ?? '', compareRoot: compareRoot ?? null },
+      settings: { duration, rounds, connections, warmup, slots, targets: Object.keys(targets), serverArgs: process.env.BENCH_SERVER_ARGS ?? '', compareRoot: compareRoot ?? null, compareBinary: compareBinary ?? null },
       summary,
       runs: runs.map(({ sample, ...r }) => ({ ...r, firstError: sample })),
     });

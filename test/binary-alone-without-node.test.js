@@ -13,6 +13,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { runCommand } = require('./helpers/cli');
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -34,18 +35,8 @@ function pathWithoutNode(dir) {
   return dir;
 }
 
-/** Runs `./isola <args>` in `cwd` with `env`; resolves { code, stdout, stderr }. */
-function run(cwd, env, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('./isola', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** Runs `./isola <args>` in `cwd` with exactly `env`; resolves { code, stdout, stderr }. */
+const run = (cwd, env, args) => runCommand('./isola', args, { cwd, env });
 
 /** `./isola serve --port 0` in `cwd`; resolves once it listens, with its port, output and a stop(). */
 async function serve(t, cwd, env) {
