@@ -148,6 +148,18 @@ function manifestUnit(key: string): ManifestUnit {
 function extracted(unit: ManifestUnit): string {
   const root = process.env[CACHE_ENV];
   if (root === undefined || root === '') throw new Error(`no asset cache directory: ${CACHE_ENV} is not set (isola serve sets it to <data dir>/cache)`);
+  return writeUnitOnce(root, unit, (key) => new Uint8Array(seaModule()!.getRawAsset(key)));
+}
+
+/**
+ * Writes `unit`'s files (their bytes from `read(<hash>/<file>)`) into
+ * `<root>/<hash>/` unless that folder exists, and returns it. Safe when
+ * several processes do it at once: each writes a temp folder of its own and
+ * renames it into place; the first rename wins, the others drop theirs.
+ * Leftovers of a process killed halfway are `.tmp-*` folders, never a
+ * half-written `<hash>/`.
+ */
+export function writeUnitOnce(root: string, unit: ManifestUnit, read: (key: string) => Uint8Array): string {
   const dir = path.join(root, unit.hash);
   if (fs.existsSync(dir)) return dir;
   fs.mkdirSync(root, { recursive: true });
@@ -159,7 +171,8 @@ function extracted(unit: ManifestUnit): string {
       const fd = fs.openSync(target, 'w');
       try {
         fs.fchmodSync(fd, 0o644); // not the umask's: the sandbox's uids read the bootstraps
-        fs.writeSync(fd, new Uint8Array(seaModule()!.getRawAsset(`${unit.hash}/${file}`)));
+        const data = read(`${unit.hash}/${file}`);
+        for (let written = 0; written < data.length;) written += fs.writeSync(fd, data, written);
         // On disk before the rename publishes it: a crash never leaves a complete-looking, truncated copy.
         fs.fsyncSync(fd);
       } finally {
