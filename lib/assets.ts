@@ -104,7 +104,7 @@ export function sourcePath(spec: AssetSpec): string {
 export function assetPath(name: AssetName): string {
   if (!runningAsBinary()) return sourcePath(ASSETS[name]);
   const unit = manifestUnit(name);
-  const dir = extracted(unit);
+  const dir = extracted(name, unit);
   return unit.kind === 'file' ? path.join(dir, unit.files[0]!) : dir;
 }
 
@@ -113,7 +113,7 @@ export function loadAddon(name: AddonName): unknown {
   if (!runningAsBinary()) throw new Error(`loadAddon(${name}) is for the single executable; an npm install loads the package`);
   const unit = manifestUnit(`addon:${name}`);
   const mod = { exports: {} as unknown };
-  process.dlopen(mod, path.join(extracted(unit), unit.files[0]!));
+  process.dlopen(mod, path.join(extracted(name, unit), unit.files[0]!));
   return mod.exports;
 }
 
@@ -145,10 +145,14 @@ function manifestUnit(key: string): ManifestUnit {
 }
 
 /** The unit's folder in the cache, written first if missing. */
-function extracted(unit: ManifestUnit): string {
+function extracted(name: string, unit: ManifestUnit): string {
   const root = process.env[CACHE_ENV];
   if (root === undefined || root === '') throw new Error(`no asset cache directory: ${CACHE_ENV} is not set (isola serve sets it to <data dir>/cache)`);
-  return writeUnitOnce(root, unit, (key) => new Uint8Array(seaModule()!.getRawAsset(key)));
+  try {
+    return writeUnitOnce(root, unit, (key) => new Uint8Array(seaModule()!.getRawAsset(key)));
+  } catch (err) {
+    throw new Error(`cannot write the binary's ${name} to its asset cache ${root} (${CACHE_ENV}, default <data dir>/cache; it must be a writable folder): ${(err as Error).message}`);
+  }
 }
 
 /**
