@@ -34,7 +34,6 @@ export interface BuiltInRuntime {
 /** coreutils' env: starts the Node.js runtime with a NODE_OPTIONS the platform chose. */
 const ENV_BIN = '/usr/bin/env';
 
-
 export interface RuntimeBinaries {
   /** The interpreter of Python functions (default /usr/bin/python3: readable by every uid). */
   python: string;
@@ -98,13 +97,15 @@ export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string
 /**
  * `NAME=value` words for env(1): the function's NODE_OPTIONS (`own`). When
  * the node is the single executable, its flags travel in NODE_OPTIONS too
- * (lib/own-node.ts), and the script runner restores the function's own
- * value before the bootstrap starts.
+ * (lib/own-node.ts), after the function's own so that they win as they do
+ * on node's command line (a later NODE_OPTIONS flag overrides an earlier
+ * one), and the script runner restores the function's own value before the
+ * bootstrap starts.
  */
 function nodeOptionsAssignments(node: OwnNodeCommand, own: string | null): string[] {
   const carried = node.env['NODE_OPTIONS'];
   if (carried === undefined) return own !== null ? [`NODE_OPTIONS=${own}`] : [];
-  return [`NODE_OPTIONS=${own !== null ? `${carried} ${own}` : carried}`, ...(own !== null ? [`${SCRIPT_NODE_OPTIONS_ENV}=${own}`] : [])];
+  return [`NODE_OPTIONS=${own !== null ? `${own} ${carried}` : carried}`, ...(own !== null ? [`${SCRIPT_NODE_OPTIONS_ENV}=${own}`] : [])];
 }
 
 /** The catalogue name's family ('Python3.9' → 'python'), or null for names this executor does not run. */
