@@ -124,6 +124,14 @@ function hashOf(base, files) {
 async function main() {
   const { out } = parseArgs(process.argv.slice(2));
   if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`the binary is built for linux-x64 only (this is ${process.platform}-${process.arch})`);
+  // The binary reads its assets through node:sea's getRawAsset (Node 20.12 and later).
+  let sea = null;
+  try {
+    sea = require('node:sea');
+  } catch {
+    // older Node: refused below
+  }
+  if (sea === null || typeof sea.getRawAsset !== 'function') throw new Error(`Node ${process.version} cannot build the binary: it needs node:sea with getRawAsset (Node >= 20.12)`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const work = fs.mkdtempSync(path.join(path.dirname(out), '.isola-build-'));
   try {
