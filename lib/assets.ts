@@ -134,7 +134,33 @@ export function useAssetCache(dir: string): void {
   if (!runningAsBinary()) return;
   const given = process.env[CACHE_ENV];
   if (given === undefined || given === '') process.env[CACHE_ENV] = path.resolve(dir);
+  removeStaleTemps(process.env[CACHE_ENV]!, STALE_TEMP_MS);
 }
+
+/** A temp folder this old is a killed writer's: a live one renames its folder within seconds. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
+/** Removes the temp folders of writers killed halfway (writeUnitOnce) older than `olderThanMs`; a missing cache is fine. */
+export function removeStaleTemps(root: string, olderThanMs: number): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(root).filter((n) => n.startsWith(TEMP_PREFIX));
+  } catch {
+    return;
+  }
+  const cutoff = Date.now() - olderThanMs;
+  for (const name of names) {
+    const full = path.join(root, name);
+    try {
+      if (fs.statSync(full).mtimeMs < cutoff) fs.rmSync(full, { recursive: true, force: true });
+    } catch {
+      // gone meanwhile (its writer finished or another start removed it)
+    }
+  }
+}
+
+/** Names of writeUnitOnce's temp folders in the cache. */
+const TEMP_PREFIX = '.tmp-';
 
 let manifest: AssetManifest | undefined;
 function manifestUnit(key: string): ManifestUnit {
@@ -161,13 +187,14 @@ function extracted(name: string, unit: ManifestUnit): string {
  * several processes do it at once: each writes a temp folder of its own and
  * renames it into place; the first rename wins, the others drop theirs.
  * Leftovers of a process killed halfway are `.tmp-*` folders, never a
- * half-written `<hash>/`.
+ * half-written `<hash>/`; a start of the server removes those older than an
+ * hour (removeStaleTemps).
  */
 export function writeUnitOnce(root: string, unit: ManifestUnit, read: (key: string) => Uint8Array): string {
   const dir = path.join(root, unit.hash);
   if (fs.existsSync(dir)) return dir;
   fs.mkdirSync(root, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(root, `.tmp-${unit.hash.slice(0, 16)}-`));
+  const tmp = fs.mkdtempSync(path.join(root, `${TEMP_PREFIX}${unit.hash.slice(0, 16)}-`));
   try {
     for (const file of unit.files) {
       const target = path.join(tmp, file);

@@ -14,7 +14,7 @@ const path = require('node:path');
 const { runCommand } = require('./helpers/cli');
 
 const ASSETS = path.resolve(__dirname, '..', 'dist', 'lib', 'assets.js');
-const { writeUnitOnce } = require(ASSETS);
+const { writeUnitOnce, removeStaleTemps } = require(ASSETS);
 
 /** A unit of `count` files of `size` random bytes (some in a subfolder), and its bytes by SEA key. */
 function makeUnit(count, size) {
@@ -78,4 +78,11 @@ t.test('a killed writer\'s temp folder is not taken for the unit', async (t) => 
   let reads = 0;
   t.equal(writeUnitOnce(root, unit, () => { reads++; return Buffer.alloc(0); }), dir);
   t.equal(reads, 0, 'a later start finds the folder and writes nothing');
+  // The next server start removes the leftover once it is old, and nothing else.
+  removeStaleTemps(root, 60_000);
+  t.ok(fs.existsSync(leftover), 'a recent temp folder may be a live writer\'s: kept');
+  const old = (Date.now() - 2 * 60_000) / 1000;
+  fs.utimesSync(leftover, old, old);
+  removeStaleTemps(root, 60_000);
+  t.same(fs.readdirSync(root), [unit.hash], 'an old temp folder is removed, the unit kept');
 });
