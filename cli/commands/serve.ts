@@ -1,7 +1,9 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import v8 from 'node:v8';
 import type { Command } from 'commander';
 import { resolveConfig } from '../../core';
+import { useAssetCache } from '../../lib';
 
 /** Reads `--config <file>` (env ISOLA_CONFIG): a JSON object of settings; flags and env win over it. */
 function readConfigFile(file: string | undefined): Record<string, unknown> {
@@ -70,6 +72,8 @@ async function serve(config: ReturnType<typeof resolveConfig>): Promise<void> {
   // to alive through scavenges, so half the young generation was promoted and a full GC ran every
   // ~0.5 s under load. Measured at hello c=64: scavenges 7 → 2.3 ms, promoted 15 % → 1 % of allocation.
   v8.setFlagsFromString('--no-allocation-site-pretenuring');
+  // The single executable writes its addons and runtime files under the data dir (nothing in an npm install).
+  useAssetCache(path.join(config.dataDir, 'cache'));
   // Loaded here, not at the top: client commands should not pay for the
   // server's modules (SQLite, uWS, the runtime) on every start.
   const { startPlatform } = await import('../../core');

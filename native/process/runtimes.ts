@@ -5,13 +5,14 @@
  */
 import path from 'node:path';
 import type { VersionSpec } from '../../executor';
+import { assetPath, ownNode, runningAsBinary, SCRIPT_NODE_OPTIONS_ENV, type OwnNodeCommand } from '../../lib';
 
 export interface RuntimeCommand {
   command: string;
   args: string[];
   /** Extra environment of this runtime (search paths), given the instance's code root and /opt. */
   env(codeRoot: string, optDir: string): Record<string, string>;
-  /** The platform's own dirs the command reads (the bootstrap's, the interpreter's): kept visible inside the sandbox. */
+  /** The platform's own dirs (or files) the command reads (the bootstrap's, the interpreter's): kept visible inside the sandbox. */
   platformDirs: string[];
 }
 
@@ -33,9 +34,6 @@ export interface BuiltInRuntime {
 /** coreutils' env: starts the Node.js runtime with a NODE_OPTIONS the platform chose. */
 const ENV_BIN = '/usr/bin/env';
 
-/** Where the bootstraps live: the source tree (they are not compiled). */
-const NATIVE_DIR = path.resolve(__dirname, '..', '..', '..', 'native');
-
 export interface RuntimeBinaries {
   /** The interpreter of Python functions (default /usr/bin/python3: readable by every uid). */
   python: string;
@@ -48,33 +46,42 @@ export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string
     family: 'python',
     protocol: 'channel',
     describe: () => `${bin.python} (Python ${versions.python})`,
-    command: () => ({
-      command: bin.python,
-      // -I: no user site, no PYTHON* variables, no script dir on sys.path (a user module named
-      // `bootstrap` must not be shadowed); the bootstrap puts the code root and /opt first itself.
-      args: ['-I', path.join(NATIVE_DIR, 'python', 'bootstrap.py')],
-      env: (codeRoot, optDir) => ({ PYTHONPATH: `${codeRoot}:${optDir}`, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', ISOLA_OPT_DIR: optDir }),
-      platformDirs: [path.join(NATIVE_DIR, 'python'), path.dirname(bin.python)],
-    }),
+    command: () => {
+      // The source tree's native/python, or the single executable's copy of it (lib/assets.ts).
+      const dir = assetPath('python-bootstrap');
+      return {
+        command: bin.python,
+        // -I: no user site, no PYTHON* variables, no script dir on sys.path (a user module named
+        // `bootstrap` must not be shadowed); the bootstrap puts the code root and /opt first itself.
+        args: ['-I', path.join(dir, 'bootstrap.py')],
+        env: (codeRoot, optDir) => ({ PYTHONPATH: `${codeRoot}:${optDir}`, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', ISOLA_OPT_DIR: optDir }),
+        platformDirs: [dir, path.dirname(bin.python)],
+      };
+    },
   };
   const nodejs: BuiltInRuntime = {
     family: 'nodejs',
     protocol: 'channel',
     describe: () => `${bin.node} (Node.js ${versions.node})`,
-    command: ({ memoryMb, env }) => ({
-      // NODE_OPTIONS is exactly the function's own, or none: a value in the server's environment
-      // (a supervisor's, a test harness's `--import` of a file the sandbox hides) never reaches
-      // the runtime, whose start it would change or break.
-      command: ENV_BIN,
-      args: [
-        '-u', 'NODE_OPTIONS', ...(env['NODE_OPTIONS'] ? [`NODE_OPTIONS=${env['NODE_OPTIONS']}`] : []), bin.node,
-        // The V8 heap gets the function's memory: a heap overrun ends the process with V8's
-        // "heap out of memory", which the executor reads as 'oom'.
-        `--max-old-space-size=${Math.max(16, memoryMb)}`, path.join(NATIVE_DIR, 'nodejs', 'bootstrap.js'),
-      ],
-      env: (_codeRoot, optDir) => ({ NODE_PATH: `${optDir}:${path.join(optDir, 'node_modules')}` }),
-      platformDirs: [path.join(NATIVE_DIR, 'nodejs'), path.dirname(bin.node)],
-    }),
+    command: ({ memoryMb, env }) => {
+      const dir = assetPath('nodejs-bootstrap');
+      // The V8 heap gets the function's memory: a heap overrun ends the process with V8's
+      // "heap out of memory", which the executor reads as 'oom'.
+      const flags = [`--max-old-space-size=${Math.max(16, memoryMb)}`];
+      const script = path.join(dir, 'bootstrap.js');
+      const own = typeof env['NODE_OPTIONS'] === 'string' && env['NODE_OPTIONS'] !== '' ? env['NODE_OPTIONS'] : null;
+      const node = bin.node === process.execPath ? ownNode(flags, script) : { command: bin.node, args: [...flags, script], env: {} };
+      return {
+        // NODE_OPTIONS is exactly the function's own, or none: a value in the server's environment
+        // (a supervisor's, a test harness's `--import` of a file the sandbox hides) never reaches
+        // the runtime, whose start it would change or break.
+        command: ENV_BIN,
+        args: ['-u', 'NODE_OPTIONS', ...nodeOptionsAssignments(node, own), node.command, ...node.args],
+        env: (_codeRoot, optDir) => ({ NODE_PATH: `${optDir}:${path.join(optDir, 'node_modules')}` }),
+        // The single executable alone, not its folder: a data dir next to it must stay hidden.
+        platformDirs: [dir, bin.node === process.execPath && runningAsBinary() ? bin.node : path.dirname(bin.node)],
+      };
+    },
   };
   const custom: BuiltInRuntime = {
     family: 'custom',
@@ -85,6 +92,20 @@ export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string
     command: ({ codeDir }) => ({ command: path.join(codeDir, 'scf_bootstrap'), args: [], env: () => ({}), platformDirs: [] }),
   };
   return new Map([['python', python], ['nodejs', nodejs], ['custom', custom]]);
+}
+
+/**
+ * `NAME=value` words for env(1): the function's NODE_OPTIONS (`own`). When
+ * the node is the single executable, its flags travel in NODE_OPTIONS too
+ * (lib/own-node.ts), after the function's own so that they win as they do
+ * on node's command line (a later NODE_OPTIONS flag overrides an earlier
+ * one), and the script runner restores the function's own value before the
+ * bootstrap starts.
+ */
+function nodeOptionsAssignments(node: OwnNodeCommand, own: string | null): string[] {
+  const carried = node.env['NODE_OPTIONS'];
+  if (carried === undefined) return own !== null ? [`NODE_OPTIONS=${own}`] : [];
+  return [`NODE_OPTIONS=${own !== null ? `${own} ${carried}` : carried}`, ...(own !== null ? [`${SCRIPT_NODE_OPTIONS_ENV}=${own}`] : [])];
 }
 
 /** The catalogue name's family ('Python3.9' → 'python'), or null for names this executor does not run. */

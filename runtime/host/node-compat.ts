@@ -20,6 +20,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { assetPath, type AssetName } from '../../lib';
 import { sandboxDir } from './sandbox';
 
 export const COMPAT_ENV = 'ISOLA_COMPATIBILITY_FLAGS';
@@ -30,11 +31,8 @@ const PREFIX = '/isola/node/';
 /** The root of the set's own modules (runtime/sandbox/node/): they get the bootstrap's compat internals. */
 export const OWN_ROOT = PREFIX + 'isola/';
 
-/** The folder of an npm package that is a dependency of the runtime (or of one of those, `of`). */
-const npmDir = (name: string, of?: string) => (): string => {
-  const paths = of === undefined ? undefined : [path.dirname(require.resolve(`${of}/package.json`))];
-  return path.dirname(require.resolve(`${name}/package.json`, paths === undefined ? undefined : { paths }));
-};
+/** The folder of an npm package the set ships (lib/assets.ts: node_modules in an npm install, the embedded copy in the single executable). */
+const npmDir = (asset: AssetName) => (): string => assetPath(asset);
 
 /**
  * Virtual root → its folder on the host. npm packages (dependencies in
@@ -44,14 +42,14 @@ const npmDir = (name: string, of?: string) => (): string => {
  */
 const ROOTS: Record<string, () => string> = {
   isola: () => path.join(sandboxDir(), 'node'),
-  buffer: npmDir('buffer'),                      // buffer 6 (feross): Node's Buffer API on Uint8Array
-  'base64-js': npmDir('base64-js', 'buffer'),
-  ieee754: npmDir('ieee754', 'buffer'),
-  events: npmDir('events'),                      // events 3 (browserify): Node's EventEmitter
-  'path-browserify': npmDir('path-browserify'),  // path-browserify 1: Node 10's path.posix
-  'readable-stream': npmDir('readable-stream'),  // readable-stream 4: Node 18's streams
-  string_decoder: npmDir('string_decoder'),      // string_decoder 1.3: Node's
-  'safe-buffer': npmDir('safe-buffer', 'string_decoder'),
+  buffer: npmDir('npm-buffer'),                   // buffer 6 (feross): Node's Buffer API on Uint8Array
+  'base64-js': npmDir('npm-base64-js'),
+  ieee754: npmDir('npm-ieee754'),
+  events: npmDir('npm-events'),                   // events 3 (browserify): Node's EventEmitter
+  'path-browserify': npmDir('npm-path-browserify'), // path-browserify 1: Node 10's path.posix
+  'readable-stream': npmDir('npm-readable-stream'), // readable-stream 4: Node 18's streams
+  string_decoder: npmDir('npm-string_decoder'),   // string_decoder 1.3: Node's
+  'safe-buffer': npmDir('npm-safe-buffer'),
 };
 
 /** Module name → virtual path. Public: importable by tenant code as `x` and `node:x`. */

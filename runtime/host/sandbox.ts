@@ -12,6 +12,7 @@ import path from 'node:path';
 import ivm from 'isolated-vm';
 import { CAPABILITY_NAMES } from './capabilities';
 import { ENTRY_POINTS } from './entry-points';
+import { assetPath } from '../../lib';
 
 const BOOT_GLOBAL = '__isolaBootstrap';
 
@@ -102,14 +103,11 @@ export function capabilityParam(name: string): string {
   return `host${name.charAt(0).toUpperCase()}${name.slice(1)}`;
 }
 
-/** Finds runtime/sandbox both from the sources (ts-node) and from dist/runtime/host. */
+/** runtime/sandbox: in the source tree, or the single executable's copy (lib/assets.ts). */
 export function sandboxDir(): string {
-  const candidates = [
-    path.resolve(__dirname, '../sandbox'),
-    path.resolve(__dirname, '../../../runtime/sandbox'),
-  ];
-  for (const c of candidates) if (fs.existsSync(path.join(c, 'bootstrap.js'))) return c;
-  throw new Error(`runtime/sandbox not found (looked in ${candidates.join(', ')})`);
+  const dir = assetPath('runtime-sandbox');
+  if (!fs.existsSync(path.join(dir, 'bootstrap.js'))) throw new Error(`runtime/sandbox not found (looked in ${dir})`);
+  return dir;
 }
 
 export class SandboxSources {

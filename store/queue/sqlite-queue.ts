@@ -17,7 +17,8 @@
  * they share one sync). Statements are prepared once. Per-function depths
  * are kept in memory (this class is the file's only writer), loaded at open.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '../sqlite-file';
 import path from 'node:path';
 import { applyMigrations } from '../db';
 import { queueMigrations } from './schema';
@@ -88,7 +89,7 @@ export class SqliteEventQueue implements EventQueue {
   private readonly s;
 
   constructor(dataDir: string, private readonly options: SqliteQueueOptions) {
-    this.db = new Database(path.join(dataDir, 'queue.db'));
+    this.db = openSqliteFile(path.join(dataDir, 'queue.db'));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.durable = true;
