@@ -22,6 +22,7 @@ import { newRequestId } from '../invoke';
 import { OUTCOMES } from '../outcomes';
 import type { ResolvedVersion, VersionResolver } from '../routing';
 import type { Clock } from './clock';
+import { leaseMsOf } from './enqueue';
 import { GroupCommit } from './group-commit';
 import { decide, type BackoffOptions } from './retry-policy';
 
@@ -179,7 +180,8 @@ export class AsyncConsumer {
     }
     const now = this.clock.now();
     const row = OUTCOMES[ended.kind];
-    const decision = decide(ended.kind, event, policy, now, this.options);
+    // Async execution mode: no automatic retry (spec §8); a throttled event has not run and still waits.
+    const decision = decide(ended.kind, event, policy, now, this.options, resolved.asyncRunEnable);
     if (decision.kind === 'done') return { kind: 'ack', id: event.id, status: 'FINISHED', statusCode: row.status };
     const error = ended.errorMessage ? `${row.status} ${row.name}: ${ended.errorMessage}` : `${row.status} ${row.name}`;
     if (decision.kind === 'retry') return { kind: 'retry', id: event.id, visibleAt: now + decision.delayMs, as: decision.as, statusCode: row.status, error };
@@ -207,7 +209,7 @@ export class AsyncConsumer {
       functionName: config.name,
       qualifier: LATEST,
       invokeType: 'DeadLetter',
-      leaseMs: target.config.timeout * 1000 + this.options.leaseMarginMs,
+      leaseMs: leaseMsOf(target, this.options.leaseMarginMs),
       payload: JSON.stringify({
         Type: 'DeadLetter',
         RequestId: event.requestId,

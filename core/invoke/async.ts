@@ -22,11 +22,17 @@ export class AsyncInvocationRunner {
   constructor(
     private readonly targets: Targets,
     private readonly pipeline: InvocationPipeline,
+    /** The time limit of one run in async execution mode (24 h). */
+    private readonly asyncRunMaxMs: number,
   ) {}
 
-  /** Runs the event on `resolved` (an Event function; the enqueue checked it). Never rejects. */
+  /**
+   * Runs the event on `resolved` (an Event function; the enqueue checked
+   * it). A function in async execution mode runs it with `asyncRunMaxMs` as
+   * its time limit instead of its timeout. Never rejects.
+   */
   async run(resolved: ResolvedVersion, call: QueuedCall, signal?: AbortSignal): Promise<Ended> {
-    const target = this.targets.of(resolved);
+    const target = resolved.asyncRunEnable ? this.targets.asyncRunOf(resolved, this.asyncRunMaxMs) : this.targets.of(resolved);
     const { executor, spec } = target;
     const { ended } = await this.pipeline.call({
       target,

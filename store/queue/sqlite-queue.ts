@@ -22,7 +22,8 @@ import path from 'node:path';
 import { applyMigrations } from '../db';
 import { queueMigrations } from './schema';
 import type {
-  DeadLetterRecord, EnqueueResult, EventQueue, EventStatusRecord, LeasedEvent, NewEvent, QueueStats, SettleOp, StatusQuery,
+  DeadLetterRecord, EnqueueResult, EventQueue, EventStatusRecord, FireResult, LeasedEvent, NewEvent, QueueStats, SettleOp, StatusQuery,
+  TimerFiring,
 } from './types';
 
 export interface SqliteQueueOptions {
@@ -136,6 +137,13 @@ export class SqliteEventQueue implements EventQueue {
       ),
       deadOfQueue: this.db.prepare<[string], DeadRow>('SELECT * FROM dead_letters WHERE queue = ? ORDER BY id'),
       deadDelete: this.db.prepare('DELETE FROM dead_letters WHERE id = ?'),
+      lastFired: this.db.prepare<[string], { last_fired: number }>('SELECT last_fired FROM timer_fires WHERE timer_key = ?'),
+      setFired: this.db.prepare(
+        `INSERT INTO timer_fires (timer_key, last_fired) VALUES (@timerKey, @scheduledAt)
+         ON CONFLICT(timer_key) DO UPDATE SET last_fired = excluded.last_fired`,
+      ),
+      timerKeys: this.db.prepare<[], { timer_key: string }>('SELECT timer_key FROM timer_fires'),
+      forgetTimer: this.db.prepare('DELETE FROM timer_fires WHERE timer_key = ?'),
     };
     for (const row of this.db.prepare<[], { namespace: string; function_name: string; n: number }>(
       'SELECT namespace, function_name, count(*) AS n FROM events GROUP BY namespace, function_name',
@@ -167,6 +175,37 @@ export class SqliteEventQueue implements EventQueue {
     if (ops.length === 0) return;
     this.commit(() => {
       for (const op of ops) this.settleOne(op, now);
+    });
+  }
+
+  fire(firings: readonly TimerFiring[], now: number): FireResult[] {
+    if (firings.length === 0) return [];
+    const results = this.commit(() => firings.map((f): FireResult => {
+      const last = this.s.lastFired.get(f.timerKey)?.last_fired;
+      if (last !== undefined && last >= f.scheduledAt) return 'duplicate';
+      this.s.setFired.run({ timerKey: f.timerKey, scheduledAt: f.scheduledAt });
+      if (!f.event) return 'skipped';
+      return this.insertOne(f.event, now, true) ? 'ok' : 'full';
+    }), true);
+    for (const r of results) if (r === 'ok') this.enqueued += 1;
+    return results;
+  }
+
+  lastFired(timerKeys: readonly string[]): Map<string, number> {
+    const found = new Map<string, number>();
+    for (const key of timerKeys) {
+      const row = this.s.lastFired.get(key);
+      if (row) found.set(key, row.last_fired);
+    }
+    return found;
+  }
+
+  forgetTimers(keep: ReadonlySet<string>): number {
+    const gone = this.s.timerKeys.all().filter((r) => !keep.has(r.timer_key));
+    if (gone.length === 0) return 0;
+    return this.commit(() => {
+      for (const r of gone) this.s.forgetTimer.run(r.timer_key);
+      return gone.length;
     });
   }
 

@@ -108,6 +108,26 @@ export interface DeadLetterRecord extends NewEvent {
   error: string;
 }
 
+/**
+ * One firing of a timer trigger: the event it enqueues (none when the
+ * scheduler could not build one — the function is gone or not an event
+ * function — and the scheduled time is only recorded as passed).
+ */
+export interface TimerFiring {
+  timerKey: string;
+  /** The scheduled time it fires for (epoch ms). */
+  scheduledAt: number;
+  event?: NewEvent;
+}
+
+/**
+ * 'ok': enqueued and recorded; 'full': the function's queue is full, only
+ * the time is recorded (the firing is lost, said in the server log);
+ * 'skipped': no event, the time recorded; 'duplicate': this time (or a
+ * later one) was already fired, nothing done.
+ */
+export type FireResult = EnqueueResult | 'skipped' | 'duplicate';
+
 export interface QueueStats {
   /** Events waiting or running, all functions. */
   depth: number;
@@ -130,6 +150,16 @@ export interface EventQueue {
   lease(now: number, limit: number): LeasedEvent[];
   /** Applies the endings in one transaction. */
   settle(ops: readonly SettleOp[], now: number): void;
+  /**
+   * Timer firings in one durable transaction: each enqueues its event and
+   * records its scheduled time as the timer's last fired time, together —
+   * unless that time is not after the one recorded ('duplicate').
+   */
+  fire(firings: readonly TimerFiring[], now: number): FireResult[];
+  /** The last scheduled time each timer fired for (those that ever fired). */
+  lastFired(timerKeys: readonly string[]): Map<string, number>;
+  /** Drops the records of timers that no longer exist. */
+  forgetTimers(keep: ReadonlySet<string>): number;
   /** Removes a waiting or running event and records it ABORTED (durable); false when it is not queued. */
   abort(namespace: string, requestId: string, now: number): boolean;
   /** When the next invisible event becomes visible (epoch ms), or undefined when the queue is empty. */
