@@ -11,6 +11,8 @@ import { ApiError } from '../errors';
 
 const YEAR_MIN = 1970;
 const YEAR_MAX = 2099;
+/** The only words of the grammar (croner's `L`, `W`, `#`, `?` extensions are not the cloud's and are refused). */
+const NAMES = new Set(['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC', 'SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT']);
 
 /** A parsed schedule: the times it fires at, in epoch ms (whole seconds). */
 export interface CronSchedule {
@@ -36,6 +38,8 @@ export function parseCron(text: string): CronSchedule {
   // Tencent's grammar has no `?`, `L`, `W` or `#`: refused rather than given croner's extended meaning.
   const odd = fields.find((f) => !/^[A-Za-z0-9*,\-/]+$/.test(f));
   if (odd !== undefined) refuse(text, `field ${JSON.stringify(odd)} may only use digits, names, "*", ",", "-" and "/"`);
+  const word = fields.join(' ').match(/[A-Za-z]+/g)?.find((w) => !NAMES.has(w.toUpperCase()));
+  if (word !== undefined) refuse(text, `${JSON.stringify(word)} is not a month (JAN-DEC) or day (SUN-SAT) name`);
   if (fields.length === 7) {
     // Each part is `*`, a year or a range, optionally `/step` (a count, not a year).
     const years = (fields[6] as string).split(',').flatMap((part) => part.replace(/\/\d+$/, '').match(/\d+/g) ?? []);

@@ -15,7 +15,7 @@
  * before the trigger was created, last changed or enabled are not missed
  * times (a disabled period is not caught up).
  *
- * The trigger table (isola.db) is read on every tick, so triggers deleted
+ * The trigger table (the main database) is read on every tick, so triggers deleted
  * by any path (DeleteTrigger, a deleted function) simply stop firing.
  * All times come from the injected clock.
  */
