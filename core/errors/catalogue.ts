@@ -570,7 +570,7 @@ export const ERRORS = {
     message: 'Version {version} is still used by alias {alias}.',
   },
   'UnsupportedOperation.AsyncRunEnable': {
-    when: 'AsyncRunEnable=TRUE on a web function.',
+    when: 'AsyncRunEnable=TRUE on a web function, or UpdateFunctionConfiguration changing AsyncRunEnable (it is fixed at creation).',
     message: 'AsyncRunEnable=TRUE is only supported for Event functions.',
   },
   'UnsupportedOperation.Region': {
