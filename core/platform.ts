@@ -132,6 +132,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
       pollMs: 1000,
       leaseMarginMs: config.asyncLeaseMarginMs,
       statusRetentionMs: 3 * 24 * 60 * 60 * 1000,
+      untracedStatusRetentionMs: 60 * 60 * 1000,
       baseMs: config.asyncRetryBaseMs,
       maxMs: 5 * 60 * 1000,
       throttleBaseMs: 200,

@@ -31,8 +31,10 @@ export interface ConsumerOptions extends BackoffOptions {
   pollMs: number;
   /** Added to a function's timeout to make an event's lease. */
   leaseMarginMs: number;
-  /** Final statuses are kept this long (3 days). */
+  /** Final statuses of traced events (TraceEnable) are kept this long (3 days). */
   statusRetentionMs: number;
+  /** Final statuses of untraced events are kept this long (1 h). */
+  untracedStatusRetentionMs: number;
 }
 
 const STATUS_PRUNE_EVERY_MS = 60_000;
@@ -210,6 +212,7 @@ export class AsyncConsumer {
       qualifier: LATEST,
       invokeType: 'DeadLetter',
       leaseMs: leaseMsOf(target, this.options.leaseMarginMs),
+      traced: target.config.options.traceEnable === true,
       payload: JSON.stringify({
         Type: 'DeadLetter',
         RequestId: event.requestId,
@@ -228,7 +231,7 @@ export class AsyncConsumer {
     if (now - this.lastPrune < STATUS_PRUNE_EVERY_MS) return;
     this.lastPrune = now;
     try {
-      this.queue.pruneStatus(now - this.options.statusRetentionMs);
+      this.queue.pruneStatus(now - this.options.statusRetentionMs, now - this.options.untracedStatusRetentionMs);
     } catch (err) {
       console.error(`[async] status pruning failed: ${(err as Error).message}`);
     }

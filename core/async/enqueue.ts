@@ -72,6 +72,7 @@ export class AsyncEnqueuer {
       payload,
       invokeType: 'Event',
       leaseMs: leaseMsOf(resolved, this.options.leaseMarginMs),
+      traced: resolved.config.options.traceEnable === true,
     });
     if (result === 'full') {
       throw new ApiError('LimitExceeded.Quota', `The async queue of function ${req.functionName} already holds ${this.options.maxPerFunction} events.`);

@@ -88,6 +88,7 @@ export class AsyncService {
       const event: NewEvent = {
         requestId: newRequestId(), namespace: r.namespace, functionName: r.functionName, qualifier: r.qualifier,
         payload: r.payload, invokeType: 'Timer', leaseMs: leaseMsOf(resolved, this.options.leaseMarginMs),
+        traced: resolved.config.options.traceEnable === true,
       };
       return { event };
     } catch (err) {

@@ -80,4 +80,13 @@ CREATE TABLE timer_fires (
 );
 `,
   },
+  {
+    id: 3,
+    name: 'q0003_status_traced',
+    sql: `
+-- TraceEnable of the event's function when it was queued: a traced event's
+-- final status is kept 3 days, an untraced one's only briefly (README).
+ALTER TABLE event_status ADD COLUMN traced INTEGER NOT NULL DEFAULT 1;
+`,
+  },
 ];

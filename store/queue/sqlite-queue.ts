@@ -101,10 +101,10 @@ export class SqliteEventQueue implements EventQueue {
          VALUES (@requestId, @namespace, @functionName, @qualifier, @payload, @invokeType, @leaseMs, @now, @now)`,
       ),
       insertStatus: this.db.prepare(
-        `INSERT INTO event_status (request_id, namespace, function_name, qualifier, invoke_type, status, start_time)
-         VALUES (@requestId, @namespace, @functionName, @qualifier, @invokeType, 'RUNNING', @now)
+        `INSERT INTO event_status (request_id, namespace, function_name, qualifier, invoke_type, status, start_time, traced)
+         VALUES (@requestId, @namespace, @functionName, @qualifier, @invokeType, 'RUNNING', @now, @traced)
          ON CONFLICT(request_id) DO UPDATE SET status = 'RUNNING', status_code = 0, end_time = NULL, attempt = 0, error = NULL,
-           invoke_type = excluded.invoke_type`,
+           invoke_type = excluded.invoke_type, traced = excluded.traced`,
       ),
       visible: this.db.prepare<[number, number], EventRow>(
         `SELECT id, request_id, namespace, function_name, qualifier, payload, invoke_type, lease_ms, enqueued_at, attempt, failures, throttles, last_error
@@ -130,7 +130,9 @@ export class SqliteEventQueue implements EventQueue {
       ),
       nextVisible: this.db.prepare<[], { t: number | null }>('SELECT min(visible_at) AS t FROM events'),
       status: this.db.prepare<[string, string], StatusRow>('SELECT * FROM event_status WHERE namespace = ? AND request_id = ?'),
-      prune: this.db.prepare('DELETE FROM event_status WHERE end_time IS NOT NULL AND end_time < ?'),
+      prune: this.db.prepare(
+        'DELETE FROM event_status WHERE end_time IS NOT NULL AND (end_time < @before OR (traced = 0 AND end_time < @untracedBefore))',
+      ),
       deadCount: this.db.prepare<[string | null, string | null], { n: number }>('SELECT count(*) AS n FROM dead_letters WHERE (? IS NULL OR queue = ?)'),
       deadPage: this.db.prepare<[string | null, string | null, number, number], DeadRow>(
         'SELECT * FROM dead_letters WHERE (? IS NULL OR queue = ?) ORDER BY id LIMIT ? OFFSET ?',
@@ -252,8 +254,8 @@ export class SqliteEventQueue implements EventQueue {
     return { total, items: rows.map(toStatus) };
   }
 
-  pruneStatus(before: number): number {
-    return this.commit(() => this.s.prune.run(before).changes);
+  pruneStatus(before: number, untracedBefore: number): number {
+    return this.commit(() => this.s.prune.run({ before, untracedBefore }).changes);
   }
 
   listDeadLetters(queue: string | undefined, offset: number, limit: number): { total: number; items: DeadLetterRecord[] } {
@@ -318,7 +320,10 @@ export class SqliteEventQueue implements EventQueue {
     const key = depthKey(e.namespace, e.functionName);
     const depth = this.depths.get(key) ?? 0;
     if (capped && depth >= this.options.maxPerFunction) return false;
-    const row = { requestId: e.requestId, namespace: e.namespace, functionName: e.functionName, qualifier: e.qualifier, payload: e.payload, invokeType: e.invokeType, leaseMs: e.leaseMs, now };
+    const row = {
+      requestId: e.requestId, namespace: e.namespace, functionName: e.functionName, qualifier: e.qualifier, payload: e.payload,
+      invokeType: e.invokeType, leaseMs: e.leaseMs, now, traced: e.traced === false ? 0 : 1,
+    };
     this.s.insert.run(row);
     this.s.insertStatus.run(row);
     this.depths.set(key, depth + 1);

@@ -28,6 +28,8 @@ export interface NewEvent {
   invokeType: string;
   /** How long one lease lasts: the function's timeout plus a margin. */
   leaseMs: number;
+  /** The function's TraceEnable: its final status is kept for the long retention (default true). */
+  traced?: boolean;
 }
 
 export type EnqueueResult = 'ok' | 'full';
@@ -168,8 +170,8 @@ export interface EventQueue {
   depthOf(namespace: string, functionName: string): number;
   status(namespace: string, requestId: string): EventStatusRecord | undefined;
   listStatus(query: StatusQuery): { total: number; items: EventStatusRecord[] };
-  /** Drops final statuses that ended before `before`; returns how many. */
-  pruneStatus(before: number): number;
+  /** Drops final statuses that ended before `before`, and those of untraced events that ended before `untracedBefore`; returns how many. */
+  pruneStatus(before: number, untracedBefore: number): number;
   listDeadLetters(queue: string | undefined, offset: number, limit: number): { total: number; items: DeadLetterRecord[] };
   /** Moves dead letters back into their functions' queues (same RequestIds, attempts from 1); returns what moved. */
   redrive(queue: string, ids: readonly number[] | undefined, now: number): DeadLetterRecord[];
