@@ -133,6 +133,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
       leaseMarginMs: config.asyncLeaseMarginMs,
       statusRetentionMs: 3 * 24 * 60 * 60 * 1000,
       untracedStatusRetentionMs: 60 * 60 * 1000,
+      graceShutdownMs: config.asyncGraceShutdownMs,
       baseMs: config.asyncRetryBaseMs,
       maxMs: 5 * 60 * 1000,
       throttleBaseMs: 200,

@@ -17,6 +17,8 @@ export type ToHost =
   | { t: 'config'; config: HostConfig }
   | { t: 'invoke'; id: string; spec: VersionSpec; event: string }
   | { t: 'cancel'; id: string }
+  /** A graceful stop of a running event invocation (its `context.signal` aborts). */
+  | { t: 'term'; id: string }
   | { t: 'ping'; n: number }
   | { t: 'shutdown' }
   /**
@@ -111,6 +113,7 @@ export function checkToHost(v: unknown): ToHost | null {
     case 'config': return isObj(v.config) ? (v as ToHost) : null;
     case 'invoke': return typeof v.id === 'string' && isObj(v.spec) && typeof v.event === 'string' ? (v as ToHost) : null;
     case 'cancel': return typeof v.id === 'string' ? (v as ToHost) : null;
+    case 'term': return typeof v.id === 'string' ? (v as ToHost) : null;
     case 'ping': return typeof v.n === 'number' ? (v as ToHost) : null;
     case 'shutdown': return v as ToHost;
     case 'http': return typeof v.id === 'string' && typeof v.k === 'string' && (v.spec === undefined || isObj(v.spec)) && typeof v.m === 'string' && typeof v.u === 'string' && typeof v.h === 'string' && isBytesOrNull(v.b) && typeof v.s === 'boolean' ? (v as ToHost) : null;

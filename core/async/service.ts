@@ -113,18 +113,22 @@ export class AsyncService {
   }
 
   /**
-   * TerminateAsyncEvent, immediate: the event leaves the queue and is
-   * recorded ABORTED in one durable commit (a crash after the answer does
-   * not run it again), then its run, if one is in progress here, is aborted
-   * (the executor ends it as canceled, 499 in its log). An event that
-   * already ended: FailedOperation.AsyncEventStatus.
+   * TerminateAsyncEvent: the event leaves the queue and is recorded ABORTED
+   * in one durable commit (a crash after the answer does not run it again),
+   * then its run, if one is in progress here, is ended: at once (the
+   * executor ends it as canceled, 499 in its log), or with `graceful`
+   * (GraceShutdown) signalled first — SIGTERM to a process, the `abort`
+   * event of `context.signal` in an isolate, `[PLATFORM] Signal received
+   * successfully` in its log — and killed after the grace period if it
+   * still runs (439). An event that already ended:
+   * FailedOperation.AsyncEventStatus.
    */
-  terminate(namespace: string, functionName: string, requestId: string): void {
+  terminate(namespace: string, functionName: string, requestId: string, graceful = false): void {
     const current = this.status(namespace, requestId, functionName);
     if (current.status !== 'RUNNING' || !this.queue.abort(namespace, requestId, this.clock.now())) {
       throw new ApiError('FailedOperation.AsyncEventStatus', `Async event ${requestId} is ${this.status(namespace, requestId).status}; it can no longer be terminated.`);
     }
-    this.consumer.abortRun(requestId);
+    this.consumer.abortRun(requestId, graceful);
   }
 
   listStatus(query: StatusQuery): { total: number; items: EventStatusRecord[] } {

@@ -29,9 +29,11 @@ export class AsyncInvocationRunner {
   /**
    * Runs the event on `resolved` (an Event function; the enqueue checked
    * it). A function in async execution mode runs it with `asyncRunMaxMs` as
-   * its time limit instead of its timeout. Never rejects.
+   * its time limit instead of its timeout. `signal` kills the run;
+   * `stop` asks it to stop (graceful terminate, see EventCall.stop).
+   * Never rejects.
    */
-  async run(resolved: ResolvedVersion, call: QueuedCall, signal?: AbortSignal): Promise<Ended> {
+  async run(resolved: ResolvedVersion, call: QueuedCall, signal?: AbortSignal, stop?: AbortSignal): Promise<Ended> {
     const target = resolved.asyncRunEnable ? this.targets.asyncRunOf(resolved, this.asyncRunMaxMs) : this.targets.of(resolved);
     const { executor, spec } = target;
     const { ended } = await this.pipeline.call({
@@ -39,7 +41,14 @@ export class AsyncInvocationRunner {
       requestId: call.requestId,
       startTime: Date.now(),
       retryNum: call.attempt - 1,
-      run: () => executor.invoke({ requestId: call.requestId, spec, event: call.event }, signal),
+      run: async () => {
+        const outcome = await executor.invoke({ requestId: call.requestId, spec, event: call.event, ...(stop ? { stop } : {}) }, signal);
+        // Killed after the grace period of a graceful stop: the code did not stop when signalled (spec §8: 439).
+        if (stop?.aborted && outcome.kind === 'canceled') {
+          return { ...outcome, kind: 'process_exit', errorMessage: 'the function did not stop within the grace period after the signal; it was killed' };
+        }
+        return outcome;
+      },
     });
     return ended;
   }

@@ -342,7 +342,9 @@ export class SqliteEventQueue implements EventQueue {
 
   private settleOne(op: SettleOp, now: number): void {
     const row = this.s.get.get(op.id);
-    if (!row) return; // already settled (a lease that expired and was run and settled by another consumer)
+    // Already settled (a lease that expired and was run and settled by another consumer), or
+    // terminated — and its row id possibly re-used by a newer event, which this must not touch.
+    if (!row || row.request_id !== op.requestId) return;
     if (op.kind === 'ack') {
       this.remove(row);
       this.s.finish.run({ requestId: row.request_id, status: op.status, statusCode: op.statusCode, now, error: null });

@@ -55,13 +55,19 @@ export type DeadLetterTarget =
   | { kind: 'function'; event: NewEvent }
   | { kind: 'none' };
 
-export type SettleOp =
+/**
+ * How a run ends for its event. `id` and `requestId` name the event
+ * together: a settle whose event is gone (terminated meanwhile) must not
+ * touch a newer event that re-used its row id.
+ */
+export type SettleOp = { id: number; requestId: string } & (
   /** Done: delete it, final status. */
-  | { kind: 'ack'; id: number; status: EventStatus; statusCode: number }
+  | { kind: 'ack'; status: EventStatus; statusCode: number }
   /** Run it again at `visibleAt`. A throttle gives its attempt number back and counts a throttle; a counted failure counts one. */
-  | { kind: 'retry'; id: number; visibleAt: number; as: 'failure' | 'throttle' | 'uncounted'; statusCode: number; error: string }
+  | { kind: 'retry'; visibleAt: number; as: 'failure' | 'throttle' | 'uncounted'; statusCode: number; error: string }
   /** Retries exhausted or too old: delete it, record FAILED, pass it to `target`. */
-  | { kind: 'dead'; id: number; statusCode: number; error: string; target: DeadLetterTarget };
+  | { kind: 'dead'; statusCode: number; error: string; target: DeadLetterTarget }
+);
 
 /** One row of async event status (ListAsyncEvents, GetAsyncEventStatus). */
 export interface EventStatusRecord {
