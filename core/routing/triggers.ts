@@ -103,14 +103,7 @@ export class TriggerService {
 
   /** UpdateTriggerStatus: Enable OPEN / CLOSE; the state it already has is FailedOperation.UpdateTriggerStatus. */
   updateStatus(namespace: string, name: string, params: Params): void {
-    const enable = requiredString(params, 'Enable', 'InvalidParameterValue.Enable');
-    this.change(namespace, name, params, (current) => {
-      const enabled = enableOf(params, current.enabled === 1);
-      if (enabled === (current.enabled === 1)) {
-        throw new ApiError('FailedOperation.UpdateTriggerStatus', `Trigger ${current.name} is already ${enable === 'OPEN' ? 'enabled' : 'disabled'}.`);
-      }
-      return { enabled: enabled ? 1 : 0 };
-    });
+    this.change(namespace, name, params, statusChange(params));
   }
 
   /** DeleteTrigger. */
@@ -221,6 +214,22 @@ function typeOf(params: Params): string {
     throw new ApiError('UnsupportedOperation.Trigger', `Triggers of type ${type} are not available on this server yet; apigw (HTTP) and timer triggers are.`);
   }
   throw new ApiError('InvalidParameterValue.Type', `Type must be a trigger type such as apigw, got ${JSON.stringify(type)}.`);
+}
+
+/**
+ * UpdateTriggerStatus's edit of a trigger row (every type): the Enable it
+ * asks for (required); the state the trigger already has is
+ * FailedOperation.UpdateTriggerStatus.
+ */
+export function statusChange(params: Params): (current: TriggerRow) => Pick<TriggerRow, 'enabled'> {
+  const enable = requiredString(params, 'Enable', 'InvalidParameterValue.Enable');
+  return (current) => {
+    const enabled = enableOf(params, current.enabled === 1);
+    if (enabled === (current.enabled === 1)) {
+      throw new ApiError('FailedOperation.UpdateTriggerStatus', `Trigger ${current.name} is already ${enable === 'OPEN' ? 'enabled' : 'disabled'}.`);
+    }
+    return { enabled: enabled ? 1 : 0 };
+  };
 }
 
 /** A trigger's Enable (OPEN / CLOSE), or `fallback` when not sent. */

@@ -12,7 +12,7 @@ import type { Store, TriggerRow } from '../../store';
 import { optionalString, requiredString } from '../config';
 import { ApiError } from '../errors';
 import { assertDescription, LATEST, triggerViewOf, type FunctionService, type TriggerView } from '../functions';
-import { assertTriggerQualifier, enableOf, MAX_TRIGGERS_PER_TYPE, triggerNameOf } from '../routing';
+import { assertTriggerQualifier, enableOf, MAX_TRIGGERS_PER_TYPE, statusChange, triggerNameOf } from '../routing';
 import type { Clock } from '../async';
 import { parseCron } from './cron';
 import { TIMER, type TimerScheduler } from './scheduler';
@@ -88,14 +88,7 @@ export class TimerTriggerService {
 
   /** UpdateTriggerStatus: Enable OPEN / CLOSE; the state it already has is FailedOperation.UpdateTriggerStatus. Times missed while disabled do not fire. */
   updateStatus(namespace: string, name: string, params: Params): void {
-    const enable = requiredString(params, 'Enable', 'InvalidParameterValue.Enable');
-    this.change(namespace, name, params, (current) => {
-      const enabled = enableOf(params, current.enabled === 1);
-      if (enabled === (current.enabled === 1)) {
-        throw new ApiError('FailedOperation.UpdateTriggerStatus', `Trigger ${current.name} is already ${enable === 'OPEN' ? 'enabled' : 'disabled'}.`);
-      }
-      return { enabled: enabled ? 1 : 0 };
-    });
+    this.change(namespace, name, params, statusChange(params));
   }
 
   /** DeleteTrigger with Type timer. */
