@@ -72,11 +72,10 @@ export class TimerScheduler {
       const due: TriggerWithFunction[] = [];
       const dueAt: number[] = [];
       for (const row of rows) {
-        const schedule = this.scheduleOf(row.trigger_desc);
+        const schedule = row.enabled === 1 ? this.scheduleOf(row.trigger_desc) : null;
         if (!schedule) continue;
         const upcoming = schedule.nextAfter(now);
         if (upcoming !== undefined) next = Math.min(next, upcoming);
-        if (row.enabled !== 1) continue;
         const at = schedule.latestAtOrBefore(now);
         const since = Math.max(last.get(timerKeyOf(row)) ?? -Infinity, row.mod_time);
         if (at !== undefined && at > since) (due.push(row), dueAt.push(at));
