@@ -16,9 +16,9 @@ const APIGW = 'apigw';
 const TIMER = 'timer';
 
 /** The TriggerDesc of an HTTP trigger (spec/triggers.md). */
-function httpDesc(path: string, method: string, integrated: boolean): string {
+function httpDesc(path: string, method: string, integrated: boolean, stripPrefix = false): string {
   return JSON.stringify({
-    api: { authRequired: 'FALSE', requestConfig: { method, path }, isIntegratedResponse: integrated ? 'TRUE' : 'FALSE' },
+    api: { authRequired: 'FALSE', requestConfig: { method, path, ...(stripPrefix ? { stripPrefix: 'TRUE' } : {}) }, isIntegratedResponse: integrated ? 'TRUE' : 'FALSE' },
     service: { serviceName: 'SCF_API_SERVICE' },
     release: { environmentName: 'release' },
   });
@@ -63,11 +63,12 @@ export function registerTrigger(program: Command): void {
       .option('--qualifier <q>', 'version or alias the trigger calls', '$DEFAULT')
       .option('--integrated', 'integrated response: an event function returns {statusCode, headers, body, isBase64Encoded}')
       .option('--disabled', 'create it disabled')
+      .option('--strip-prefix', 'a web function sees the path without the trigger prefix (the segments before the trailing /*)')
       .option('--description <text>', 'description'),
-  ).action(async (fn: string, name: string, path: string | undefined, opts: ClientFlags & { cron?: string; message?: string; method: string; qualifier: string; integrated?: boolean; disabled?: boolean; description?: string }) => {
+  ).action(async (fn: string, name: string, path: string | undefined, opts: ClientFlags & { cron?: string; message?: string; method: string; qualifier: string; integrated?: boolean; disabled?: boolean; stripPrefix?: boolean; description?: string }) => {
     if ((path === undefined) === (opts.cron === undefined)) throw new Error('give either a <path> (an HTTP trigger) or --cron <expr> (a timer trigger)');
     if (opts.message !== undefined && opts.cron === undefined) throw new Error('--message is the message of a timer trigger: use it with --cron');
-    if (opts.cron !== undefined && (opts.integrated || opts.method !== 'ANY')) throw new Error('--method and --integrated are options of HTTP triggers, not of --cron timers');
+    if (opts.cron !== undefined && (opts.integrated || opts.stripPrefix || opts.method !== 'ANY')) throw new Error('--method, --integrated and --strip-prefix are options of HTTP triggers, not of --cron timers');
     const { client, json, namespace } = resolveClient(opts);
     const response = await client.call<{ TriggerInfo?: TriggerItem }>('CreateTrigger', {
       FunctionName: fn,
@@ -75,7 +76,7 @@ export function registerTrigger(program: Command): void {
       TriggerName: name,
       ...(opts.cron !== undefined
         ? { Type: TIMER, TriggerDesc: opts.cron, CustomArgument: opts.message }
-        : { Type: APIGW, TriggerDesc: httpDesc(path as string, opts.method, opts.integrated === true) }),
+        : { Type: APIGW, TriggerDesc: httpDesc(path as string, opts.method, opts.integrated === true, opts.stripPrefix === true) }),
       Qualifier: opts.qualifier,
       Enable: opts.disabled ? 'CLOSE' : 'OPEN',
       Description: opts.description,

@@ -29,6 +29,7 @@ import { serveTrigger } from './trigger';
 export { DEFAULT_HTTP_LIMITS, QUALIFIER_HEADER, type HttpLimits } from './limits';
 export { readRequest, type IncomingRequest } from './request';
 export { UwsResponseSink, writeError, type SinkOptions } from './response';
+export { routeTrigger, type TriggerRoute } from './trigger';
 
 /** Makes the response sink of a call (the WebSocket routes make one that can upgrade). */
 export type SinkFactory = (res: HttpResponse, options: SinkOptions) => UwsResponseSink;
