@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createProcessExecutor, createSandbox } from '../native';
 import { createIsolateRuntime } from '../runtime';
 import { openStore, SqliteEventQueue, type Store } from '../store';
-import { AsyncService, systemClock, type AsyncQueueStats, type Clock } from './async';
+import { ASYNC_RUN_MAX_MS, AsyncService, systemClock, type AsyncQueueStats, type Clock } from './async';
 import { ensureIdentity, NamespaceService, type AccountIdentity } from './account';
 import { AdmissionController, CapacityOwner, ConcurrencyService } from './capacity';
 import type { PlatformConfig } from './config';
@@ -11,6 +11,7 @@ import { ApigwInvocationService, AsyncInvocationRunner, EventInvocationService, 
 import { LogService, MetricsService, WebSocketCounters } from './observe';
 import { ProvisionedAdmission, ProvisionedService } from './provisioning';
 import { TriggerService, VersionResolver } from './routing';
+import { TimerScheduler, TimerTriggerService } from './timers';
 
 /**
  * Everything behind the gateway: the store and the services the control API
@@ -53,6 +54,8 @@ export interface Platform {
   readonly webSockets: WebSocketCounters;
   /** Async invocation: the durable queue, its consumer, event statuses, retry policies, dead letters. */
   readonly async: AsyncService;
+  /** Timer triggers: their actions (CreateTrigger… with Type timer); the scheduler fires them into the async queue. */
+  readonly timers: TimerTriggerService;
   /** Flushes pending writes and closes the store; idempotent. */
   close(): Promise<void>;
 }
@@ -63,7 +66,7 @@ export interface StartedPlatform {
   createdCredentials: boolean;
 }
 
-/** What tests may replace: the async queue's clock (so retries' back-off runs without waiting) and its jitter. */
+/** What tests may replace: the clock of the async queue and the timer scheduler (so back-offs and schedules run without waiting) and the jitter. */
 export interface PlatformDeps {
   clock?: Clock;
   random?: () => number;
@@ -128,7 +131,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
     new SqliteEventQueue(config.dataDir, { maxPerFunction: config.asyncQueueMaxEvents }),
     functions,
     resolver,
-    new AsyncInvocationRunner(targets, pipeline),
+    new AsyncInvocationRunner(targets, pipeline, ASYNC_RUN_MAX_MS),
     deps.clock ?? systemClock,
     {
       maxPerFunction: config.asyncQueueMaxEvents,
@@ -136,6 +139,8 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
       pollMs: 1000,
       leaseMarginMs: config.asyncLeaseMarginMs,
       statusRetentionMs: 3 * 24 * 60 * 60 * 1000,
+      untracedStatusRetentionMs: 60 * 60 * 1000,
+      graceShutdownMs: config.asyncGraceShutdownMs,
       baseMs: config.asyncRetryBaseMs,
       maxMs: 5 * 60 * 1000,
       throttleBaseMs: 200,
@@ -143,6 +148,8 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
       random: deps.random ?? Math.random,
     },
   );
+  const clock = deps.clock ?? systemClock;
+  const scheduler = new TimerScheduler(store, asyncService, clock);
   if (config.deploySample) await deploySampleOnce(store, functions);
 
   let closing: Promise<void> | undefined;
@@ -168,8 +175,10 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
     apigw: new ApigwInvocationService(resolver, targets, pipeline),
     webSockets,
     async: asyncService,
+    timers: new TimerTriggerService(store, functions, scheduler, clock),
     close() {
       closing ??= (async () => {
+        scheduler.stop();
         // The consumer stops leasing at once; its running events end with the executors and are settled before the queue closes.
         const asyncClosed = asyncService.close();
         provisioned.close();
@@ -185,6 +194,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
     },
   };
   asyncService.start();
+  scheduler.start();
   // Provisioned instances of every stored setting start in the background: warm again after a restart.
   provisioned.start();
   return { platform, createdCredentials: created };

@@ -127,6 +127,15 @@ export interface EventCall {
   spec: VersionSpec;
   /** JSON text of the event. */
   event: string;
+  /**
+   * Aborted when a graceful stop is asked (TerminateAsyncEvent with
+   * GraceShutdown): the executor delivers it to the running code — SIGTERM
+   * to a process (group), the `abort` event of `context.signal` in an
+   * isolate —, writes `[PLATFORM] Signal received successfully` into the
+   * call's log once the code got it, and lets the call run on until it
+   * ends or the call's own abort signal kills it. Optional: absent = never.
+   */
+  stop?: AbortSignal;
 }
 
 /** One HTTP request for a web function. */

@@ -108,9 +108,22 @@ export class HostProcess {
     return true;
   }
 
-  cancel(id: string): void {
+  /** A graceful stop of the running event invocation `id` (its `context.signal` aborts in the isolate). */
+  terminate(id: string): void {
+    if (this.inflight.has(id)) this.proc.writer?.send({ t: 'term', id });
+  }
+
+  /**
+   * Ends invocation `id` in the host. By default its result is dropped (the
+   * caller answers for it); `awaitResult`: the host's own outcome — canceled,
+   * with the logs and duration it had — still settles the invocation (a
+   * kill after a graceful stop, whose log must show the signal).
+   */
+  cancel(id: string, awaitResult = false): void {
     this.httpGuards.delete(id);
-    if (this.inflight.delete(id)) this.proc.writer?.send({ t: 'cancel', id });
+    if (!this.inflight.has(id)) return;
+    if (!awaitResult) this.inflight.delete(id);
+    this.proc.writer?.send({ t: 'cancel', id });
   }
 
   /**

@@ -65,6 +65,8 @@ export interface PlatformConfig {
   asyncQueueMaxEvents: number;
   /** Async invocation: a queued event's lease is the function's timeout plus this; a run that outlives it (a crashed server) runs again. */
   asyncLeaseMarginMs: number;
+  /** Async invocation: TerminateAsyncEvent with GraceShutdown kills a run this long after signalling it, if it still runs. */
+  asyncGraceShutdownMs: number;
   /** Async invocation: back-off of the first retry of a failed event; each next retry doubles it (with jitter), up to 5 minutes. */
   asyncRetryBaseMs: number;
   /** Async invocation: queued events running at once, all functions (each still needs its function's concurrency). 0 = accept and store events but run none (an enqueue-only server; bench/async.js). */
@@ -113,6 +115,7 @@ export const CONFIG_SCHEMA: Schema<PlatformConfig> = {
   metricsMaxSeries: count(2000, 1),
   asyncQueueMaxEvents: count(100_000, 1),
   asyncLeaseMarginMs: count(10_000, 1),
+  asyncGraceShutdownMs: count(10_000, 1),
   asyncRetryBaseMs: count(1000, 1),
   asyncMaxInFlight: count(100),
   wsMaxMessageBytes: count(256 * 1024, 1),

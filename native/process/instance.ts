@@ -226,6 +226,10 @@ export class ProcessInstance {
     return new Promise<ExecutorOutcome>((resolve) => {
       let timer: NodeJS.Timeout | null = null;
       const onAbort = (): void => running.settle({ kind: 'canceled', errorMessage: 'the caller went away' });
+      // A graceful stop: SIGTERM to the function's process group; the call runs on until it ends or is aborted.
+      const onStop = (): void => {
+        if (this.running === running && this.proc?.terminate()) this.output.line('log', '[PLATFORM] Signal received successfully', Date.now());
+      };
       const running: Running = {
         id, requestId: call.requestId, started,
         settle: (end) => {
@@ -233,6 +237,7 @@ export class ProcessInstance {
           this.running = null;
           if (timer !== null) clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
+          call.stop?.removeEventListener('abort', onStop);
           // Settled by the deadline, an exit or an abort: the runtime's late answer gets 400. (No-op after its answer.)
           this.api?.abandon();
           // Anything but an answer of the function itself leaves the process in a state nobody knows.
@@ -259,6 +264,8 @@ export class ProcessInstance {
       this.running = running;
       timer = setTimeout(() => running.settle({ kind: 'timeout', errorMessage: 'time out' }), spec.timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
+      if (call.stop?.aborted) queueMicrotask(onStop);
+      else call.stop?.addEventListener('abort', onStop, { once: true });
       if (this.api !== null) {
         void this.api.invoke(call, spec).then((end) => { if (end !== null) running.settle(end); });
         return;
