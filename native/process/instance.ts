@@ -100,6 +100,13 @@ export class ProcessInstance {
    */
   async start(): Promise<{ coldStart: ColdStart } | { failed: Ending }> {
     const spec = this.spec;
+    // What the runtime builds once on this host (the Java bootstrap, compiled on first use) is the
+    // platform's one-time work: not part of this instance's cold start or its deadlines.
+    try {
+      await this.deps.runtime.install?.();
+    } catch (err) {
+      return this.failStart({ kind: 'internal', errorMessage: `the ${this.deps.runtime.family} runtime could not be installed: ${(err as Error).message}` });
+    }
     const t0 = performance.now();
     // The init timeout is the function's (its module's top level, as for isolates); starting the
     // interpreter is the platform's work and gets at least minRuntimeStartMs, so a loaded machine

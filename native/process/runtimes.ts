@@ -3,8 +3,11 @@
  * runtime names each serves, the command that starts its bootstrap, and the
  * search-path variables of the spec (runtime-api.md, "Environment").
  */
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { VersionSpec } from '../../executor';
+import { findExecutable, nativeAsset } from './assets';
+import { javaRuntime, type JavaInstall } from './java';
 
 export interface RuntimeCommand {
   command: string;
@@ -16,50 +19,60 @@ export interface RuntimeCommand {
 }
 
 export interface BuiltInRuntime {
-  /** 'python', 'nodejs', 'custom'. */
+  /** 'python', 'nodejs', 'php', 'java', 'custom'. */
   readonly family: string;
   /**
    * How the executor talks to the process: 'channel' = the private frames on fd 3 (channel.ts,
-   * the bootstraps of native/python and native/nodejs), 'runtime-api' = the custom runtime's HTTP
-   * API (native/custom), spoken by the user's own scf_bootstrap.
+   * the bootstraps of native/python, native/nodejs, native/php, native/java), 'runtime-api' = the
+   * custom runtime's HTTP API (native/custom), spoken by the user's own scf_bootstrap.
    */
   readonly protocol: 'channel' | 'runtime-api';
+  /** Why this host cannot run it ("php not found in PATH"), or null when it can. */
+  unavailable(): string | null;
+  /** Work done once before the first instance (Java: compiling the bootstrap); rejects with the reason it cannot run. */
+  install?(): Promise<void>;
   /** Who runs it, for GetFunction and the README ("python3 (3.11.2)"). */
   describe(): string;
   /** The command for one instance of this version. */
-  command(spec: Pick<VersionSpec, 'memoryMb' | 'codeDir' | 'env'>): RuntimeCommand;
+  command(spec: Pick<VersionSpec, 'memoryMb' | 'codeDir' | 'env' | 'handler'>): RuntimeCommand;
 }
 
 /** coreutils' env: starts the Node.js runtime with a NODE_OPTIONS the platform chose. */
 const ENV_BIN = '/usr/bin/env';
-
-/** Where the bootstraps live: the source tree (they are not compiled). */
-const NATIVE_DIR = path.resolve(__dirname, '..', '..', '..', 'native');
 
 export interface RuntimeBinaries {
   /** The interpreter of Python functions (default /usr/bin/python3: readable by every uid). */
   python: string;
   /** The Node.js of Node.js functions (default: the server's own). */
   node: string;
+  /** php-cli for PHP functions (default: `php` in PATH); null when there is none. */
+  php: string | null;
 }
 
-export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string; node: string }): ReadonlyMap<string, BuiltInRuntime> {
+/**
+ * The runtime table. `versions` says who runs Python and Node.js; `java` is
+ * where the Java bootstrap is compiled and cached (java.ts).
+ */
+export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string; node: string }, java: JavaInstall): ReadonlyMap<string, BuiltInRuntime> {
   const python: BuiltInRuntime = {
     family: 'python',
     protocol: 'channel',
+    // An interpreter that does not run fails every start visibly (405 with its last words).
+    unavailable: () => null,
     describe: () => `${bin.python} (Python ${versions.python})`,
     command: () => ({
       command: bin.python,
       // -I: no user site, no PYTHON* variables, no script dir on sys.path (a user module named
       // `bootstrap` must not be shadowed); the bootstrap puts the code root and /opt first itself.
-      args: ['-I', path.join(NATIVE_DIR, 'python', 'bootstrap.py')],
+      args: ['-I', nativeAsset('python', 'bootstrap.py')],
       env: (codeRoot, optDir) => ({ PYTHONPATH: `${codeRoot}:${optDir}`, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', ISOLA_OPT_DIR: optDir }),
-      platformDirs: [path.join(NATIVE_DIR, 'python'), path.dirname(bin.python)],
+      platformDirs: [nativeAsset('python'), path.dirname(bin.python)],
     }),
   };
   const nodejs: BuiltInRuntime = {
     family: 'nodejs',
     protocol: 'channel',
+    unavailable: () => null,
     describe: () => `${bin.node} (Node.js ${versions.node})`,
     command: ({ memoryMb, env }) => ({
       // NODE_OPTIONS is exactly the function's own, or none: a value in the server's environment
@@ -70,27 +83,68 @@ export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string
         '-u', 'NODE_OPTIONS', ...(env['NODE_OPTIONS'] ? [`NODE_OPTIONS=${env['NODE_OPTIONS']}`] : []), bin.node,
         // The V8 heap gets the function's memory: a heap overrun ends the process with V8's
         // "heap out of memory", which the executor reads as 'oom'.
-        `--max-old-space-size=${Math.max(16, memoryMb)}`, path.join(NATIVE_DIR, 'nodejs', 'bootstrap.js'),
+        `--max-old-space-size=${Math.max(16, memoryMb)}`, nativeAsset('nodejs', 'bootstrap.js'),
       ],
       env: (_codeRoot, optDir) => ({ NODE_PATH: `${optDir}:${path.join(optDir, 'node_modules')}` }),
-      platformDirs: [path.join(NATIVE_DIR, 'nodejs'), path.dirname(bin.node)],
+      platformDirs: [nativeAsset('nodejs'), path.dirname(bin.node)],
+    }),
+  };
+  const php: BuiltInRuntime = {
+    family: 'php',
+    protocol: 'channel',
+    unavailable: () => (bin.php === null ? 'php not found in PATH (Debian: php-cli)' : null),
+    describe: () => `${bin.php} (PHP ${versionOnce(`php:${bin.php}`, bin.php, ['-r', 'echo PHP_VERSION;'], /^(\S+)$/)})`,
+    command: () => ({
+      // -n: no php.ini of the host (its display_errors, auto_prepend_file…): the bootstrap sets what matters.
+      command: bin.php ?? 'php',
+      args: ['-n', '-d', 'display_errors=stderr', nativeAsset('php', 'bootstrap.php')],
+      env: (_codeRoot, optDir) => ({ ISOLA_OPT_DIR: optDir }),
+      platformDirs: [nativeAsset('php'), ...(bin.php === null ? [] : [path.dirname(bin.php)])],
     }),
   };
   const custom: BuiltInRuntime = {
     family: 'custom',
     protocol: 'runtime-api',
+    unavailable: () => null,
     describe: () => 'the function\'s own scf_bootstrap (custom runtime, HTTP runtime API)',
     // The code root is the same path inside the sandbox's mount namespace (sandbox: codeRoot = codeDir),
     // so this is the path the confined process sees.
     command: ({ codeDir }) => ({ command: path.join(codeDir, 'scf_bootstrap'), args: [], env: () => ({}), platformDirs: [] }),
   };
-  return new Map([['python', python], ['nodejs', nodejs], ['custom', custom]]);
+  return new Map([['python', python], ['nodejs', nodejs], ['php', php], ['java', javaRuntime(java)], ['custom', custom]]);
+}
+
+const knownVersions = new Map<string, string>();
+
+/** `command args`'s version (matched by `re` on its output), run once per key and remembered; 'unknown' when it does not run. */
+export function versionOnce(key: string, command: string | null, args: string[], re: RegExp): string {
+  let v = knownVersions.get(key);
+  if (v === undefined) {
+    v = 'unknown';
+    if (command !== null) {
+      try {
+        const out = execFileSync(command, args, { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'pipe'] });
+        v = re.exec(out.trim())?.[1] ?? 'unknown';
+      } catch {
+        // stays 'unknown': every start then fails visibly
+      }
+    }
+    knownVersions.set(key, v);
+  }
+  return v;
+}
+
+/** `php`, as the server's PATH finds it (null: PHP functions cannot run here). */
+export function defaultPhp(): string | null {
+  return findExecutable('php');
 }
 
 /** The catalogue name's family ('Python3.9' → 'python'), or null for names this executor does not run. */
 export function familyOf(runtime: string): string | null {
   if (/^Python3\.\d+$/.test(runtime)) return 'python';
   if (/^Nodejs\d+\.\d+$/.test(runtime)) return 'nodejs';
+  if (/^Php\d+(\.\d+)?$/.test(runtime)) return 'php';
+  if (/^Java\d+$/.test(runtime)) return 'java';
   if (runtime === 'CustomRuntime') return 'custom';
   return null;
 }

@@ -20,18 +20,24 @@ const open = (options) => createProcessExecutor({
 });
 const logLimits = { lineChars: 8192, lines: 5000, bytes: 1024 * 1024, notice: /log limit reached/ };
 
-function createPythonDriver() {
-  const fixtures = require('./python-fixtures');
-  const JS_ONLY = 'Python handlers return a value: no Promise or callback shape';
+/**
+ * A driver for a built-in runtime whose handlers return a value (no Promise or callback shape):
+ * Python, PHP, Java — `parts` = { name, language, fixtures, runtime, errorText, entryFile, missingText? }.
+ */
+function valueDriver({ language, ...parts }) {
+  const NO_ASYNC = `${language} handlers return a value: no Promise or callback shape`;
   return createDriver({
-    name: 'python',
     open,
-    fixtures,
-    unsupported: { ...webSkips(), 'promise-result': JS_ONLY, 'callback-result': JS_ONLY, 'callback-error': JS_ONLY },
-    runtime: 'Python3.9',
-    errorText: (message) => `Exception: ${message}`,
-    entryFile: /\/index\.py"/,
+    unsupported: { ...webSkips(), 'promise-result': NO_ASYNC, 'callback-result': NO_ASYNC, 'callback-error': NO_ASYNC },
     logLimits,
+    ...parts,
+  });
+}
+
+function createPythonDriver() {
+  return valueDriver({
+    name: 'python', language: 'Python', fixtures: require('./python-fixtures'), runtime: 'Python3.9',
+    errorText: (message) => `Exception: ${message}`, entryFile: /\/index\.py"/,
   });
 }
 
@@ -74,4 +80,22 @@ function createCustomDriver() {
   });
 }
 
-module.exports = { createPythonDriver, createNodejsProcessDriver, createCustomDriver };
+function createPhpDriver() {
+  return valueDriver({
+    name: 'php', language: 'PHP', fixtures: require('./php-fixtures'), runtime: 'Php8.0',
+    errorText: (message) => `Exception: ${message}`, entryFile: /\/index\.php[:(]\d+/,
+  });
+}
+
+function createJavaDriver() {
+  return valueDriver({
+    name: 'java', language: 'Java', fixtures: require('./java-fixtures').compileJavaFixtures(), runtime: 'Java11',
+    errorText: (message) => `java.lang.RuntimeException: ${message}`, entryFile: /\(Index\.java:\d+\)/,
+    missingText: {
+      handler: 'handler missing: f_no_handler.Index::mainHandler (a public method mainHandler(event) or mainHandler(event, Context))',
+      module: 'class missing: f_no_module.Nothere',
+    },
+  });
+}
+
+module.exports = { createPythonDriver, createNodejsProcessDriver, createCustomDriver, createPhpDriver, createJavaDriver };
