@@ -19,14 +19,16 @@ export interface RuntimeCommand {
 }
 
 export interface BuiltInRuntime {
-  /** 'python', 'nodejs', 'php', 'java', 'custom'. */
+  /** 'python', 'nodejs', 'php', 'java', 'go', 'custom'. */
   readonly family: string;
   /**
    * How the executor talks to the process: 'channel' = the private frames on fd 3 (channel.ts,
    * the bootstraps of native/python, native/nodejs, native/php, native/java), 'runtime-api' = the
-   * custom runtime's HTTP API (native/custom), spoken by the user's own scf_bootstrap.
+   * custom runtime's HTTP API (native/custom), spoken by the user's own scf_bootstrap, 'go-rpc' =
+   * the cloud Go library's net/rpc + gob on _LAMBDA_SERVER_PORT (go-link.ts), spoken by the
+   * function's own executable.
    */
-  readonly protocol: 'channel' | 'runtime-api';
+  readonly protocol: 'channel' | 'runtime-api' | 'go-rpc';
   /** Why this host cannot run it ("php not found in PATH"), or null when it can. */
   unavailable(): string | null;
   /** Work done once before the first instance (Java: compiling the bootstrap); rejects with the reason it cannot run. */
@@ -102,6 +104,17 @@ export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string
       platformDirs: [nativeAsset('php'), ...(bin.php === null ? [] : [path.dirname(bin.php)])],
     }),
   };
+  const go: BuiltInRuntime = {
+    family: 'go',
+    protocol: 'go-rpc',
+    unavailable: () => null,
+    describe: () => 'the function\'s own executable (the cloud Go library\'s net/rpc + gob protocol)',
+    // The handler names the executable at the code root (the same path inside the sandbox). The Go
+    // runtime's collector aims at the function's memory (GOMEMLIMIT), unless the function sets its own.
+    command: ({ codeDir, handler, memoryMb, env }) => ({
+      command: path.join(codeDir, handler), args: [], env: (): Record<string, string> => (env['GOMEMLIMIT'] ? {} : { GOMEMLIMIT: `${memoryMb}MiB` }), platformDirs: [],
+    }),
+  };
   const custom: BuiltInRuntime = {
     family: 'custom',
     protocol: 'runtime-api',
@@ -111,7 +124,7 @@ export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string
     // so this is the path the confined process sees.
     command: ({ codeDir }) => ({ command: path.join(codeDir, 'scf_bootstrap'), args: [], env: () => ({}), platformDirs: [] }),
   };
-  return new Map([['python', python], ['nodejs', nodejs], ['php', php], ['java', javaRuntime(java)], ['custom', custom]]);
+  return new Map([['python', python], ['nodejs', nodejs], ['php', php], ['java', javaRuntime(java)], ['go', go], ['custom', custom]]);
 }
 
 const knownVersions = new Map<string, string>();
@@ -145,6 +158,7 @@ export function familyOf(runtime: string): string | null {
   if (/^Nodejs\d+\.\d+$/.test(runtime)) return 'nodejs';
   if (/^Php\d+(\.\d+)?$/.test(runtime)) return 'php';
   if (/^Java\d+$/.test(runtime)) return 'java';
+  if (runtime === 'Go1') return 'go';
   if (runtime === 'CustomRuntime') return 'custom';
   return null;
 }

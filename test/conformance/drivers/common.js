@@ -51,11 +51,11 @@ const MISSING_TEXT = Object.freeze({ handler: 'handler missing: index.main_handl
  * handler }); `unsupported` (name → reason); `runtime` (the spec's runtime name) and
  * `typeOf(handler)` ('Event' | 'HTTP'); `errorText`, `entryFile`, `logLimits`, `missingText` (test/conformance/README.md).
  */
-function createDriver({ name, open, fixtures, unsupported = {}, runtime, typeOf = () => 'Event', errorText, entryFile, logLimits, openDefaults, missingText = MISSING_TEXT }) {
+function createDriver({ name, open, fixtures, unsupported = {}, runtime, typeOf = () => 'Event', errorText, entryFile, logLimits, openDefaults, missingText = {} }) {
   let shared = null;
   const dirs = new Map();
   const driver = {
-    name, errorText, entryFile, logLimits, missingText,
+    name, errorText, entryFile, logLimits, missingText: { ...MISSING_TEXT, ...missingText },
     /** null when `fixture` can be deployed here, else the reason it cannot; unknown names throw. */
     unsupported(fixture) {
       if (unsupported[fixture]) return unsupported[fixture];

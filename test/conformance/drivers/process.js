@@ -22,13 +22,14 @@ const logLimits = { lineChars: 8192, lines: 5000, bytes: 1024 * 1024, notice: /l
 
 /**
  * A driver for a built-in runtime whose handlers return a value (no Promise or callback shape):
- * Python, PHP, Java — `parts` = { name, language, fixtures, runtime, errorText, entryFile, missingText? }.
+ * Python, PHP, Java, Go — `parts` = { name, language, fixtures, runtime, errorText, entryFile, missingText?,
+ * unsupportedMore? (fixtures this language cannot express, with the reason) }.
  */
-function valueDriver({ language, ...parts }) {
+function valueDriver({ language, unsupportedMore = {}, ...parts }) {
   const NO_ASYNC = `${language} handlers return a value: no Promise or callback shape`;
   return createDriver({
     open,
-    unsupported: { ...webSkips(), 'promise-result': NO_ASYNC, 'callback-result': NO_ASYNC, 'callback-error': NO_ASYNC },
+    unsupported: { ...webSkips(), 'promise-result': NO_ASYNC, 'callback-result': NO_ASYNC, 'callback-error': NO_ASYNC, ...unsupportedMore },
     logLimits,
     ...parts,
   });
@@ -98,4 +99,21 @@ function createJavaDriver() {
   });
 }
 
-module.exports = { createPythonDriver, createNodejsProcessDriver, createCustomDriver, createPhpDriver, createJavaDriver };
+/** The Go driver: the fixture program built with `go build` (go-fixtures.js). */
+function createGoDriver() {
+  const { buildGoFunction, goFixtures } = require('./go-fixtures');
+  const ERRORS = 'a Go panic carries the stack but ends the instance (ShouldExit, as the cloud library says); a returned error keeps it but has no stack — both: test/process-go-function.test.js';
+  const INIT = 'a Go function has no init-error message: a panic before it listens is an exit before ready (init_exit, 405), a slow init no Function.Ping answer (init_timeout, 450) — test/process-go-function.test.js';
+  return valueDriver({
+    name: 'go', language: 'Go', fixtures: goFixtures(buildGoFunction()), runtime: 'Go1',
+    errorText: (message) => message, entryFile: /main\.go:\d+/,
+    missingText: { module: 'module missing: main (the Go runtime starts the executable the handler names, at the code root)' },
+    unsupportedMore: {
+      'throws': ERRORS, 'init-throws': INIT, 'init-busy-loop': INIT,
+      'no-handler': 'a Go handler names an executable: there is no function inside it to miss',
+      'logs-levels': 'a Go function\'s log is its raw stdout (log) and stderr (error): no levels',
+    },
+  });
+}
+
+module.exports = { createPythonDriver, createNodejsProcessDriver, createCustomDriver, createPhpDriver, createJavaDriver, createGoDriver };
