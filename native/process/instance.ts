@@ -291,7 +291,10 @@ export class ProcessInstance {
         void this.go.invoke(call, spec).then((r) => {
           if (r === null) return;
           if (r.shouldExit) this.exitsAfterCall = true;
-          running.settle(r.end);
+          // The function wrote its output to stdout before its reply to the socket, so that output is
+          // readable by the time the reply is; both are read in the same poll phase, and settling in
+          // the check phase after it keeps those lines with this call (not the next one).
+          setImmediate(() => running.settle(r.end));
         });
         return;
       }

@@ -1,5 +1,5 @@
 'use strict';
-// The conformance fixtures for the Go runtime: one Go program (test/fixtures/go-function/main.go,
+// The conformance fixtures for the Go runtime: one Go program (test/fixtures/go-function/,
 // serving the cloud Go library's net/rpc + gob protocol) built once with Debian's golang-go;
 // each fixture is that binary as `main` plus a file `fixture` naming the behaviour
 // (test/conformance/README.md). `no-module` has no binary.
@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const SOURCE = path.join(__dirname, '..', '..', 'fixtures', 'go-function', 'main.go');
+const SOURCE_DIR = path.join(__dirname, '..', '..', 'fixtures', 'go-function');
 
 const NAMES = [
   'echo-event', 'async-result', 'returns-undefined', 'throws', 'throws-async', 'context-dump', 'env-dump',
@@ -29,13 +29,13 @@ function findGo() {
   return null;
 }
 
-/** Builds the fixture program with `go build` (static: CGO off) into a temp file; returns its bytes. */
+/** Builds the fixture program with `go build` (static: CGO off, GOPATH mode: no module to fetch) into a temp file; returns its bytes. */
 function buildGoFunction(go = findGo()) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-go-build-'));
   try {
     const out = path.join(dir, 'main');
-    execFileSync(go, ['build', '-o', out, '-ldflags=-s -w', SOURCE], {
-      cwd: dir, env: { ...process.env, CGO_ENABLED: '0', GO111MODULE: 'off' }, stdio: ['ignore', 'ignore', 'pipe'],
+    execFileSync(go, ['build', '-o', out, '-ldflags=-s -w', '.'], {
+      cwd: SOURCE_DIR, env: { ...process.env, CGO_ENABLED: '0', GO111MODULE: 'off' }, stdio: ['ignore', 'ignore', 'pipe'],
     });
     return fs.readFileSync(out);
   } finally {

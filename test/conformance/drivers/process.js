@@ -102,8 +102,8 @@ function createJavaDriver() {
 /** The Go driver: the fixture program built with `go build` (go-fixtures.js). */
 function createGoDriver() {
   const { buildGoFunction, goFixtures } = require('./go-fixtures');
-  const ERRORS = 'a Go panic carries the stack but ends the instance (ShouldExit, as the cloud library says); a returned error keeps it but has no stack — both: test/process-go-function.test.js';
-  const INIT = 'a Go function has no init-error message: a panic before it listens is an exit before ready (init_exit, 405), a slow init no Function.Ping answer (init_timeout, 450) — test/process-go-function.test.js';
+  const ERRORS = 'a Go panic carries the stack but ends the instance (ShouldExit, as the cloud library says); a returned error keeps it but has no stack — both: test/process-go-panic.test.js';
+  const INIT = 'a Go function has no init-error message: a panic before it listens is an exit before ready (init_exit, 405), a slow init no Function.Ping answer (init_timeout, 450) — test/process-go-start-failures.test.js';
   return valueDriver({
     name: 'go', language: 'Go', fixtures: goFixtures(buildGoFunction()), runtime: 'Go1',
     errorText: (message) => message, entryFile: /main\.go:\d+/,
