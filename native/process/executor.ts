@@ -31,6 +31,8 @@ export interface ProcessExecutorOptions {
   minRuntimeStartMs?: number;
   /** Where runtimes cache what they build on this host (the compiled Java bootstrap); default: a dir under the OS temp dir. The server passes `<dataDir>/runtimes`. */
   cacheDir?: string;
+  /** Pre-started spares where the runtime asks for them (Java: 1 per version with traffic; see pool.ts). Default true. */
+  spares?: boolean;
   /** The Java runtime's JDK, JSON library and class data sharing (defaults: java/javac in PATH, Debian's Gson, CDS on). */
   java?: Partial<Omit<JavaInstall, 'cacheDir'>>;
 }
@@ -80,7 +82,9 @@ export function createProcessExecutor(options: ProcessExecutorOptions): ProcessE
   const poolOf = (spec: VersionSpec): Pool => {
     let pool = pools.get(spec.key);
     if (pool === undefined) {
-      pool = new Pool(spec, { sandbox: options.sandbox, runtime: runtimeOf(spec)!, platform: options.platform, limits, minRuntimeStartMs: options.minRuntimeStartMs ?? 10_000, peerLookup }, options.keepAliveMs);
+      const runtime = runtimeOf(spec)!;
+      const spares = options.spares === false ? 0 : runtime.spares ?? 0;
+      pool = new Pool(spec, { sandbox: options.sandbox, runtime, platform: options.platform, limits, minRuntimeStartMs: options.minRuntimeStartMs ?? 10_000, peerLookup }, options.keepAliveMs, spares);
       pools.set(spec.key, pool);
     }
     return pool;

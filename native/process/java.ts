@@ -144,6 +144,7 @@ export function javaRuntime(o: JavaInstall): BuiltInRuntime {
   return {
     family: 'java',
     protocol: 'channel',
+    spares: 1,
     unavailable: why,
     install(): Promise<void> {
       const reason = why();

@@ -33,6 +33,11 @@ export interface BuiltInRuntime {
   unavailable(): string | null;
   /** Work done once before the first instance (Java: compiling the bootstrap); rejects with the reason it cannot run. */
   install?(): Promise<void>;
+  /**
+   * Instances a version keeps started ahead once it has traffic (pool.ts), where a cold start is
+   * long enough to pay for one idle process: Java's JVM (bench/runners.js). Default 0.
+   */
+  readonly spares?: number;
   /** Who runs it, for GetFunction and the README ("python3 (3.11.2)"). */
   describe(): string;
   /** The command for one instance of this version. */

@@ -23,12 +23,12 @@ const logLimits = { lineChars: 8192, lines: 5000, bytes: 1024 * 1024, notice: /l
 /**
  * A driver for a built-in runtime whose handlers return a value (no Promise or callback shape):
  * Python, PHP, Java, Go — `parts` = { name, language, fixtures, runtime, errorText, entryFile, missingText?,
- * unsupportedMore? (fixtures this language cannot express, with the reason) }.
+ * unsupportedMore? (fixtures this language cannot express, with the reason), executorOptions? }.
  */
-function valueDriver({ language, unsupportedMore = {}, ...parts }) {
+function valueDriver({ language, unsupportedMore = {}, executorOptions = {}, ...parts }) {
   const NO_ASYNC = `${language} handlers return a value: no Promise or callback shape`;
   return createDriver({
-    open,
+    open: (options) => open({ ...executorOptions, ...options }),
     unsupported: { ...webSkips(), 'promise-result': NO_ASYNC, 'callback-result': NO_ASYNC, 'callback-error': NO_ASYNC, ...unsupportedMore },
     logLimits,
     ...parts,
@@ -91,6 +91,9 @@ function createPhpDriver() {
 function createJavaDriver() {
   return valueDriver({
     name: 'java', language: 'Java', fixtures: require('./java-fixtures').compileJavaFixtures(), runtime: 'Java11',
+    // A pre-started spare makes the call after a discarded instance warm by design (and shows in the
+    // idle counts): the suite pins the one-instance-per-call behaviour; test/process-java-spare.test.js the spares.
+    executorOptions: { spares: false },
     errorText: (message) => `java.lang.RuntimeException: ${message}`, entryFile: /\(Index\.java:\d+\)/,
     missingText: {
       handler: 'handler missing: f_no_handler.Index::mainHandler (a public method mainHandler(event) or mainHandler(event, Context))',
