@@ -152,7 +152,8 @@ function isola_on_shutdown(): void
     $kind = str_contains($err['message'], 'Allowed memory size') ? 'oom' : 'user_error';
     $stack = "{$message} in {$err['file']}:{$err['line']}";
     if ($isola_current !== null) {
-        isola_send(['t' => 'failed', 'id' => $isola_current, 'kind' => $kind, 'message' => substr($message, 0, ISOLA_MAX_TEXT), 'stack' => $stack, 'mem' => isola_peak_rss()]);
+        // exit: the script ends here, so the executor does not hand this instance another call.
+        isola_send(['t' => 'failed', 'id' => $isola_current, 'kind' => $kind, 'message' => substr($message, 0, ISOLA_MAX_TEXT), 'stack' => $stack, 'mem' => isola_peak_rss(), 'exit' => true]);
     } elseif ($isola_loading) {
         isola_send(['t' => 'load_failed', 'kind' => $kind, 'message' => substr($message, 0, ISOLA_MAX_TEXT), 'stack' => $stack]);
     }

@@ -82,7 +82,7 @@ export class ProcessInstance {
   private api: RuntimeApiLink | null = null;
   /** The Go function's rpc (protocol 'go-rpc'); null otherwise. */
   private go: GoLink | null = null;
-  /** The function said its process ends after this call (a Go panic): not reused whatever the ending. */
+  /** The function said its process ends after this call (a Go panic, a PHP fatal error): not reused whatever the ending. */
   private exitsAfterCall = false;
   private running: Running | null = null;
   private loadWaiter: ((msg: ChildMessage | ChildExit) => void) | null = null;
@@ -325,6 +325,7 @@ export class ProcessInstance {
       case 'failed': {
         const r = this.running;
         if (r === null || r.id !== m.id) return;
+        if (m.exit === true) this.exitsAfterCall = true;
         r.settle({ kind: m.kind, errorMessage: m.message, ...(m.stack ? { errorStack: m.stack } : {}), memUsageBytes: m.mem });
         return;
       }
