@@ -284,17 +284,17 @@ export class ProcessInstance {
       this.running = running;
       timer = setTimeout(() => running.settle({ kind: 'timeout', errorMessage: 'time out' }), spec.timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
+      // The answer of a custom runtime or a Go function comes over a socket, its output over the stdout
+      // pipe: what it printed before answering is readable by the time the answer is, and both are read
+      // in the same poll phase, so settling in the check phase after it keeps those lines with this call.
       if (this.api !== null) {
-        void this.api.invoke(call, spec).then((end) => { if (end !== null) running.settle(end); });
+        void this.api.invoke(call, spec).then((end) => { if (end !== null) setImmediate(() => running.settle(end)); });
         return;
       }
       if (this.go !== null) {
         void this.go.invoke(call, spec).then((r) => {
           if (r === null) return;
           if (r.shouldExit) this.exitsAfterCall = true;
-          // The function wrote its output to stdout before its reply to the socket, so that output is
-          // readable by the time the reply is; both are read in the same poll phase, and settling in
-          // the check phase after it keeps those lines with this call (not the next one).
           setImmediate(() => running.settle(r.end));
         });
         return;

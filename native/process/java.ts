@@ -1,8 +1,8 @@
 /**
  * The Java runtime (Java8, Java11 — run on the machine's JDK 17): the
  * bootstrap sources of native/java compiled with the JDK's javac into a jar
- * on first use, cached under the data dir by content hash (sources, javac,
- * the JSON library), with an AppCDS archive of the bootstrap's and Gson's
+ * on first use, cached under the data dir by content hash (sources, the
+ * JDK's and the JSON library's files), with an AppCDS archive of the bootstrap's and Gson's
  * classes made by one training run — the JVM's cold start is most of a Java
  * function's cold start (README "Figures"). Nothing compiled is committed.
  */
@@ -68,7 +68,9 @@ async function install(o: JavaInstall): Promise<Installed> {
   const javac = o.javac!;
   const files = sources();
   const hash = createHash('sha256');
-  hash.update(javac).update('\0').update(o.gsonJar ?? '').update('\0');
+  // The JDK's files' times too: an upgraded JDK gets a new jar and a new CDS archive (an archive of
+  // another JVM build would be refused by -Xshare:auto at every start, silently slow).
+  for (const f of [javac, o.java!, o.gsonJar!]) hash.update(f).update('\0').update(String(fs.statSync(f).mtimeMs)).update('\0');
   for (const f of files) hash.update(path.relative(nativeAsset('java'), f)).update('\0').update(fs.readFileSync(f)).update('\0');
   const dir = path.join(o.cacheDir, `java-${hash.digest('hex').slice(0, 16)}`);
   const jar = path.join(dir, 'bootstrap.jar');
@@ -154,7 +156,11 @@ export function javaRuntime(o: JavaInstall): BuiltInRuntime {
       installed.catch(() => { installed = null; });
       return installed.then(() => undefined);
     },
-    describe: () => `${o.java} (${ready?.archive && o.classDataSharing !== false ? 'with an AppCDS archive' : 'no AppCDS archive'})`,
+    describe: () => {
+      if (o.classDataSharing === false) return `${o.java} (no AppCDS archive)`;
+      if (ready === null) return `${o.java} (bootstrap and AppCDS archive made on first use)`;
+      return `${o.java} (${ready.archive !== null ? 'with an AppCDS archive' : 'the AppCDS archive could not be made'})`;
+    },
     command: ({ memoryMb }) => {
       if (ready === null) throw new Error('the Java bootstrap is not installed (install() first)');
       const cds = ready.archive !== null && o.classDataSharing !== false ? [`-XX:SharedArchiveFile=${ready.archive}`, '-Xshare:auto'] : ['-Xshare:auto'];
