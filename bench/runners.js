@@ -168,7 +168,11 @@ function buildGo(dir) {
 }
 
 run(async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-bench-runners-'));
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-bench-runners-'));
+  // The code tree and the data dir side by side: a code tree holding the data dir cannot be confined
+  // (the sandbox hides the data dir inside the read-only code mount: "failed mount system call").
+  const dir = path.join(root, 'code');
+  fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'index.py'), 'def main_handler(event, context):\n    return {"hello": event.get("name")}\n');
   fs.writeFileSync(path.join(dir, 'index.js'), 'exports.main_handler = async (event) => ({ hello: event.name });\n');
   // The custom runtime: the Python sample's bootstrap runs the same index.py over the runtime API.
@@ -177,10 +181,10 @@ run(async () => {
   fs.writeFileSync(path.join(dir, 'index.php'), '<?php\nfunction main_handler($event, $context) { return ["hello" => $event->name]; }\n');
   buildJava(dir);
   buildGo(dir);
-  const dataDir = path.join(dir, 'data');
+  const dataDir = path.join(root, 'data');
   const sandbox = createSandbox({ dataDir, enabled: SANDBOX === 'on' });
   const platform = { region: 'r', appId: '1', uin: '2' };
-  const cacheDir = path.join(dir, 'runtimes');
+  const cacheDir = path.join(dataDir, 'runtimes');
   const proc = createProcessExecutor({ sandbox, platform, keepAliveMs: 600_000, cacheDir });
   // The same JVM without the AppCDS archive of the bootstrap and Gson (the JDK's own default CDS stays on).
   const noCds = createProcessExecutor({ sandbox, platform, keepAliveMs: 600_000, cacheDir, java: { classDataSharing: false } });
@@ -227,6 +231,6 @@ run(async () => {
     noSpares.destroy();
     iso.destroy();
     await proc.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(root, { recursive: true, force: true });
   }
 });
