@@ -5,8 +5,9 @@
  *
  * 1. Echo throughput: `--connections` sockets (default 100) each play
  *    ping-pong (send, wait for the echo, send again) against
- *      uWS echo     raw uWS echoing every message (bench/lib/uws-echo.js): the baseline
- *      isola echo   a WebSocket web function echoing every message
+ *      uWS echo          raw uWS echoing every message (bench/lib/uws-echo.js): the baseline
+ *      isola echo        a WebSocket web function echoing every message, default settings
+ *      isola echo c100   the same with InstanceConcurrencyConfig MaxConcurrency 100
  *    in alternating rounds; ratio = isola messages/s ÷ uWS messages/s in the
  *    same round. The isola server runs with the per-connection upstream limits
  *    (10 messages/s, 128 KB/s) raised, which ping-pong at full speed exceeds.
@@ -29,11 +30,12 @@ const { treeMemory } = require('./lib/proc');
 const { machine, machineLine, printTable, writeResult, option, loadOptions, loadUsage, wantsHelp, fail, run } = require('./lib/report');
 
 const USAGE = `
-node bench/ws.js [--duration s] [--rounds n] [--connections 100] [--warmup s] [--idle n] [--slots n]
+node bench/ws.js [--duration s] [--rounds n] [--connections 100] [--warmup s] [--idle n] [--compare checkout]
 
 ${loadUsage('echo connections', [100])}
   --idle         idle connections for the memory figure (env BENCH_IDLE, default 10000; 0 = skip)
-  --slots        per-instance concurrency of the echo function (env BENCH_SLOTS, default 100)
+  --compare      another checkout with a built dist/ (env BENCH_COMPARE_ROOT): its server's echo functions
+                 ("base echo", "base echo c100") run in the same rounds as this build's
   BENCH_SERVER_ARGS  extra \`isola serve\` flags
 `;
 
@@ -57,7 +59,8 @@ async function createWs(client, name, slots) {
     ProtocolType: 'WS',
     Timeout: 900,
     ProtocolParams: { WSParams: { IdleTimeOut: 900 } },
-    ...(slots > 1 ? { InstanceConcurrencyConfig: { MaxConcurrency: slots } } : {}),
+    // slots 0: the platform's default settings.
+    ...(slots > 0 ? { InstanceConcurrencyConfig: { MaxConcurrency: slots } } : {}),
     Code: { ZipFile: zipFiles({ 'index.mjs': ECHO }).toString('base64') },
   });
   await waitActive(client, 'default', name);
@@ -131,11 +134,10 @@ async function main() {
   if (wantsHelp(USAGE)) return;
   const { duration, rounds, connections, warmup } = loadOptions([100]);
   const idle = option('idle', 'BENCH_IDLE', 10_000, 'int', { allowZero: true });
-  const slots = option('slots', 'BENCH_SLOTS', 100, 'int');
 
   const facts = machine();
   console.log(machineLine(facts));
-  console.log(`ws bench: ${rounds} rounds × c=${connections.join(',')} × ${duration} s, warm-up ${warmup} s, ${slots} connection(s) per instance; ${idle} idle connections\n`);
+  console.log(`ws bench: ${rounds} rounds × c=${connections.join(',')} × ${duration} s, warm-up ${warmup} s; ${idle} idle connections\n`);
 
   const cfgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-bench-ws-'));
   const cfg = path.join(cfgDir, 'config.json');
@@ -143,27 +145,40 @@ async function main() {
   let baseline;
   let isola;
   let client;
+  let base;
+  let baseClient;
+  const compareRoot = process.argv.find((a, i, all) => all[i - 1] === '--compare') ?? process.env.BENCH_COMPARE_ROOT;
   try {
     baseline = await startUwsEcho().catch((err) => fail(`cannot start the uWS baseline: ${err.message}`));
     isola = await startIsola({ args: ['--config', cfg] }).catch((err) => fail(`cannot start the isola server: ${err.message}`));
     client = new ApiClient(isola);
-    await createWs(client, 'ws-echo', slots).catch((err) => fail(`cannot create ws-echo: ${err.message}`));
+    await createWs(client, 'ws-echo', 0).catch((err) => fail(`cannot create ws-echo: ${err.message}`));
+    await createWs(client, 'ws-echo-c100', 100).catch((err) => fail(`cannot create ws-echo-c100: ${err.message}`));
 
     const targets = {
       'uWS echo': { url: baseline.url.replace('http', 'ws') },
       'isola echo': { url: `${isola.url.replace('http', 'ws')}/default/ws-echo/` },
+      'isola echo c100': { url: `${isola.url.replace('http', 'ws')}/default/ws-echo-c100/` },
     };
+    if (compareRoot) {
+      base = await startIsola({ root: compareRoot, args: ['--config', cfg] }).catch((err) => fail(`cannot start the isola server of ${compareRoot}: ${err.message}`));
+      baseClient = new ApiClient(base);
+      await createWs(baseClient, 'ws-echo', 0).catch((err) => fail(`cannot create ws-echo on ${compareRoot}: ${err.message}`));
+      await createWs(baseClient, 'ws-echo-c100', 100).catch((err) => fail(`cannot create ws-echo-c100 on ${compareRoot}: ${err.message}`));
+      targets['base echo'] = { url: `${base.url.replace('http', 'ws')}/default/ws-echo/` };
+      targets['base echo c100'] = { url: `${base.url.replace('http', 'ws')}/default/ws-echo-c100/` };
+    }
     for (const [name, target] of Object.entries(targets)) {
       const r = await runWsLoad({ ...target, connections: 1, duration: 0.2 }).catch((err) => fail(`${name}: ${err.message}`));
       if (r.requests === 0 || r.errors > 0) fail(`${name} did not echo (${JSON.stringify(r.breakdown)} ${r.sample ?? ''})`);
     }
     await warmUp(targets, connections, warmup, runWsLoad);
-    const runs = await runRounds({ rounds, connections, duration, targets, load: runWsLoad, unit: 'msg/s' });
+    const runs = await runRounds({ rounds, connections, duration, targets, load: runWsLoad, unit: 'msg/s', alternate: true });
     printPerRound(runs, 'uWS echo', 'msg/s');
     const summary = summarize(runs, Object.keys(targets), connections, 'uWS echo');
     printSummary(summary, rounds, 'msg/s', 3);
     const echo = summary.find((s) => s.target === 'isola echo' && s.connections === connections[0]);
-    console.log(`\ntarget (isola echo ≥ 0.4 × uWS messages/s): ${echo.ratio >= 0.4 && echo.errors === 0 ? 'met' : 'NOT met'} — ratio ${echo.ratio.toFixed(3)}`);
+    console.log(`\ntarget (isola echo, default settings, ≥ 0.5 × uWS messages/s): ${echo.ratio >= 0.5 && echo.errors === 0 ? 'met' : 'NOT met'} — ratio ${echo.ratio.toFixed(3)}`);
 
     let memory = null;
     if (idle > 0) {
@@ -183,7 +198,7 @@ async function main() {
     }
 
     const file = writeResult('ws', {
-      settings: { duration, rounds, connections, warmup, idle, slots, serverArgs: process.env.BENCH_SERVER_ARGS ?? '' },
+      settings: { duration, rounds, connections, warmup, idle, compareRoot: compareRoot ?? null, serverArgs: process.env.BENCH_SERVER_ARGS ?? '' },
       summary,
       runs: runs.map(({ sample, ...r }) => ({ ...r, firstError: sample })),
       memory,
@@ -191,6 +206,8 @@ async function main() {
     console.log(`\nwritten ${file}`);
   } finally {
     client?.close();
+    baseClient?.close();
+    await base?.stop();
     await isola?.stop();
     await baseline?.stop();
     fs.rmSync(cfgDir, { recursive: true, force: true });

@@ -14,6 +14,7 @@ import { registerLayer } from './commands/layer';
 import { registerLogs } from './commands/logs';
 import { registerMetrics } from './commands/metrics';
 import { registerNs } from './commands/ns';
+import { registerProvisioned } from './commands/provisioned';
 import { registerRollback } from './commands/rollback';
 import { registerServe } from './commands/serve';
 import { registerTrigger } from './commands/trigger';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerAlias(program);
   registerLayer(program);
   registerTrigger(program);
+  registerProvisioned(program);
   registerRollback(program);
   registerNs(program);
   registerConfig(program);

@@ -8,6 +8,7 @@
  *   functions/  function life cycle, configuration, code packages, the runtime catalogue
  *   routing/    (namespace, function, qualifier) → a resolved version
  *   capacity/   who may run now: account and reserved quotas, burst
+ *   provisioning/ provisioned concurrency: instances kept ahead of traffic (static, scheduled, tracking)
  *   invoke/     executors, targets, the one invocation pipeline, sync and HTTP calls
  *   outcomes/   the closed list of outcomes and the one table of their status codes
  *   observe/    invocation logs and metrics
@@ -19,6 +20,7 @@ export * from './account';
 export * from './functions';
 export * from './routing';
 export * from './capacity';
+export * from './provisioning';
 export * from './invoke';
 export * from './outcomes';
 export * from './observe';

@@ -10,6 +10,7 @@ import type { PlatformConfig } from './config';
 import { AliasService, deploySampleOnce, FunctionService, LayerService, RUNTIMES, VersionService } from './functions';
 import { ApigwInvocationService, AsyncInvocationRunner, EventInvocationService, Executors, executorTable, HttpInvocationService, InvocationPipeline, Targets } from './invoke';
 import { LogService, MetricsService, WebSocketCounters } from './observe';
+import { ProvisionedAdmission, ProvisionedService } from './provisioning';
 import { TriggerService, VersionResolver } from './routing';
 
 /**
@@ -35,6 +36,8 @@ export interface Platform {
   readonly admission: AdmissionController;
   /** Reserved and total concurrency quotas (the Concurrency actions); keeps `admission` current. */
   readonly concurrency: ConcurrencyService;
+  /** Provisioned concurrency: the Put/Get/DeleteProvisionedConcurrencyConfig actions; keeps the executors' provisioned instances in step. */
+  readonly provisioned: ProvisionedService;
   /** Per-invocation log records (batched writes) and their queries. */
   readonly logs: LogService;
   /** Per-minute function metrics (in memory, rolled up to the store) and the /metrics exposition. */
@@ -115,7 +118,11 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
   });
   const resolver = new VersionResolver(store, functions);
   const targets = new Targets(executors, identity, config.region);
-  const pipeline = new InvocationPipeline({ capacity: new CapacityOwner(admission), logs, metrics });
+  // Provisioned instances hold their memory of the quota; the capacity owner's leases for them are covered by that hold.
+  const provisionedAdmission = new ProvisionedAdmission(admission);
+  const capacity = new CapacityOwner(provisionedAdmission);
+  const pipeline = new InvocationPipeline({ capacity, logs, metrics });
+  const provisioned = new ProvisionedService(store, functions, resolver, targets, capacity, concurrency, provisionedAdmission);
   const invocations = new EventInvocationService(resolver, targets, pipeline);
   const http = new HttpInvocationService(resolver, targets, pipeline, functions);
   const asyncService = new AsyncService(
@@ -153,6 +160,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
     triggers: new TriggerService(store, functions),
     admission,
     concurrency,
+    provisioned,
     logs,
     metrics,
     executors,
@@ -165,6 +173,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
       closing ??= (async () => {
         // The consumer stops leasing at once; its running events end with the executors and are settled before the queue closes.
         const asyncClosed = asyncService.close();
+        provisioned.close();
         // In-flight invocations finish (or fail) before their log records are flushed.
         await executors.close();
         await asyncClosed;
@@ -177,6 +186,8 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
     },
   };
   asyncService.start();
+  // Provisioned instances of every stored setting start in the background: warm again after a restart.
+  provisioned.start();
   return { platform, createdCredentials: created };
 }
 

@@ -38,6 +38,16 @@ export interface VersionSpec {
   initTimeoutMs: number;
   /** Request slots per instance (1 = one request at a time). */
   instanceConcurrency: number;
+  /**
+   * Smart dynamic per-instance concurrency (SCF's InstanceConcurrencyConfig
+   * DynamicEnabled): `instanceConcurrency` is then a ceiling, and an instance
+   * takes another request only while it keeps up with the ones it has; when
+   * it does not, the request goes to another instance or a new one. The
+   * isolate runtime measures "keeps up" (runtime/host/instance.ts); an
+   * executor that cannot measure it treats the ceiling as fixed slots.
+   * Absent or false: exactly `instanceConcurrency` slots.
+   */
+  dynamicConcurrency?: boolean;
 }
 
 /**
@@ -221,6 +231,18 @@ export interface InstanceCounts {
   idle: number;
 }
 
+/**
+ * How far `provision` has got for one version key: `target` instances asked
+ * for, `ready` of them started and warm (busy or idle; never more than
+ * `target`), and the last start failure while fewer than `target` are ready
+ * (null once they all are).
+ */
+export interface ProvisionProgress {
+  target: number;
+  ready: number;
+  error: string | null;
+}
+
 /** A snapshot (fresh objects; later changes do not show through). */
 export interface ExecutorStats {
   /** The executor's name ('isolate', 'process'). */
@@ -274,6 +296,26 @@ export interface Executor {
    * behind the executor's own processes.
    */
   instanceCount(key: string): number;
+  /**
+   * Instances of `key` running at least one call now, for the capacity
+   * owner's memory accounting under dynamic concurrency (where the executor,
+   * not the slot count, decides how many instances the calls occupy). O(1);
+   * may lag a little. Optional: executors that treat dynamic concurrency as
+   * fixed slots need not implement it.
+   */
+  busyInstanceCount?(key: string): number;
+  /**
+   * Provisioned concurrency: keeps `count` instances of `spec` started ahead
+   * of traffic — started now (without a call), never reclaimed for idling,
+   * replaced when they die (a start that fails is retried after a back-off
+   * and reported in `provisioned`). A call finding one of them free pays no
+   * cold start. The last call per key wins; `count` 0 hands the instances
+   * back to the usual idle reclaim. Synchronous and never throws: the work
+   * happens in the background.
+   */
+  provision(spec: VersionSpec, count: number): void;
+  /** Progress of `provision` for `key` (target 0 when none was asked for). */
+  provisioned(key: string): ProvisionProgress;
   stats(): ExecutorStats;
   /** Graceful: stop taking work, finish what is in flight, stop processes; idempotent. */
   close(): Promise<void>;

@@ -9,7 +9,7 @@ import { failure } from './protocol';
 import { resolveOptions, type ResolvedOptions } from './options';
 import { HostProcess } from './supervisor';
 import type {
-  VersionSpec, ExecutorStats, HttpExecutorOutcome, HttpCall, HttpResponseSink, ExecutorOutcome, EventCall, IsolateRuntime, IsolateRuntimeOptions,
+  VersionSpec, ExecutorStats, ProvisionProgress, HttpExecutorOutcome, HttpCall, HttpResponseSink, ExecutorOutcome, EventCall, IsolateRuntime, IsolateRuntimeOptions,
 } from './types';
 
 export type { FetchPolicy, IsolateRuntime, IsolateRuntimeOptions } from './types';
@@ -32,6 +32,8 @@ class Runtime implements IsolateRuntime {
   private closed: Promise<void> | null = null;
   private inFlight = 0;
   private readonly waiters = new Set<() => void>();
+  /** Provisioned instances asked for, per version key, and the host that keeps them (null until one is up). */
+  private readonly provisions = new Map<string, { spec: VersionSpec; count: number; host: HostProcess | null }>();
 
   constructor(private readonly opts: ResolvedOptions) {}
 
@@ -40,7 +42,7 @@ class Runtime implements IsolateRuntime {
     const hostOptions = { startTimeoutMs: this.opts.hostStartTimeoutMs, unresponsiveMs: this.opts.hostUnresponsiveMs, forwardStderr: this.opts.forwardHostStderr };
     for (let i = 0; i < this.opts.hosts; i++) {
       const h = new HostProcess(i, config, hostOptions, {
-        onReady: () => { for (const w of [...this.waiters]) w(); },
+        onReady: () => { this.placeProvisions(); for (const w of [...this.waiters]) w(); },
         // Every failed start ends in another exit, which comes back here.
         onExit: () => { if (!this.closing) restarter.exited(); },
       });
@@ -122,6 +124,37 @@ class Runtime implements IsolateRuntime {
     return n;
   }
 
+  busyInstanceCount(key: string): number {
+    let n = 0;
+    for (const h of this.hosts) n += h.pools[key]?.busy ?? 0;
+    return n;
+  }
+
+  /**
+   * Provisioned instances live on the version's host (the sticky placement
+   * its calls go to); a host restart places them again (placeProvisions).
+   */
+  provision(spec: VersionSpec, count: number): void {
+    if (this.closing) return;
+    const entry = this.provisions.get(spec.key);
+    if (count <= 0) {
+      if (entry === undefined) return;
+      this.provisions.delete(spec.key);
+      entry.host?.provision(entry.spec, 0);
+      return;
+    }
+    if (entry !== undefined) { entry.spec = spec; entry.count = count; } else this.provisions.set(spec.key, { spec, count, host: null });
+    this.placeProvisions();
+  }
+
+  provisioned(key: string): ProvisionProgress {
+    const entry = this.provisions.get(key);
+    if (entry === undefined) return { target: 0, ready: 0, error: null };
+    const pool = entry.host?.alive ? entry.host.pools[key] : undefined;
+    if (pool?.pinned !== entry.count) return { target: entry.count, ready: Math.min(pool?.ready ?? 0, entry.count), error: entry.host?.alive ? null : 'isolate host restarting' };
+    return { target: entry.count, ready: pool.ready ?? 0, error: pool.error ?? null };
+  }
+
   stats(): ExecutorStats {
     const instances: ExecutorStats['instances'] = {};
     for (const h of this.hosts) {
@@ -155,6 +188,17 @@ class Runtime implements IsolateRuntime {
     for (const r of this.restarters) r.stop();
     if (!this.closed) this.closed = Promise.resolve();
     for (const h of this.hosts) h.kill();
+  }
+
+  /** Sends every provision to its key's host where it is not there yet (after a host start, or a new provision). */
+  private placeProvisions(): void {
+    for (const [key, entry] of this.provisions) {
+      const host = this.pickLive(key);
+      if (host === null) continue;
+      // Moved (its host came back after another kept it): the other one lets them go.
+      if (entry.host !== null && entry.host !== host && entry.host.alive) entry.host.provision(entry.spec, 0);
+      if (host.provision(entry.spec, entry.count)) entry.host = host;
+    }
   }
 
   /** The key's host when it is alive (synchronous), else null. */

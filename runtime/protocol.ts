@@ -19,6 +19,8 @@ export type ToHost =
   | { t: 'cancel'; id: string }
   | { t: 'ping'; n: number }
   | { t: 'shutdown' }
+  /** Keep `n` provisioned instances of `spec` (0 = none): see Pools.provision. */
+  | { t: 'provision'; spec: VersionSpec; n: number }
   /**
    * An HTTP request: head, and the whole body (`b`) or `s` = the body follows as `hbody` frames.
    * `k` = the version key; `spec` rides along only when this host has not been sent that spec
@@ -42,7 +44,7 @@ export type FromHost =
   | { t: 'ready'; pid: number }
   | { t: 'result'; id: string; outcome: ExecutorOutcome }
   | { t: 'pong'; n: number }
-  | { t: 'pools'; pools: Record<string, { busy: number; idle: number }>; instances: number }
+  | { t: 'pools'; pools: Record<string, PoolSnapshot>; instances: number }
   /** Response head (`h` = JSON of [name, value] pairs), optionally the whole body `b`, and `e` = ended. */
   | { t: 'hstart'; id: string; s: number; h: string; b: Uint8Array | null; e: boolean }
   /**
@@ -62,6 +64,13 @@ export type FromHost =
   | { t: 'wssend'; id: string; d: string | Uint8Array }
   /** The function closes the connection with code `c`, reason `r`; `l` = the host did, over the send window. */
   | { t: 'wsclose'; id: string; c: number; r: string; l?: boolean };
+
+/**
+ * One version key's instances on a host: busy and idle; with provisioned
+ * instances asked for, `pinned` (the count), `ready` (started, ≤ pinned) and
+ * the last failed start's message while some are missing.
+ */
+export interface PoolSnapshot { busy: number; idle: number; pinned?: number; ready?: number; error?: string | null }
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -113,6 +122,7 @@ export function checkToHost(v: unknown): ToHost | null {
     case 'cancel': return typeof v.id === 'string' ? (v as ToHost) : null;
     case 'ping': return typeof v.n === 'number' ? (v as ToHost) : null;
     case 'shutdown': return v as ToHost;
+    case 'provision': return isObj(v.spec) && typeof v.n === 'number' && Number.isInteger(v.n) && v.n >= 0 ? (v as ToHost) : null;
     case 'http': return typeof v.id === 'string' && typeof v.k === 'string' && (v.spec === undefined || isObj(v.spec)) && typeof v.m === 'string' && typeof v.u === 'string' && typeof v.h === 'string' && isBytesOrNull(v.b) && typeof v.s === 'boolean' ? (v as ToHost) : null;
     case 'hbody': return typeof v.id === 'string' && isBytesOrNull(v.c) && typeof v.e === 'boolean' ? (v as ToHost) : null;
     case 'hack': return typeof v.id === 'string' && typeof v.n === 'number' ? (v as ToHost) : null;

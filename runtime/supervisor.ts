@@ -13,7 +13,7 @@ import { HOT_CODEC } from './hot-frames';
 import { HttpCall } from './http-call';
 import { IdTable } from './id-table';
 import { HTTP_SPEC_CACHE, checkFromHost, failure } from './protocol';
-import type { FromHost, HostConfig, ToHost } from './protocol';
+import type { FromHost, HostConfig, PoolSnapshot, ToHost } from './protocol';
 import type { VersionSpec, HttpExecutorOutcome, HttpRequestData, HttpResponseSink, ExecutorOutcome } from './types';
 
 const HOST_ENTRY = path.join(__dirname, 'host', 'main.js');
@@ -33,7 +33,7 @@ export interface HostOptions { startTimeoutMs: number; unresponsiveMs: number; f
 
 export class HostProcess {
   instances = 0;
-  pools: Record<string, { busy: number; idle: number }> = {};
+  pools: Record<string, PoolSnapshot> = {};
   private readonly proc: SupervisedProcess<ToHost, FromHost>;
   // Not Maps: per-request keys churning through a long-lived Map promote every request's objects (see IdTable).
   private readonly inflight = new IdTable<(o: ExecutorOutcome) => void>();
@@ -95,6 +95,14 @@ export class HostProcess {
       this.inflight.set(id, (o) => { clearTimeout(guard); resolve(o); });
       writer.send({ t: 'invoke', id, spec, event });
     });
+  }
+
+  /** Asks the host to keep `n` provisioned instances of `spec` (false when it is not running: ask again once it is ready). */
+  provision(spec: VersionSpec, n: number): boolean {
+    const writer = this.proc.writer;
+    if (!this.proc.alive || writer === null) return false;
+    writer.send({ t: 'provision', spec, n });
+    return true;
   }
 
   cancel(id: string): void {

@@ -7,7 +7,7 @@ import type { Executor } from '../executor';
 
 export type {
   ColdStart, EventCall, ExecutorOutcome, ExecutorStats, HttpCall, HttpExecutorOutcome, HttpRequestData, HttpResponseSink,
-  InstanceCounts, LogLevel, LogLine, OutcomeKind, VersionSpec, WebSocketChannel, WebSocketPeer,
+  InstanceCounts, LogLevel, ProvisionProgress, LogLine, OutcomeKind, VersionSpec, WebSocketChannel, WebSocketPeer,
 } from '../executor';
 
 /** Outbound fetch policy. Loopback, link-local and private ranges are denied unless allowed here. */

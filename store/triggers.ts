@@ -34,6 +34,7 @@ export class TriggersRepo {
   private readonly updateStmt;
   private readonly deleteStmt;
   private readonly underPrefixStmt;
+  private readonly usingQualifierStmt;
   constructor(db: Db) {
     this.getStmt = db.prepare<[number, string, string], TriggerRow>('SELECT * FROM triggers WHERE function_id = ? AND type = ? AND name = ?');
     this.listStmt = db.prepare<[number], TriggerRow>('SELECT * FROM triggers WHERE function_id = ? ORDER BY id');
@@ -50,10 +51,17 @@ export class TriggersRepo {
          description = @description, mod_time = @mod_time WHERE id = @id`,
     );
     this.deleteStmt = db.prepare<[number]>('DELETE FROM triggers WHERE id = ?');
+    this.usingQualifierStmt = db.prepare<[number, string], { type: string; name: string }>(
+      'SELECT type, name FROM triggers WHERE function_id = ? AND qualifier = ? ORDER BY id LIMIT 1',
+    );
     this.underPrefixStmt = db.prepare<[{ segment: string }], { name: string }>(
       `SELECT name FROM (SELECT name, json_extract(trigger_desc, '$.api.requestConfig.path') AS path FROM triggers WHERE type = 'apigw')
        WHERE path = '/' || @segment OR substr(path, 1, length(@segment) + 2) = '/' || @segment || '/' LIMIT 1`,
     );
+  }
+  /** A trigger (of any type) of the function that fires `qualifier` (a version or an alias), if any. */
+  usingQualifier(functionId: number, qualifier: string): { type: string; name: string } | undefined {
+    return this.usingQualifierStmt.get(functionId, qualifier);
   }
   get(functionId: number, type: string, name: string): TriggerRow | undefined {
     return this.getStmt.get(functionId, type, name);

@@ -106,3 +106,65 @@ t.test('per-instance memory: a multi-slot instance holds its memory once', async
   t.match(owner.enter(web, now), { ok: false, outcome: 'throttled', reason: /disabled/ }, 'disabled refuses even a busy instance');
   t.equal(admission.stats().throttled.concurrency432, 2);
 });
+
+/** A dynamic target (100 slots at most) whose executor reports `executor.busy` busy instances. */
+function dynamicTarget(functionName, executor) {
+  return { key: `k-${functionName}`, namespace: 'default', functionName, memoryMb: 128, slots: 100, dynamic: true, instanceCount: () => executor.busy, busyInstanceCount: () => executor.busy };
+}
+
+/** Admission with `quota.free` instances' worth of memory (counted in `quota.held`), burst unlimited. */
+function leasingAdmission(quota) {
+  return {
+    tryAcquire: () => {
+      if (quota.free <= 0) return { ok: false, reason: 'quota' };
+      quota.free--;
+      quota.held++;
+      let released = false;
+      return { ok: true, release() { if (!released) { released = true; quota.free++; quota.held--; } } };
+    },
+    admitColdStart: () => true,
+    refuseIfDisabled: () => undefined,
+    stats: () => ({}),
+  };
+}
+
+t.test('dynamic concurrency: memory follows the busy instances the executor reports, within one per call and one per 100 calls', async (t) => {
+  const quota = { free: Infinity, held: 0 };
+  const owner = new CapacityOwner(leasingAdmission(quota));
+  const executor = { busy: 1 };
+  const dyn = dynamicTarget('dyn', executor);
+  const now = Date.now();
+  const tickets = [];
+  for (let i = 0; i < 3; i++) tickets.push(owner.enter(dyn, now).ticket);
+  t.equal(quota.held, 1, '3 calls on one busy instance hold one instance of memory');
+  executor.busy = 3; // the executor spread them over three instances (one fell behind)
+  tickets.push(owner.enter(dyn, now).ticket);
+  t.equal(quota.held, 3, 'three busy instances hold three');
+  executor.busy = 10;
+  tickets.push(owner.enter(dyn, now).ticket);
+  t.equal(quota.held, 5, 'never more than one per call in flight');
+  executor.busy = 1;
+  tickets.pop().release();
+  t.equal(quota.held, 1, 'given back as the instances go idle');
+  for (const ticket of tickets) ticket.release();
+  t.equal(quota.held, 0, 'nothing held once every call left');
+});
+
+t.test('dynamic concurrency: a busy instance the quota cannot cover refuses the call (432) and keeps nothing of it', async (t) => {
+  const quota = { free: 2, held: 0 };
+  const owner = new CapacityOwner(leasingAdmission(quota));
+  const executor = { busy: 1 };
+  const dyn = dynamicTarget('dyn2', executor);
+  const a = owner.enter(dyn, Date.now());
+  const b = owner.enter(dyn, Date.now());
+  t.ok(a.ok && b.ok);
+  executor.busy = 3;
+  const c = owner.enter(dyn, Date.now());
+  t.equal(c.ok, false, 'a third busy instance is over the quota');
+  t.equal(c.outcome, 'throttled');
+  t.equal(quota.held, 2, 'the two calls admitted hold what the quota had');
+  executor.busy = 1;
+  a.ticket.release();
+  b.ticket.release();
+  t.equal(quota.held, 0, 'all of it back');
+});

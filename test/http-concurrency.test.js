@@ -7,27 +7,10 @@ const t = require('tap');
 const { startServer } = require('./helpers/server');
 const { createFunction } = require('./helpers/functions');
 const { request } = require('./helpers/http');
+const { GATHER } = require('./helpers/gather-module');
 
 const WEB = { Type: 'HTTP', Handler: 'index.fetch' };
 
-// Each request waits until `n` requests are inside this instance at once (or 1.5 s), then answers with the instance's id.
-const GATHER = `
-const instance = Math.random().toString(36).slice(2);
-let active = 0;
-let peak = 0;
-let waiters = [];
-export default {
-  async fetch(request) {
-    const n = Number(new URL(request.url).searchParams.get('n'));
-    active++;
-    peak = Math.max(peak, active);
-    if (active >= n) { for (const w of waiters) w(); waiters = []; }
-    else await new Promise((resolve) => { waiters.push(resolve); setTimeout(resolve, 1500); });
-    await new Promise((r) => setTimeout(r, 20));
-    active--;
-    return Response.json({ instance, peak });
-  },
-};`;
 
 t.test('N slots → N overlapping requests on one instance, N+1 → a second instance', async (t) => {
   const server = await startServer(t);
@@ -44,8 +27,8 @@ t.test('N slots → N overlapping requests on one instance, N+1 → a second ins
   const ids4 = new Set(four.map((r) => JSON.parse(r.body).instance));
   t.equal(ids4.size, 2, 'a 4th overlapping request starts a second instance');
 
-  // Without the config, one request per instance.
-  await createFunction(client, 'single', { 'index.mjs': GATHER }, WEB);
+  // MaxConcurrency 1: one request per instance (the default of the Isolate runtime is dynamic: http-dynamic-concurrency.test.js).
+  await createFunction(client, 'single', { 'index.mjs': GATHER }, { ...WEB, InstanceConcurrencyConfig: { MaxConcurrency: 1 } });
   const two = await Promise.all([1, 2].map(() => request(`${server.url}/default/single/?n=2`)));
   t.equal(new Set(two.map((r) => JSON.parse(r.body).instance)).size, 2, 'MaxConcurrency 1: two requests, two instances');
 });

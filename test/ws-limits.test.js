@@ -115,10 +115,11 @@ t.test('limits are configurable', async (t) => {
   t.equal((await c.closed).code, 1009, 'a 1025-byte message over a 1024-byte limit');
 });
 
-t.test('one connection per instance by default; N per instance with concurrency N', async (t) => {
+t.test('one connection per instance with concurrency 1; N per instance with concurrency N', async (t) => {
   const server = await startServer(t);
   const client = server.client();
-  await createFunction(client, 'single', { 'index.mjs': CHAT }, WS);
+  // The Isolate runtime's default is dynamic concurrency: MaxConcurrency 1 is how a function asks for one per instance.
+  await createFunction(client, 'single', { 'index.mjs': CHAT }, { ...WS, InstanceConcurrencyConfig: { MaxConcurrency: 1 } });
   await createFunction(client, 'shared', { 'index.mjs': CHAT }, { ...WS, InstanceConcurrencyConfig: { MaxConcurrency: 20 } });
 
   async function open(name, n) {

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Resident memory of a process tree on Linux, from /proc: a process, its
+ * Resident memory and CPU time of a process tree on Linux, from /proc: a process, its
  * children (every thread's `children` list), their children, and so on.
  */
 const fs = require('node:fs');
@@ -74,4 +74,31 @@ function treeMemory(pid) {
   return { processes: pids.length, rssKb: rss, pssKb: pssKnown ? pss : undefined, perProcess };
 }
 
-module.exports = { processTree, rssKb, pssKb, treeMemory };
+
+const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux
+
+/** CPU time (user + system, ms) one process has used so far, 0 if it is gone. */
+function cpuMs(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command (which may hold spaces) start after the last ')'; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU time (ms) of the tree rooted at `pid`, split: { root, children } — for an
+ * isola server the gateway process and its isolate hosts. Children that exit
+ * between two readings take their time with them (fine for a steady run).
+ */
+function treeCpu(pid) {
+  const pids = processTree(pid);
+  let children = 0;
+  for (const p of pids) if (p !== pid) children += cpuMs(p);
+  return { root: cpuMs(pid), children };
+}
+
+module.exports = { processTree, rssKb, pssKb, treeMemory, cpuMs, treeCpu };

@@ -48,6 +48,16 @@ async function warmUp(targets, connections, seconds, load = runLoad) {
   }
 }
 
+/** The figures of several runs of one target: median req/s, p50 and p99, errors summed. */
+function medians(rs) {
+  return {
+    rps: median(rs.map((r) => r.rps)),
+    p50: median(rs.map((r) => r.p50)),
+    p99: median(rs.map((r) => r.p99)),
+    errors: rs.reduce((n, r) => n + r.errors, 0),
+  };
+}
+
 /**
  * Medians over the rounds per concurrency and target, with req/s and p99
  * divided by the `baseline` target's medians at the same concurrency.
@@ -59,19 +69,8 @@ function summarize(runs, targetNames, connections, baseline) {
     const baseRps = median(of(baseline).map((r) => r.rps));
     const baseP99 = median(of(baseline).map((r) => r.p99));
     for (const target of targetNames) {
-      const rs = of(target);
-      const rps = median(rs.map((r) => r.rps));
-      const p99 = median(rs.map((r) => r.p99));
-      summary.push({
-        connections: c,
-        target,
-        rps,
-        p50: median(rs.map((r) => r.p50)),
-        p99,
-        errors: rs.reduce((n, r) => n + r.errors, 0),
-        ratio: rps / baseRps,
-        p99Ratio: p99 / baseP99,
-      });
+      const figures = medians(of(target));
+      summary.push({ connections: c, target, ...figures, ratio: figures.rps / baseRps, p99Ratio: figures.p99 / baseP99 });
     }
   }
   return summary;
@@ -87,4 +86,4 @@ function printSummary(summary, rounds, unit = 'req/s', latencyDigits = 2) {
   );
 }
 
-module.exports = { runRounds, printPerRound, warmUp, summarize, printSummary };
+module.exports = { runRounds, printPerRound, warmUp, medians, summarize, printSummary };

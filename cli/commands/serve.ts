@@ -43,8 +43,7 @@ export function registerServe(program: Command): void {
     .option('--nodejs-executor <name>', 'what runs the Node.js runtimes: process (full Node.js, default) or isolate (env ISOLA_NODEJS_EXECUTOR)')
     .option('-c, --config <file>', 'JSON file of settings (any key of the configuration table in the README; env ISOLA_CONFIG)')
     .option('--no-sample', 'do not deploy the sample function on first start (env ISOLA_SAMPLE=0)')
-    .option('--allow-uws-fallback', 'run even if uWebSockets.js fell back to its slow JS server (env ISOLA_ALLOW_UWS_FALLBACK=1)')
-    .action(async (opts: { config?: string; port?: number; host?: string; dataDir?: string; isolateHosts?: number; nodejsExecutor?: string; allowUwsFallback?: boolean; sample: boolean }) => {
+    .action(async (opts: { config?: string; port?: number; host?: string; dataDir?: string; isolateHosts?: number; nodejsExecutor?: string; sample: boolean }) => {
       const envPort = env('ISOLA_PORT');
       const envHosts = env('ISOLA_ISOLATE_HOSTS');
       const fromFile = readConfigFile(opts.config ?? env('ISOLA_CONFIG'));
@@ -56,7 +55,6 @@ export function registerServe(program: Command): void {
         dataDir: opts.dataDir ?? env('ISOLA_DATA_DIR'),
         isolateHosts: opts.isolateHosts ?? (envHosts !== undefined ? toInt('ISOLA_ISOLATE_HOSTS')(envHosts) : undefined),
         nodejsExecutor: opts.nodejsExecutor ?? env('ISOLA_NODEJS_EXECUTOR'),
-        allowUwsFallback: opts.allowUwsFallback ?? (env('ISOLA_ALLOW_UWS_FALLBACK') === '1' ? true : undefined),
         deploySample: sampleOff ? false : undefined,
       });
       const config = resolveConfig({ ...fromFile, ...given });

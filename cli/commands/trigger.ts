@@ -14,9 +14,9 @@ interface TriggerItem {
 const APIGW = 'apigw';
 
 /** The TriggerDesc of an HTTP trigger (spec/triggers.md). */
-function httpDesc(path: string, method: string, integrated: boolean): string {
+function httpDesc(path: string, method: string, integrated: boolean, stripPrefix = false): string {
   return JSON.stringify({
-    api: { authRequired: 'FALSE', requestConfig: { method, path }, isIntegratedResponse: integrated ? 'TRUE' : 'FALSE' },
+    api: { authRequired: 'FALSE', requestConfig: { method, path, ...(stripPrefix ? { stripPrefix: 'TRUE' } : {}) }, isIntegratedResponse: integrated ? 'TRUE' : 'FALSE' },
     service: { serviceName: 'SCF_API_SERVICE' },
     release: { environmentName: 'release' },
   });
@@ -48,15 +48,16 @@ export function registerTrigger(program: Command): void {
       .option('--qualifier <q>', 'version or alias the trigger calls', '$DEFAULT')
       .option('--integrated', 'integrated response: an event function returns {statusCode, headers, body, isBase64Encoded}')
       .option('--disabled', 'create it disabled')
+      .option('--strip-prefix', 'a web function sees the path without the trigger prefix (the segments before the trailing /*)')
       .option('--description <text>', 'description'),
-  ).action(async (fn: string, name: string, path: string, opts: ClientFlags & { method: string; qualifier: string; integrated?: boolean; disabled?: boolean; description?: string }) => {
+  ).action(async (fn: string, name: string, path: string, opts: ClientFlags & { method: string; qualifier: string; integrated?: boolean; disabled?: boolean; stripPrefix?: boolean; description?: string }) => {
     const { client, json, namespace } = resolveClient(opts);
     const response = await client.call<{ TriggerInfo?: TriggerItem }>('CreateTrigger', {
       FunctionName: fn,
       Namespace: namespace,
       TriggerName: name,
       Type: APIGW,
-      TriggerDesc: httpDesc(path, opts.method, opts.integrated === true),
+      TriggerDesc: httpDesc(path, opts.method, opts.integrated === true, opts.stripPrefix === true),
       Qualifier: opts.qualifier,
       Enable: opts.disabled ? 'CLOSE' : 'OPEN',
       Description: opts.description,

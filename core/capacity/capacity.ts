@@ -14,6 +14,11 @@
  *   scale-out  a call beyond the free slots of the existing instances needs
  *              a new one, which spends a burst token (429 when none is left).
  *
+ * Dynamic concurrency (the executor places calls by load, up to `slots` per
+ * instance): the memory held is one instance's per busy instance the
+ * executor reports, and never less than one per group of `slots` calls; it
+ * is re-counted as calls enter and leave.
+ *
  * The executor's count can lag behind instances being started, so an
  * instance this owner admitted counts at once for a short while (with N
  * slots, a burst of calls spends one token per N calls, not one per call
@@ -31,10 +36,18 @@ export interface CapacityTarget {
   readonly functionName: string;
   /** MemorySize, MB: what each busy instance holds. */
   readonly memoryMb: number;
-  /** Request slots per instance (1 = one call at a time). */
+  /** Request slots per instance (1 = one call at a time; with `dynamic`, the most). */
   readonly slots: number;
+  /**
+   * Dynamic per-instance concurrency: the executor decides how many instances
+   * the calls occupy (more than one per `slots` calls when an instance falls
+   * behind), and `busyInstanceCount` reports it.
+   */
+  readonly dynamic?: boolean;
   /** Instances of this version that exist now, as the executor reports them (O(1)). */
   instanceCount(): number;
+  /** Instances of this version running a call now (O(1); dynamic targets). */
+  busyInstanceCount?(): number;
 }
 
 /** A call admitted to run. `release` is idempotent. */
@@ -90,7 +103,13 @@ export class CapacityOwner {
     }
     // Memory: the first call of a group of `slots` takes one instance's worth; a disabled function refuses every call.
     let lease: (() => void) | undefined;
-    if (state.calls % slots === 0) {
+    if (target.dynamic === true) {
+      const refused = this.holdDynamic(target, state, state.calls + 1);
+      if (refused) {
+        this.holdDynamic(target, state, state.calls); // what this call took goes back
+        return this.refuse(key, state, 'throttled', refused);
+      }
+    } else if (state.calls % slots === 0) {
       const granted = this.admission.tryAcquire(target);
       if (!granted.ok) return this.refuse(key, state, 'throttled', granted.reason);
       lease = granted.release;
@@ -107,6 +126,7 @@ export class CapacityOwner {
     if (state.occupying >= state.instances * slots) {
       if (!this.admission.admitColdStart(target)) {
         lease?.();
+        if (target.dynamic === true) this.holdDynamic(target, state, state.calls);
         return this.refuse(key, state, 'scale_limited', 'scale-out speed limit reached (new instances per minute)');
       }
       state.instances++;
@@ -115,7 +135,25 @@ export class CapacityOwner {
     if (lease) state.leases.push(lease);
     state.calls++;
     state.occupying++;
-    return { ok: true, ticket: this.ticket(key, state, slots) };
+    return { ok: true, ticket: this.ticket(target, state) };
+  }
+
+  /**
+   * Dynamic target with `calls` in flight: holds one memory lease per busy
+   * instance (at least one per `slots` calls, at most one per call),
+   * acquiring or giving back the difference. Returns the refusal reason when
+   * the quota cannot cover it (the leases held before stay held).
+   */
+  private holdDynamic(target: CapacityTarget, state: VersionState, calls: number): string | undefined {
+    const busy = target.busyInstanceCount?.() ?? 0;
+    const wanted = calls === 0 ? 0 : Math.max(Math.ceil(calls / target.slots), Math.min(busy, calls));
+    while (state.leases.length > wanted) state.leases.pop()?.();
+    while (state.leases.length < wanted) {
+      const granted = this.admission.tryAcquire(target);
+      if (!granted.ok) return granted.reason;
+      state.leases.push(granted.release);
+    }
+    return undefined;
   }
 
   /** Calls in flight per version key (a snapshot, for stats and tests). */
@@ -125,7 +163,8 @@ export class CapacityOwner {
     return out;
   }
 
-  private ticket(key: string, state: VersionState, slots: number): CapacityTicket {
+  private ticket(target: CapacityTarget, state: VersionState): CapacityTicket {
+    const { key, slots } = target;
     let occupying = true;
     let held = true;
     const slotFreed = (): void => {
@@ -140,8 +179,9 @@ export class CapacityOwner {
         held = false;
         slotFreed();
         state.calls--;
-        // The last call of a group gives its instance's memory back.
-        if (state.calls % slots === 0) state.leases.pop()?.();
+        // The last call of a group gives its instance's memory back (dynamic: down to the busy instances).
+        if (target.dynamic === true) this.holdDynamic(target, state, state.calls);
+        else if (state.calls % slots === 0) state.leases.pop()?.();
         if (state.calls === 0 && this.versions.get(key) === state) this.versions.delete(key);
       },
     };

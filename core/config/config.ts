@@ -35,8 +35,6 @@ export interface PlatformConfig {
   /** The Python interpreter of Python functions (every Python3.x runtime name runs on it). */
   pythonPath: string;
 
-  /** Allow the pure-JS uWebSockets.js fallback (slow; for platforms without the binary). */
-  allowUwsFallback: boolean;
   /** Idle time after which a warm instance is reclaimed. */
   instanceKeepAliveMs: number;
   /** Log records are committed at least this often; bounds what a crash can lose. */
@@ -100,7 +98,6 @@ export const CONFIG_SCHEMA: Schema<PlatformConfig> = {
   maxLayerVersions: count(200),
   // The runtime's own bound on isolate hosts.
   isolateHosts: { type: 'number', integer: true, min: 1, max: 256, default: Math.max(1, os.availableParallelism()) },
-  allowUwsFallback: { type: 'boolean', default: false },
   nodejsExecutor: { type: 'enum', values: ['process', 'isolate'], default: 'process' },
   pythonPath: { type: 'string', nonEmpty: true, default: '/usr/bin/python3' },
   deploySample: { type: 'boolean', default: true },

@@ -88,12 +88,17 @@ export const ERRORS = {
   },
 
   // --- failed operations ---
+  'FailedOperation.DeleteAlias': {
+    when: 'DeleteAlias names an alias a trigger fires (its Qualifier).',
+    message: 'Alias {alias} is fired by {type} trigger {trigger}; delete the trigger or point it elsewhere (UpdateTrigger) first.',
+    behaviour: 'the alias is not deleted',
+  },
   'FailedOperation.DeleteNamespace': {
     when: 'DeleteNamespace names the default namespace.',
     message: 'The default namespace cannot be deleted.',
   },
   'FailedOperation.DeleteFunction': {
-    when: 'DeleteFunctionVersion (or DeleteFunction with a Qualifier) names a version that has provisioned concurrency.',
+    when: 'DeleteFunctionVersion (or DeleteFunction with a Qualifier) names a version that has provisioned concurrency or that a trigger fires (its Qualifier).',
     message: 'Version {version} has provisioned concurrency; delete it first (DeleteProvisionedConcurrencyConfig).',
     behaviour: 'nothing is deleted',
   },
@@ -115,8 +120,13 @@ export const ERRORS = {
     when: 'PublishVersion on a function whose $LATEST has no code package.',
     message: 'Function {name} has no code to publish.',
   },
+  'FailedOperation.ProvisionedExceedAvailable': {
+    when: 'PutProvisionedConcurrencyConfig on a function without reserved concurrency asks for more provisioned memory (the setting\'s most instances × the version\'s memory) than the account quota leaves after every reservation and every other function\'s provisioned memory.',
+    message: 'Function {name} would have {mb} MB of provisioned concurrency, more than the {available} MB the account quota leaves.',
+    behaviour: 'the setting is not stored or changed',
+  },
   'FailedOperation.ProvisionedExceedReserved': {
-    when: 'PutReservedConcurrencyConfig would reserve less than the function\'s provisioned concurrency.',
+    when: 'PutReservedConcurrencyConfig would reserve less than the function\'s provisioned concurrency, or PutProvisionedConcurrencyConfig would provision more memory than the function\'s reserved concurrency.',
     message: 'Function {name} has {provisioned} MB of provisioned concurrency, more than {mb} MB.',
   },
   'FailedOperation.UpdateTriggerStatus': {
@@ -337,8 +347,34 @@ export const ERRORS = {
     when: 'Publish (UpdateFunctionCode, UpdateFunctionConfiguration) is not TRUE or FALSE.',
     message: 'Publish must be TRUE or FALSE, got {value}.',
   },
+  'InvalidParameterValue.ProvisionedType': {
+    when: 'PutProvisionedConcurrencyConfig: ProvisionedType is not Default or ConcurrencyUtilizationTracking, or TrackingTarget/MinCapacity/MaxCapacity are given with Default.',
+    message: 'ProvisionedType must be Default or ConcurrencyUtilizationTracking, got {value}.',
+    behaviour: 'the setting is not stored or changed',
+  },
+  'InvalidParameterValue.TrackingTarget': {
+    when: 'PutProvisionedConcurrencyConfig with ConcurrencyUtilizationTracking: TrackingTarget is not a number in (0, 1).',
+    message: 'TrackingTarget must be a number in (0, 1), got {value}.',
+  },
+  'InvalidParameterValue.MinCapacity': {
+    when: 'PutProvisionedConcurrencyConfig with ConcurrencyUtilizationTracking: MinCapacity is not an integer ≥ 1.',
+    message: 'MinCapacity must be an integer ≥ 1, got {value}.',
+  },
+  'InvalidParameterValue.MaxCapacity': {
+    when: 'PutProvisionedConcurrencyConfig with ConcurrencyUtilizationTracking: MaxCapacity is not an integer ≥ 1, or is below MinCapacity.',
+    message: 'MaxCapacity {max} is below MinCapacity {min}.',
+  },
+  'InvalidParameterValue.TriggerActions': {
+    when: 'PutProvisionedConcurrencyConfig: TriggerActions is not a list of at most 20 actions each with a TriggerName (letters, digits, _ -; unique), a TriggerProvisionedConcurrencyNum ≥ 0 and a valid 7-field TriggerCronConfig; or is given with ConcurrencyUtilizationTracking.',
+    message: 'TriggerActions[{i}] TriggerCronConfig must be a cron expression of 7 fields (second minute hour day month weekday year), got {value}.',
+    behaviour: 'the setting is not stored or changed',
+  },
+  'InvalidParameterValue.VersionProvisionedConcurrencyNum': {
+    when: 'PutProvisionedConcurrencyConfig: VersionProvisionedConcurrencyNum is not an integer ≥ 0, is 0 without TriggerActions (Default), or is not 0 with ConcurrencyUtilizationTracking.',
+    message: 'VersionProvisionedConcurrencyNum must be an integer ≥ 0, got {value}.',
+  },
   'InvalidParameterValue.Qualifier': {
-    when: 'Qualifier is not a string, or DeleteFunction / DeleteFunctionVersion names $LATEST alone.',
+    when: 'Qualifier is not a string, or DeleteFunction / DeleteFunctionVersion names $LATEST alone, or a provisioned concurrency action names $LATEST or an alias (only published versions can have it).',
     message: 'The $LATEST version cannot be deleted on its own; omit Qualifier to delete the function.',
   },
   'InvalidParameterValue.RoutingConfig': {
@@ -555,7 +591,7 @@ export const ERRORS = {
     message: 'Function {name} has no {type} trigger {trigger}.',
   },
   'ResourceNotFound.Version': {
-    when: 'GetFunction, DeleteFunction or DeleteFunctionVersion names a version (or alias) the function does not have.',
+    when: 'GetFunction, DeleteFunction or DeleteFunctionVersion names a version (or alias) the function does not have; a provisioned concurrency action names a version that does not exist, or DeleteProvisionedConcurrencyConfig one without a setting.',
     message: 'Function {name} has no version {qualifier}.',
   },
 

@@ -113,6 +113,11 @@ export class AliasService {
     this.store.transaction(() => {
       const fn = this.functions.get(namespace, name).fn;
       if (!this.store.aliases.get(fn.id, alias)) throw new ApiError('ResourceNotFound.Alias', `Function ${name} has no alias ${alias}.`);
+      // Refused rather than cascaded: a trigger left pointing at nothing would answer 404 without saying why.
+      const trigger = this.store.triggers.usingQualifier(fn.id, alias);
+      if (trigger) {
+        throw new ApiError('FailedOperation.DeleteAlias', `Alias ${alias} is fired by ${trigger.type} trigger ${trigger.name}; delete the trigger or point it elsewhere (UpdateTrigger) first.`);
+      }
       this.store.aliases.delete(fn.id, alias);
     });
     this.functions.notify({ kind: 'update', namespace, name });

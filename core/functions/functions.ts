@@ -304,7 +304,8 @@ export class FunctionService {
     return this.store.aliases.get(fn.id, qualifier)?.function_version ?? (qualifier === DEFAULT_ALIAS ? LATEST : qualifier);
   }
 
-  private requireFunction(namespace: string, name: string): FunctionRow {
+  /** The function's row; ResourceNotFound.Namespace / ResourceNotFound.Function when it does not exist. */
+  requireFunction(namespace: string, name: string): FunctionRow {
     const fn = this.store.functions.get(namespace, name);
     if (fn) return fn;
     this.namespaces.get(namespace);

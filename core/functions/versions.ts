@@ -65,7 +65,8 @@ export function publishLatest(store: Store, fn: FunctionRow, description: string
 /**
  * Deletes one published version of `fn` (DeleteFunctionVersion, and
  * DeleteFunction with a Qualifier). Refused while an alias routes to it
- * (UnsupportedOperation.AliasBind) or it has provisioned concurrency
+ * (UnsupportedOperation.AliasBind), it has provisioned concurrency or a
+ * trigger fires it
  * (FailedOperation.DeleteFunction). Call inside a transaction.
  */
 export function deletePublished(store: Store, fn: FunctionRow, qualifier: string): void {
@@ -79,6 +80,11 @@ export function deletePublished(store: Store, fn: FunctionRow, qualifier: string
   if (alias) throw new ApiError('UnsupportedOperation.AliasBind', `Version ${qualifier} is still used by alias ${alias}.`);
   if (store.versions.hasProvisioned(fn.id, qualifier)) {
     throw new ApiError('FailedOperation.DeleteFunction', `Version ${qualifier} has provisioned concurrency; delete it first (DeleteProvisionedConcurrencyConfig).`);
+  }
+  // Refused rather than cascaded: a trigger left pointing at nothing would answer 404 without saying why.
+  const trigger = store.triggers.usingQualifier(fn.id, qualifier);
+  if (trigger) {
+    throw new ApiError('FailedOperation.DeleteFunction', `Version ${qualifier} is fired by ${trigger.type} trigger ${trigger.name}; delete the trigger or point it elsewhere (UpdateTrigger) first.`);
   }
   store.versions.delete(fn.id, qualifier);
 }

@@ -5,7 +5,7 @@
  * sync event invocation (event.ts) and HTTP/WebSocket calls (http.ts).
  */
 export { EXECUTOR_OF, Executors, executorTable, type ExecutorName, type ExecutorTable } from './executors';
-export { Targets, NotRunnableError, slotsOf, environmentOf, type InvokeTarget, type HttpTarget } from './targets';
+export { Targets, NotRunnableError, slotsOf, concurrencyOf, type InstanceConcurrency, environmentOf, type InvokeTarget, type HttpTarget } from './targets';
 export { InvocationPipeline, notRun, type CallPlan, type CallResult, type Ended, type PipelineDeps } from './pipeline';
 export { EventInvocationService, MAX_SYNC_EVENT_BYTES, type InvocationResult, type SyncInvokeRequest } from './event';
 export {

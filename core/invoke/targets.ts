@@ -36,11 +36,39 @@ export interface HttpTarget extends InvokeTarget {
 /** Why a resolved version cannot be called here. */
 export class NotRunnableError extends Error {}
 
-/** Request slots per instance: the web function's InstanceConcurrencyConfig.MaxConcurrency, else 1. */
+/** Per-instance concurrency of a version: request slots per instance, and whether they are a dynamic ceiling. */
+export interface InstanceConcurrency {
+  readonly slots: number;
+  readonly dynamic: boolean;
+}
+
+const ONE: InstanceConcurrency = Object.freeze({ slots: 1, dynamic: false });
+
+/**
+ * Per-instance concurrency of `resolved` (web functions only; event
+ * functions take one call per instance):
+ *   MaxConcurrency N given         N slots, dynamic when DynamicEnabled is TRUE (N = 1: one at a time, always)
+ *   DynamicEnabled FALSE alone     1
+ *   otherwise, runtime Isolate     dynamic up to 100: the platform's default for its own runtime (measured in
+ *                                  bench/http.js: one request per instance served a fifth of the requests/s
+ *                                  of the dynamic default, 0.28 × workerd's — the README's performance section)
+ *   otherwise, an SCF runtime      1, SCF's default (DynamicEnabled TRUE alone included: the process
+ *                                  runners run one request per process whatever the slots)
+ */
+export function concurrencyOf(resolved: ResolvedVersion): InstanceConcurrency {
+  if (resolved.config.type !== 'HTTP') return ONE;
+  const { maxConcurrency: max, dynamicConcurrency: dynamic } = resolved.config.options;
+  if (typeof max === 'number') {
+    const slots = Math.max(1, Math.min(max, LIMITS.maxConcurrency));
+    return slots === 1 ? ONE : { slots, dynamic: dynamic === true };
+  }
+  if (dynamic === false || resolved.runtime.family !== 'isolate') return ONE;
+  return { slots: LIMITS.maxConcurrency, dynamic: true };
+}
+
+/** Request slots per instance (the ceiling when dynamic); see concurrencyOf. */
 export function slotsOf(resolved: ResolvedVersion): number {
-  if (resolved.config.type !== 'HTTP') return 1;
-  const max = resolved.config.options.maxConcurrency;
-  return typeof max === 'number' && max > 1 ? Math.min(max, LIMITS.maxConcurrency) : 1;
+  return concurrencyOf(resolved).slots;
 }
 
 export class Targets {
@@ -100,7 +128,7 @@ export class Targets {
     }
     const missing = executor.unavailableReason?.(resolved.runtime.name) ?? null;
     if (missing !== null) throw new NotRunnableError(`Runtime ${resolved.runtime.name} is not available on this host: ${missing}.`);
-    const slots = slotsOf(resolved);
+    const { slots, dynamic } = concurrencyOf(resolved);
     const spec = executor.prepare(
       Object.freeze({
         key: resolved.key,
@@ -117,6 +145,7 @@ export class Targets {
         timeoutMs: resolved.config.timeout * 1000,
         initTimeoutMs: resolved.config.initTimeout * 1000,
         instanceConcurrency: slots,
+        ...(dynamic ? { dynamicConcurrency: true } : {}),
       }),
     );
     const key = resolved.key;
@@ -129,7 +158,9 @@ export class Targets {
       functionName: resolved.functionName,
       memoryMb: resolved.config.memorySize,
       slots,
+      dynamic,
       instanceCount: () => executor.instanceCount(key),
+      ...(executor.busyInstanceCount ? { busyInstanceCount: () => executor.busyInstanceCount!(key) } : {}),
     });
   }
 }

@@ -5,6 +5,9 @@
  * "service":{"serviceName":"…"},"release":{"environmentName":"release"}}`.
  * `requestConfig.path` is where the trigger is served, from the data
  * plane's root; `method` is one method, a comma-separated list, or `ANY`.
+ * `requestConfig.stripPrefix` (isola's addition, `TRUE`/`FALSE`, default
+ * FALSE): a web function sees the path without the trigger's prefix — the
+ * segments before the rest-match (`/www/*` serves `/www/a/b` as `/a/b`).
  */
 import { ApiError } from '../errors';
 import { ANY_METHOD, parsePattern, type ParsedPattern } from './route-table';
@@ -22,6 +25,8 @@ export interface ApigwDesc {
   serviceId: string;
   /** `release.environmentName` (the event's stage), default `release`. */
   stage: string;
+  /** A web function sees the path without the trigger's prefix (see `functionPath`). */
+  stripPrefix: boolean;
 }
 
 const refuse = (why: string): never => {
@@ -78,5 +83,23 @@ export function parseApigwDesc(text: string): ApigwDesc {
     integratedResponse: flag(api['isIntegratedResponse'], 'api.isIntegratedResponse'),
     serviceId: text1(service['serviceId'], text1(service['serviceName'], 'SCF_API_SERVICE')),
     stage: text1(release['environmentName'], 'release'),
+    stripPrefix: flag(requestConfig['stripPrefix'], 'api.requestConfig.stripPrefix'),
   };
+}
+
+/**
+ * The path a web function sees for a request that matched `desc` (`path`
+ * as received, without the query): unchanged, or with `stripPrefix` the
+ * pattern's segments before its rest-match removed — `/` + the rest, or `/`
+ * when the pattern has no rest-match.
+ */
+export function functionPath(desc: ApigwDesc, path: string): string {
+  if (!desc.stripPrefix) return path;
+  let at = 0;
+  for (let n = desc.pattern.segments.length; n > 0; n--) {
+    const next = path.indexOf('/', at + 1);
+    if (next === -1) return '/';
+    at = next;
+  }
+  return path.slice(at) || '/';
 }

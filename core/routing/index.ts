@@ -2,5 +2,5 @@
 export { AliasRoute, FixedRoute, type Route, type RoutingKeys } from './route';
 export { type ResolvedVersion, VersionResolver } from './version-resolver';
 export { ANY_METHOD, parsePattern, RouteTable, type RouteMatch } from './route-table';
-export { type ApigwDesc, parseApigwDesc } from './apigw-desc';
+export { type ApigwDesc, functionPath, parseApigwDesc } from './apigw-desc';
 export { APIGW, type HttpTrigger, TriggerService } from './triggers';

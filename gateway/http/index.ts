@@ -29,6 +29,7 @@ import { serveTrigger } from './trigger';
 export { DEFAULT_HTTP_LIMITS, QUALIFIER_HEADER, type HttpLimits } from './limits';
 export { readRequest, type IncomingRequest } from './request';
 export { UwsResponseSink, writeError, type SinkOptions } from './response';
+export { routeTrigger, type TriggerRoute } from './trigger';
 
 /** Makes the response sink of a call (the WebSocket routes make one that can upgrade). */
 export type SinkFactory = (res: HttpResponse, options: SinkOptions) => UwsResponseSink;
@@ -170,9 +171,8 @@ class Call {
       requestId,
       head: incoming.method === 'HEAD',
       maxHeaderBytes: limits.maxResponseHeaderBytes,
-      // Unread body: not worth reading to keep the connection. Chunked: uWS 20.30 reads a trailer
-      // section as the start of the next request (which then hangs), so the connection is not reused.
-      mustClose: () => !this.bodyComplete || incoming.chunked,
+      // Unread body: not worth reading to keep the connection.
+      mustClose: () => !this.bodyComplete,
       onFailure: () => this.controller.abort(),
       releaseRequest: () => {
         this.incoming.headers.length = 0;

@@ -2,15 +2,17 @@
  * Requests that matched an HTTP (apigw) trigger (spec/triggers.md): the
  * trigger's qualifier picks the version (alias rules read the request's
  * headers). A web function gets the request passed through unchanged — the
- * full path it arrived on — exactly as on its own route. An event function
+ * full path it arrived on, or without the trigger's prefix when the trigger
+ * says `stripPrefix` — exactly as on its own route; a WebSocket upgrade on
+ * a trigger path reaches it the same way (gateway/ws). An event function
  * gets the integration-request event: the body is collected (up to the
  * sync limit, 406 beyond it), the call runs, and its answer (integrated
  * response, JSON result, or the spec's error body) is written in one cork.
  * A disabled trigger answers 404 like a path nothing serves.
  */
 import { STATUS_CODES } from 'node:http';
-import type { ApigwAnswer, HttpTarget, HttpTrigger, InvokeTarget, Platform, RouteMatch } from '../../core';
-import { BAD_REQUEST, NOT_FOUND, OUTCOMES } from '../../core';
+import type { ApigwAnswer, ErrorAnswer, HttpTarget, HttpTrigger, InvokeTarget, Platform, RouteMatch } from '../../core';
+import { BAD_REQUEST, functionPath, NOT_FOUND, OUTCOMES } from '../../core';
 import type { HttpRequest, HttpResponse } from '../uws';
 import type { HttpLimits } from './limits';
 import { readRequest, type IncomingRequest } from './request';
@@ -27,29 +29,43 @@ export function serveTrigger(
   serveWeb: (res: HttpResponse, incoming: IncomingRequest, target: HttpTarget) => void,
   track: { begin(): void; done(): void },
 ): void {
-  const trigger = hit.value;
   const url = req.getUrl();
   const incoming = readRequest(req);
-  const bodyPending = incoming.contentLength > 0 || incoming.chunked;
-  if (!trigger.enabled) {
-    writeError(res, NOT_FOUND, undefined, bodyPending);
-    return;
-  }
-  const route = platform.apigw.route(trigger, incoming.headers);
-  if (route.kind === 'none') {
-    writeError(res, route.notFound ? NOT_FOUND : OUTCOMES.internal, undefined, bodyPending);
+  const route = routeTrigger(hit, platform, incoming, url);
+  if (route.kind === 'refused') {
+    writeError(res, route.answer, undefined, incoming.contentLength > 0 || incoming.chunked);
     return;
   }
   if (route.kind === 'web') {
-    // Passed through unchanged: the function sees the path the request arrived on.
-    incoming.namespace = trigger.namespace;
-    incoming.functionName = trigger.functionName;
-    incoming.path = url;
     serveWeb(res, incoming, route.target);
     return;
   }
   const sourceIp = Buffer.from(res.getRemoteAddressAsText()).toString();
   new EventTriggerCall(res, incoming, url, sourceIp, hit, route.target, platform, limits, track).begin();
+}
+
+/** Where a request that matched a trigger goes (HTTP and WebSocket upgrades alike). */
+export type TriggerRoute =
+  | { kind: 'refused'; answer: ErrorAnswer }
+  | { kind: 'web'; target: HttpTarget }
+  | { kind: 'event'; target: InvokeTarget };
+
+/**
+ * Routes a request that matched `hit`: a disabled trigger or a qualifier
+ * that resolves to nothing is refused (404; 500 for a platform fault); a web
+ * function gets `incoming` re-pointed at it with the path it sees (as
+ * received, or without the trigger's prefix: core's `functionPath`).
+ */
+export function routeTrigger(hit: RouteMatch<HttpTrigger>, platform: Platform, incoming: IncomingRequest, url: string): TriggerRoute {
+  const trigger = hit.value;
+  if (!trigger.enabled) return { kind: 'refused', answer: NOT_FOUND };
+  const route = platform.apigw.route(trigger, incoming.headers);
+  if (route.kind === 'none') return { kind: 'refused', answer: route.notFound ? NOT_FOUND : OUTCOMES.internal };
+  if (route.kind === 'event') return route;
+  incoming.namespace = trigger.namespace;
+  incoming.functionName = trigger.functionName;
+  incoming.path = functionPath(trigger.desc, url);
+  return route;
 }
 
 /** One request to an event function through a trigger, from its first byte to its answer. */

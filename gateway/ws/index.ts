@@ -5,11 +5,14 @@
  * like any request; when the handler answers 101 with a WebSocket the
  * connection is upgraded and stays one invocation until it closes. Upgrade
  * requests to other functions get 426; non-upgrade requests fall through to
- * the HTTP routes (uWS yields them). One timer sweeps idle connections.
+ * the HTTP routes (uWS yields them). An upgrade on an HTTP trigger's path
+ * (checked first, as for HTTP) reaches the trigger's web function the same
+ * way; an event function behind a trigger answers 426. One timer sweeps
+ * idle connections.
  */
-import type { Platform } from '../../core';
+import type { HttpTarget, Platform } from '../../core';
 import { NOT_FOUND, OUTCOMES, UPGRADE_REQUIRED } from '../../core';
-import { readRequest, writeError, type DataPlane } from '../http';
+import { readRequest, routeTrigger, writeError, type DataPlane } from '../http';
 import type { TemplatedApp, WebSocketBehavior } from '../uws';
 import { WebSocketSession, type SocketData, type WebSocketLimits } from './session';
 import { UpgradeSink } from './sink';
@@ -43,6 +46,8 @@ export function registerWebSocketRoutes(app: TemplatedApp, platform: Platform, d
     maxBackpressure: limits.maxBackpressureBytes * 4,
     idleTimeout: 0,
     upgrade: (res, req, context) => {
+      const url = req.getUrl();
+      const hit = platform.triggers.routeCount === 0 ? undefined : platform.triggers.match('GET', url);
       const incoming = readRequest(req);
       const handshake = {
         key: req.getHeader('sec-websocket-key'),
@@ -50,22 +55,39 @@ export function registerWebSocketRoutes(app: TemplatedApp, platform: Platform, d
         extensions: req.getHeader('sec-websocket-extensions'),
         context,
       };
-      const route = platform.http.route(incoming.namespace, incoming.functionName, incoming.qualifier || '$DEFAULT', incoming.headers);
-      if (!route.ok) {
-        writeError(res, route.notFound ? NOT_FOUND : OUTCOMES.internal, undefined, true);
-        return;
+      let target: HttpTarget;
+      if (hit !== undefined) {
+        const routed = routeTrigger(hit, platform, incoming, url);
+        if (routed.kind === 'refused') {
+          writeError(res, routed.answer, undefined, true);
+          return;
+        }
+        if (routed.kind === 'event') {
+          writeError(res, UPGRADE_REQUIRED, undefined, true);
+          return;
+        }
+        target = routed.target;
+      } else {
+        const route = platform.http.route(incoming.namespace, incoming.functionName, incoming.qualifier || '$DEFAULT', incoming.headers);
+        if (!route.ok) {
+          writeError(res, route.notFound ? NOT_FOUND : OUTCOMES.internal, undefined, true);
+          return;
+        }
+        target = route.target;
       }
-      const ws = route.target.webSocket;
+      const ws = target.webSocket;
       if (ws === null) {
         writeError(res, UPGRADE_REQUIRED, undefined, true);
         return;
       }
-      dataPlane.serve(res, incoming, route.target, (r, options) => new UpgradeSink(r, options, handshake, ws.idleSeconds, limits, counters, sessions));
+      dataPlane.serve(res, incoming, target, (r, options) => new UpgradeSink(r, options, handshake, ws.idleSeconds, limits, counters, sessions));
     },
     open: (ws) => ws.getUserData().session.opened(ws),
     message: (ws, message, isBinary) => ws.getUserData().session.onMessage(message, isBinary),
     close: (ws, code, message) => ws.getUserData().session.onClose(code, message),
   };
+  // One-segment paths are only ever HTTP triggers' (as on the HTTP side).
+  app.ws('/:segment', behavior);
   app.ws('/:namespace/:function', behavior);
   app.ws('/:namespace/:function/*', behavior);
 

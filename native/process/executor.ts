@@ -119,6 +119,14 @@ export function createProcessExecutor(options: ProcessExecutorOptions): ProcessE
     instanceCount(key: string): number {
       return pools.get(key)?.instances.size ?? 0;
     },
+    provision(spec: VersionSpec, count: number): void {
+      if (closed || runtimeOf(spec) === undefined || spec.type !== 'Event') return;
+      if (count === 0 && !pools.has(spec.key)) return;
+      poolOf(spec).provision(count);
+    },
+    provisioned(key: string) {
+      return pools.get(key)?.provisioned() ?? { target: 0, ready: 0, error: null };
+    },
     stats(): ExecutorStats {
       const processes: ExecutorStats['processes'] = [];
       const instances: ExecutorStats['instances'] = {};

@@ -13,10 +13,17 @@
  * waiting for, never during the crash back-off). The next concurrent call
  * then finds it warm instead of paying the start. A spare is an ordinary idle
  * instance: reclaimed after the keep-alive like any other.
+ *
+ * Provisioned instances (`provision`): that many are started ahead of any
+ * call, never reclaimed for idling (the reclaim skips an instance while the
+ * pool is not above that count), and replaced when one dies.
  */
-import type { EventCall, ExecutorOutcome, InstanceCounts, VersionSpec } from '../../executor';
+import type { EventCall, ExecutorOutcome, InstanceCounts, ProvisionProgress, VersionSpec } from '../../executor';
 import { RestartPolicy } from '../supervision';
 import { ProcessInstance, type Ending, type InstanceDeps } from './instance';
+
+/** Wait before starting a provisioned instance again after its start failed. */
+const PROVISION_RETRY_MS = 2000;
 
 export class Pool {
   readonly instances = new Set<ProcessInstance>();
@@ -27,6 +34,9 @@ export class Pool {
   /** Spares being started now. */
   private sparesStarting = 0;
   private stopped = false;
+  private pinned = 0;
+  private provisionError: string | null = null;
+  private provisionRetry: NodeJS.Timeout | null = null;
 
   constructor(private readonly spec: VersionSpec, private readonly deps: InstanceDeps, private readonly keepAliveMs: number, private readonly spares = 0) {}
 
@@ -70,15 +80,20 @@ export class Pool {
   /** Starts spares in the background until `spares` are idle or starting (see the class comment). */
   private topUpSpares(): void {
     while (!this.stopped && this.spares > 0 && this.idle.length + this.sparesStarting < this.spares && Date.now() >= this.startAfter) {
-      const inst = new ProcessInstance(this.spec, this.deps, (i) => this.gone(i));
-      this.instances.add(inst);
       this.sparesStarting++;
-      void inst.start().then((s) => {
+      this.startAhead((started, inst) => {
         this.sparesStarting--;
-        if ('coldStart' in s) this.release(inst);
+        if ('coldStart' in started) this.release(inst);
         else this.crashed();
       });
     }
+  }
+
+  /** Starts an instance no call waits for (a spare, a provisioned one); `then` gets how its start ended. */
+  private startAhead(then: (started: Awaited<ReturnType<ProcessInstance['start']>>, inst: ProcessInstance) => void): void {
+    const inst = new ProcessInstance(this.spec, this.deps, (i) => this.gone(i));
+    this.instances.add(inst);
+    void inst.start().then((started) => then(started, inst));
   }
 
   /** Hands an instance that is idle (after a call, or a start nobody waited for) to the next call; arms its reclaim. */
@@ -88,6 +103,7 @@ export class Pool {
     const timer = setTimeout(() => {
       this.reclaimTimers.delete(inst);
       if (inst.state !== 'idle') return;
+      if (this.instances.size <= this.pinned) { this.idle = this.idle.filter((i) => i !== inst); this.release(inst); return; }
       this.idle = this.idle.filter((i) => i !== inst);
       inst.state = 'dead';
       this.gone(inst);
@@ -95,6 +111,22 @@ export class Pool {
     }, this.keepAliveMs);
     timer.unref();
     this.reclaimTimers.set(inst, timer);
+  }
+
+  /** Keeps `count` provisioned instances (0 = none); the missing ones start now. */
+  provision(count: number): void {
+    this.pinned = Math.max(0, Math.floor(count));
+    if (this.pinned === 0) {
+      this.provisionError = null;
+      if (this.provisionRetry !== null) { clearTimeout(this.provisionRetry); this.provisionRetry = null; }
+    }
+    this.topUp();
+  }
+
+  provisioned(): ProvisionProgress {
+    let ready = 0;
+    for (const i of this.instances) if (i.state === 'idle' || i.state === 'busy') ready++;
+    return { target: this.pinned, ready: Math.min(ready, this.pinned), error: ready >= this.pinned ? null : this.provisionError };
   }
 
   counts(): InstanceCounts {
@@ -109,12 +141,14 @@ export class Pool {
 
   /** Stops every instance (SIGTERM, SIGKILL after `killAfterMs`) and waits for their cleanup. */
   async stopAll(killAfterMs: number): Promise<void> {
+    this.provision(0);
     this.stopped = true;
     await Promise.all([...this.instances].map((i) => i.dispose(killAfterMs)));
   }
 
   /** Ends every call in flight as internal and kills every instance now. */
   killAll(message: string): void {
+    this.provision(0);
     this.stopped = true;
     for (const i of [...this.instances]) i.abort('internal', message);
   }
@@ -138,6 +172,32 @@ export class Pool {
     this.instances.delete(inst);
     const timer = this.reclaimTimers.get(inst);
     if (timer !== undefined) { clearTimeout(timer); this.reclaimTimers.delete(inst); }
+    // A provisioned instance that died is replaced (after the crash back-off when it keeps dying).
+    if (this.instances.size < this.pinned) this.scheduleTopUp(Math.max(0, this.startAfter - Date.now()));
+  }
+
+  /** Starts provisioned instances, without a call waiting, until there are `pinned`. */
+  private topUp(): void {
+    for (let missing = this.pinned - this.instances.size; missing > 0; missing--) {
+      this.startAhead((started, inst) => {
+        if ('coldStart' in started) {
+          if (this.instances.size >= this.pinned) this.provisionError = null;
+          this.release(inst);
+          return;
+        }
+        this.crashed();
+        this.provisionError = started.failed.errorMessage ?? started.failed.kind;
+        // A failed start waits the longer back-off (gone() may have asked for an immediate replacement).
+        if (this.provisionRetry !== null) { clearTimeout(this.provisionRetry); this.provisionRetry = null; }
+        this.scheduleTopUp(Math.max(PROVISION_RETRY_MS, this.startAfter - Date.now()));
+      });
+    }
+  }
+
+  private scheduleTopUp(delayMs: number): void {
+    if (this.provisionRetry !== null || this.pinned === 0) return;
+    this.provisionRetry = setTimeout(() => { this.provisionRetry = null; this.topUp(); }, delayMs);
+    this.provisionRetry.unref();
   }
 
   private ended(call: EventCall, t0: number, end: Ending): ExecutorOutcome {

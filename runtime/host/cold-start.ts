@@ -74,13 +74,16 @@ export async function coldStart(inst: Instance, spares: Spares): Promise<StartRe
     clearTimeout(watchdog);
     inst.initializing = false;
   }
-  spares.replenish(memoryMb);
   if (initErr) {
+    spares.replenish(memoryMb);
     inst.dispose();
     const o: ExecutorOutcome = initErr;
     o.logs = inst.initLogs;
     return { error: o };
   }
+  // Not now: making an isolate blocks the host's thread for 1–15 ms (new ivm.Isolate is synchronous), which
+  // delayed the first response by as much; the instance refills once its first entry is over.
+  inst.deferSpareRefill(memoryMb);
   const t3 = performance.now();
   const fsInit = resolver.fsMs - fs1;
   const cold: ColdStart = {

@@ -19,6 +19,8 @@ export interface Job {
   batch?: unknown[];
   /** Builds the entry when it runs (the WebSocket events queued by then): its call and the requests it serves. */
   collect?: () => { run: () => Promise<unknown>; rids: string[] };
+  /** When it was queued (performance.now(); set by the queue): how long entries wait is the instance's lag. */
+  at?: number;
 }
 
 /** What the queue needs of its instance. */
@@ -48,19 +50,35 @@ export class EntryQueue {
   private readonly jobs: Job[] = [];
   /** A pump start is queued (schedule). */
   private pumpQueued = false;
+  /** When the running entry started (performance.now()). */
+  private runningSince = 0;
 
   constructor(private readonly owner: EntryOwner, private readonly batcher: Batcher) {}
 
   /** Queues an entry; the pump starts in a microtask when idle (see schedule). */
   push(job: Job): void {
+    job.at = performance.now();
     this.jobs.push(job);
     this.schedule();
   }
 
   /** Queues an entry and starts the pump now when idle. */
   pushNow(job: Job): void {
+    job.at = performance.now();
     this.jobs.push(job);
     if (!this.busy) void this.pump();
+  }
+
+  /**
+   * How far behind the isolate is, ms: the longer of the oldest queued
+   * entry's wait and the running entry's run so far. Near 0 while the
+   * isolate keeps up with its requests (a batch of hello dispatches takes
+   * well under a millisecond); it grows with synchronous work per request.
+   */
+  lagMs(now = performance.now()): number {
+    const waiting = this.jobs.length > 0 ? now - (this.jobs[0]!.at ?? now) : 0;
+    const running = this.busy && this.runningJob !== null ? now - this.runningSince : 0;
+    return waiting > running ? waiting : running;
   }
 
   /** Drops every queued entry (the instance is disposed). */
@@ -106,6 +124,7 @@ export class EntryQueue {
       const { job, run, rids, owners } = this.next();
       this.runningJob = job;
       this.runningOwners = owners;
+      this.runningSince = performance.now();
       try {
         await run();
       } catch (e) {

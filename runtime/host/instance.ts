@@ -33,6 +33,15 @@ import { WsQueue } from './ws-queue';
 
 const OOM_MESSAGE = 'memory limit exceeded';
 
+/**
+ * Dynamic concurrency: an instance whose isolate is this far behind (entries waiting, or one
+ * running this long) takes no new request; the pool places it on another instance or starts
+ * one. Long enough that a loaded machine's scheduling hiccups do not start isolates that
+ * cannot help, short enough that synchronous work per request spreads over instances (which
+ * run on isolated-vm's threads in parallel) before callers feel it.
+ */
+export const DYNAMIC_LAG_MS = 10;
+
 export interface InstanceDeps {
   spares: Spares;
   fetchPolicy: FetchPolicyResolved;
@@ -48,6 +57,8 @@ export class Instance implements CapabilityScope, EntryOwner, Watched {
   readonly id = `${process.pid.toString(36)}-${(++seq).toString(36)}-${crypto.randomBytes(3).toString('hex')}`;
   readonly spec: VersionSpec;
   readonly slots: number;
+  /** Dynamic concurrency: `slots` is a ceiling; a new request is taken only while the isolate keeps up. */
+  readonly dynamic: boolean;
   retired = false;
   disposed = false;
   lastActive = Date.now();
@@ -77,10 +88,13 @@ export class Instance implements CapabilityScope, EntryOwner, Watched {
    * the pump does not scan every call in flight after each entry.
    */
   private settledWhileBusy: Inflight[] = [];
+  /** The memory size whose spare isolates to top up after this instance's first entry (null: none due). */
+  private spareRefill: number | null = null;
 
   constructor(spec: VersionSpec, readonly resolver: Resolver, private readonly deps: InstanceDeps) {
     this.spec = spec;
     this.slots = Math.max(1, Math.floor(spec.instanceConcurrency || 1));
+    this.dynamic = spec.dynamicConcurrency === true && this.slots > 1;
     this.entries = new EntryQueue(this, httpBatcher(this));
     this.timers = new HostTimers(this);
     this.watchdog = new Watchdog(this);
@@ -88,7 +102,10 @@ export class Instance implements CapabilityScope, EntryOwner, Watched {
   }
 
   get active(): number { return this.inflight.size; }
-  get available(): boolean { return !this.retired && !this.disposed && this.inflight.size + this.reserved < this.slots; }
+  get available(): boolean {
+    if (this.retired || this.disposed || this.inflight.size + this.reserved >= this.slots) return false;
+    return !this.dynamic || this.inflight.size === 0 || this.entries.lagMs() < DYNAMIC_LAG_MS;
+  }
   get fetchPolicy(): FetchPolicyResolved { return this.deps.fetchPolicy; }
 
   /** Cold start (cold-start.ts): the phase timings, or the failure outcome. */
@@ -147,6 +164,7 @@ export class Instance implements CapabilityScope, EntryOwner, Watched {
     if (this.disposed) return;
     this.disposed = true;
     this.retired = true;
+    if (this.spareRefill !== null) this.refillSpares();
     this.timers.clear();
     this.watchdog.clear();
     this.entries.clear();
@@ -196,6 +214,16 @@ export class Instance implements CapabilityScope, EntryOwner, Watched {
   afterEntry(): void {
     if (!this.disposed) this.heap.afterEntry(this.isolate, this.inflight);
     this.flushPending();
+    if (this.spareRefill !== null) this.refillSpares();
+  }
+
+  /**
+   * After a cold start that took a spare isolate: top the spares up once this instance's first
+   * entry is over (its answer is then queued to leave before the refill's timer runs), or when
+   * it is disposed first.
+   */
+  deferSpareRefill(memoryMb: number): void {
+    this.spareRefill = memoryMb;
   }
 
   /** Watched: a call reached its deadline. A result produced but the entry never returned: keep the result. */
@@ -250,6 +278,12 @@ export class Instance implements CapabilityScope, EntryOwner, Watched {
     this.lastActive = start;
     this.deps.onStateChange(this);
     return inf;
+  }
+
+  private refillSpares(): void {
+    const memoryMb = this.spareRefill!;
+    this.spareRefill = null;
+    this.deps.spares.replenish(memoryMb);
   }
 
   private flushPending(): void {

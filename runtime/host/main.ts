@@ -50,6 +50,9 @@ function main(): void {
         pools = new Pools(msg.config as HostConfig, new Spares(sandbox, sparesPerSize()), pushStats, (m) => writer.send(m));
         writer.send({ t: 'ready', pid: process.pid });
         break;
+      case 'provision':
+        pools?.provision(msg.spec, msg.n);
+        break;
       case 'invoke':
         if (!pools) return;
         void pools.invoke(msg.id, msg.spec, msg.event).then((outcome) => writer.send({ t: 'result', id: msg.id, outcome }));

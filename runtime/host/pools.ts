@@ -1,10 +1,12 @@
 /**
  * Pools inside one isolate host: per version key, the instances of that
  * version, a shared resolver (file/resolution cache of the read-only code
- * tree) and idle reclaim after keepAliveMs.
+ * tree) and idle reclaim after keepAliveMs — except for the provisioned
+ * instances of a version (`provision`): that many are started ahead of any
+ * call, kept however long they idle, and replaced when they die.
  */
 import type { ColdStart, VersionSpec, ExecutorOutcome } from '../types';
-import type { FromHost, HostConfig } from '../protocol';
+import type { FromHost, HostConfig, PoolSnapshot } from '../protocol';
 import { failure } from '../protocol';
 import { HttpExchange, type HttpHead } from './http-exchange';
 import { Instance } from './instance';
@@ -12,7 +14,22 @@ import { Resolver } from './resolver';
 import { nodeCompatEnabled } from './node-compat';
 import type { Spares } from './spares';
 
-interface Pool { spec: VersionSpec; resolver: Resolver; instances: Set<Instance>; idleTimers: Map<Instance, NodeJS.Timeout> }
+interface Pool {
+  spec: VersionSpec;
+  resolver: Resolver;
+  instances: Set<Instance>;
+  idleTimers: Map<Instance, NodeJS.Timeout>;
+  /** Provisioned instances to keep (0 = none: every instance is reclaimed after idling). */
+  pinned: number;
+  /** The last failed start of a provisioned instance, until they are all up again. */
+  provisionError: string | null;
+  /** A provisioned start waiting out its back-off after a failure. */
+  provisionRetry: NodeJS.Timeout | null;
+}
+
+
+/** Wait before starting a provisioned instance again after its start failed. */
+const PROVISION_RETRY_MS = 2000;
 
 export class Pools {
   private readonly pools = new Map<string, Pool>();
@@ -74,23 +91,13 @@ export class Pools {
     const bad = checkSpec(spec);
     if (bad) return failure('internal', `invalid function spec: ${bad}`);
     if (this.closing) return failure('internal', 'isolate host is shutting down');
-    let pool = this.pools.get(spec.key);
-    if (!pool) {
-      pool = { spec, resolver: new Resolver(spec.codeDir, spec.layerDirs ?? [], nodeCompatEnabled(spec.env)), instances: new Set(), idleTimers: new Map() };
-      this.pools.set(spec.key, pool);
-    }
+    const pool = this.poolOf(spec);
     let inst: Instance | undefined;
     for (const i of pool.instances) if (i.available) { inst = i; break; }
     let cold: ColdStart | undefined;
     if (!inst) {
       const p = pool;
-      inst = new Instance(spec, pool.resolver, {
-        spares: this.spares,
-        fetchPolicy: this.config.fetchPolicy,
-        onStateChange: (i) => this.stateChanged(p, i),
-        out: this.out,
-      });
-      pool.instances.add(inst);
+      inst = this.newInstance(p);
       inst.starting = inst.start();
       inst.reserved++;
       const r = await inst.starting;
@@ -121,6 +128,26 @@ export class Pools {
     }
   }
 
+  /**
+   * Keeps `count` provisioned instances of `spec` (see the file comment):
+   * starts the missing ones now; `count` 0 lets the idle reclaim take them.
+   */
+  provision(spec: VersionSpec, count: number): void {
+    const bad = checkSpec(spec);
+    if (bad || this.closing) return;
+    const pool = this.poolOf(spec);
+    pool.pinned = Math.max(0, Math.floor(count));
+    if (pool.pinned === 0) {
+      pool.provisionError = null;
+      if (pool.provisionRetry) { clearTimeout(pool.provisionRetry); pool.provisionRetry = null; }
+      // The ones kept past their idle time go back to the usual reclaim.
+      for (const i of pool.instances) if (i.active === 0 && !pool.idleTimers.has(i)) this.stateChanged(pool, i);
+      this.dropIfEmpty(pool);
+    }
+    this.topUp(pool);
+    this.onChange();
+  }
+
   cancel(rid: string): void {
     const inst = this.byRequest.get(rid);
     if (inst) inst.cancel(rid);
@@ -128,14 +155,18 @@ export class Pools {
   }
 
   /** Per version key: instances busy and idle. */
-  snapshot(): { pools: Record<string, { busy: number; idle: number }>; instances: number } {
-    const pools: Record<string, { busy: number; idle: number }> = {};
+  snapshot(): { pools: Record<string, PoolSnapshot>; instances: number } {
+    const pools: Record<string, PoolSnapshot> = {};
     let instances = 0;
     for (const [key, p] of this.pools) {
-      let busy = 0, idle = 0;
-      for (const i of p.instances) { if (i.disposed) continue; if (i.active > 0) busy++; else idle++; }
+      let busy = 0, idle = 0, ready = 0;
+      for (const i of p.instances) {
+        if (i.disposed) continue;
+        if (i.active > 0) busy++; else idle++;
+        if (i.starting === null) ready++;
+      }
       instances += busy + idle;
-      pools[key] = { busy, idle };
+      pools[key] = p.pinned > 0 ? { busy, idle, pinned: p.pinned, ready: Math.min(ready, p.pinned), error: p.provisionError } : { busy, idle };
     }
     return { pools, instances };
   }
@@ -143,6 +174,7 @@ export class Pools {
   /** Stops taking work and waits (bounded) for in-flight invocations, then disposes everything. */
   async close(graceMs: number): Promise<void> {
     this.closing = true;
+    for (const p of this.pools.values()) if (p.provisionRetry) clearTimeout(p.provisionRetry);
     const until = Date.now() + graceMs;
     while (this.byRequest.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     for (const p of this.pools.values()) for (const i of p.instances) i.dispose('internal', 'isolate host is shutting down');
@@ -153,11 +185,16 @@ export class Pools {
     if (inst.disposed) {
       this.clearIdle(pool, inst);
       pool.instances.delete(inst);
+      // A provisioned instance that died (timeout, memory, a failed start) is replaced.
+      this.topUp(pool);
       this.dropIfEmpty(pool);
     } else if (inst.active === 0 && !pool.idleTimers.has(inst)) {
       const t = setTimeout(() => {
         pool.idleTimers.delete(inst);
-        if (inst.active === 0) inst.dispose('internal', 'instance reclaimed after idling');
+        if (inst.active !== 0) return;
+        // Provisioned instances are never reclaimed for idling: while the pool is not above its pinned count, this one stays (checked again later).
+        if (this.liveCount(pool) <= pool.pinned) { this.stateChanged(pool, inst); return; }
+        inst.dispose('internal', 'instance reclaimed after idling');
       }, this.config.keepAliveMs);
       t.unref();
       pool.idleTimers.set(inst, t);
@@ -172,8 +209,64 @@ export class Pools {
     if (t) { clearTimeout(t); pool.idleTimers.delete(inst); }
   }
 
+  private poolOf(spec: VersionSpec): Pool {
+    let pool = this.pools.get(spec.key);
+    if (!pool) {
+      pool = {
+        spec, resolver: new Resolver(spec.codeDir, spec.layerDirs ?? [], nodeCompatEnabled(spec.env)), instances: new Set(), idleTimers: new Map(),
+        pinned: 0, provisionError: null, provisionRetry: null,
+      };
+      this.pools.set(spec.key, pool);
+    }
+    return pool;
+  }
+
+  private newInstance(pool: Pool): Instance {
+    const inst = new Instance(pool.spec, pool.resolver, {
+      spares: this.spares,
+      fetchPolicy: this.config.fetchPolicy,
+      onStateChange: (i) => this.stateChanged(pool, i),
+      out: this.out,
+    });
+    pool.instances.add(inst);
+    return inst;
+  }
+
+  /** Instances of the pool that are not disposed (starting, idle or busy). */
+  private liveCount(pool: Pool): number {
+    let n = 0;
+    for (const i of pool.instances) if (!i.disposed) n++;
+    return n;
+  }
+
+  /** Starts provisioned instances until the pool has its pinned count (no call waits for them). */
+  private topUp(pool: Pool): void {
+    if (this.closing || pool.provisionRetry !== null) return;
+    for (let missing = pool.pinned - this.liveCount(pool); missing > 0; missing--) {
+      const inst = this.newInstance(pool);
+      inst.starting = inst.start();
+      void inst.starting.then((r) => {
+        inst.starting = null;
+        if ('error' in r) {
+          pool.instances.delete(inst);
+          pool.provisionError = r.error.errorMessage ?? r.error.kind;
+          // A start that failed is retried after a back-off, so a function that cannot start does not spin the host.
+          if (pool.provisionRetry === null && !this.closing) {
+            pool.provisionRetry = setTimeout(() => { pool.provisionRetry = null; this.topUp(pool); }, PROVISION_RETRY_MS);
+            pool.provisionRetry.unref();
+          }
+          this.dropIfEmpty(pool);
+          this.onChange();
+          return;
+        }
+        if (this.liveCount(pool) >= pool.pinned) pool.provisionError = null;
+        this.stateChanged(pool, inst);
+      });
+    }
+  }
+
   private dropIfEmpty(pool: Pool): void {
-    if (pool.instances.size === 0 && this.pools.get(pool.spec.key) === pool) this.pools.delete(pool.spec.key);
+    if (pool.pinned === 0 && pool.instances.size === 0 && this.pools.get(pool.spec.key) === pool) this.pools.delete(pool.spec.key);
   }
 }
 

@@ -28,8 +28,9 @@ export class Spares {
 
   /**
    * A prepared isolate with this memory limit: a spare when one is ready, else
-   * made now. Call replenish() once the cold start is over (refilling during
-   * it would compete with it for the CPU).
+   * made now. Call replenish() once the cold start and its first entry are
+   * over (refilling during them would compete for the CPU, and making an
+   * isolate blocks the host's thread for 1–15 ms).
    */
   take(memoryMb: number): Prepared {
     this.lastUse.set(memoryMb, Date.now());

@@ -17,7 +17,9 @@ function requiredMb(params: ActionParams, name: string, code: ErrorCode): number
   return n;
 }
 
-/** Concurrency actions (scf-api.md §3.8); provisioned concurrency is not implemented yet. */
+const qualifierOf = (params: ActionParams) => requiredString(params, 'Qualifier', 'InvalidParameterValue.Qualifier');
+
+/** Concurrency actions (scf-api.md §3.8): reserved, total and provisioned concurrency. */
 export const concurrencyActions: ActionTable = {
   /** PutReservedConcurrencyConfig: ReservedConcurrencyMem MB for the function (0 disables it). */
   PutReservedConcurrencyConfig(params, { platform }) {
@@ -34,6 +36,24 @@ export const concurrencyActions: ActionTable = {
   /** DeleteReservedConcurrencyConfig: back to the shared pool. */
   DeleteReservedConcurrencyConfig(params, { platform }) {
     platform.concurrency.deleteReserved(namespaceOf(params), functionNameOf(params));
+    return {};
+  },
+
+  /** PutProvisionedConcurrencyConfig: instances of a published version kept warm (static, scheduled or utilisation tracking). */
+  PutProvisionedConcurrencyConfig(params, { platform }) {
+    platform.provisioned.put(namespaceOf(params), functionNameOf(params), qualifierOf(params), params);
+    return {};
+  },
+
+  /** GetProvisionedConcurrencyConfig: one version's setting and progress, or every version's (no Qualifier). */
+  GetProvisionedConcurrencyConfig(params, { platform }) {
+    const qualifier = optionalString(params, 'Qualifier', 'InvalidParameterValue.Qualifier');
+    return platform.provisioned.get(namespaceOf(params), functionNameOf(params), qualifier);
+  },
+
+  /** DeleteProvisionedConcurrencyConfig: the version's instances go back to the idle reclaim. */
+  DeleteProvisionedConcurrencyConfig(params, { platform }) {
+    platform.provisioned.delete(namespaceOf(params), functionNameOf(params), qualifierOf(params));
     return {};
   },
 

@@ -36,6 +36,10 @@ function wrap(ex) {
       const data = { method, url: `http://fn.test${p}`, headers, body, ...(bodyStream ? { bodyStream } : {}) };
       return outcome(await ex.serveHttp({ requestId, spec: ex.prepare(fn.spec), request: data }, sink, opts.signal), requestId);
     },
+    /** Keeps `count` provisioned instances of `fn` (Executor.provision). */
+    provision: (fn, count) => ex.provision(ex.prepare(fn.spec), count),
+    /** Provisioning progress of `fn`: { target, ready, error }. */
+    provisioned: (fn) => ex.provisioned(fn.spec.key),
     /** Instances of `fn` right now: { busy, idle }. */
     stats: (fn) => ex.stats().instances[fn.spec.key] ?? { busy: 0, idle: 0 },
     close: () => ex.close(),
@@ -83,6 +87,8 @@ function createDriver({ name, open, fixtures, unsupported = {}, runtime, typeOf 
     invoke: (...a) => shared.invoke(...a),
     serveHttp: (...a) => shared.serveHttp(...a),
     stats: (...a) => shared.stats(...a),
+    provision: (...a) => shared.provision(...a),
+    provisioned: (...a) => shared.provisioned(...a),
   };
   return driver;
 }
