@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { createProcessExecutor, createSandbox } from '../native';
 import { createIsolateRuntime } from '../runtime';
 import { openStore, SqliteEventQueue, type Store } from '../store';
@@ -6,7 +7,7 @@ import { ASYNC_RUN_MAX_MS, AsyncService, systemClock, type AsyncQueueStats, type
 import { ensureIdentity, NamespaceService, type AccountIdentity } from './account';
 import { AdmissionController, CapacityOwner, ConcurrencyService } from './capacity';
 import type { PlatformConfig } from './config';
-import { AliasService, deploySampleOnce, FunctionService, LayerService, VersionService } from './functions';
+import { AliasService, deploySampleOnce, FunctionService, LayerService, RUNTIMES, VersionService } from './functions';
 import { ApigwInvocationService, AsyncInvocationRunner, EventInvocationService, Executors, executorTable, HttpInvocationService, InvocationPipeline, Targets } from './invoke';
 import { LogService, MetricsService, WebSocketCounters } from './observe';
 import { ProvisionedAdmission, ProvisionedService } from './provisioning';
@@ -210,12 +211,28 @@ async function startProcessExecutor(config: Readonly<PlatformConfig>, identity: 
   const reaped = await sandbox.reapStale();
   console.log(`[platform] ${sandbox.describe()}`);
   if (reaped > 0) console.log(`[platform] reaped ${reaped} process(es) a previous server left running`);
-  return createProcessExecutor({
+  const executor = createProcessExecutor({
     sandbox,
     platform: { region: config.region, appId: identity.appId, uin: identity.uin },
     keepAliveMs: config.instanceKeepAliveMs,
     binaries: { python: config.pythonPath },
+    cacheDir: path.join(config.dataDir, 'runtimes'),
   });
+  reportRuntimes(executor.availability());
+  return executor;
+}
+
+/**
+ * Says at start which subprocess runtimes this host can run and why not the
+ * others, by catalogue name: "Php7, Php7.2, Php7.4, Php8.0: php not found in PATH".
+ */
+function reportRuntimes(availability: ReadonlyArray<{ family: string; reason: string | null }>): void {
+  const names = (family: string): string => [...RUNTIMES.values()].filter((r) => r.family === family).map((r) => r.name).join(', ');
+  const ok = availability.filter((r) => r.reason === null).map((r) => names(r.family));
+  console.log(`[platform] subprocess runtimes available: ${ok.join(', ') || 'none'}`);
+  for (const r of availability) {
+    if (r.reason !== null) console.log(`[platform] not available on this host: ${names(r.family)}: ${r.reason}`);
+  }
 }
 
 /**

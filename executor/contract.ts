@@ -277,6 +277,13 @@ export interface Executor {
    */
   describeRuntime?(runtime: string): string;
   /**
+   * Optional: why this host cannot run `runtime` (its interpreter or JDK is
+   * not installed: "php not found in PATH (Debian: php-cli)"), or null when
+   * it can; absent = it always can. The core answers an invocation of such a
+   * function with the runtime-not-available error, not an internal one.
+   */
+  unavailableReason?(runtime: string): string | null;
+  /**
    * Prepares a version once, when the core first resolves it (not per call):
    * returns the spec the executor wants back in `invoke`/`serveHttp` (it may
    * derive fields, such as a web function's default handler). Synchronous and

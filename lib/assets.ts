@@ -38,6 +38,8 @@ export const ASSETS = {
   'runtime-sandbox': { source: 'runtime/sandbox', files: /\.js$/ },
   'python-bootstrap': { source: 'native/python' },
   'nodejs-bootstrap': { source: 'native/nodejs' },
+  'php-bootstrap': { source: 'native/php', files: /\.php$/ },
+  'java-bootstrap': { source: 'native/java', files: /\.java$/ },
   samples: { source: 'samples' },
   'log-writer-worker': { source: 'dist/store/log-writer-worker.js', bundle: true },
   // The Node.js compatibility set's npm packages (runtime/host/node-compat.ts), whole folders.

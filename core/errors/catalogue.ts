@@ -108,7 +108,7 @@ export const ERRORS = {
     behaviour: 'also answers an HTTP request (or WebSocket upgrade) to the function with 500 InternalError',
   },
   'FailedOperation.InvokeFunction': {
-    when: 'Invoke names a function whose runtime is stored but cannot run on this server yet (PHP, Java, Go; web functions on subprocess runtimes).',
+    when: 'Invoke names a function whose runtime is stored but cannot run on this server yet (web functions on subprocess runtimes), or not on this host (its interpreter or JDK is not installed: the message names what is missing).',
     message: 'Runtime {runtime} is not available on this server yet; functions on it can be stored but not invoked.',
   },
   'FailedOperation.OperationConflict': {

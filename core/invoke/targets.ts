@@ -143,6 +143,8 @@ export class Targets {
       const what = type === 'HTTP' ? 'web functions on runtime' : 'Runtime';
       throw new NotRunnableError(`${what} ${resolved.runtime.name} ${type === 'HTTP' ? 'are' : 'is'} not available on this server yet; functions on it can be stored but not invoked.`);
     }
+    const missing = executor.unavailableReason?.(resolved.runtime.name) ?? null;
+    if (missing !== null) throw new NotRunnableError(`Runtime ${resolved.runtime.name} is not available on this host: ${missing}.`);
     const { slots, dynamic } = concurrencyOf(resolved);
     const spec = executor.prepare(
       Object.freeze({

@@ -6,6 +6,14 @@
  * (start failures, exits) is started again only after native's RestartPolicy
  * back-off, so a crash-looping function cannot spin the machine.
  *
+ * Spares (`spares` > 0, the runtimes where a cold start is long: Java): once
+ * a version has traffic, the pool keeps that many instances started ahead —
+ * after a cold start, and whenever a call takes the last idle instance, one
+ * more starts in the background (never alongside a cold start a caller is
+ * waiting for, never during the crash back-off). The next concurrent call
+ * then finds it warm instead of paying the start. A spare is an ordinary idle
+ * instance: reclaimed after the keep-alive like any other.
+ *
  * Provisioned instances (`provision`): that many are started ahead of any
  * call, never reclaimed for idling (the reclaim skips an instance while the
  * pool is not above that count), and replaced when one dies.
@@ -23,11 +31,14 @@ export class Pool {
   private readonly reclaimTimers = new Map<ProcessInstance, NodeJS.Timeout>();
   private readonly crashes = new RestartPolicy({ windowMs: 5000, maxExits: 3, backoffMs: 500 });
   private startAfter = 0;
+  /** Spares being started now. */
+  private sparesStarting = 0;
+  private stopped = false;
   private pinned = 0;
   private provisionError: string | null = null;
   private provisionRetry: NodeJS.Timeout | null = null;
 
-  constructor(private readonly spec: VersionSpec, private readonly deps: InstanceDeps, private readonly keepAliveMs: number) {}
+  constructor(private readonly spec: VersionSpec, private readonly deps: InstanceDeps, private readonly keepAliveMs: number, private readonly spares = 0) {}
 
   /** Runs `call` on a warm instance or a new one. Never rejects. */
   async invoke(call: EventCall, signal?: AbortSignal): Promise<ExecutorOutcome> {
@@ -35,10 +46,8 @@ export class Pool {
     if (signal?.aborted) return this.ended(call, t0, { kind: 'canceled', errorMessage: 'the caller went away before the call ran' });
     const warm = this.takeIdle();
     if (warm !== null) {
-      const outcome = await warm.run(call, signal, undefined);
-      if (outcome.kind === 'process_exit') this.crashed();
-      this.release(warm);
-      return outcome;
+      if (this.idle.length === 0) this.topUpSpares();
+      return this.finish(warm, await warm.run(call, signal, undefined));
     }
     const wait = this.startAfter - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -56,10 +65,35 @@ export class Pool {
       this.crashed();
       return { ...this.ended(call, t0, started.failed), logs: inst.takeLogs(call.requestId), instanceId: inst.id };
     }
-    const outcome = await inst.run(call, signal, started.coldStart);
+    const outcome = inst.run(call, signal, started.coldStart);
+    this.topUpSpares();
+    return this.finish(inst, await outcome);
+  }
+
+  /** After a call: a process that exited counts toward the back-off; the instance goes back idle if it can. */
+  private finish(inst: ProcessInstance, outcome: ExecutorOutcome): ExecutorOutcome {
     if (outcome.kind === 'process_exit') this.crashed();
     this.release(inst);
     return outcome;
+  }
+
+  /** Starts spares in the background until `spares` are idle or starting (see the class comment). */
+  private topUpSpares(): void {
+    while (!this.stopped && this.spares > 0 && this.idle.length + this.sparesStarting < this.spares && Date.now() >= this.startAfter) {
+      this.sparesStarting++;
+      this.startAhead((started, inst) => {
+        this.sparesStarting--;
+        if ('coldStart' in started) this.release(inst);
+        else this.crashed();
+      });
+    }
+  }
+
+  /** Starts an instance no call waits for (a spare, a provisioned one); `then` gets how its start ended. */
+  private startAhead(then: (started: Awaited<ReturnType<ProcessInstance['start']>>, inst: ProcessInstance) => void): void {
+    const inst = new ProcessInstance(this.spec, this.deps, (i) => this.gone(i));
+    this.instances.add(inst);
+    void inst.start().then((started) => then(started, inst));
   }
 
   /** Hands an instance that is idle (after a call, or a start nobody waited for) to the next call; arms its reclaim. */
@@ -108,12 +142,14 @@ export class Pool {
   /** Stops every instance (SIGTERM, SIGKILL after `killAfterMs`) and waits for their cleanup. */
   async stopAll(killAfterMs: number): Promise<void> {
     this.provision(0);
+    this.stopped = true;
     await Promise.all([...this.instances].map((i) => i.dispose(killAfterMs)));
   }
 
   /** Ends every call in flight as internal and kills every instance now. */
   killAll(message: string): void {
     this.provision(0);
+    this.stopped = true;
     for (const i of [...this.instances]) i.abort('internal', message);
   }
 
@@ -143,9 +179,7 @@ export class Pool {
   /** Starts provisioned instances, without a call waiting, until there are `pinned`. */
   private topUp(): void {
     for (let missing = this.pinned - this.instances.size; missing > 0; missing--) {
-      const inst = new ProcessInstance(this.spec, this.deps, (i) => this.gone(i));
-      this.instances.add(inst);
-      void inst.start().then((started) => {
+      this.startAhead((started, inst) => {
         if ('coldStart' in started) {
           if (this.instances.size >= this.pinned) this.provisionError = null;
           this.release(inst);

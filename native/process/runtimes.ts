@@ -3,9 +3,12 @@
  * runtime names each serves, the command that starts its bootstrap, and the
  * search-path variables of the spec (runtime-api.md, "Environment").
  */
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { VersionSpec } from '../../executor';
-import { assetPath, ownNode, runningAsBinary, SCRIPT_NODE_OPTIONS_ENV, type OwnNodeCommand } from '../../lib';
+import { ownNode, runningAsBinary, SCRIPT_NODE_OPTIONS_ENV, type OwnNodeCommand } from '../../lib';
+import { findExecutable, nativeAsset } from './assets';
+import { javaRuntime, type JavaInstall } from './java';
 
 export interface RuntimeCommand {
   command: string;
@@ -17,18 +20,29 @@ export interface RuntimeCommand {
 }
 
 export interface BuiltInRuntime {
-  /** 'python', 'nodejs', 'custom'. */
+  /** 'python', 'nodejs', 'php', 'java', 'go', 'custom'. */
   readonly family: string;
   /**
    * How the executor talks to the process: 'channel' = the private frames on fd 3 (channel.ts,
-   * the bootstraps of native/python and native/nodejs), 'runtime-api' = the custom runtime's HTTP
-   * API (native/custom), spoken by the user's own scf_bootstrap.
+   * the bootstraps of native/python, native/nodejs, native/php, native/java), 'runtime-api' = the
+   * custom runtime's HTTP API (native/custom), spoken by the user's own scf_bootstrap, 'go-rpc' =
+   * the cloud Go library's net/rpc + gob on _LAMBDA_SERVER_PORT (go-link.ts), spoken by the
+   * function's own executable.
    */
-  readonly protocol: 'channel' | 'runtime-api';
+  readonly protocol: 'channel' | 'runtime-api' | 'go-rpc';
+  /** Why this host cannot run it ("php not found in PATH"), or null when it can. */
+  unavailable(): string | null;
+  /** Work done once before the first instance (Java: compiling the bootstrap); rejects with the reason it cannot run. */
+  install?(): Promise<void>;
+  /**
+   * Instances a version keeps started ahead once it has traffic (pool.ts), where a cold start is
+   * long enough to pay for one idle process: Java's JVM (bench/runners.js). Default 0.
+   */
+  readonly spares?: number;
   /** Who runs it, for GetFunction and the README ("python3 (3.11.2)"). */
   describe(): string;
   /** The command for one instance of this version. */
-  command(spec: Pick<VersionSpec, 'memoryMb' | 'codeDir' | 'env'>): RuntimeCommand;
+  command(spec: Pick<VersionSpec, 'memoryMb' | 'codeDir' | 'env' | 'handler'>): RuntimeCommand;
 }
 
 /** coreutils' env: starts the Node.js runtime with a NODE_OPTIONS the platform chose. */
@@ -39,16 +53,24 @@ export interface RuntimeBinaries {
   python: string;
   /** The Node.js of Node.js functions (default: the server's own). */
   node: string;
+  /** php-cli for PHP functions (default: `php` in PATH); null when there is none. */
+  php: string | null;
 }
 
-export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string; node: string }): ReadonlyMap<string, BuiltInRuntime> {
+/**
+ * The runtime table. `versions` says who runs Python and Node.js; `java` is
+ * where the Java bootstrap is compiled and cached (java.ts).
+ */
+export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string; node: string }, java: JavaInstall): ReadonlyMap<string, BuiltInRuntime> {
   const python: BuiltInRuntime = {
     family: 'python',
     protocol: 'channel',
+    // An interpreter that does not run fails every start visibly (405 with its last words).
+    unavailable: () => null,
     describe: () => `${bin.python} (Python ${versions.python})`,
     command: () => {
       // The source tree's native/python, or the single executable's copy of it (lib/assets.ts).
-      const dir = assetPath('python-bootstrap');
+      const dir = nativeAsset('python');
       return {
         command: bin.python,
         // -I: no user site, no PYTHON* variables, no script dir on sys.path (a user module named
@@ -62,9 +84,10 @@ export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string
   const nodejs: BuiltInRuntime = {
     family: 'nodejs',
     protocol: 'channel',
+    unavailable: () => null,
     describe: () => `${bin.node} (Node.js ${versions.node})`,
     command: ({ memoryMb, env }) => {
-      const dir = assetPath('nodejs-bootstrap');
+      const dir = nativeAsset('nodejs');
       // The V8 heap gets the function's memory: a heap overrun ends the process with V8's
       // "heap out of memory", which the executor reads as 'oom'.
       const flags = [`--max-old-space-size=${Math.max(16, memoryMb)}`];
@@ -83,15 +106,65 @@ export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string
       };
     },
   };
+  const php: BuiltInRuntime = {
+    family: 'php',
+    protocol: 'channel',
+    unavailable: () => (bin.php === null ? 'php not found in PATH (Debian: php-cli)' : null),
+    describe: () => `${bin.php} (PHP ${versionOnce(`php:${bin.php}`, bin.php, ['-r', 'echo PHP_VERSION;'], /^(\S+)$/)})`,
+    command: () => ({
+      // -n: no php.ini of the host (its display_errors, auto_prepend_file…): the bootstrap sets what matters.
+      command: bin.php ?? 'php',
+      args: ['-n', '-d', 'display_errors=stderr', nativeAsset('php', 'bootstrap.php')],
+      env: (_codeRoot, optDir) => ({ ISOLA_OPT_DIR: optDir }),
+      platformDirs: [nativeAsset('php'), ...(bin.php === null ? [] : [path.dirname(bin.php)])],
+    }),
+  };
+  const go: BuiltInRuntime = {
+    family: 'go',
+    protocol: 'go-rpc',
+    unavailable: () => null,
+    describe: () => 'the function\'s own executable (the cloud Go library\'s net/rpc + gob protocol)',
+    // The handler names the executable at the code root (the same path inside the sandbox). The Go
+    // runtime's collector aims at the function's memory (GOMEMLIMIT), unless the function sets its own.
+    command: ({ codeDir, handler, memoryMb, env }) => ({
+      command: path.join(codeDir, handler), args: [], env: (): Record<string, string> => (env['GOMEMLIMIT'] ? {} : { GOMEMLIMIT: `${memoryMb}MiB` }), platformDirs: [],
+    }),
+  };
   const custom: BuiltInRuntime = {
     family: 'custom',
     protocol: 'runtime-api',
+    unavailable: () => null,
     describe: () => 'the function\'s own scf_bootstrap (custom runtime, HTTP runtime API)',
     // The code root is the same path inside the sandbox's mount namespace (sandbox: codeRoot = codeDir),
     // so this is the path the confined process sees.
     command: ({ codeDir }) => ({ command: path.join(codeDir, 'scf_bootstrap'), args: [], env: () => ({}), platformDirs: [] }),
   };
-  return new Map([['python', python], ['nodejs', nodejs], ['custom', custom]]);
+  return new Map([['python', python], ['nodejs', nodejs], ['php', php], ['java', javaRuntime(java)], ['go', go], ['custom', custom]]);
+}
+
+const knownVersions = new Map<string, string>();
+
+/** `command args`'s version (matched by `re` on its output), run once per key and remembered; 'unknown' when it does not run. */
+export function versionOnce(key: string, command: string | null, args: string[], re: RegExp): string {
+  let v = knownVersions.get(key);
+  if (v === undefined) {
+    v = 'unknown';
+    if (command !== null) {
+      try {
+        const out = execFileSync(command, args, { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'pipe'] });
+        v = re.exec(out.trim())?.[1] ?? 'unknown';
+      } catch {
+        // stays 'unknown': every start then fails visibly
+      }
+    }
+    knownVersions.set(key, v);
+  }
+  return v;
+}
+
+/** `php`, as the server's PATH finds it (null: PHP functions cannot run here). */
+export function defaultPhp(): string | null {
+  return findExecutable('php');
 }
 
 /**
@@ -112,6 +185,9 @@ function nodeOptionsAssignments(node: OwnNodeCommand, own: string | null): strin
 export function familyOf(runtime: string): string | null {
   if (/^Python3\.\d+$/.test(runtime)) return 'python';
   if (/^Nodejs\d+\.\d+$/.test(runtime)) return 'nodejs';
+  if (/^Php\d+(\.\d+)?$/.test(runtime)) return 'php';
+  if (/^Java\d+$/.test(runtime)) return 'java';
+  if (runtime === 'Go1') return 'go';
   if (runtime === 'CustomRuntime') return 'custom';
   return null;
 }
