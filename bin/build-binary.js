@@ -27,7 +27,8 @@ const ADDON_FILES = {
   'isolated-vm': () => require.resolve('isolated-vm/out/isolated_vm.node'),
   sqlite: () => require.resolve('better-sqlite3/build/Release/better_sqlite3.node'),
   // The package picks its binary by platform and ABI at require time; the binary is this Node's.
-  'uWebSockets.js': () => require.resolve(`uWebSockets.js/binaries/uws_${process.platform}_${process.arch}_${process.versions.modules}.node`),
+  // The package's `exports` hides its binaries: the file sits next to its main script.
+  'uWebSockets.js': () => path.join(path.dirname(require.resolve('uWebSockets.js')), `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`),
   // node-gyp-build's own choice of prebuilt file for this platform, libc and ABI.
   'msgpackr-extract': () => require('node-gyp-build-optional-packages').path(path.dirname(require.resolve('msgpackr-extract/package.json'))),
 };
