@@ -19,6 +19,7 @@
  * gives medians over rounds. Logging and metrics stay on: the figure is
  * the product as users run it.
  */
+const path = require('node:path');
 const { startIsola, startUwsHello } = require('./lib/servers');
 const { startWorkerd } = require('./lib/workerd');
 const { ApiClient, waitActive } = require('./lib/api');
@@ -30,13 +31,15 @@ const { treeCpu } = require('./lib/proc');
 const { machine, machineLine, median, printTable, writeResult, loadOptions, loadUsage, wantsHelp, fail, run } = require('./lib/report');
 
 const USAGE = `
-node bench/http.js [--duration s] [--rounds n] [--connections 64,1] [--warmup s] [--targets names] [--load wrk|autocannon] [--compare checkout]
+node bench/http.js [--duration s] [--rounds n] [--connections 64,1] [--warmup s] [--targets names] [--load wrk|autocannon] [--compare checkout | --compare-binary file]
 
 ${loadUsage('concurrency levels', [64, 1])}
   --targets      comma-separated subset of: workerd,hello,c100,echo,64k (env BENCH_TARGETS; uWS hello always runs)
   --load         load generator (env BENCH_LOAD): wrk (default when installed; one thread) or autocannon
   --compare      another checkout with a built dist/ (env BENCH_COMPARE_ROOT): its server runs beside this one and
                  its targets ("base hello", …) alternate with this build's in the same rounds — the A/B of two builds
+  --compare-binary  the same A/B against a single executable (env BENCH_COMPARE_BINARY; \`npm run build:binary\` makes
+                 dist/bin/isola): this npm install ÷ the binary
   BENCH_SERVER_ARGS  extra \`isola serve\` flags, e.g. "--isolate-hosts 1"
   BENCH_WORKERD      a workerd binary to use instead of the one the bench installs into bench/.workerd/
 `;
@@ -183,6 +186,8 @@ async function main() {
   const argTargets = process.argv.find((a, i, all) => all[i - 1] === '--targets') ?? process.env.BENCH_TARGETS ?? 'workerd,hello,c100,echo,64k';
   const wanted = new Set(argTargets.split(',').map((s) => s.trim()));
   const compareRoot = process.argv.find((a, i, all) => all[i - 1] === '--compare') ?? process.env.BENCH_COMPARE_ROOT;
+  const compareBinary = process.argv.find((a, i, all) => all[i - 1] === '--compare-binary') ?? process.env.BENCH_COMPARE_BINARY;
+  if (compareRoot && compareBinary) fail('--compare and --compare-binary each add the compared server: give one');
   const loadName = process.argv.find((a, i, all) => all[i - 1] === '--load') ?? process.env.BENCH_LOAD ?? (findWrk() ? 'wrk' : 'autocannon');
   if (loadName !== 'wrk' && loadName !== 'autocannon') fail(`--load / BENCH_LOAD expects wrk or autocannon, got "${loadName}"`);
   if (loadName === 'wrk' && !findWrk()) fail('--load wrk: wrk is not installed (apt-get install wrk)');
@@ -203,6 +208,7 @@ async function main() {
     if (wanted.has('workerd')) workerd = await startWorkerd(HELLO).catch((err) => fail(`cannot start workerd: ${err.message}`));
     isola = await startIsola().catch((err) => fail(`cannot start the isola server: ${err.message}`));
     if (compareRoot) base = await startIsola({ root: compareRoot }).catch((err) => fail(`cannot start the isola server of ${compareRoot}: ${err.message}`));
+    if (compareBinary) base = await startIsola({ binary: path.resolve(compareBinary) }).catch((err) => fail(`cannot start the isola binary ${compareBinary}: ${err.message}`));
 
     const targets = {
       'uWS hello': { url: baseline.url, pid: baseline.pid, method: 'GET', verifyBody: (text) => text === 'hello' },
@@ -242,7 +248,7 @@ async function main() {
     }
 
     const file = writeResult('http', {
-      settings: { duration, rounds, connections, warmup, generator, targets: Object.keys(targets), serverArgs: process.env.BENCH_SERVER_ARGS ?? '', compareRoot: compareRoot ?? null, workerd: workerd?.version ?? null },
+      settings: { duration, rounds, connections, warmup, generator, targets: Object.keys(targets), serverArgs: process.env.BENCH_SERVER_ARGS ?? '', compareRoot: compareRoot ?? null, compareBinary: compareBinary ?? null, workerd: workerd?.version ?? null },
       summary,
       targets: checks.map(([what, met, measured]) => ({ what, met, measured })),
       runs: runs.map(({ sample, ...r }) => ({ ...r, firstError: sample })),

@@ -29,6 +29,14 @@ const CASES = {
   util: "require('util');",
   path: "require('path');",
   'all four': "require('buffer'); require('events'); require('util'); require('path');",
+  url: "require('url');",
+  querystring: "require('querystring');",
+  string_decoder: "require('string_decoder');",
+  assert: "require('assert');",
+  stream: "require('stream');",
+  crypto: "require('crypto');",
+  timers: "require('timers');",
+  async_hooks: "require('async_hooks');",
 };
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };

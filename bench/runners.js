@@ -5,9 +5,13 @@
  *
  *   raw pipe      a python3 child echoing [u32 len][0xc1][json] frames on fd 3, sequential round trips
  *   warm invoke   sequential latency p50/p99 and throughput with BENCH_CONCURRENCY calls in flight
- *                 (one instance each), echo handler: Python, Node.js process, custom runtime
- *                 (samples/custom-python's scf_bootstrap over the HTTP runtime API), isolate
- *   cold start    BENCH_COLD new versions each, sequential: Init Report phases and end-to-end
+ *                 (one instance each), echo handler: Python, Node.js process, PHP, Java (a class
+ *                 compiled here with javac), Go (test/fixtures/go-function built here with go build:
+ *                 it echoes when no fixture is named), custom runtime (samples/custom-python's
+ *                 scf_bootstrap over the HTTP runtime API), isolate
+ *   cold start    BENCH_COLD new versions each, sequential: Init Report phases and end-to-end; Java
+ *                 also without its AppCDS archive (the JVM's default CDS of the JDK only), and the
+ *                 start of a second instance when the pool had a pre-started spare ready
  *   idle memory   RSS and PSS per idle process instance (BENCH_IDLE instances)
  *   web functions the Express and Python samples through isola vs direct (the proxy's cost), and the
  *                 cold start of a web instance per network mode (bench/lib/web-functions.js);
@@ -17,9 +21,10 @@
  * confined when this runs as root — own uid, cgroups, mount namespace); `--sandbox off` measures the
  * runners without confinement, to see what it costs.
  *
- * node bench/runners.js [--sandbox on|off] [--web on|off|only]   (after npm run build; ~2–3 min)
+ * node bench/runners.js [--sandbox on|off] [--web on|off|only]   (after npm run build; ~3–5 min)
+ * BENCH_ONLY=Java,Go node bench/runners.js     only the targets whose name starts with one of these
  */
-const { spawn } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -39,6 +44,8 @@ if (!['on', 'off', 'only'].includes(WEB)) throw new Error(`--web must be on, off
 const WEB_CONNECTIONS = option('--web-connections', 'BENCH_WEB_CONNECTIONS', 8);
 const WEB_DURATION = option('--web-duration', 'BENCH_WEB_DURATION', 5);
 const WEB_COLD = option('--web-cold', 'BENCH_WEB_COLD', 8);
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const wanted = (name) => ONLY.length === 0 || ONLY.some((p) => name.startsWith(p));
 
 const ECHO_PY = 'import json, os, struct\nwhile True:\n    h = os.read(3, 4)\n    if len(h) < 4: break\n    (n,) = struct.unpack(">I", h)\n    b = b""\n    while len(b) < n: b += os.read(3, n - len(b))\n    m = json.loads(b[1:])\n    out = json.dumps(m).encode()\n    os.write(3, struct.pack(">I", len(out) + 1) + b"\\xc1" + out)\n';
 
@@ -69,10 +76,13 @@ async function rawPipe(calls) {
   return times;
 }
 
+/** The echo handler of each runtime (index.py / index.js / index.php otherwise). */
+const HANDLER_OF = { Java11: 'bench.Echo::mainHandler', Go1: 'main' };
+
 function specOf(dir, runtime, key) {
   return {
     key, namespace: 'default', functionName: 'bench', version: '$LATEST', runtime, type: 'Event', codeDir: dir, layerDirs: [],
-    handler: 'index.main_handler', env: {}, memoryMb: 128, timeoutMs: 10_000, initTimeoutMs: 10_000, instanceConcurrency: 1,
+    handler: HANDLER_OF[runtime] ?? 'index.main_handler', env: {}, memoryMb: 128, timeoutMs: 10_000, initTimeoutMs: 10_000, instanceConcurrency: 1,
   };
 }
 
@@ -97,12 +107,12 @@ async function warm(ex, spec) {
   return { times, rps: done / ((Date.now() - t0) / 1000) };
 }
 
-async function cold(ex, dir, runtime) {
+async function cold(ex, dir, runtime, name) {
   const phases = [];
   const e2e = [];
   for (let i = 0; i < COLD; i++) {
     const t0 = performance.now();
-    const o = await call(ex, specOf(dir, runtime, `cold-${runtime}-${i}`));
+    const o = await call(ex, specOf(dir, runtime, `cold-${name}-${i}`));
     e2e.push(performance.now() - t0);
     if (o.coldStart) phases.push(o.coldStart);
   }
@@ -110,8 +120,29 @@ async function cold(ex, dir, runtime) {
   return { e2eP50: percentile(e2e, 50), e2eP99: percentile(e2e, 99), totalP50: p50('totalMs'), pullP50: p50('pullCodeMs'), runtimeP50: p50('initRuntimeMs'), functionP50: p50('initFunctionMs') };
 }
 
+/**
+ * What a pre-started spare buys (pool.ts): per new version, one call (a cold start), then — once
+ * the pool is idle again (its spare, when it keeps one, started) — two calls at once; the slower of
+ * the two is the figure: a cold start without a spare, a warm call with one.
+ */
+async function burstAfterFirst(ex, dir, runtime, name) {
+  const slower = [];
+  for (let i = 0; i < COLD; i++) {
+    const spec = specOf(dir, runtime, `burst-${name}-${i}`);
+    await call(ex, spec);
+    const until = Date.now() + 15_000;
+    // Wait for the pool to settle: with a spare, two idle instances; without, one (plus a fixed pause).
+    await new Promise((r) => setTimeout(r, 500));
+    while (Date.now() < until && (ex.stats().instances[spec.key]?.busy ?? 0) > 0) await new Promise((r) => setTimeout(r, 50));
+    const t0 = performance.now();
+    await Promise.all([call(ex, spec), call(ex, spec)]);
+    slower.push(performance.now() - t0);
+  }
+  return { p50: percentile(slower, 50), p99: percentile(slower, 99) };
+}
+
 /** What an instance's command line holds, per runtime. */
-const CMDLINE_OF = { 'Python3.9': 'python', 'Nodejs18.15': 'bootstrap.js', CustomRuntime: 'scf_bootstrap' };
+const CMDLINE_OF = { 'Python3.9': 'python', 'Nodejs18.15': 'bootstrap.js', 'Php8.0': 'bootstrap.php', Java11: 'isola.Bootstrap', Go1: '/main', CustomRuntime: 'scf_bootstrap' };
 
 function memoryOf(pid) {
   const rss = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
@@ -143,6 +174,21 @@ async function webRows() {
   return { connections: WEB_CONNECTIONS, duration: WEB_DURATION, proxy, cold };
 }
 
+/** The Java echo handler, compiled with javac into `dir` (bench/Echo.class). */
+function buildJava(dir) {
+  const src = path.join(dir, 'Echo.java');
+  fs.writeFileSync(src, 'package bench;\nimport java.util.Map;\npublic class Echo {\n  public static Map<String, Object> mainHandler(Map<String, Object> event) { return Map.of("hello", event.get("name")); }\n}\n');
+  execFileSync('javac', ['-d', dir, src]);
+  fs.rmSync(src);
+}
+
+/** The Go echo function: test/fixtures/go-function (it echoes when no fixture file names a behaviour), as `main`. */
+function buildGo(dir) {
+  execFileSync('go', ['build', '-o', path.join(dir, 'main'), '-ldflags=-s -w', '.'], {
+    cwd: path.join(__dirname, '..', 'test', 'fixtures', 'go-function'), env: { ...process.env, CGO_ENABLED: '0', GO111MODULE: 'off' },
+  });
+}
+
 run(async () => {
   if (WEB === 'only') {
     const m = machine();
@@ -150,15 +196,27 @@ run(async () => {
     writeResult('runners-web', { machine: m, web: await webRows() });
     return;
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-bench-runners-'));
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-bench-runners-'));
+  // The code tree and the data dir side by side: a code tree holding the data dir cannot be confined
+  // (the sandbox hides the data dir inside the read-only code mount: "failed mount system call").
+  const dir = path.join(root, 'code');
+  fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'index.py'), 'def main_handler(event, context):\n    return {"hello": event.get("name")}\n');
   fs.writeFileSync(path.join(dir, 'index.js'), 'exports.main_handler = async (event) => ({ hello: event.name });\n');
   // The custom runtime: the Python sample's bootstrap runs the same index.py over the runtime API.
   fs.copyFileSync(path.join(__dirname, '..', 'samples', 'custom-python', 'scf_bootstrap'), path.join(dir, 'scf_bootstrap'));
   fs.chmodSync(path.join(dir, 'scf_bootstrap'), 0o755);
-  const dataDir = path.join(dir, 'data');
+  fs.writeFileSync(path.join(dir, 'index.php'), '<?php\nfunction main_handler($event, $context) { return ["hello" => $event->name]; }\n');
+  buildJava(dir);
+  buildGo(dir);
+  const dataDir = path.join(root, 'data');
   const sandbox = createSandbox({ dataDir, enabled: SANDBOX === 'on' });
-  const proc = createProcessExecutor({ sandbox, platform: { region: 'r', appId: '1', uin: '2' }, keepAliveMs: 600_000 });
+  const platform = { region: 'r', appId: '1', uin: '2' };
+  const cacheDir = path.join(dataDir, 'runtimes');
+  const proc = createProcessExecutor({ sandbox, platform, keepAliveMs: 600_000, cacheDir });
+  // The same JVM without the AppCDS archive of the bootstrap and Gson (the JDK's own default CDS stays on).
+  const noCds = createProcessExecutor({ sandbox, platform, keepAliveMs: 600_000, cacheDir, java: { classDataSharing: false } });
+  const noSpares = createProcessExecutor({ sandbox, platform, keepAliveMs: 600_000, cacheDir, spares: false });
   const iso = await createIsolateRuntime({ hosts: 1, dataDir, keepAliveMs: 600_000 });
   const m = machine();
   console.log(machineLine(m));
@@ -166,27 +224,42 @@ run(async () => {
   try {
     const raw = await rawPipe(WARM_CALLS);
     const results = { rawPipe: { p50: percentile(raw, 50), p99: percentile(raw, 99) } };
-    const targets = [['Python', proc, 'Python3.9'], ['Node.js process', proc, 'Nodejs18.15'], ['custom runtime (Python)', proc, 'CustomRuntime'], ['isolate', iso, 'Isolate']];
+    const targets = [
+      ['Python', proc, 'Python3.9'], ['Node.js process', proc, 'Nodejs18.15'], ['PHP', proc, 'Php8.0'], ['Java', proc, 'Java11'],
+      ['Java (no AppCDS)', noCds, 'Java11'], ['Go', proc, 'Go1'], ['custom runtime (Python)', proc, 'CustomRuntime'], ['isolate', iso, 'Isolate'],
+    ].filter(([name]) => wanted(name));
     for (const [name, ex, runtime] of targets) {
-      const w = await warm(ex, specOf(dir, runtime, `warm-${runtime}`));
-      const c = await cold(ex, dir, runtime);
+      const w = await warm(ex, specOf(dir, runtime, `warm-${name}`));
+      const c = await cold(ex, dir, runtime, name);
       const idle = ex === proc ? await idleMemory(ex, dir, runtime) : null;
       results[name] = { p50: percentile(w.times, 50), p99: percentile(w.times, 99), rps: w.rps, cold: c, idle };
+    }
+    if (wanted('Java')) {
+      // Java keeps one spare per version with traffic; the same burst without spares for comparison.
+      results.javaBurst = { withSpare: await burstAfterFirst(proc, dir, 'Java11', 'spare'), noSpare: await burstAfterFirst(noSpares, dir, 'Java11', 'nospare') };
+      console.log('\nJava: two calls at once after the first (the slower one), per new version:');
+      printTable(['pool', 'p50 ms', 'p99 ms'], [
+        ['one pre-started spare (default)', results.javaBurst.withSpare.p50, results.javaBurst.withSpare.p99],
+        ['no spare (spares: false)', results.javaBurst.noSpare.p50, results.javaBurst.noSpare.p99],
+      ], { digits: [0, 1, 1] });
+      console.log('');
     }
     const rawP50 = results.rawPipe.p50;
     printTable(['target', 'warm p50 ms', 'p99 ms', 'over raw pipe µs (p50)', `req/s c=${CONCURRENCY}`, 'cold e2e p50 ms', 'cold p99 ms', 'InitRuntime p50', 'InitFunction p50', 'idle RSS MB', 'idle PSS MB'], [
       ['raw pipe (python3, fd 3)', rawP50, results.rawPipe.p99, 0, '', '', '', '', '', '', ''],
       ...targets.map(([name]) => {
         const r = results[name];
-        return [name, r.p50, r.p99, (r.p50 - rawP50) * 1000, r.rps, r.cold.e2eP50, r.cold.e2eP99, r.cold.runtimeP50, r.cold.functionP50, r.idle ? r.idle.rssMb : 'see runtime/README', r.idle ? r.idle.pssMb : ''];
+        return [name, r.p50, r.p99, (r.p50 - rawP50) * 1000, r.rps, r.cold.e2eP50, r.cold.e2eP99, r.cold.runtimeP50, r.cold.functionP50, r.idle ? r.idle.rssMb : name === 'isolate' ? 'see runtime/README' : '', r.idle ? r.idle.pssMb : ''];
       }),
     ], { digits: [0, 3, 3, 0, 0, 1, 1, 1, 1, 1, 1] });
     const web = WEB === 'on' ? await webRows() : null;
     writeResult('runners', { machine: m, calls: WARM_CALLS, concurrency: CONCURRENCY, cold: COLD, idle: IDLE, sandbox: SANDBOX, results, web });
   } finally {
     proc.destroy();
+    noCds.destroy();
+    noSpares.destroy();
     iso.destroy();
     await proc.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(root, { recursive: true, force: true });
   }
 });

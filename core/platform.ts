@@ -1,16 +1,18 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { createProcessExecutor, createSandbox, createWebExecutor } from '../native';
 import { createIsolateRuntime } from '../runtime';
 import { openStore, SqliteEventQueue, type Store } from '../store';
-import { AsyncService, systemClock, type AsyncQueueStats, type Clock } from './async';
+import { ASYNC_RUN_MAX_MS, AsyncService, systemClock, type AsyncQueueStats, type Clock } from './async';
 import { ensureIdentity, NamespaceService, type AccountIdentity } from './account';
 import { AdmissionController, CapacityOwner, ConcurrencyService } from './capacity';
 import type { PlatformConfig } from './config';
-import { AliasService, deploySampleOnce, FunctionService, LayerService, VersionService } from './functions';
+import { AliasService, deploySampleOnce, FunctionService, LayerService, RUNTIMES, VersionService } from './functions';
 import { ApigwInvocationService, AsyncInvocationRunner, EventInvocationService, Executors, executorTable, HttpInvocationService, InvocationPipeline, Targets } from './invoke';
 import { LogService, MetricsService, WebSocketCounters } from './observe';
 import { ProvisionedAdmission, ProvisionedService } from './provisioning';
 import { TriggerService, VersionResolver } from './routing';
+import { TimerScheduler, TimerTriggerService } from './timers';
 
 /**
  * Everything behind the gateway: the store and the services the control API
@@ -53,6 +55,8 @@ export interface Platform {
   readonly webSockets: WebSocketCounters;
   /** Async invocation: the durable queue, its consumer, event statuses, retry policies, dead letters. */
   readonly async: AsyncService;
+  /** Timer triggers: their actions (CreateTrigger… with Type timer); the scheduler fires them into the async queue. */
+  readonly timers: TimerTriggerService;
   /** Flushes pending writes and closes the store; idempotent. */
   close(): Promise<void>;
 }
@@ -63,7 +67,7 @@ export interface StartedPlatform {
   createdCredentials: boolean;
 }
 
-/** What tests may replace: the async queue's clock (so retries' back-off runs without waiting) and its jitter. */
+/** What tests may replace: the clock of the async queue and the timer scheduler (so back-offs and schedules run without waiting) and the jitter. */
 export interface PlatformDeps {
   clock?: Clock;
   random?: () => number;
@@ -128,7 +132,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
     new SqliteEventQueue(config.dataDir, { maxPerFunction: config.asyncQueueMaxEvents }),
     functions,
     resolver,
-    new AsyncInvocationRunner(targets, pipeline),
+    new AsyncInvocationRunner(targets, pipeline, ASYNC_RUN_MAX_MS),
     deps.clock ?? systemClock,
     {
       maxPerFunction: config.asyncQueueMaxEvents,
@@ -136,6 +140,8 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
       pollMs: 1000,
       leaseMarginMs: config.asyncLeaseMarginMs,
       statusRetentionMs: 3 * 24 * 60 * 60 * 1000,
+      untracedStatusRetentionMs: 60 * 60 * 1000,
+      graceShutdownMs: config.asyncGraceShutdownMs,
       baseMs: config.asyncRetryBaseMs,
       maxMs: 5 * 60 * 1000,
       throttleBaseMs: 200,
@@ -143,6 +149,8 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
       random: deps.random ?? Math.random,
     },
   );
+  const clock = deps.clock ?? systemClock;
+  const scheduler = new TimerScheduler(store, asyncService, clock);
   if (config.deploySample) await deploySampleOnce(store, functions);
 
   let closing: Promise<void> | undefined;
@@ -168,8 +176,10 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
     apigw: new ApigwInvocationService(resolver, targets, pipeline),
     webSockets,
     async: asyncService,
+    timers: new TimerTriggerService(store, functions, scheduler, clock),
     close() {
       closing ??= (async () => {
+        scheduler.stop();
         // The consumer stops leasing at once; its running events end with the executors and are settled before the queue closes.
         const asyncClosed = asyncService.close();
         provisioned.close();
@@ -185,6 +195,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
     },
   };
   asyncService.start();
+  scheduler.start();
   // Provisioned instances of every stored setting start in the background: warm again after a restart.
   provisioned.start();
   return { platform, createdCredentials: created };
@@ -209,8 +220,23 @@ async function startProcessExecutor(config: Readonly<PlatformConfig>, identity: 
     platform,
     keepAliveMs: config.instanceKeepAliveMs,
     binaries: { python: config.pythonPath },
+    cacheDir: path.join(config.dataDir, 'runtimes'),
   });
+  reportRuntimes(processes.availability());
   return { processes, web };
+}
+
+/**
+ * Says at start which subprocess runtimes this host can run and why not the
+ * others, by catalogue name: "Php7, Php7.2, Php7.4, Php8.0: php not found in PATH".
+ */
+function reportRuntimes(availability: ReadonlyArray<{ family: string; reason: string | null }>): void {
+  const names = (family: string): string => [...RUNTIMES.values()].filter((r) => r.family === family).map((r) => r.name).join(', ');
+  const ok = availability.filter((r) => r.reason === null).map((r) => names(r.family));
+  console.log(`[platform] subprocess runtimes available: ${ok.join(', ') || 'none'}`);
+  for (const r of availability) {
+    if (r.reason !== null) console.log(`[platform] not available on this host: ${names(r.family)}: ${r.reason}`);
+  }
 }
 
 /**

@@ -129,6 +129,15 @@ export interface EventCall {
   spec: VersionSpec;
   /** JSON text of the event. */
   event: string;
+  /**
+   * Aborted when a graceful stop is asked (TerminateAsyncEvent with
+   * GraceShutdown): the executor delivers it to the running code — SIGTERM
+   * to a process (group), the `abort` event of `context.signal` in an
+   * isolate —, writes `[PLATFORM] Signal received successfully` into the
+   * call's log once the code got it, and lets the call run on until it
+   * ends or the call's own abort signal kills it. Optional: absent = never.
+   */
+  stop?: AbortSignal;
 }
 
 /** One HTTP request for a web function. */
@@ -269,6 +278,13 @@ export interface Executor {
    * StatusDesc; absent = the executor's name says it.
    */
   describeRuntime?(runtime: string): string;
+  /**
+   * Optional: why this host cannot run `runtime` (its interpreter or JDK is
+   * not installed: "php not found in PATH (Debian: php-cli)"), or null when
+   * it can; absent = it always can. The core answers an invocation of such a
+   * function with the runtime-not-available error, not an internal one.
+   */
+  unavailableReason?(runtime: string): string | null;
   /**
    * Prepares a version once, when the core first resolves it (not per call):
    * returns the spec the executor wants back in `invoke`/`serveHttp` (it may

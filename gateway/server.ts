@@ -21,8 +21,8 @@ export interface Gateway {
 
 export async function startGateway(platform: Platform): Promise<Gateway> {
   const { config } = platform;
-  loadUws(config.allowUwsFallback);
-  // hyper-express requires uWebSockets.js itself; loadUws has checked it is native.
+  // Fails with what the binary needs, before hyper-express requires the same copy.
+  loadUws();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const HyperExpress = require('hyper-express') as typeof import('hyper-express');
   const server = new HyperExpress.Server({

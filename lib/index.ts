@@ -2,3 +2,5 @@
 export * from './options';
 export * from './log-quota';
 export * from './percent';
+export * from './assets';
+export * from './own-node';

@@ -78,9 +78,25 @@ class Runtime implements IsolateRuntime {
       const host = await this.pick(req.spec.key);
       if (!host) return failure('internal', 'no isolate host available');
       const p = host.invoke(req.requestId, req.spec, req.event);
+      let stopSent = false;
+      if (req.stop) {
+        const stop = req.stop;
+        const onStop = (): void => { stopSent = true; host.terminate(req.requestId); };
+        if (stop.aborted) onStop();
+        else {
+          stop.addEventListener('abort', onStop, { once: true });
+          const done = (): void => stop.removeEventListener('abort', onStop);
+          void p.then(done, done);
+        }
+      }
       if (!signal) return normalise(await p);
       return normalise(await new Promise<ExecutorOutcome>((resolve) => {
-        const onAbort = (): void => { host.cancel(req.requestId); resolve(failure('canceled', 'request canceled')); };
+        const onAbort = (): void => {
+          // After a graceful stop the host's own outcome (its log has the signal line) is awaited.
+          if (stopSent) { host.cancel(req.requestId, true); return; }
+          host.cancel(req.requestId);
+          resolve(failure('canceled', 'request canceled'));
+        };
         signal.addEventListener('abort', onAbort, { once: true });
         void p.then((o) => { signal.removeEventListener('abort', onAbort); resolve(o); });
       }));

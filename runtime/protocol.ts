@@ -17,6 +17,8 @@ export type ToHost =
   | { t: 'config'; config: HostConfig }
   | { t: 'invoke'; id: string; spec: VersionSpec; event: string }
   | { t: 'cancel'; id: string }
+  /** A graceful stop of a running event invocation (its `context.signal` aborts). */
+  | { t: 'term'; id: string }
   | { t: 'ping'; n: number }
   | { t: 'shutdown' }
   /** Keep `n` provisioned instances of `spec` (0 = none): see Pools.provision. */
@@ -120,6 +122,7 @@ export function checkToHost(v: unknown): ToHost | null {
     case 'config': return isObj(v.config) ? (v as ToHost) : null;
     case 'invoke': return typeof v.id === 'string' && isObj(v.spec) && typeof v.event === 'string' ? (v as ToHost) : null;
     case 'cancel': return typeof v.id === 'string' ? (v as ToHost) : null;
+    case 'term': return typeof v.id === 'string' ? (v as ToHost) : null;
     case 'ping': return typeof v.n === 'number' ? (v as ToHost) : null;
     case 'shutdown': return v as ToHost;
     case 'provision': return isObj(v.spec) && typeof v.n === 'number' && Number.isInteger(v.n) && v.n >= 0 ? (v as ToHost) : null;

@@ -8,6 +8,7 @@
  * of HTTP calls, and the per-host spec cache. The runtime restarts it.
  */
 import path from 'node:path';
+import { ownNode } from '../lib';
 import { SupervisedProcess, describeExit, type ChildExit } from '../native';
 import { HOT_CODEC } from './hot-frames';
 import { HttpCall } from './http-call';
@@ -47,11 +48,13 @@ export class HostProcess {
   private sentSpecs = new Map<string, VersionSpec>();
 
   constructor(readonly index: number, config: HostConfig, opts: HostOptions, private readonly events: HostEvents) {
+    // isolated-vm needs Node without its startup snapshot.
+    const host = ownNode(['--no-node-snapshot', ...(process.env.ISOLA_HOST_V8_FLAGS ?? '').split(' ').filter(Boolean)], HOST_ENTRY, 'isolate-host');
     this.proc = new SupervisedProcess<ToHost, FromHost>({
       name: 'isolate host',
-      command: process.execPath,
-      args: ['--no-node-snapshot', ...(process.env.ISOLA_HOST_V8_FLAGS ?? '').split(' ').filter(Boolean), HOST_ENTRY],
-      env: { NODE_ENV: process.env.NODE_ENV ?? 'production', PATH: process.env.PATH ?? '', ISOLA_SNAPSHOT: process.env.ISOLA_SNAPSHOT ?? '', ISOLA_SPARES: process.env.ISOLA_SPARES ?? '' },
+      command: host.command,
+      args: host.args,
+      env: { NODE_ENV: process.env.NODE_ENV ?? 'production', PATH: process.env.PATH ?? '', ISOLA_SNAPSHOT: process.env.ISOLA_SNAPSHOT ?? '', ISOLA_SPARES: process.env.ISOLA_SPARES ?? '', ...host.env },
       startTimeoutMs: opts.startTimeoutMs,
       check: checkFromHost,
       isReady: (m) => m.t === 'ready',
@@ -105,9 +108,22 @@ export class HostProcess {
     return true;
   }
 
-  cancel(id: string): void {
+  /** A graceful stop of the running event invocation `id` (its `context.signal` aborts in the isolate). */
+  terminate(id: string): void {
+    if (this.inflight.has(id)) this.proc.writer?.send({ t: 'term', id });
+  }
+
+  /**
+   * Ends invocation `id` in the host. By default its result is dropped (the
+   * caller answers for it); `awaitResult`: the host's own outcome — canceled,
+   * with the logs and duration it had — still settles the invocation (a
+   * kill after a graceful stop, whose log must show the signal).
+   */
+  cancel(id: string, awaitResult = false): void {
     this.httpGuards.delete(id);
-    if (this.inflight.delete(id)) this.proc.writer?.send({ t: 'cancel', id });
+    if (!this.inflight.has(id)) return;
+    if (!awaitResult) this.inflight.delete(id);
+    this.proc.writer?.send({ t: 'cancel', id });
   }
 
   /**

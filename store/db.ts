@@ -1,7 +1,8 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrations } from './migrations';
+import { openSqliteFile } from './sqlite-file';
 
 export type Db = Database.Database;
 
@@ -13,7 +14,7 @@ export type Db = Database.Database;
  */
 export function openDatabase(dataDir: string): Db {
   fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, 'isola.db'));
+  const db = openSqliteFile(path.join(dataDir, 'isola.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

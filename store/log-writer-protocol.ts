@@ -4,15 +4,19 @@
  * each way, the thread's init data, and the stepwise pruner both run.
  */
 import path from 'node:path';
+import { assetPath, runningAsBinary } from '../lib';
 import type { MessagePort } from 'node:worker_threads';
 import type { InvocationRecord, LogsRepo } from './logs-repo';
 
 /**
  * The worker thread's entry, next to this file once compiled
  * (dist/store/log-writer-worker.js); same extension as this module so a
- * loader running the sources finds the .ts.
+ * loader running the sources finds the .ts. The single executable has no
+ * such file: it writes its bundled copy of the entry out (lib/assets.ts).
  */
-export const WORKER_ENTRY = path.join(__dirname, `log-writer-worker${path.extname(__filename)}`);
+export function workerEntry(): string {
+  return runningAsBinary() ? assetPath('log-writer-worker') : path.join(__dirname, `log-writer-worker${path.extname(__filename)}`);
+}
 
 export type ToWorker =
   | { type: 'batch'; seq: number; records: InvocationRecord[] }

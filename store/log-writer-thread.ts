@@ -5,7 +5,7 @@
  * runs the close handshake. What to send, and when, is log-writer.ts's.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { WORKER_ENTRY, type FromWorker, type ToWorker, type WorkerInit } from './log-writer-protocol';
+import { workerEntry, type FromWorker, type ToWorker, type WorkerInit } from './log-writer-protocol';
 
 export class WriterThread {
   private worker: Worker | null;
@@ -27,7 +27,7 @@ export class WriterThread {
     const { port1, port2 } = new MessageChannel();
     const init: WorkerInit = { isolaLogWriter: true, file, control, acks: port2 };
     // execArgv: [] — the thread needs none of the process's flags or preloaded modules (test runners' loader hooks included).
-    const worker = new Worker(WORKER_ENTRY, { workerData: init, transferList: [port2], execArgv: [] });
+    const worker = new Worker(workerEntry(), { workerData: init, transferList: [port2], execArgv: [] });
     worker.unref();
     // The port stays ref'd until the worker reports in, so awaiting the writer's whenReady() keeps the process alive.
     port1.on('message', onMessage);

@@ -7,7 +7,8 @@
  * whose transaction fails is retried with back-off before any later batch is
  * written (log-writer-retry.ts); each failed attempt is reported by message.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from './sqlite-file';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { pruneStepwise, type FromWorker, type ToWorker, type WorkerInit } from './log-writer-protocol';
 import { Backoff, errorText, retryable } from './log-writer-retry';
@@ -18,7 +19,7 @@ function runWorker(init: WorkerInit): void {
   let db: Database.Database;
   let repo: LogsRepo;
   try {
-    db = new Database(init.file, { fileMustExist: true });
+    db = openSqliteFile(init.file, { fileMustExist: true });
     // journal_mode=WAL is a property of the file, set by openDatabase.
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');

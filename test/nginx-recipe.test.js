@@ -3,12 +3,12 @@
 // block is read from README.md and only the listen port, the certificate
 // paths and the upstream port are swapped for this test's. Through it: an
 // HTTP/1.0 client is answered at once (nginx speaks HTTP/1.1 upstream; the
-// gateway alone would leave it to the idle timeout), pipelined requests,
-// chunk extensions and trailers are served, a malformed head gets 400 at
-// once, HEAD and 204 keep the
-// TLS connection usable, a streamed response arrives as produced, a body
-// over 6 MB gets the gateway's 406, and a control-API request signed the
-// Python SDK's way (Host with its port) verifies.
+// gateway alone answers it 505), pipelined requests, chunk extensions and
+// trailers are served, other method tokens and 60 headers pass, a malformed
+// head gets 400 at once, HEAD and 204 keep the TLS connection usable, a
+// streamed response arrives as produced, a body over 6 MB gets the gateway's
+// 406, and a control-API request signed the Python SDK's way (Host with its
+// port) verifies.
 // Needs the nginx binary (Debian: nginx-light) and openssl; skipped without them.
 const t = require('tap');
 const fs = require('node:fs');
@@ -104,7 +104,7 @@ ${swapped}
     t.ok(Date.now() - t0 < 3000, `in ${Date.now() - t0} ms`);
   });
 
-  t.test('what uWS refuses alone, answered through the proxy', async (t) => {
+  t.test('pipelining, chunk extensions, trailers, any method, many headers through the proxy', async (t) => {
     const c = connectTls();
     await c.send(get(`${base}/one`) + get(`${base}/two`));
     const [one, two] = [await c.read(), await c.read()];
@@ -113,6 +113,11 @@ ${swapped}
     const chunked = await c.exchange(`POST ${base}/c HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\nX-Trailer: 1\r\n\r\n`);
     t.equal(JSON.parse(chunked.body).body, 'hello', 'a chunk extension and a trailer section: the body arrives');
     t.equal((await c.exchange(get(`${base}/after`))).status, 200, 'and the connection is reused');
+    const purge = await c.exchange(`PURGE ${base}/purge HTTP/1.1\r\nHost: localhost\r\n\r\n`);
+    t.equal(JSON.parse(purge.body).method, 'PURGE', 'another method token passes through');
+    const many = Array.from({ length: 60 }, (_, i) => `X-H${i}: ${i}\r\n`).join('');
+    const manyRes = await c.exchange(get(`${base}/many`, many));
+    t.equal(JSON.parse(manyRes.body).headers.filter(([name]) => name.startsWith('x-h')).length, 60, '60 request headers pass through');
     const bad = connectTls();
     const t0 = Date.now();
     const refused = await bad.exchange(`GET ${base}/x HTTP/1.1\r\nHost: localhost\r\nBad Name: 1\r\n\r\n`, { timeoutMs: 3000 });

@@ -82,7 +82,7 @@ t.test('layers are searched after the code root', async (t) => {
 t.test('Node built-ins answer a clear error', async (t) => {
   const dir = fnTree(`try { require('fs'); } catch (e) { return [e.message, e.code]; }`);
   const o = await call(spec(dir));
-  t.same(JSON.parse(o.result), ["Cannot find module 'fs': Node.js built-in modules are not available in the isolate runtime (the Node.js process runtime has them; with ISOLA_COMPATIBILITY_FLAGS=nodejs_compat the isolate runtime offers buffer, events, path, util)", 'ERR_BUILTIN_NOT_AVAILABLE']);
+  t.same(JSON.parse(o.result), ["Cannot find module 'fs': Node.js built-in modules are not available in the isolate runtime (the Node.js process runtime has them; with ISOLA_COMPATIBILITY_FLAGS=nodejs_compat the isolate runtime offers assert, async_hooks, buffer, crypto, events, path, process, querystring, stream, string_decoder, timers, url, util)", 'ERR_BUILTIN_NOT_AVAILABLE']);
   const top = writeTree({ 'index.js': `const cp = require('node:child_process'); exports.main_handler = () => 1;` });
   const o2 = await call(spec(top));
   t.equal(o2.kind, 'user_error');

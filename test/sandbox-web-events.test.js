@@ -29,6 +29,18 @@ const scenarios = {
     target.dispatchEvent(new Event('x'));
     return log;
   },
+  customEvent: () => {
+    const target = new EventTarget();
+    const seen = [];
+    target.addEventListener('hello', (e) => seen.push([e.detail, e instanceof Event, e.type, e.bubbles]));
+    const e = new CustomEvent('hello', { detail: { n: 1 }, bubbles: true });
+    target.dispatchEvent(e);
+    const plain = new CustomEvent('y', { bubbles: true, cancelable: true, detail: 42 });
+    let threw = 'none';
+    try { new CustomEvent(); } catch (err) { threw = err.constructor.name; }
+    return [seen, plain.type, plain.bubbles, plain.cancelable, plain.detail, new CustomEvent('z').detail, new CustomEvent('z', { detail: undefined }).detail,
+      Object.prototype.toString.call(e), Object.getPrototypeOf(CustomEvent.prototype) === Event.prototype, threw, 'detail' in CustomEvent.prototype];
+  },
   dispatchState: () => {
     const target = new EventTarget();
     const seen = [];
@@ -165,6 +177,19 @@ t.test('where Node 20 departs from the DOM standard, the standard is followed', 
   // Node throws its own ERR_EVENT_RECURSION Error, has no returnValue setter, no constants on Event.prototype,
   // lets passive listeners cancel, and runs listeners added during the same dispatch.
   t.same(box.run(probe), [['DOMException', 'InvalidStateError', 11], true, false, 2, 3, false, true, ['first', 'first', 'added']]);
+});
+
+t.test('CustomEvent.initCustomEvent (DOM standard; Node 20 lacks it) re-initialises an event that is not being dispatched', async (t) => {
+  const box = sandbox(t);
+  t.same(box.run(() => {
+    const e = new CustomEvent('x', { detail: 1 });
+    e.initCustomEvent('y', true, false, 'd');
+    const target = new EventTarget();
+    let during;
+    target.addEventListener('y', (ev) => { ev.initCustomEvent('z', false, false, 'ignored'); during = [ev.type, ev.detail]; });
+    target.dispatchEvent(e);
+    return [e.type, e.bubbles, e.cancelable, e.detail, during];
+  }), ['y', true, false, 'd', ['y', 'd']]);
 });
 
 t.test('a throwing listener does not stop the others and is reported through globalThis.reportError', async (t) => {

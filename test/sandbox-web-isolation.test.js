@@ -7,7 +7,7 @@ const ivm = require('isolated-vm');
 const { WEB_DIR, WEB_FILES, loadWebFiles } = require('./helpers/sandbox');
 
 const EXPECTED_GLOBALS = [
-  'AbortController', 'AbortSignal', 'Blob', 'ByteLengthQueuingStrategy', 'CloseEvent', 'CountQueuingStrategy', 'DOMException', 'ErrorEvent', 'Event', 'EventTarget', 'File', 'FormData', 'Headers',
+  'AbortController', 'AbortSignal', 'Blob', 'ByteLengthQueuingStrategy', 'CloseEvent', 'CountQueuingStrategy', 'CustomEvent', 'DOMException', 'ErrorEvent', 'Event', 'EventTarget', 'File', 'FormData', 'Headers',
   'MessageEvent', 'ReadableStream', 'ReadableStreamDefaultController', 'ReadableStreamDefaultReader', 'Request', 'Response', 'TextDecoder',
   'TextDecoderStream', 'TextEncoder', 'TextEncoderStream', 'TransformStream', 'TransformStreamDefaultController', 'URL', 'URLSearchParams',
   'WebSocket', 'WebSocketPair', 'WritableStream', 'WritableStreamDefaultController', 'WritableStreamDefaultWriter', 'atob', 'btoa', 'queueMicrotask', 'structuredClone',

@@ -597,7 +597,7 @@ t.test('the host bridge is handed to the capture function and is unreachable oth
   t.same(await box.runAsync(`async () => [typeof __isolaCaptureHostBridge, typeof __isolaWebInternals, typeof __isolaHostBridge, Object.isFrozen(__testBridge),
     Object.keys(__testBridge).sort(), __testBridge.version]`), ['undefined', 'undefined', 'undefined', true,
     ['bodyChunks', 'bodyInfo', 'createPushStream', 'createRequest', 'isReadableStream', 'isRequest', 'isResponse', 'openWebSocket', 'readAll', 'requestFromHost',
-      'requestHead', 'responseHead', 'responseWebSocket', 'version'], 1]);
+      'requestHead', 'responseHead', 'responseWebSocket', 'setDomainToASCII', 'setEncodingLookup', 'version'], 1]);
   const isolate = new ivm.Isolate({ memoryLimit: 32 });
   const context = isolate.createContextSync();
   t.teardown(() => {
@@ -724,4 +724,21 @@ t.test('host bridge: a push stream piped through a tenant TransformStream into a
     return out;
   }`);
   t.same(result, ['AB', 'C', 'DEF', { done: true }]);
+});
+
+t.test('the host bridge installs the IDNA and encoding lookups: first call wins, non-functions throw', async (t) => {
+  const box = sandbox(t, BRIDGE_CAPTURE);
+  box.context.evalSync(BRIDGE_TAKE);
+  t.same(await box.runAsync(`async () => {
+    const before = [(() => { try { return new TextDecoder('latin2').encoding; } catch (e) { return e.constructor.name; } })(), new URL('http://xn--zca.com/').hostname];
+    const asked = [];
+    __testBridge.setEncodingLookup((label) => { asked.push(label); return label === 'latin2' ? JSON.stringify({ name: 'iso-8859-2', index: 'A'.repeat(128) }) : ''; });
+    __testBridge.setEncodingLookup(() => { throw new Error('second lookup used'); });
+    __testBridge.setDomainToASCII((d) => (d === 'bad.xn--zca' ? '' : 'mapped.example'));
+    __testBridge.setDomainToASCII(() => 'second');
+    const thrown = (() => { try { __testBridge.setDomainToASCII('x'); return 'no'; } catch (e) { return e.constructor.name; } })();
+    const d = new TextDecoder(' Latin2 ');
+    return [before, d.encoding, d.decode(new Uint8Array([0x41, 0x80])), new TextDecoder('latin2').encoding, asked, new URL('http://ü.com/').hostname,
+      new URL('http://plain.COM/').hostname, (() => { try { return new URL('http://bad.xn--zca/'); } catch (e) { return e.constructor.name; } })(), thrown];
+  }`), [['RangeError', 'xn--zca.com'], 'iso-8859-2', 'AA', 'iso-8859-2', ['latin2'], 'mapped.example', 'plain.com', 'TypeError', 'TypeError']);
 });

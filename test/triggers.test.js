@@ -91,7 +91,7 @@ t.test('HTTP triggers: events, integrated responses, web functions, conflicts, s
   await expectApiError(t, client.CreateTrigger({ FunctionName: 'made', TriggerName: 'p', Type: 'apigw', TriggerDesc: desc('/a/*/b') }), 'InvalidParameterValue.TriggerDesc', 'a rest-match not last');
   await expectApiError(t, client.CreateTrigger({ FunctionName: 'made', TriggerName: 'p', Type: 'apigw', TriggerDesc: desc('/a', 'FETCH') }), 'InvalidParameterValue.TriggerDesc', 'unknown method');
   await expectApiError(t, client.CreateTrigger({ FunctionName: 'echo', TriggerName: 'users', Type: 'apigw', TriggerDesc: desc('/other') }), 'ResourceInUse.TriggerName');
-  await expectApiError(t, client.CreateTrigger({ FunctionName: 'echo', TriggerName: 'tick', Type: 'timer', TriggerDesc: '0 */5 * * * * *' }), 'UnsupportedOperation.Trigger');
+  await expectApiError(t, client.CreateTrigger({ FunctionName: 'echo', TriggerName: 'tick', Type: 'ckafka', TriggerDesc: '{}' }), 'UnsupportedOperation.Trigger');
   await expectApiError(t, client.CreateTrigger({ FunctionName: 'echo', TriggerName: 'q', Type: 'apigw', TriggerDesc: desc('/q'), Qualifier: '5' }), 'ResourceNotFound.Qualifier');
   await expectApiError(t, client.CreateTrigger({ FunctionName: 'ghost', TriggerName: 'q', Type: 'apigw', TriggerDesc: desc('/q') }), 'ResourceNotFound.Function');
 

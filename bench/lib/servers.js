@@ -35,12 +35,12 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 /**
- * Spawns `args` with node and resolves once the process prints
+ * Spawns `args` with node (or `command`) and resolves once the process prints
  * `listening on http://…:<port>`. Rejects with the process output when it
  * exits first or does not listen within `timeoutMs`.
  */
-function spawnListening(label, args, { env, cwd = ROOT, timeoutMs = 30_000 } = {}) {
-  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnListening(label, args, { env, cwd = ROOT, timeoutMs = 30_000, command = process.execPath } = {}) {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let output = '';
   child.stdout.on('data', (d) => (output += d));
@@ -81,21 +81,25 @@ function spawnListening(label, args, { env, cwd = ROOT, timeoutMs = 30_000 } = {
 /**
  * Starts an isola server. Options: args (extra `serve` flags; the env var
  * BENCH_SERVER_ARGS adds more, space-separated), env, keepData (leave the
- * temp data dir; also BENCH_KEEP_DATA=1). Resolves with
+ * temp data dir; also BENCH_KEEP_DATA=1), binary (run this single executable,
+ * `npm run build:binary`'s, instead of a checkout's bin/isola.js). Resolves with
  * { url, port, pid, dataDir, credentials, stop(), output() }.
  */
 async function startIsola(options = {}) {
   // BENCH_ISOLA_ROOT (or options.root): another checkout/build to run (A/B comparisons of two builds).
   const root = options.root ?? process.env.BENCH_ISOLA_ROOT ?? ROOT;
-  if (!fs.existsSync(path.join(root, 'dist', 'cli', 'main.js'))) {
+  if (options.binary !== undefined && !fs.existsSync(options.binary)) throw new Error(`${options.binary} is missing; run \`npm run build:binary\` first.`);
+  if (options.binary === undefined && !fs.existsSync(path.join(root, 'dist', 'cli', 'main.js'))) {
     throw new Error(`${path.relative(ROOT, DIST_MAIN)} is missing; run \`npm install\` (or \`npm run build\`) first.`);
   }
   // options.dataDir: reuse a data directory (a restart); the caller owns it and removes it.
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'isola-bench-server-'));
   if (!options.dataDir) tempDirs.add(dataDir);
   const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const args = ['--no-node-snapshot', ...(options.nodeArgs ?? []), path.join(root, 'bin', 'isola.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--no-sample', ...(options.args ?? []), ...extra];
-  const proc = spawnListening('isola server', args, { env: options.env, cwd: root });
+  const serve = ['serve', '--port', '0', '--data-dir', dataDir, '--no-sample', ...(options.args ?? []), ...extra];
+  const proc = options.binary !== undefined
+    ? spawnListening('isola binary', serve, { env: options.env, cwd: path.dirname(options.binary), command: options.binary })
+    : spawnListening('isola server', ['--no-node-snapshot', ...(options.nodeArgs ?? []), path.join(root, 'bin', 'isola.js'), ...serve], { env: options.env, cwd: root });
   let port;
   try {
     port = await proc.port;
@@ -144,4 +148,4 @@ async function startBaseline(label, script) {
   return { url: `http://127.0.0.1:${port}/`, port, pid: proc.child.pid, stop: proc.stop, output: proc.output };
 }
 
-module.exports = { startIsola, startUwsHello, startUwsEcho, ROOT };
+module.exports = { startIsola, startUwsHello, startUwsEcho, spawnListening, ROOT };

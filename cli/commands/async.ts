@@ -83,11 +83,13 @@ export function registerAsync(program: Command): void {
     ]));
   });
 
-  eventCommand('stop', 'terminate an async event at once, queued or running (TerminateAsyncEvent; graceful stop is not available yet)').action(async (name: string, requestId: string, opts: ClientFlags) => {
-    const { client, json, namespace } = resolveClient(opts);
-    const response = await client.call('TerminateAsyncEvent', { FunctionName: name, Namespace: namespace, InvokeRequestId: requestId });
-    if (json) return printJson(response);
-    print(`terminated ${requestId}`);
+  eventCommand('stop', 'terminate an async event, queued or running (TerminateAsyncEvent): at once, or with --grace SIGTERM / context.signal first, killed after the grace period')
+    .option('--grace', 'graceful: signal the running code first (GraceShutdown)')
+    .action(async (name: string, requestId: string, opts: ClientFlags & { grace?: boolean }) => {
+      const { client, json, namespace } = resolveClient(opts);
+      const response = await client.call('TerminateAsyncEvent', { FunctionName: name, Namespace: namespace, InvokeRequestId: requestId, ...(opts.grace ? { GraceShutdown: true } : {}) });
+      if (json) return printJson(response);
+      print(`terminated ${requestId}${opts.grace ? ' (signalled; killed after the grace period if it does not stop)' : ''}`);
   });
 
   const dlq = program.command('dlq').description("isola's dead-letter queues (DeadLetterConfig queue:<name>)");

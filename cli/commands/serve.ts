@@ -1,7 +1,9 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import v8 from 'node:v8';
 import type { Command } from 'commander';
 import { resolveConfig } from '../../core';
+import { useAssetCache } from '../../lib';
 
 /** Reads `--config <file>` (env ISOLA_CONFIG): a JSON object of settings; flags and env win over it. */
 function readConfigFile(file: string | undefined): Record<string, unknown> {
@@ -43,8 +45,7 @@ export function registerServe(program: Command): void {
     .option('--nodejs-executor <name>', 'what runs the Node.js runtimes: process (full Node.js, default) or isolate (env ISOLA_NODEJS_EXECUTOR)')
     .option('-c, --config <file>', 'JSON file of settings (any key of the configuration table in the README; env ISOLA_CONFIG)')
     .option('--no-sample', 'do not deploy the sample function on first start (env ISOLA_SAMPLE=0)')
-    .option('--allow-uws-fallback', 'run even if uWebSockets.js fell back to its slow JS server (env ISOLA_ALLOW_UWS_FALLBACK=1)')
-    .action(async (opts: { config?: string; port?: number; host?: string; dataDir?: string; isolateHosts?: number; nodejsExecutor?: string; allowUwsFallback?: boolean; sample: boolean }) => {
+    .action(async (opts: { config?: string; port?: number; host?: string; dataDir?: string; isolateHosts?: number; nodejsExecutor?: string; sample: boolean }) => {
       const envPort = env('ISOLA_PORT');
       const envHosts = env('ISOLA_ISOLATE_HOSTS');
       const fromFile = readConfigFile(opts.config ?? env('ISOLA_CONFIG'));
@@ -56,7 +57,6 @@ export function registerServe(program: Command): void {
         dataDir: opts.dataDir ?? env('ISOLA_DATA_DIR'),
         isolateHosts: opts.isolateHosts ?? (envHosts !== undefined ? toInt('ISOLA_ISOLATE_HOSTS')(envHosts) : undefined),
         nodejsExecutor: opts.nodejsExecutor ?? env('ISOLA_NODEJS_EXECUTOR'),
-        allowUwsFallback: opts.allowUwsFallback ?? (env('ISOLA_ALLOW_UWS_FALLBACK') === '1' ? true : undefined),
         deploySample: sampleOff ? false : undefined,
       });
       const config = resolveConfig({ ...fromFile, ...given });
@@ -72,6 +72,8 @@ async function serve(config: ReturnType<typeof resolveConfig>): Promise<void> {
   // to alive through scavenges, so half the young generation was promoted and a full GC ran every
   // ~0.5 s under load. Measured at hello c=64: scavenges 7 → 2.3 ms, promoted 15 % → 1 % of allocation.
   v8.setFlagsFromString('--no-allocation-site-pretenuring');
+  // The single executable writes its addons and runtime files under the data dir (nothing in an npm install).
+  useAssetCache(path.join(config.dataDir, 'cache'));
   // Loaded here, not at the top: client commands should not pay for the
   // server's modules (SQLite, uWS, the runtime) on every start.
   const { startPlatform } = await import('../../core');

@@ -22,6 +22,7 @@ import { newRequestId } from '../invoke';
 import { OUTCOMES } from '../outcomes';
 import type { ResolvedVersion, VersionResolver } from '../routing';
 import type { Clock } from './clock';
+import { leaseMsOf } from './enqueue';
 import { GroupCommit } from './group-commit';
 import { decide, type BackoffOptions } from './retry-policy';
 
@@ -30,8 +31,12 @@ export interface ConsumerOptions extends BackoffOptions {
   pollMs: number;
   /** Added to a function's timeout to make an event's lease. */
   leaseMarginMs: number;
-  /** Final statuses are kept this long (3 days). */
+  /** Final statuses of traced events (TraceEnable) are kept this long (3 days). */
   statusRetentionMs: number;
+  /** Final statuses of untraced events are kept this long (1 h). */
+  untracedStatusRetentionMs: number;
+  /** A graceful terminate kills the run this long after the signal if it is still running. */
+  graceShutdownMs: number;
 }
 
 const STATUS_PRUNE_EVERY_MS = 60_000;
@@ -45,8 +50,8 @@ export class AsyncConsumer {
   private lastPrune = 0;
   private readonly settles: GroupCommit<SettleOp, null>;
   private idleWaiters: Array<() => void> = [];
-  /** The runs in progress here, by RequestId: TerminateAsyncEvent aborts them. */
-  private readonly controllers = new Map<string, AbortController>();
+  /** The runs in progress here, by RequestId: TerminateAsyncEvent stops (`stop`, graceful) or kills (`kill`) them. */
+  private readonly controllers = new Map<string, { kill: AbortController; stop: AbortController; graceTimer?: unknown }>();
 
   constructor(
     private readonly queue: EventQueue,
@@ -113,11 +118,22 @@ export class AsyncConsumer {
     return this.inFlight;
   }
 
-  /** Aborts the run of `requestId` if it is running here (its executor ends it as canceled); false otherwise. */
-  abortRun(requestId: string): boolean {
-    const controller = this.controllers.get(requestId);
-    if (!controller) return false;
-    controller.abort(new Error('terminated by TerminateAsyncEvent'));
+  /**
+   * Ends the run of `requestId` if it is running here; false otherwise.
+   * Immediate: killed now (its executor ends it as canceled, 499).
+   * `graceful`: signalled (SIGTERM / the handler's `context.signal`), killed
+   * `graceShutdownMs` later if it still runs (then logged as 439).
+   */
+  abortRun(requestId: string, graceful = false): boolean {
+    const run = this.controllers.get(requestId);
+    if (!run) return false;
+    if (!graceful) {
+      run.kill.abort(new Error('terminated by TerminateAsyncEvent'));
+      return true;
+    }
+    if (run.stop.signal.aborted) return true;
+    run.stop.abort(new Error('terminated by TerminateAsyncEvent with GraceShutdown'));
+    run.graceTimer = this.clock.setTimer(() => run.kill.abort(new Error('grace period over')), this.options.graceShutdownMs);
     return true;
   }
 
@@ -159,7 +175,7 @@ export class AsyncConsumer {
     } catch (err) {
       // The function (or qualifier) was deleted while the event waited: nothing can run it.
       const why = isApiError(err) ? err.message : `cannot resolve the function: ${(err as Error).message}`;
-      return { kind: 'dead', id: event.id, statusCode: OUTCOMES.internal.status, error: why, target: { kind: 'none' } };
+      return { kind: 'dead', id: event.id, requestId: event.requestId, statusCode: OUTCOMES.internal.status, error: why, target: { kind: 'none' } };
     }
     const policy = resolved.config.options.asyncRetry ?? DEFAULT_ASYNC_RETRY;
     const deadLetter = resolved.config.options.deadLetter;
@@ -168,26 +184,28 @@ export class AsyncConsumer {
       return this.dead(event, resolved, deadLetter, OUTCOMES.throttled.status, error);
     }
     let ended: Ended;
-    const controller = new AbortController();
-    this.controllers.set(event.requestId, controller);
+    const run = { kill: new AbortController(), stop: new AbortController(), graceTimer: undefined as unknown };
+    this.controllers.set(event.requestId, run);
     try {
-      ended = await this.runner.run(resolved, { requestId: event.requestId, event: event.payload, attempt: event.attempt }, controller.signal);
+      ended = await this.runner.run(resolved, { requestId: event.requestId, event: event.payload, attempt: event.attempt }, run.kill.signal, run.stop.signal);
     } catch (err) {
       ended = { kind: 'internal', durationMs: 0, memUsageBytes: 0, logs: [], errorMessage: (err as Error).message };
     } finally {
       this.controllers.delete(event.requestId);
+      if (run.graceTimer !== undefined) this.clock.clearTimer(run.graceTimer);
     }
     const now = this.clock.now();
     const row = OUTCOMES[ended.kind];
-    const decision = decide(ended.kind, event, policy, now, this.options);
-    if (decision.kind === 'done') return { kind: 'ack', id: event.id, status: 'FINISHED', statusCode: row.status };
+    // Async execution mode: no automatic retry (spec §8); a throttled event has not run and still waits.
+    const decision = decide(ended.kind, event, policy, now, this.options, resolved.asyncRunEnable);
+    if (decision.kind === 'done') return { kind: 'ack', id: event.id, requestId: event.requestId, status: 'FINISHED', statusCode: row.status };
     const error = ended.errorMessage ? `${row.status} ${row.name}: ${ended.errorMessage}` : `${row.status} ${row.name}`;
-    if (decision.kind === 'retry') return { kind: 'retry', id: event.id, visibleAt: now + decision.delayMs, as: decision.as, statusCode: row.status, error };
+    if (decision.kind === 'retry') return { kind: 'retry', id: event.id, requestId: event.requestId, visibleAt: now + decision.delayMs, as: decision.as, statusCode: row.status, error };
     return this.dead(event, resolved, deadLetter, row.status, `${error} (${decision.why})`);
   }
 
   private dead(event: LeasedEvent, resolved: ResolvedVersion, config: DeadLetterConfig | undefined, statusCode: number, error: string): SettleOp {
-    return { kind: 'dead', id: event.id, statusCode, error, target: this.deadLetterTarget(event, resolved, config, statusCode, error) };
+    return { kind: 'dead', id: event.id, requestId: event.requestId, statusCode, error, target: this.deadLetterTarget(event, resolved, config, statusCode, error) };
   }
 
   /** Where the event goes: an isola queue, another function's queue (with its error), or nowhere (status FAILED only). */
@@ -207,7 +225,8 @@ export class AsyncConsumer {
       functionName: config.name,
       qualifier: LATEST,
       invokeType: 'DeadLetter',
-      leaseMs: target.config.timeout * 1000 + this.options.leaseMarginMs,
+      leaseMs: leaseMsOf(target, this.options.leaseMarginMs),
+      traced: target.config.options.traceEnable === true,
       payload: JSON.stringify({
         Type: 'DeadLetter',
         RequestId: event.requestId,
@@ -226,7 +245,7 @@ export class AsyncConsumer {
     if (now - this.lastPrune < STATUS_PRUNE_EVERY_MS) return;
     this.lastPrune = now;
     try {
-      this.queue.pruneStatus(now - this.options.statusRetentionMs);
+      this.queue.pruneStatus(now - this.options.statusRetentionMs, now - this.options.untracedStatusRetentionMs);
     } catch (err) {
       console.error(`[async] status pruning failed: ${(err as Error).message}`);
     }

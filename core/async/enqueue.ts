@@ -7,12 +7,20 @@
 import type { EnqueueResult, EventQueue, NewEvent } from '../../store';
 import { ApiError } from '../errors';
 import { newRequestId } from '../invoke';
-import type { VersionResolver } from '../routing';
+import type { ResolvedVersion, VersionResolver } from '../routing';
 import type { Clock } from './clock';
 import { GroupCommit } from './group-commit';
 
 /** Largest async event (spec §2: 128 KB). */
 export const MAX_ASYNC_EVENT_BYTES = 128 * 1024;
+
+/** How long one run of an async event of a function with AsyncRunEnable may last (spec §8: 24 h). */
+export const ASYNC_RUN_MAX_MS = 24 * 60 * 60 * 1000;
+
+/** The lease of one run of `resolved`'s async events: its time limit (the function's timeout, or 24 h in async execution mode) plus `marginMs`. */
+export function leaseMsOf(resolved: ResolvedVersion, marginMs: number): number {
+  return (resolved.asyncRunEnable ? ASYNC_RUN_MAX_MS : resolved.config.timeout * 1000) + marginMs;
+}
 
 export interface AsyncInvokeRequest {
   namespace: string;
@@ -63,7 +71,8 @@ export class AsyncEnqueuer {
       qualifier: req.qualifier,
       payload,
       invokeType: 'Event',
-      leaseMs: resolved.config.timeout * 1000 + this.options.leaseMarginMs,
+      leaseMs: leaseMsOf(resolved, this.options.leaseMarginMs),
+      traced: resolved.config.options.traceEnable === true,
     });
     if (result === 'full') {
       throw new ApiError('LimitExceeded.Quota', `The async queue of function ${req.functionName} already holds ${this.options.maxPerFunction} events.`);

@@ -7,7 +7,7 @@
 export { systemClock, type Clock } from './clock';
 export { GroupCommit } from './group-commit';
 export { backoff, decide, type BackoffOptions, type Decision } from './retry-policy';
-export { AsyncEnqueuer, MAX_ASYNC_EVENT_BYTES, type AsyncInvokeRequest } from './enqueue';
+export { ASYNC_RUN_MAX_MS, AsyncEnqueuer, leaseMsOf, MAX_ASYNC_EVENT_BYTES, type AsyncInvokeRequest } from './enqueue';
 export { AsyncConsumer, type ConsumerOptions } from './consumer';
-export { AsyncService, type AsyncQueueStats, type AsyncServiceOptions } from './service';
+export { AsyncService, type AsyncQueueStats, type AsyncServiceOptions, type TimerFiringRequest } from './service';
 export type { DeadLetterRecord, EventStatusRecord, EventStatus } from '../../store';

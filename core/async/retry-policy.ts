@@ -41,14 +41,16 @@ export function backoff(n: number, baseMs: number, maxMs: number, random: () => 
   return Math.round(d / 2 + (random() * d) / 2);
 }
 
-/** The decision after a run that ended with `outcome` at `now`. */
-export function decide(outcome: Outcome, state: AttemptState, policy: AsyncRetryConfig, now: number, o: BackoffOptions): Decision {
+/** The decision after a run that ended with `outcome` at `now`; `noRetry` (async execution mode): only throttles are tried again. */
+export function decide(outcome: Outcome, state: AttemptState, policy: AsyncRetryConfig, now: number, o: BackoffOptions, noRetry = false): Decision {
   const row = OUTCOMES[outcome];
   if (outcome === 'ok') return { kind: 'done', failed: false };
   const deadline = state.enqueuedAt + policy.msgTtl * 1000;
   let next: Extract<Decision, { kind: 'retry' }>;
   if (row.metricClass === 'throttle') {
     next = { kind: 'retry', delayMs: backoff(state.throttles + 1, o.throttleBaseMs, o.throttleMaxMs, o.random), as: 'throttle' };
+  } else if (noRetry) {
+    return { kind: 'dead', why: `${row.status} ${row.name} (async execution mode: not retried)` };
   } else if (row.retry === 'always') {
     next = { kind: 'retry', delayMs: backoff(state.attempt, o.baseMs, o.maxMs, o.random), as: 'uncounted' };
   } else if (row.retry === 'policy') {

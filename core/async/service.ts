@@ -5,14 +5,14 @@
  * policy (Get/UpdateFunctionEventInvokeConfig), isola's dead-letter queues
  * (list, re-drive). Owns the queue, its enqueuer and its consumer.
  */
-import type { DeadLetterRecord, EventQueue, EventStatusRecord, StatusQuery } from '../../store';
+import type { DeadLetterRecord, EventQueue, EventStatusRecord, FireResult, NewEvent, StatusQuery, TimerFiring } from '../../store';
 import { ApiError } from '../errors';
 import { DEFAULT_ASYNC_RETRY, readAsyncTriggerConfig, type AsyncRetryConfig, type FunctionService } from '../functions';
-import type { AsyncInvocationRunner } from '../invoke';
+import { newRequestId, type AsyncInvocationRunner } from '../invoke';
 import type { VersionResolver } from '../routing';
 import type { Clock } from './clock';
 import { AsyncConsumer, type ConsumerOptions } from './consumer';
-import { AsyncEnqueuer, type AsyncInvokeRequest } from './enqueue';
+import { AsyncEnqueuer, leaseMsOf, type AsyncInvokeRequest } from './enqueue';
 
 /** The async queue's figures (GET /metrics). */
 export interface AsyncQueueStats {
@@ -27,6 +27,18 @@ export interface AsyncServiceOptions extends ConsumerOptions {
   maxPerFunction: number;
 }
 
+/** A timer trigger's firing as the scheduler (core/timers) asks for it. */
+export interface TimerFiringRequest {
+  /** The trigger's record key in the queue (its last fired time). */
+  timerKey: string;
+  scheduledAt: number;
+  namespace: string;
+  functionName: string;
+  qualifier: string;
+  /** The event as JSON text. */
+  payload: string;
+}
+
 export class AsyncService {
   readonly consumer: AsyncConsumer;
   private readonly enqueuer: AsyncEnqueuer;
@@ -35,10 +47,10 @@ export class AsyncService {
   constructor(
     readonly queue: EventQueue,
     private readonly functions: FunctionService,
-    resolver: VersionResolver,
+    private readonly resolver: VersionResolver,
     runner: AsyncInvocationRunner,
     readonly clock: Clock,
-    options: AsyncServiceOptions,
+    private readonly options: AsyncServiceOptions,
   ) {
     this.consumer = new AsyncConsumer(queue, resolver, runner, clock, options);
     this.enqueuer = new AsyncEnqueuer(queue, resolver, clock, options, () => this.consumer.wake());
@@ -51,6 +63,38 @@ export class AsyncService {
   /** Queues an event; its RequestId once it is durable. */
   enqueue(req: AsyncInvokeRequest): Promise<string> {
     return this.enqueuer.enqueue(req);
+  }
+
+  /**
+   * Timer firings: each enqueues an async event (InvokeType `Timer`) and
+   * records its scheduled time as the timer's last firing, all in one
+   * durable commit — so a crash leaves both or neither, and a time already
+   * fired is never fired again ('duplicate'). A firing whose function
+   * cannot take it (deleted, a web function, a missing qualifier) only
+   * records the time ('skipped', said in the server log).
+   */
+  fireTimers(requests: readonly TimerFiringRequest[]): FireResult[] {
+    if (requests.length === 0) return [];
+    const firings = requests.map((r): TimerFiring => ({ timerKey: r.timerKey, scheduledAt: r.scheduledAt, ...this.timerEvent(r) }));
+    const results = this.queue.fire(firings, this.clock.now());
+    if (results.includes('ok')) this.consumer.wake();
+    return results;
+  }
+
+  private timerEvent(r: TimerFiringRequest): { event?: NewEvent } {
+    try {
+      const resolved = this.resolver.resolve(r.namespace, r.functionName, r.qualifier);
+      if (resolved.config.type !== 'Event') throw new Error('it is a web (HTTP) function');
+      const event: NewEvent = {
+        requestId: newRequestId(), namespace: r.namespace, functionName: r.functionName, qualifier: r.qualifier,
+        payload: r.payload, invokeType: 'Timer', leaseMs: leaseMsOf(resolved, this.options.leaseMarginMs),
+        traced: resolved.config.options.traceEnable === true,
+      };
+      return { event };
+    } catch (err) {
+      console.error(`[timer] ${r.namespace}/${r.functionName}:${r.qualifier} cannot take the firing of ${new Date(r.scheduledAt).toISOString()}: ${(err as Error).message}`);
+      return {};
+    }
   }
 
   /** One event's status, checked to belong to the function when one is named; ResourceNotFound.AsyncEvent. */
@@ -69,18 +113,22 @@ export class AsyncService {
   }
 
   /**
-   * TerminateAsyncEvent, immediate: the event leaves the queue and is
-   * recorded ABORTED in one durable commit (a crash after the answer does
-   * not run it again), then its run, if one is in progress here, is aborted
-   * (the executor ends it as canceled, 499 in its log). An event that
-   * already ended: FailedOperation.AsyncEventStatus.
+   * TerminateAsyncEvent: the event leaves the queue and is recorded ABORTED
+   * in one durable commit (a crash after the answer does not run it again),
+   * then its run, if one is in progress here, is ended: at once (the
+   * executor ends it as canceled, 499 in its log), or with `graceful`
+   * (GraceShutdown) signalled first — SIGTERM to a process, the `abort`
+   * event of `context.signal` in an isolate, `[PLATFORM] Signal received
+   * successfully` in its log — and killed after the grace period if it
+   * still runs (439). An event that already ended:
+   * FailedOperation.AsyncEventStatus.
    */
-  terminate(namespace: string, functionName: string, requestId: string): void {
+  terminate(namespace: string, functionName: string, requestId: string, graceful = false): void {
     const current = this.status(namespace, requestId, functionName);
     if (current.status !== 'RUNNING' || !this.queue.abort(namespace, requestId, this.clock.now())) {
       throw new ApiError('FailedOperation.AsyncEventStatus', `Async event ${requestId} is ${this.status(namespace, requestId).status}; it can no longer be terminated.`);
     }
-    this.consumer.abortRun(requestId);
+    this.consumer.abortRun(requestId, graceful);
   }
 
   listStatus(query: StatusQuery): { total: number; items: EventStatusRecord[] } {

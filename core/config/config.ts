@@ -35,8 +35,6 @@ export interface PlatformConfig {
   /** The Python interpreter of Python functions (every Python3.x runtime name runs on it). */
   pythonPath: string;
 
-  /** Allow the pure-JS uWebSockets.js fallback (slow; for platforms without the binary). */
-  allowUwsFallback: boolean;
   /** Idle time after which a warm instance is reclaimed. */
   instanceKeepAliveMs: number;
   /** Log records are committed at least this often; bounds what a crash can lose. */
@@ -67,6 +65,8 @@ export interface PlatformConfig {
   asyncQueueMaxEvents: number;
   /** Async invocation: a queued event's lease is the function's timeout plus this; a run that outlives it (a crashed server) runs again. */
   asyncLeaseMarginMs: number;
+  /** Async invocation: TerminateAsyncEvent with GraceShutdown kills a run this long after signalling it, if it still runs. */
+  asyncGraceShutdownMs: number;
   /** Async invocation: back-off of the first retry of a failed event; each next retry doubles it (with jitter), up to 5 minutes. */
   asyncRetryBaseMs: number;
   /** Async invocation: queued events running at once, all functions (each still needs its function's concurrency). 0 = accept and store events but run none (an enqueue-only server; bench/async.js). */
@@ -100,7 +100,6 @@ export const CONFIG_SCHEMA: Schema<PlatformConfig> = {
   maxLayerVersions: count(200),
   // The runtime's own bound on isolate hosts.
   isolateHosts: { type: 'number', integer: true, min: 1, max: 256, default: Math.max(1, os.availableParallelism()) },
-  allowUwsFallback: { type: 'boolean', default: false },
   nodejsExecutor: { type: 'enum', values: ['process', 'isolate'], default: 'process' },
   pythonPath: { type: 'string', nonEmpty: true, default: '/usr/bin/python3' },
   deploySample: { type: 'boolean', default: true },
@@ -116,6 +115,7 @@ export const CONFIG_SCHEMA: Schema<PlatformConfig> = {
   metricsMaxSeries: count(2000, 1),
   asyncQueueMaxEvents: count(100_000, 1),
   asyncLeaseMarginMs: count(10_000, 1),
+  asyncGraceShutdownMs: count(10_000, 1),
   asyncRetryBaseMs: count(1000, 1),
   asyncMaxInFlight: count(100),
   wsMaxMessageBytes: count(256 * 1024, 1),

@@ -108,7 +108,7 @@ export const ERRORS = {
     behaviour: 'also answers an HTTP request (or WebSocket upgrade) to the function with 500 InternalError',
   },
   'FailedOperation.InvokeFunction': {
-    when: 'Invoke names a function whose runtime is stored but cannot run on this server yet (PHP, Java, Go; web functions on subprocess runtimes).',
+    when: 'Invoke names a function whose runtime is stored but cannot run on this server yet (web functions on subprocess runtimes), or not on this host (its interpreter or JDK is not installed: the message names what is missing).',
     message: 'Runtime {runtime} is not available on this server yet; functions on it can be stored but not invoked.',
   },
   'FailedOperation.OperationConflict': {
@@ -243,7 +243,7 @@ export const ERRORS = {
     message: 'FunctionRequestId must be a string, got {type}.',
   },
   'InvalidParameterValue.FunctionType': {
-    when: 'Invoke names a web (HTTP) function; those are called over HTTP.',
+    when: 'Invoke names a web (HTTP) function (those are called over HTTP), or a timer trigger is created on one (timers invoke event functions).',
     message: 'Function {name} is a web (HTTP) function; call it over HTTP instead.',
   },
   'InvalidParameterValue.FunctionVersion': {
@@ -426,8 +426,13 @@ export const ERRORS = {
     when: 'TraceEnable is not TRUE or FALSE.',
     message: 'TraceEnable must be TRUE or FALSE, got {value}.',
   },
+  'InvalidParameterValue.CustomArgument': {
+    when: 'A timer trigger\'s CustomArgument (its message) is not a string or is over 4096 bytes.',
+    message: 'CustomArgument (the timer\'s message) must be a string of at most 4096 bytes.',
+    behaviour: 'nothing is created or changed',
+  },
   'InvalidParameterValue.TriggerDesc': {
-    when: 'An apigw TriggerDesc is not JSON, lacks api.requestConfig.path, has an invalid path or method, asks for authentication, or starts with a parameter (it would shadow the function routes).',
+    when: 'An apigw TriggerDesc is not JSON, lacks api.requestConfig.path, has an invalid path or method, asks for authentication, or starts with a parameter (it would shadow the function routes); a timer TriggerDesc is not a cron expression of 7 fields (or the 5-field legacy form), or names a year outside 1970-2099.',
     message: 'TriggerDesc needs api.requestConfig.path, the path the trigger is served at (e.g. "/api/users/{id}").',
     behaviour: 'nothing is created or changed',
   },
@@ -601,7 +606,7 @@ export const ERRORS = {
     message: 'Version {version} is still used by alias {alias}.',
   },
   'UnsupportedOperation.AsyncRunEnable': {
-    when: 'AsyncRunEnable=TRUE on a web function.',
+    when: 'AsyncRunEnable=TRUE on a web function, or UpdateFunctionConfiguration changing AsyncRunEnable (it is fixed at creation).',
     message: 'AsyncRunEnable=TRUE is only supported for Event functions.',
   },
   'UnsupportedOperation.Region': {
@@ -609,8 +614,8 @@ export const ERRORS = {
     message: 'This server serves region {region}; it cannot copy to {target}.',
   },
   'UnsupportedOperation.Trigger': {
-    when: 'A trigger type other than apigw (HTTP): timer and the cloud\'s event sources are not available on this server yet.',
-    message: 'Triggers of type {type} are not available on this server yet; apigw (HTTP) triggers are.',
+    when: 'A trigger type other than apigw (HTTP) and timer: the cloud\'s event sources (cos, cls, ckafka…) are not available on this server yet.',
+    message: 'Triggers of type {type} are not available on this server yet; apigw (HTTP) and timer triggers are.',
   },
   'UnsupportedOperation.UpdateFunctionCode': {
     when: 'UpdateFunctionCode names a Qualifier other than $LATEST: published versions are immutable.',

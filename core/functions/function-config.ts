@@ -113,6 +113,18 @@ export function assertFunctionName(namespace: string, name: string): void {
  * the defaults (128 MB, 3 s, init 60 s, Event). Runtime is required here
  * (MissingParameter.Runtime) rather than defaulting to the retired Python2.7.
  */
+/**
+ * UpdateFunctionConfiguration's AsyncRunEnable: the mode is fixed at
+ * creation (spec §8), so sending the value the function has is accepted and
+ * any other is refused — never ignored.
+ */
+export function assertAsyncRunUnchanged(params: Params, current: boolean): void {
+  const wanted = readSwitch(params, 'AsyncRunEnable', 'InvalidParameterValue.AsyncRunEnable');
+  if (wanted !== undefined && wanted !== current) {
+    throw new ApiError('UnsupportedOperation.AsyncRunEnable', `AsyncRunEnable is fixed when a function is created (this one has ${current ? 'TRUE' : 'FALSE'}); create a new function to change it.`);
+  }
+}
+
 export function parseCreateConfig(params: Params): { config: FunctionConfig; asyncRunEnable: boolean; tags: Tag[] } {
   const runtimeName = optionalString(params, 'Runtime', 'InvalidParameterValue.Runtime');
   if (runtimeName === undefined || runtimeName === '') throw new ApiError('MissingParameter.Runtime', 'The parameter Runtime is required.');

@@ -16,7 +16,7 @@ import { configColumns, configOf, triggerViewOf } from './rows';
 import type { PlatformConfig } from '../config';
 import { ApiError, apiErrorFromStore } from '../errors';
 import { readZipParam } from './function-code';
-import { assertDescription, assertFunctionName, parseConfigUpdate, parseCreateConfig, type FunctionConfig, type Tag } from './function-config';
+import { assertAsyncRunUnchanged, assertDescription, assertFunctionName, parseConfigUpdate, parseCreateConfig, type FunctionConfig, type Tag } from './function-config';
 import { queryFunctions, type ListQuery } from './function-list';
 import type { NamespaceService } from '../account';
 import { entryCandidates, getRuntime, normalizeHandler } from './runtimes';
@@ -171,6 +171,7 @@ export class FunctionService {
     const publish = publishFlag(params);
     this.store.transaction(() => {
       const current = this.get(namespace, name);
+      assertAsyncRunUnchanged(params, current.asyncRunEnable);
       const next = parseConfigUpdate(current.config, params);
       if (params['Layers'] !== undefined && params['Layers'] !== null && current.version.code_sha256) {
         assertLayersBindable(this.store, next.layers, this.store.code.unpackedSize(current.version.code_sha256), this.config.maxUnpackedBytes);

@@ -6,7 +6,7 @@ export { DEFAULT_ALIAS, type VersionListQuery, VersionService } from './versions
 export { AliasService, type AliasInput, type AliasView } from './aliases';
 export { type LayerListQuery, LayerService, type LayerVersionView, layerDirsOf } from './layers';
 export { EMPTY_ROUTING, type IntegerRange, parseRange, RULE_KEY_PREFIX, type RoutingConfig, type VersionMatch, type VersionWeight } from './alias-routing';
-export { entryCandidates, type FunctionType, getRuntime, type RuntimeFamily, type RuntimeInfo } from './runtimes';
+export { entryCandidates, type FunctionType, getRuntime, RUNTIMES, type RuntimeFamily, type RuntimeInfo } from './runtimes';
 export { deploySampleOnce } from './sample';
 export { type FunctionSummaryRow } from './function-list';
 export {

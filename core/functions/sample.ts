@@ -4,11 +4,11 @@ import { ZipFile } from 'yazl';
 import type { Store } from '../../store';
 import type { FunctionService } from './functions';
 import { DEFAULT_NAMESPACE } from '../account';
+import { assetPath } from '../../lib';
 
 export const SAMPLE_FUNCTION = 'hello';
 /** The sample web function: `curl http://127.0.0.1:9000/default/hello-web/`. */
 export const SAMPLE_WEB_FUNCTION = 'hello-web';
-const SAMPLES = path.join(__dirname, '..', '..', '..', 'samples');
 const DEPLOYED_FLAG = 'sample.deployed';
 const WEB_DEPLOYED_FLAG = 'sample.web.deployed';
 
@@ -23,7 +23,7 @@ export async function deploySampleOnce(store: Store, functions: FunctionService)
   const web = await deployWebSampleOnce(store, functions);
   if (store.settings.get(DEPLOYED_FLAG)) return web;
   if (!store.functions.get(DEFAULT_NAMESPACE, SAMPLE_FUNCTION)) {
-    const zip = await zipFiles(path.join(SAMPLES, 'hello'), ['index.js']);
+    const zip = await zipFiles(path.join(assetPath('samples'), 'hello'), ['index.js']);
     await functions.create(DEFAULT_NAMESPACE, SAMPLE_FUNCTION, {
       Runtime: 'Isolate',
       Handler: 'index.main_handler',
@@ -38,7 +38,7 @@ export async function deploySampleOnce(store: Store, functions: FunctionService)
 async function deployWebSampleOnce(store: Store, functions: FunctionService): Promise<boolean> {
   if (store.settings.get(WEB_DEPLOYED_FLAG)) return false;
   if (!store.functions.get(DEFAULT_NAMESPACE, SAMPLE_WEB_FUNCTION)) {
-    const zip = await zipFiles(path.join(SAMPLES, 'hello-web'), ['index.mjs']);
+    const zip = await zipFiles(path.join(assetPath('samples'), 'hello-web'), ['index.mjs']);
     await functions.create(DEFAULT_NAMESPACE, SAMPLE_WEB_FUNCTION, {
       Runtime: 'Isolate',
       Type: 'HTTP',

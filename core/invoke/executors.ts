@@ -14,7 +14,7 @@ export type ExecutorTable = Readonly<Record<RuntimeFamily, Readonly<Record<Funct
  * Which executor runs each runtime family, for event and for web (HTTP)
  * functions; null = not available on this server yet (functions on it can
  * be stored but not invoked). Python and Node.js event functions run in
- * subprocesses (native/process); `nodejs` says whether the Node.js names go
+ * subprocesses (native/process), as do PHP, Java and Go ones; `nodejs` says whether the Node.js names go
  * to the process executor (default) or to isolates (the `nodejsExecutor`
  * setting). Custom runtime event functions run their scf_bootstrap in the
  * process executor, which serves it the HTTP runtime API. Web functions of
@@ -26,9 +26,9 @@ export function executorTable(options: { nodejs: 'process' | 'isolate' } = { nod
     isolate: { Event: 'isolate', HTTP: 'isolate' },
     nodejs: { Event: options.nodejs, HTTP: 'web' },
     python: { Event: 'process', HTTP: 'web' },
-    php: { Event: null, HTTP: 'web' },
-    java: { Event: null, HTTP: 'web' },
-    go: { Event: null, HTTP: 'web' },
+    php: { Event: 'process', HTTP: 'web' },
+    java: { Event: 'process', HTTP: 'web' },
+    go: { Event: 'process', HTTP: 'web' },
     custom: { Event: 'process', HTTP: 'web' },
   });
 }

@@ -74,6 +74,7 @@ export function slotsOf(resolved: ResolvedVersion): number {
 export class Targets {
   private readonly targets = new WeakMap<ResolvedVersion, InvokeTarget>();
   private readonly httpTargets = new WeakMap<ResolvedVersion, HttpTarget>();
+  private readonly asyncRunTargets = new WeakMap<ResolvedVersion, InvokeTarget>();
 
   constructor(
     private readonly executors: Executors,
@@ -87,6 +88,22 @@ export class Targets {
     if (target === undefined) {
       target = this.build(resolved);
       this.targets.set(resolved, target);
+    }
+    return target;
+  }
+
+  /**
+   * The target that runs async events of a function in async execution
+   * mode (AsyncRunEnable): the same version with a `runMaxMs` time limit
+   * instead of its timeout, in its own instances (its own key: instances
+   * carry their time limit) so long runs never hold a slot sync calls wait
+   * for.
+   */
+  asyncRunOf(resolved: ResolvedVersion, runMaxMs: number): InvokeTarget {
+    let target = this.asyncRunTargets.get(resolved);
+    if (target === undefined) {
+      target = this.build(resolved, { timeoutMs: runMaxMs, keySuffix: ':async-run' });
+      this.asyncRunTargets.set(resolved, target);
     }
     return target;
   }
@@ -119,17 +136,19 @@ export class Targets {
     return target;
   }
 
-  private build(resolved: ResolvedVersion): InvokeTarget {
+  private build(resolved: ResolvedVersion, longRun?: { timeoutMs: number; keySuffix: string }): InvokeTarget {
     const type = resolved.config.type;
     const executor = this.executors.forRuntime(resolved.runtime, type);
     if (executor === undefined) {
       const what = type === 'HTTP' ? 'web functions on runtime' : 'Runtime';
       throw new NotRunnableError(`${what} ${resolved.runtime.name} ${type === 'HTTP' ? 'are' : 'is'} not available on this server yet; functions on it can be stored but not invoked.`);
     }
+    const missing = executor.unavailableReason?.(resolved.runtime.name) ?? null;
+    if (missing !== null) throw new NotRunnableError(`Runtime ${resolved.runtime.name} is not available on this host: ${missing}.`);
     const { slots, dynamic } = concurrencyOf(resolved);
     const spec = executor.prepare(
       Object.freeze({
-        key: resolved.key,
+        key: resolved.key + (longRun?.keySuffix ?? ''),
         namespace: resolved.namespace,
         functionName: resolved.functionName,
         version: resolved.version,
@@ -140,13 +159,13 @@ export class Targets {
         handler: resolved.config.handler,
         env: environmentOf(resolved, this.identity, this.region),
         memoryMb: resolved.config.memorySize,
-        timeoutMs: resolved.config.timeout * 1000,
+        timeoutMs: longRun?.timeoutMs ?? resolved.config.timeout * 1000,
         initTimeoutMs: resolved.config.initTimeout * 1000,
         instanceConcurrency: slots,
         ...(dynamic ? { dynamicConcurrency: true } : {}),
       }),
     );
-    const key = resolved.key;
+    const key = resolved.key + (longRun?.keySuffix ?? '');
     return Object.freeze({
       resolved,
       executor,

@@ -3,4 +3,4 @@ export { AliasRoute, FixedRoute, type Route, type RoutingKeys } from './route';
 export { type ResolvedVersion, VersionResolver } from './version-resolver';
 export { ANY_METHOD, parsePattern, RouteTable, type RouteMatch } from './route-table';
 export { type ApigwDesc, functionPath, parseApigwDesc } from './apigw-desc';
-export { APIGW, type HttpTrigger, TriggerService } from './triggers';
+export { APIGW, assertTriggerQualifier, enableOf, type HttpTrigger, MAX_TRIGGERS_PER_TYPE, statusChange, triggerNameOf, TriggerService } from './triggers';

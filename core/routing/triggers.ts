@@ -63,8 +63,7 @@ export class TriggerService {
   /** CreateTrigger. */
   create(namespace: string, name: string, params: Params): TriggerView {
     const type = typeOf(params);
-    const triggerName = requiredString(params, 'TriggerName', 'InvalidParameterValue.TriggerName');
-    if (!TRIGGER_NAME.test(triggerName)) throw new ApiError('InvalidParameterValue.TriggerName', `TriggerName ${JSON.stringify(triggerName)} is invalid: 1-100 letters, digits, "_" and "-".`);
+    const triggerName = triggerNameOf(params);
     const descText = requiredString(params, 'TriggerDesc', 'InvalidParameterValue.TriggerDesc');
     const desc = parseApigwDesc(descText);
     const qualifier = optionalString(params, 'Qualifier', 'InvalidParameterValue.Qualifier') || LATEST;
@@ -104,14 +103,7 @@ export class TriggerService {
 
   /** UpdateTriggerStatus: Enable OPEN / CLOSE; the state it already has is FailedOperation.UpdateTriggerStatus. */
   updateStatus(namespace: string, name: string, params: Params): void {
-    const enable = requiredString(params, 'Enable', 'InvalidParameterValue.Enable');
-    this.change(namespace, name, params, (current) => {
-      const enabled = enableOf(params, current.enabled === 1);
-      if (enabled === (current.enabled === 1)) {
-        throw new ApiError('FailedOperation.UpdateTriggerStatus', `Trigger ${current.name} is already ${enable === 'OPEN' ? 'enabled' : 'disabled'}.`);
-      }
-      return { enabled: enabled ? 1 : 0 };
-    });
+    this.change(namespace, name, params, statusChange(params));
   }
 
   /** DeleteTrigger. */
@@ -175,11 +167,8 @@ export class TriggerService {
     return { fn, row };
   }
 
-  /** The trigger's qualifier names a version or alias of the function (ResourceNotFound.Qualifier). */
   private assertQualifier(functionId: number, name: string, qualifier: string): void {
-    const known =
-      qualifier === DEFAULT_ALIAS || (/^(\$LATEST|\d+)$/.test(qualifier) ? this.store.versions.get(functionId, qualifier) !== undefined : this.store.aliases.get(functionId, qualifier) !== undefined);
-    if (!known) throw new ApiError('ResourceNotFound.Qualifier', `Function ${name} has no version or alias ${qualifier}.`);
+    assertTriggerQualifier(this.store, functionId, name, qualifier);
   }
 
   /**
@@ -203,16 +192,48 @@ export class TriggerService {
   }
 }
 
+/** A trigger's TriggerName, checked (InvalidParameterValue.TriggerName). Shared by every trigger type. */
+export function triggerNameOf(params: Params): string {
+  const triggerName = requiredString(params, 'TriggerName', 'InvalidParameterValue.TriggerName');
+  if (!TRIGGER_NAME.test(triggerName)) throw new ApiError('InvalidParameterValue.TriggerName', `TriggerName ${JSON.stringify(triggerName)} is invalid: 1-100 letters, digits, "_" and "-".`);
+  return triggerName;
+}
+
+/** The trigger's qualifier names a version or alias of the function (ResourceNotFound.Qualifier). Call inside a transaction. */
+export function assertTriggerQualifier(store: Store, functionId: number, name: string, qualifier: string): void {
+  const known =
+    qualifier === DEFAULT_ALIAS || (/^(\$LATEST|\d+)$/.test(qualifier) ? store.versions.get(functionId, qualifier) !== undefined : store.aliases.get(functionId, qualifier) !== undefined);
+  if (!known) throw new ApiError('ResourceNotFound.Qualifier', `Function ${name} has no version or alias ${qualifier}.`);
+}
+
+/** Types served by TriggerService; `timer` is core/timers' (the control API sends it there). */
 function typeOf(params: Params): string {
   const type = requiredString(params, 'Type', 'InvalidParameterValue.Type');
   if (type === APIGW) return type;
   if (['timer', 'cos', 'cls', 'ckafka', 'cmq', 'http', 'clb', 'mps', 'cm', 'vod', 'eb'].includes(type)) {
-    throw new ApiError('UnsupportedOperation.Trigger', `Triggers of type ${type} are not available on this server yet; apigw (HTTP) triggers are.`);
+    throw new ApiError('UnsupportedOperation.Trigger', `Triggers of type ${type} are not available on this server yet; apigw (HTTP) and timer triggers are.`);
   }
   throw new ApiError('InvalidParameterValue.Type', `Type must be a trigger type such as apigw, got ${JSON.stringify(type)}.`);
 }
 
-function enableOf(params: Params, fallback: boolean): boolean {
+/**
+ * UpdateTriggerStatus's edit of a trigger row (every type): the Enable it
+ * asks for (required); the state the trigger already has is
+ * FailedOperation.UpdateTriggerStatus.
+ */
+export function statusChange(params: Params): (current: TriggerRow) => Pick<TriggerRow, 'enabled'> {
+  const enable = requiredString(params, 'Enable', 'InvalidParameterValue.Enable');
+  return (current) => {
+    const enabled = enableOf(params, current.enabled === 1);
+    if (enabled === (current.enabled === 1)) {
+      throw new ApiError('FailedOperation.UpdateTriggerStatus', `Trigger ${current.name} is already ${enable === 'OPEN' ? 'enabled' : 'disabled'}.`);
+    }
+    return { enabled: enabled ? 1 : 0 };
+  };
+}
+
+/** A trigger's Enable (OPEN / CLOSE), or `fallback` when not sent. */
+export function enableOf(params: Params, fallback: boolean): boolean {
   const value = optionalString(params, 'Enable', 'InvalidParameterValue.Enable');
   if (value === undefined || value === '') return fallback;
   if (value === 'OPEN') return true;

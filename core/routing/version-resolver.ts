@@ -15,6 +15,8 @@ export interface ResolvedVersion {
   /** The alias the call came through, if the qualifier was one. */
   alias?: string;
   config: FunctionConfig;
+  /** AsyncRunEnable (fixed at creation): its async events run up to 24 h, never retried automatically (core/async). */
+  asyncRunEnable: boolean;
   runtime: RuntimeInfo;
   codeSha256: string;
   codeDir: string;
@@ -88,6 +90,7 @@ export class VersionResolver {
       version,
       ...(alias !== undefined ? { alias } : {}),
       config,
+      asyncRunEnable: fn.async_run_enable === 1,
       runtime: getRuntime(row.runtime),
       codeSha256: row.code_sha256,
       codeDir: this.store.code.dirOf(row.code_sha256),

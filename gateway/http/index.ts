@@ -171,9 +171,8 @@ class Call {
       requestId,
       head: incoming.method === 'HEAD',
       maxHeaderBytes: limits.maxResponseHeaderBytes,
-      // Unread body: not worth reading to keep the connection. Chunked: uWS 20.30 reads a trailer
-      // section as the start of the next request (which then hangs), so the connection is not reused.
-      mustClose: () => !this.bodyComplete || incoming.chunked,
+      // Unread body: not worth reading to keep the connection.
+      mustClose: () => !this.bodyComplete,
       onFailure: () => this.controller.abort(),
       releaseRequest: () => {
         this.incoming.headers.length = 0;

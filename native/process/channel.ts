@@ -7,7 +7,8 @@
  *
  * Parent → child: `load` (import the handler module), `invoke`.
  * Child → parent: `ready` (interpreter up), `loaded` / `load_failed`,
- * `log` (a line of the current request), `done` / `failed` (the invocation's end).
+ * `log` (a line of the current request), `done` / `failed` (the invocation's end; `exit: true`
+ * when the process ends right after it, as after a PHP fatal error: the instance is not reused).
  * Every frame from the child is checked (`checkChildMessage`); anything else
  * gets the child killed by the supervisor.
  */
@@ -48,7 +49,7 @@ export type ChildMessage =
   | { t: 'load_failed'; kind: FailureKind; message: string; stack: string }
   | { t: 'log'; level: LogLevelName; msg: string; time: number }
   | { t: 'done'; id: number; result: string; mem: number }
-  | { t: 'failed'; id: number; kind: FailureKind; message: string; stack: string; mem: number };
+  | { t: 'failed'; id: number; kind: FailureKind; message: string; stack: string; mem: number; exit?: boolean };
 
 export type LogLevelName = 'log' | 'info' | 'warn' | 'error' | 'debug';
 
@@ -76,7 +77,8 @@ export function checkChildMessage(raw: unknown): ChildMessage | null {
       if (!str(m['kind']) || !FAILURES.has(m['kind']) || !str(m['message']) || !str(m['stack'])) return null;
       const kind = m['kind'] as FailureKind;
       if (m['t'] === 'load_failed') return { t: 'load_failed', kind, message: m['message'], stack: m['stack'] };
-      return num(m['id']) && num(m['mem']) ? { t: 'failed', id: m['id'], kind, message: m['message'], stack: m['stack'], mem: m['mem'] } : null;
+      if (!num(m['id']) || !num(m['mem']) || (m['exit'] !== undefined && typeof m['exit'] !== 'boolean')) return null;
+      return { t: 'failed', id: m['id'], kind, message: m['message'], stack: m['stack'], mem: m['mem'], ...(m['exit'] === true ? { exit: true } : {}) };
     }
     default: return null;
   }

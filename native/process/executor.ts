@@ -9,12 +9,14 @@
  * APIs, so it is started on the first custom instance — a server without
  * custom functions runs no helper — and closed with the executor.
  */
-import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
 import type { EventCall, Executor, ExecutorOutcome, ExecutorStats, HttpCall, HttpExecutorOutcome, VersionSpec } from '../../executor';
 import type { PlatformFacts } from './instance';
 import { Pool } from './pool';
 import { countsByKey } from './reclaim';
-import { builtInRuntimes, familyOf, type BuiltInRuntime, type RuntimeBinaries } from './runtimes';
+import { builtInRuntimes, defaultPhp, familyOf, versionOnce, type BuiltInRuntime, type RuntimeBinaries } from './runtimes';
+import { defaultJavaInstall, type JavaInstall } from './java';
 import type { InstanceLimits, Sandbox } from '../sandbox';
 import { SockDiagLookup } from '../custom';
 
@@ -28,16 +30,37 @@ export interface ProcessExecutorOptions {
   limits?: Partial<Omit<InstanceLimits, 'memoryMb'>>;
   /** The least time an interpreter gets to start (ms, default 10 000): the init timeout is the function's module load. */
   minRuntimeStartMs?: number;
+  /** Where runtimes cache what they build on this host (the compiled Java bootstrap); default: a dir under the OS temp dir. The server passes `<dataDir>/runtimes`. */
+  cacheDir?: string;
+  /** Pre-started spares where the runtime asks for them (Java: 1 per version with traffic; see pool.ts). Default true. */
+  spares?: boolean;
+  /** The Java runtime's JDK, JSON library and class data sharing (defaults: java/javac in PATH, Debian's Gson, CDS on). */
+  java?: Partial<Omit<JavaInstall, 'cacheDir'>>;
 }
 
-export type ProcessExecutor = Executor & Required<Pick<Executor, 'describeRuntime'>>;
+/** One runtime family's availability on this host: `reason` says why it cannot run here (null: it can). */
+export interface RuntimeAvailability {
+  family: string;
+  reason: string | null;
+}
+
+export type ProcessExecutor = Executor & Required<Pick<Executor, 'describeRuntime'>> & {
+  /** Every runtime family of this executor and whether this host can run it (for `isola serve`'s start report). */
+  availability(): RuntimeAvailability[];
+};
 
 export const DEFAULT_INSTANCE_LIMITS: Readonly<Omit<InstanceLimits, 'memoryMb'>> = Object.freeze({ pids: 64, openFiles: 1024, tmpMb: 512 });
 
 /** Builds the executor; checks the interpreters once (their versions, for GetFunction and the README). */
 export function createProcessExecutor(options: ProcessExecutorOptions): ProcessExecutor {
-  const bin: RuntimeBinaries = { python: options.binaries?.python ?? '/usr/bin/python3', node: options.binaries?.node ?? process.execPath };
-  const runtimes = builtInRuntimes(bin, { python: versionOf(bin.python, ['--version'], /Python (\S+)/), node: process.versions.node });
+  const bin: RuntimeBinaries = {
+    python: options.binaries?.python ?? '/usr/bin/python3',
+    node: options.binaries?.node ?? process.execPath,
+    php: options.binaries?.php === undefined ? defaultPhp() : options.binaries.php,
+  };
+  const cacheDir = options.cacheDir ?? path.join(os.tmpdir(), 'isola-runtimes');
+  const java = { ...defaultJavaInstall(cacheDir), ...options.java };
+  const runtimes = builtInRuntimes(bin, { python: versionOnce(`python:${bin.python}`, bin.python, ['--version'], /Python (\S+)/), node: process.versions.node }, java);
   const limits = { ...DEFAULT_INSTANCE_LIMITS, ...options.limits };
   const pools = new Map<string, Pool>();
   const inFlight = new Set<Promise<unknown>>();
@@ -60,7 +83,9 @@ export function createProcessExecutor(options: ProcessExecutorOptions): ProcessE
   const poolOf = (spec: VersionSpec): Pool => {
     let pool = pools.get(spec.key);
     if (pool === undefined) {
-      pool = new Pool(spec, { sandbox: options.sandbox, runtime: runtimeOf(spec)!, platform: options.platform, limits, minRuntimeStartMs: options.minRuntimeStartMs ?? 10_000, peerLookup }, options.keepAliveMs);
+      const runtime = runtimeOf(spec)!;
+      const spares = options.spares === false ? 0 : runtime.spares ?? 0;
+      pool = new Pool(spec, { sandbox: options.sandbox, runtime, platform: options.platform, limits, minRuntimeStartMs: options.minRuntimeStartMs ?? 10_000, peerLookup }, options.keepAliveMs, spares);
       pools.set(spec.key, pool);
     }
     return pool;
@@ -71,7 +96,13 @@ export function createProcessExecutor(options: ProcessExecutorOptions): ProcessE
   return {
     name: 'process',
     prepare(spec: VersionSpec): VersionSpec {
-      if (runtimeOf(spec) === undefined) throw new Error(`The process executor does not run runtime ${spec.runtime}.`);
+      const runtime = runtimeOf(spec);
+      if (runtime === undefined) throw new Error(`The process executor does not run runtime ${spec.runtime}.`);
+      const unavailable = runtime.unavailable();
+      if (unavailable !== null) throw new Error(`${spec.runtime} cannot run on this host: ${unavailable}.`);
+      // What the runtime builds once (the Java bootstrap) starts now, before the first call waits for it;
+      // a failure is reported by the start that needs it.
+      runtime.install?.().catch(() => {});
       if (spec.type !== 'Event') throw new Error(`Web functions on ${spec.runtime} (started by scf_bootstrap) are not available on this server yet.`);
       return spec;
     },
@@ -108,6 +139,14 @@ export function createProcessExecutor(options: ProcessExecutorOptions): ProcessE
       }
       return { executor: 'process', processes, instances };
     },
+    unavailableReason(runtime: string): string | null {
+      const family = familyOf(runtime);
+      const rt = family === null ? undefined : runtimes.get(family);
+      return rt === undefined ? `the process executor does not run ${runtime}` : rt.unavailable();
+    },
+    availability(): RuntimeAvailability[] {
+      return [...runtimes.values()].map((rt) => ({ family: rt.family, reason: rt.unavailable() }));
+    },
     describeRuntime(runtime: string): string {
       const family = familyOf(runtime);
       const rt = family === null ? undefined : runtimes.get(family);
@@ -128,14 +167,4 @@ export function createProcessExecutor(options: ProcessExecutorOptions): ProcessE
       lookup?.close();
     },
   };
-}
-
-/** The interpreter's version from its `--version` output, or 'unknown' when it does not run (then every start fails visibly). */
-function versionOf(command: string, args: string[], re: RegExp): string {
-  try {
-    const out = execFileSync(command, args, { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'pipe'] });
-    return re.exec(out)?.[1] ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }

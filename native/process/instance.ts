@@ -32,9 +32,11 @@ import type { BuiltInRuntime } from './runtimes';
 import type { ConfinedInstance, InstanceLimits, Sandbox } from '../sandbox';
 import type { PeerLookup } from '../custom';
 import { RuntimeApiLink } from './runtime-api-link';
+import { GoLink } from './go-link';
 import { MAX_RESULT_BYTES, resultTooLarge } from './results';
 import { instanceEnv } from './environment';
 import { confinedProcess } from './confined-process';
+import { checkExecutable, lastLine } from './start-checks';
 
 /** Server-wide facts the bootstrap hands to the handler's context. */
 export interface PlatformFacts {
@@ -55,7 +57,7 @@ export interface InstanceDeps {
 }
 
 /** What a process's own words say when it died of memory (Python, V8, the C++ runtime, the kernel via glibc). */
-const OOM_WORDS = /MemoryError|JavaScript heap out of memory|std::bad_alloc|Cannot allocate memory|Allocation failed/;
+const OOM_WORDS = /MemoryError|JavaScript heap out of memory|std::bad_alloc|Cannot allocate memory|Allocation failed|runtime: out of memory/;
 
 export type Ending = Omit<ExecutorOutcome, 'logs' | 'instanceId' | 'durationMs' | 'memUsageBytes'> & { memUsageBytes?: number };
 
@@ -78,8 +80,12 @@ export class ProcessInstance {
   private confined: ConfinedInstance | null = null;
   private proc: SupervisedProcess<ParentMessage, ChildMessage> | null = null;
   private readonly output = new InstanceOutput();
-  /** The custom runtime's API (protocol 'runtime-api'); null for the fd 3 channel. */
+  /** The custom runtime's API (protocol 'runtime-api'); null otherwise. */
   private api: RuntimeApiLink | null = null;
+  /** The Go function's rpc (protocol 'go-rpc'); null otherwise. */
+  private go: GoLink | null = null;
+  /** The function said its process ends after this call (a Go panic, a PHP fatal error): not reused whatever the ending. */
+  private exitsAfterCall = false;
   private running: Running | null = null;
   private loadWaiter: ((msg: ChildMessage | ChildExit) => void) | null = null;
   private callN = 0;
@@ -102,18 +108,32 @@ export class ProcessInstance {
    */
   async start(): Promise<{ coldStart: ColdStart } | { failed: Ending }> {
     const spec = this.spec;
+    // What the runtime builds once on this host (the Java bootstrap, compiled on first use) is the
+    // platform's one-time work: not part of this instance's cold start or its deadlines.
+    try {
+      await this.deps.runtime.install?.();
+    } catch (err) {
+      return this.failStart({ kind: 'internal', errorMessage: `the ${this.deps.runtime.family} runtime could not be installed: ${(err as Error).message}` });
+    }
     const t0 = performance.now();
     // The init timeout is the function's (its module's top level, as for isolates); starting the
     // interpreter is the platform's work and gets at least minRuntimeStartMs, so a loaded machine
     // does not turn a slow interpreter start into the function's init timeout.
     // A custom runtime's start is all the function's: its ready call is bounded by the init timeout alone.
     const custom = this.deps.runtime.protocol === 'runtime-api';
-    const startLimitMs = custom ? spec.initTimeoutMs : Math.max(spec.initTimeoutMs, this.deps.minRuntimeStartMs);
+    const goRpc = this.deps.runtime.protocol === 'go-rpc';
+    // A start that is all the function's own code (scf_bootstrap, a Go executable) is bounded by its init timeout alone.
+    const startLimitMs = custom || goRpc ? spec.initTimeoutMs : Math.max(spec.initTimeoutMs, this.deps.minRuntimeStartMs);
     const runtimeDeadline = Date.now() + startLimitMs;
     const cmd = this.deps.runtime.command(spec);
     if (custom) {
-      const missing = checkBootstrap(cmd.command);
+      const missing = checkExecutable(cmd.command, 'scf_bootstrap', 'a custom runtime starts the executable file scf_bootstrap at the code root');
       if (missing !== null) return this.failStart({ kind: 'bootstrap_missing', errorMessage: missing });
+    }
+    if (goRpc) {
+      if (!fs.existsSync(cmd.command)) return this.failStart({ kind: 'handler_missing', errorMessage: `module missing: ${spec.handler} (the Go runtime starts the executable the handler names, at the code root)` });
+      const unfit = checkExecutable(cmd.command, spec.handler, '');
+      if (unfit !== null) return this.failStart({ kind: 'bootstrap_missing', errorMessage: unfit });
     }
     try {
       this.confined = await this.deps.sandbox.confine({
@@ -133,7 +153,8 @@ export class ProcessInstance {
         return this.failStart({ kind: 'internal', errorMessage: `the runtime API could not listen: ${(err as Error).message}` });
       }
     }
-    const env = instanceEnv(spec.env, cmd.env(c.codeRoot, c.optDir), c, this.api?.env(spec));
+    if (goRpc) this.go = await GoLink.open();
+    const env = instanceEnv(spec.env, cmd.env(c.codeRoot, c.optDir), c, { ...this.api?.env(spec), ...this.go?.env() });
     const proc = confinedProcess(c, this.output, {
       name: `${this.deps.runtime.family} instance`,
       env,
@@ -143,20 +164,22 @@ export class ProcessInstance {
       onExit: (exit) => this.onExit(exit),
     });
     this.proc = proc;
-    // The custom runtime says ready over HTTP; the fd 3 pipe it inherits stays unused.
+    // The custom runtime says ready over HTTP, a Go function by answering Function.Ping; the fd 3
+    // pipe they inherit stays unused.
     void this.api?.ready.then(() => proc.markReady(), () => {});
+    void this.go?.ready().then(() => proc.markReady());
     try {
       await proc.start();
     } catch (err) {
       const code = err instanceof SupervisionError ? err.code : null;
-      const who = custom ? 'scf_bootstrap' : `the ${this.deps.runtime.family} runtime`;
-      const ready = custom ? 'did not call POST /runtime/init/ready' : 'did not start';
+      const who = custom ? 'scf_bootstrap' : goRpc ? `the Go function ${spec.handler}` : `the ${this.deps.runtime.family} runtime`;
+      const ready = custom ? 'did not call POST /runtime/init/ready' : goRpc ? 'did not answer Function.Ping on $_LAMBDA_SERVER_PORT' : 'did not start';
       if (code === 'ERR_CHILD_START_TIMEOUT') return this.failStart({ kind: 'init_timeout', errorMessage: `init time out: ${who} ${ready} within ${startLimitMs} ms` });
       if (code === 'ERR_CHILD_EXITED') return this.failStart({ kind: 'init_exit', errorMessage: `${who} exited before it was ready${lastLine(proc.stderrTail)}` });
       return this.failStart({ kind: 'internal', errorMessage: (err as Error).message });
     }
     const t2 = performance.now();
-    const loaded = custom ? null : await this.load(Date.now() + spec.initTimeoutMs);
+    const loaded = custom || goRpc ? null : await this.load(Date.now() + spec.initTimeoutMs);
     if (loaded !== null) return this.failStart(loaded);
     if (this.abortedWith !== null) return this.failStart(this.abortedWith);
     const t3 = performance.now();
@@ -207,6 +230,10 @@ export class ProcessInstance {
     return new Promise<ExecutorOutcome>((resolve) => {
       let timer: NodeJS.Timeout | null = null;
       const onAbort = (): void => running.settle({ kind: 'canceled', errorMessage: 'the caller went away' });
+      // A graceful stop: SIGTERM to the function's process group; the call runs on until it ends or is aborted.
+      const onStop = (): void => {
+        if (this.running === running && this.proc?.terminate()) this.output.line('log', '[PLATFORM] Signal received successfully', Date.now());
+      };
       const running: Running = {
         id, requestId: call.requestId, started,
         settle: (end) => {
@@ -214,10 +241,12 @@ export class ProcessInstance {
           this.running = null;
           if (timer !== null) clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
-          // Settled by the deadline, an exit or an abort: the runtime's late answer gets 400. (No-op after its answer.)
+          call.stop?.removeEventListener('abort', onStop);
+          // Settled by the deadline, an exit or an abort: the runtime's late answer gets 400 / is dropped. (No-op after its answer.)
           this.api?.abandon();
+          this.go?.abandon();
           // Anything but an answer of the function itself leaves the process in a state nobody knows.
-          const reusable = end.kind === 'ok' || end.kind === 'user_error' || end.kind === 'handler_missing';
+          const reusable = (end.kind === 'ok' || end.kind === 'user_error' || end.kind === 'handler_missing') && !this.exitsAfterCall;
           if (reusable && this.state === 'busy') {
             this.state = 'idle';
             this.idleSince = Date.now();
@@ -240,8 +269,21 @@ export class ProcessInstance {
       this.running = running;
       timer = setTimeout(() => running.settle({ kind: 'timeout', errorMessage: 'time out' }), spec.timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
+      if (call.stop?.aborted) queueMicrotask(onStop);
+      else call.stop?.addEventListener('abort', onStop, { once: true });
+      // The answer of a custom runtime or a Go function comes over a socket, its output over the stdout
+      // pipe: what it printed before answering is readable by the time the answer is, and both are read
+      // in the same poll phase, so settling in the check phase after it keeps those lines with this call.
       if (this.api !== null) {
-        void this.api.invoke(call, spec).then((end) => { if (end !== null) running.settle(end); });
+        void this.api.invoke(call, spec).then((end) => { if (end !== null) setImmediate(() => running.settle(end)); });
+        return;
+      }
+      if (this.go !== null) {
+        void this.go.invoke(call, spec).then((r) => {
+          if (r === null) return;
+          if (r.shouldExit) this.exitsAfterCall = true;
+          setImmediate(() => running.settle(r.end));
+        });
         return;
       }
       this.proc!.send({ t: 'invoke', id, rid: call.requestId, event: call.event, deadline: Date.now() + spec.timeoutMs });
@@ -270,6 +312,7 @@ export class ProcessInstance {
       case 'failed': {
         const r = this.running;
         if (r === null || r.id !== m.id) return;
+        if (m.exit === true) this.exitsAfterCall = true;
         r.settle({ kind: m.kind, errorMessage: m.message, ...(m.stack ? { errorStack: m.stack } : {}), memUsageBytes: m.mem });
         return;
       }
@@ -316,31 +359,11 @@ export class ProcessInstance {
   /** SIGTERM, then SIGKILL after `killAfterMs`, of the whole process group; then the sandbox's cleanup. Idempotent. */
   dispose(killAfterMs = 200): Promise<void> {
     this.disposing ??= (async () => {
+      this.go?.close();
       await this.proc?.stop({ killAfterMs });
       await this.api?.close();
       await this.confined?.dispose();
     })();
     return this.disposing;
   }
-}
-
-/** ": <the last line of the stderr tail>", or '' (names the cause in an error message). */
-export function lastLine(tail: string): string {
-  const lines = tail.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('isola:'));
-  const last = lines.at(-1);
-  return last === undefined ? '' : `: ${last.slice(0, 300)}`;
-}
-
-/** Why the custom runtime's `bootstrap` (scf_bootstrap at the code root) cannot be run, or null when it can. */
-export function checkBootstrap(bootstrap: string): string | null {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(bootstrap);
-  } catch {
-    return 'scf_bootstrap is missing: a custom runtime or a web function is started by the executable file scf_bootstrap at the code root';
-  }
-  if (!st.isFile()) return 'scf_bootstrap is not a file';
-  // The instance runs under its own uid: the "others" bit is the one that lets it execute the file.
-  if ((st.mode & 0o001) === 0) return `scf_bootstrap is not executable (mode ${(st.mode & 0o777).toString(8)}): chmod 755 it before packaging`;
-  return null;
 }

@@ -6,37 +6,39 @@
  * (start failures, exits) is started again only after native's RestartPolicy
  * back-off, so a crash-looping function cannot spin the machine.
  *
+ * Spares (`spares` > 0, the runtimes where a cold start is long: Java): once
+ * a version has traffic, the pool keeps that many instances started ahead —
+ * after a cold start, and whenever a call takes the last idle instance, one
+ * more starts in the background (never alongside a cold start a caller is
+ * waiting for, never during the crash back-off). The next concurrent call
+ * then finds it warm instead of paying the start. A spare is an ordinary idle
+ * instance: reclaimed after the keep-alive like any other.
+ *
  * Provisioned instances (`provision`): that many are started ahead of any
  * call, never reclaimed for idling (the reclaim skips an instance while the
  * pool is not above that count), and replaced when one dies.
  */
 import type { EventCall, ExecutorOutcome, InstanceCounts, ProvisionProgress, VersionSpec } from '../../executor';
+import { RestartPolicy } from '../supervision';
 import { ProcessInstance, type Ending, type InstanceDeps } from './instance';
-import { Provisioning } from './provisioning';
-import { CrashBackoff, ReclaimTimers } from './reclaim';
+
+/** Wait before starting a provisioned instance again after its start failed. */
+const PROVISION_RETRY_MS = 2000;
 
 export class Pool {
   readonly instances = new Set<ProcessInstance>();
   private idle: ProcessInstance[] = [];
-  private readonly reclaimTimers = new ReclaimTimers<ProcessInstance>();
-  private readonly backoff = new CrashBackoff();
-  private readonly provisioning = new Provisioning({
-    size: () => this.instances.size,
-    backoffUntil: () => this.backoff.startAfter,
-    startOne: async () => {
-      const inst = new ProcessInstance(this.spec, this.deps, (i) => this.gone(i));
-      this.instances.add(inst);
-      const started = await inst.start();
-      if ('coldStart' in started) {
-        this.release(inst);
-        return null;
-      }
-      this.backoff.crashed();
-      return started.failed.errorMessage ?? started.failed.kind;
-    },
-  });
+  private readonly reclaimTimers = new Map<ProcessInstance, NodeJS.Timeout>();
+  private readonly crashes = new RestartPolicy({ windowMs: 5000, maxExits: 3, backoffMs: 500 });
+  private startAfter = 0;
+  /** Spares being started now. */
+  private sparesStarting = 0;
+  private stopped = false;
+  private pinned = 0;
+  private provisionError: string | null = null;
+  private provisionRetry: NodeJS.Timeout | null = null;
 
-  constructor(private readonly spec: VersionSpec, private readonly deps: InstanceDeps, private readonly keepAliveMs: number) {}
+  constructor(private readonly spec: VersionSpec, private readonly deps: InstanceDeps, private readonly keepAliveMs: number, private readonly spares = 0) {}
 
   /** Runs `call` on a warm instance or a new one. Never rejects. */
   async invoke(call: EventCall, signal?: AbortSignal): Promise<ExecutorOutcome> {
@@ -44,12 +46,11 @@ export class Pool {
     if (signal?.aborted) return this.ended(call, t0, { kind: 'canceled', errorMessage: 'the caller went away before the call ran' });
     const warm = this.takeIdle();
     if (warm !== null) {
-      const outcome = await warm.run(call, signal, undefined);
-      if (outcome.kind === 'process_exit') this.backoff.crashed();
-      this.release(warm);
-      return outcome;
+      if (this.idle.length === 0) this.topUpSpares();
+      return this.finish(warm, await warm.run(call, signal, undefined));
     }
-    await this.backoff.wait();
+    const wait = this.startAfter - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const inst = new ProcessInstance(this.spec, this.deps, (i) => this.gone(i));
     this.instances.add(inst);
     const starting = inst.start();
@@ -61,38 +62,71 @@ export class Pool {
       return this.ended(call, t0, { kind: 'canceled', errorMessage: 'the caller went away during the cold start' });
     }
     if ('failed' in started) {
-      this.backoff.crashed();
+      this.crashed();
       return { ...this.ended(call, t0, started.failed), logs: inst.takeLogs(call.requestId), instanceId: inst.id };
     }
-    const outcome = await inst.run(call, signal, started.coldStart);
-    if (outcome.kind === 'process_exit') this.backoff.crashed();
+    const outcome = inst.run(call, signal, started.coldStart);
+    this.topUpSpares();
+    return this.finish(inst, await outcome);
+  }
+
+  /** After a call: a process that exited counts toward the back-off; the instance goes back idle if it can. */
+  private finish(inst: ProcessInstance, outcome: ExecutorOutcome): ExecutorOutcome {
+    if (outcome.kind === 'process_exit') this.crashed();
     this.release(inst);
     return outcome;
+  }
+
+  /** Starts spares in the background until `spares` are idle or starting (see the class comment). */
+  private topUpSpares(): void {
+    while (!this.stopped && this.spares > 0 && this.idle.length + this.sparesStarting < this.spares && Date.now() >= this.startAfter) {
+      this.sparesStarting++;
+      this.startAhead((started, inst) => {
+        this.sparesStarting--;
+        if ('coldStart' in started) this.release(inst);
+        else this.crashed();
+      });
+    }
+  }
+
+  /** Starts an instance no call waits for (a spare, a provisioned one); `then` gets how its start ended. */
+  private startAhead(then: (started: Awaited<ReturnType<ProcessInstance['start']>>, inst: ProcessInstance) => void): void {
+    const inst = new ProcessInstance(this.spec, this.deps, (i) => this.gone(i));
+    this.instances.add(inst);
+    void inst.start().then((started) => then(started, inst));
   }
 
   /** Hands an instance that is idle (after a call, or a start nobody waited for) to the next call; arms its reclaim. */
   release(inst: ProcessInstance): void {
     if (inst.state !== 'idle') return;
     this.idle.push(inst);
-    this.reclaimTimers.arm(inst, this.keepAliveMs, () => {
+    const timer = setTimeout(() => {
+      this.reclaimTimers.delete(inst);
       if (inst.state !== 'idle') return;
-      if (this.instances.size <= this.provisioning.target) { this.idle = this.idle.filter((i) => i !== inst); this.release(inst); return; }
+      if (this.instances.size <= this.pinned) { this.idle = this.idle.filter((i) => i !== inst); this.release(inst); return; }
       this.idle = this.idle.filter((i) => i !== inst);
       inst.state = 'dead';
       this.gone(inst);
       void inst.dispose();
-    });
+    }, this.keepAliveMs);
+    timer.unref();
+    this.reclaimTimers.set(inst, timer);
   }
 
   /** Keeps `count` provisioned instances (0 = none); the missing ones start now. */
   provision(count: number): void {
-    this.provisioning.set(count);
+    this.pinned = Math.max(0, Math.floor(count));
+    if (this.pinned === 0) {
+      this.provisionError = null;
+      if (this.provisionRetry !== null) { clearTimeout(this.provisionRetry); this.provisionRetry = null; }
+    }
+    this.topUp();
   }
 
   provisioned(): ProvisionProgress {
     let ready = 0;
     for (const i of this.instances) if (i.state === 'idle' || i.state === 'busy') ready++;
-    return this.provisioning.progress(ready);
+    return { target: this.pinned, ready: Math.min(ready, this.pinned), error: ready >= this.pinned ? null : this.provisionError };
   }
 
   counts(): InstanceCounts {
@@ -108,28 +142,62 @@ export class Pool {
   /** Stops every instance (SIGTERM, SIGKILL after `killAfterMs`) and waits for their cleanup. */
   async stopAll(killAfterMs: number): Promise<void> {
     this.provision(0);
+    this.stopped = true;
     await Promise.all([...this.instances].map((i) => i.dispose(killAfterMs)));
   }
 
   /** Ends every call in flight as internal and kills every instance now. */
   killAll(message: string): void {
     this.provision(0);
+    this.stopped = true;
     for (const i of [...this.instances]) i.abort('internal', message);
   }
 
   private takeIdle(): ProcessInstance | null {
     while (this.idle.length > 0) {
       const inst = this.idle.pop()!;
-      this.reclaimTimers.disarm(inst);
+      const timer = this.reclaimTimers.get(inst);
+      if (timer !== undefined) { clearTimeout(timer); this.reclaimTimers.delete(inst); }
       if (inst.state === 'idle') return inst;
     }
     return null;
   }
 
+  private crashed(): void {
+    const delay = this.crashes.exited();
+    if (delay > 0) this.startAfter = Date.now() + delay;
+  }
+
   private gone(inst: ProcessInstance): void {
     this.instances.delete(inst);
-    this.reclaimTimers.disarm(inst);
-    this.provisioning.lost();
+    const timer = this.reclaimTimers.get(inst);
+    if (timer !== undefined) { clearTimeout(timer); this.reclaimTimers.delete(inst); }
+    // A provisioned instance that died is replaced (after the crash back-off when it keeps dying).
+    if (this.instances.size < this.pinned) this.scheduleTopUp(Math.max(0, this.startAfter - Date.now()));
+  }
+
+  /** Starts provisioned instances, without a call waiting, until there are `pinned`. */
+  private topUp(): void {
+    for (let missing = this.pinned - this.instances.size; missing > 0; missing--) {
+      this.startAhead((started, inst) => {
+        if ('coldStart' in started) {
+          if (this.instances.size >= this.pinned) this.provisionError = null;
+          this.release(inst);
+          return;
+        }
+        this.crashed();
+        this.provisionError = started.failed.errorMessage ?? started.failed.kind;
+        // A failed start waits the longer back-off (gone() may have asked for an immediate replacement).
+        if (this.provisionRetry !== null) { clearTimeout(this.provisionRetry); this.provisionRetry = null; }
+        this.scheduleTopUp(Math.max(PROVISION_RETRY_MS, this.startAfter - Date.now()));
+      });
+    }
+  }
+
+  private scheduleTopUp(delayMs: number): void {
+    if (this.provisionRetry !== null || this.pinned === 0) return;
+    this.provisionRetry = setTimeout(() => { this.provisionRetry = null; this.topUp(); }, delayMs);
+    this.provisionRetry.unref();
   }
 
   private ended(call: EventCall, t0: number, end: Ending): ExecutorOutcome {

@@ -8,7 +8,7 @@
 import { RuntimeApiError, RuntimeApiServer, type PeerLookup, type RuntimeAnswer } from '../custom';
 import type { EventCall, VersionSpec } from '../../executor';
 import type { Ending } from './instance';
-import { MAX_RESULT_BYTES, resultTooLarge } from './results';
+import { MAX_RESULT_BYTES, resultOf, resultTooLarge } from './results';
 
 export class RuntimeApiLink {
   private constructor(private readonly server: RuntimeApiServer, private readonly host: string, private readonly port: number) {}
@@ -67,19 +67,7 @@ export function endingOf(answer: RuntimeAnswer): Ending {
       return resultTooLarge();
     case 'error':
       return { kind: 'user_error', errorMessage: answer.body };
-    case 'response': {
-      const result = isJson(answer.body) ? answer.body : JSON.stringify(answer.body);
-      return Buffer.byteLength(result) > MAX_RESULT_BYTES ? resultTooLarge() : { kind: 'ok', result };
-    }
-  }
-}
-
-function isJson(text: string): boolean {
-  if (text.trim() === '') return false;
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
+    case 'response':
+      return resultOf(answer.body);
   }
 }

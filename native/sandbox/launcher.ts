@@ -59,7 +59,8 @@ const PRIVILEGED = [
   'mkdir -p "$code"',
   // --bind with -o ro: mount(8) binds then remounts read-only, one process instead of two.
   'mount --no-canonicalize --bind -o ro,nosuid,nodev "/proc/self/fd/$code_fd" "$code"',
-  'for ((i = 0; i < ${#keep_paths[@]}; i++)); do mkdir -p "${keep_paths[i]}"; mount --no-canonicalize --bind -o ro,nosuid,nodev "/proc/self/fd/${keep_fds[i]}" "${keep_paths[i]}"; done',
+  // A kept file (the single executable as the Node.js runtime's node) needs a file to bind onto.
+  'for ((i = 0; i < ${#keep_paths[@]}; i++)); do if [ -d "/proc/self/fd/${keep_fds[i]}" ]; then mkdir -p "${keep_paths[i]}"; else mkdir -p "${keep_paths[i]%/*}"; [ -e "${keep_paths[i]}" ] || : > "${keep_paths[i]}"; fi; mount --no-canonicalize --bind -o ro,nosuid,nodev "/proc/self/fd/${keep_fds[i]}" "${keep_paths[i]}"; done',
   'mount -o remount,ro,nosuid,nodev "$hide"',
   'case ${#layer_paths[@]} in',
   '  0) mount -t tmpfs -o ro,size=4k,mode=0755,nosuid,nodev "isola-opt-$id" /opt ;;',

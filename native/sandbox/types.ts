@@ -31,7 +31,8 @@ export interface ConfineRequest {
   /**
    * Host directories of the platform's own files the command needs (a runtime's bootstrap), kept
    * visible read-only at the same path where the sandbox covers a parent of theirs — an install
-   * under /tmp or inside the data dir would otherwise vanish from the instance's view.
+   * under /tmp or inside the data dir would otherwise vanish from the instance's view. A file may
+   * be named too (the single executable, kept without the folder it shares with a data dir).
    */
   platformDirs?: string[];
   /**

@@ -267,6 +267,14 @@ export class SupervisedProcess<In, Out> {
     if (run !== null && !run.settled && !run.exited) this.becomeReady(run);
   }
 
+  /** SIGTERM now (the group, for a group leader): a request to stop the child may handle. False when no child is running. */
+  terminate(): boolean {
+    const run = this.run;
+    if (run === null || run.exited) return false;
+    this.signal(run, 'SIGTERM');
+    return true;
+  }
+
   /** SIGKILL now (the group, for a group leader). Cleanup follows its exit. */
   kill(): void {
     const run = this.run;

@@ -20,7 +20,8 @@ import { describeExit, type SupervisedProcess, type ChildExit } from '../supervi
 import type { ConfinedInstance, InstanceLimits, Sandbox } from '../sandbox';
 import type { ChildMessage, ParentMessage } from '../process/channel';
 import { confinedProcess } from '../process/confined-process';
-import { checkBootstrap, lastLine, type PlatformFacts } from '../process/instance';
+import type { PlatformFacts } from '../process/instance';
+import { checkExecutable, lastLine } from '../process/start-checks';
 import { InstanceOutput } from '../process/output';
 import { instanceEnv } from '../process/environment';
 import { describeListeners, listenersOf, socketInodesOfGroup, type Listener } from './listen';
@@ -113,7 +114,7 @@ export class WebInstance {
     const t0 = performance.now();
     const deadline = Date.now() + spec.initTimeoutMs;
     const bootstrap = path.join(spec.codeDir, 'scf_bootstrap');
-    const missing = checkBootstrap(bootstrap);
+    const missing = checkExecutable(bootstrap, 'scf_bootstrap', 'a web function is started by the executable file scf_bootstrap at the code root');
     if (missing !== null) return this.failStart({ kind: 'bootstrap_missing', errorMessage: missing });
     const namespace = this.deps.network === 'namespace';
     let listenPort = WEB_PORT;

@@ -159,6 +159,13 @@ export class Instance implements CapabilityScope, EntryOwner, Watched {
     if (!inf.http) this.retireAfterFault();
   }
 
+  /** A graceful stop of event invocation `rid`: its `context.signal` aborts in the isolate; the call runs on until it ends (or is cancelled). */
+  terminate(rid: string): void {
+    const inf = this.inflight.get(rid);
+    if (!inf || inf.http) return;
+    this.enter(rid, () => this.api.terminate.apply(undefined, [rid], { timeout: this.spec.timeoutMs + 50 }));
+  }
+
   /** Frees the isolate; every invocation still running fails with `kind`. */
   dispose(kind: ExecutorOutcome['kind'] = 'internal', message = 'instance disposed'): void {
     if (this.disposed) return;

@@ -17,6 +17,10 @@ export const LIMITS = Object.freeze({
   maxConcurrentFetches: 6,
   /** require()/import resolutions that reach the host per invocation (cached modules do not count). */
   maxResolvesPerInvocation: 10_000,
+  /** crypto (compatibility set): bytes one hash/HMAC call may take (it runs synchronously on the host). */
+  maxDigestBytes: 8 * 1024 * 1024,
+  /** URL hosts: the longest domain the idna capability maps (longer ones fail to parse). */
+  maxIdnaChars: 65_536,
   /** HTTP: response bytes the isolate may send beyond what the client took. */
   httpWindowBytes: HTTP_WINDOW_BYTES,
   /** HTTP: response body limit (410 beyond it). */

@@ -92,6 +92,9 @@ function main(): void {
       case 'cancel':
         pools?.cancel(msg.id);
         break;
+      case 'term':
+        pools?.terminate(msg.id);
+        break;
       case 'ping':
         writer.send({ t: 'pong', n: msg.n });
         break;

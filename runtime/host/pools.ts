@@ -35,6 +35,8 @@ export class Pools {
   private readonly pools = new Map<string, Pool>();
   private readonly byRequest = new Map<string, Instance>();
   private readonly canceled = new Set<string>();
+  /** Requests waiting for an instance that were asked to stop gracefully: signalled once they run. */
+  private readonly terminating = new Set<string>();
   /** Requests waiting for an instance (a cancel for one of them is remembered in `canceled`). */
   private readonly placing = new Set<string>();
   private readonly exchanges = new Map<string, HttpExchange>();
@@ -84,6 +86,7 @@ export class Pools {
     } finally {
       this.placing.delete(rid);
       this.canceled.delete(rid);
+      this.terminating.delete(rid);
     }
   }
 
@@ -122,10 +125,20 @@ export class Pools {
     this.clearIdle(pool, inst);
     this.byRequest.set(rid, inst);
     try {
-      return await go(inst, cold);
+      const running = go(inst, cold);
+      // Queued after the dispatch entry, so the handler's context exists when it arrives.
+      if (this.terminating.delete(rid)) inst.terminate(rid);
+      return await running;
     } finally {
       this.byRequest.delete(rid);
     }
+  }
+
+  /** A graceful stop of a running event invocation (nothing when it is not running here). */
+  terminate(rid: string): void {
+    const inst = this.byRequest.get(rid);
+    if (inst) inst.terminate(rid);
+    else if (this.placing.has(rid)) this.terminating.add(rid);
   }
 
   /**

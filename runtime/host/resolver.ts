@@ -49,7 +49,7 @@ function realOf(dir: string): string {
 
 export function builtinError(name: string): string {
   return `Cannot find module '${name}': Node.js built-in modules are not available in the isolate runtime `
-    + `(the Node.js process runtime has them; with ISOLA_COMPATIBILITY_FLAGS=nodejs_compat the isolate runtime offers ${COMPAT_MODULES.join(', ')})`;
+    + `(the Node.js process runtime has them; with ISOLA_COMPATIBILITY_FLAGS=nodejs_compat the isolate runtime offers ${COMPAT_MODULES.filter((m) => !m.includes('/')).join(', ')})`;
 }
 
 export class Resolver {

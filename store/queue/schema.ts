@@ -65,4 +65,28 @@ CREATE TABLE dead_letters (
 CREATE INDEX dead_letters_queue ON dead_letters (queue, id);
 `,
   },
+  {
+    id: 2,
+    name: 'q0002_timer_fires',
+    sql: `
+-- The last scheduled time each timer trigger fired for. It lives here, beside
+-- the events, so a firing's event and this record commit in one transaction:
+-- after a crash either both exist or neither (exactly one firing per
+-- scheduled time). The key is the trigger's id and creation time in
+-- isola.db, so a re-used id never inherits an old trigger's record.
+CREATE TABLE timer_fires (
+  timer_key     TEXT PRIMARY KEY,
+  last_fired    INTEGER NOT NULL
+);
+`,
+  },
+  {
+    id: 3,
+    name: 'q0003_status_traced',
+    sql: `
+-- TraceEnable of the event's function when it was queued: a traced event's
+-- final status is kept 3 days, an untraced one's only briefly (README).
+ALTER TABLE event_status ADD COLUMN traced INTEGER NOT NULL DEFAULT 1;
+`,
+  },
 ];

@@ -17,12 +17,14 @@
  * they share one sync). Statements are prepared once. Per-function depths
  * are kept in memory (this class is the file's only writer), loaded at open.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '../sqlite-file';
 import path from 'node:path';
 import { applyMigrations } from '../db';
 import { queueMigrations } from './schema';
 import type {
-  DeadLetterRecord, EnqueueResult, EventQueue, EventStatusRecord, LeasedEvent, NewEvent, QueueStats, SettleOp, StatusQuery,
+  DeadLetterRecord, EnqueueResult, EventQueue, EventStatusRecord, FireResult, LeasedEvent, NewEvent, QueueStats, SettleOp, StatusQuery,
+  TimerFiring,
 } from './types';
 
 export interface SqliteQueueOptions {
@@ -88,7 +90,7 @@ export class SqliteEventQueue implements EventQueue {
   private readonly s;
 
   constructor(dataDir: string, private readonly options: SqliteQueueOptions) {
-    this.db = new Database(path.join(dataDir, 'queue.db'));
+    this.db = openSqliteFile(path.join(dataDir, 'queue.db'));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.durable = true;
@@ -100,10 +102,10 @@ export class SqliteEventQueue implements EventQueue {
          VALUES (@requestId, @namespace, @functionName, @qualifier, @payload, @invokeType, @leaseMs, @now, @now)`,
       ),
       insertStatus: this.db.prepare(
-        `INSERT INTO event_status (request_id, namespace, function_name, qualifier, invoke_type, status, start_time)
-         VALUES (@requestId, @namespace, @functionName, @qualifier, @invokeType, 'RUNNING', @now)
+        `INSERT INTO event_status (request_id, namespace, function_name, qualifier, invoke_type, status, start_time, traced)
+         VALUES (@requestId, @namespace, @functionName, @qualifier, @invokeType, 'RUNNING', @now, @traced)
          ON CONFLICT(request_id) DO UPDATE SET status = 'RUNNING', status_code = 0, end_time = NULL, attempt = 0, error = NULL,
-           invoke_type = excluded.invoke_type`,
+           invoke_type = excluded.invoke_type, traced = excluded.traced`,
       ),
       visible: this.db.prepare<[number, number], EventRow>(
         `SELECT id, request_id, namespace, function_name, qualifier, payload, invoke_type, lease_ms, enqueued_at, attempt, failures, throttles, last_error
@@ -129,13 +131,22 @@ export class SqliteEventQueue implements EventQueue {
       ),
       nextVisible: this.db.prepare<[], { t: number | null }>('SELECT min(visible_at) AS t FROM events'),
       status: this.db.prepare<[string, string], StatusRow>('SELECT * FROM event_status WHERE namespace = ? AND request_id = ?'),
-      prune: this.db.prepare('DELETE FROM event_status WHERE end_time IS NOT NULL AND end_time < ?'),
+      prune: this.db.prepare(
+        'DELETE FROM event_status WHERE end_time IS NOT NULL AND (end_time < @before OR (traced = 0 AND end_time < @untracedBefore))',
+      ),
       deadCount: this.db.prepare<[string | null, string | null], { n: number }>('SELECT count(*) AS n FROM dead_letters WHERE (? IS NULL OR queue = ?)'),
       deadPage: this.db.prepare<[string | null, string | null, number, number], DeadRow>(
         'SELECT * FROM dead_letters WHERE (? IS NULL OR queue = ?) ORDER BY id LIMIT ? OFFSET ?',
       ),
       deadOfQueue: this.db.prepare<[string], DeadRow>('SELECT * FROM dead_letters WHERE queue = ? ORDER BY id'),
       deadDelete: this.db.prepare('DELETE FROM dead_letters WHERE id = ?'),
+      lastFired: this.db.prepare<[string], { last_fired: number }>('SELECT last_fired FROM timer_fires WHERE timer_key = ?'),
+      setFired: this.db.prepare(
+        `INSERT INTO timer_fires (timer_key, last_fired) VALUES (@timerKey, @scheduledAt)
+         ON CONFLICT(timer_key) DO UPDATE SET last_fired = excluded.last_fired`,
+      ),
+      timerKeys: this.db.prepare<[], { timer_key: string }>('SELECT timer_key FROM timer_fires'),
+      forgetTimer: this.db.prepare('DELETE FROM timer_fires WHERE timer_key = ?'),
     };
     for (const row of this.db.prepare<[], { namespace: string; function_name: string; n: number }>(
       'SELECT namespace, function_name, count(*) AS n FROM events GROUP BY namespace, function_name',
@@ -167,6 +178,37 @@ export class SqliteEventQueue implements EventQueue {
     if (ops.length === 0) return;
     this.commit(() => {
       for (const op of ops) this.settleOne(op, now);
+    });
+  }
+
+  fire(firings: readonly TimerFiring[], now: number): FireResult[] {
+    if (firings.length === 0) return [];
+    const results = this.commit(() => firings.map((f): FireResult => {
+      const last = this.s.lastFired.get(f.timerKey)?.last_fired;
+      if (last !== undefined && last >= f.scheduledAt) return 'duplicate';
+      this.s.setFired.run({ timerKey: f.timerKey, scheduledAt: f.scheduledAt });
+      if (!f.event) return 'skipped';
+      return this.insertOne(f.event, now, true) ? 'ok' : 'full';
+    }), true);
+    for (const r of results) if (r === 'ok') this.enqueued += 1;
+    return results;
+  }
+
+  lastFired(timerKeys: readonly string[]): Map<string, number> {
+    const found = new Map<string, number>();
+    for (const key of timerKeys) {
+      const row = this.s.lastFired.get(key);
+      if (row) found.set(key, row.last_fired);
+    }
+    return found;
+  }
+
+  forgetTimers(keep: ReadonlySet<string>): number {
+    const gone = this.s.timerKeys.all().filter((r) => !keep.has(r.timer_key));
+    if (gone.length === 0) return 0;
+    return this.commit(() => {
+      for (const r of gone) this.s.forgetTimer.run(r.timer_key);
+      return gone.length;
     });
   }
 
@@ -213,8 +255,8 @@ export class SqliteEventQueue implements EventQueue {
     return { total, items: rows.map(toStatus) };
   }
 
-  pruneStatus(before: number): number {
-    return this.commit(() => this.s.prune.run(before).changes);
+  pruneStatus(before: number, untracedBefore: number): number {
+    return this.commit(() => this.s.prune.run({ before, untracedBefore }).changes);
   }
 
   listDeadLetters(queue: string | undefined, offset: number, limit: number): { total: number; items: DeadLetterRecord[] } {
@@ -279,7 +321,10 @@ export class SqliteEventQueue implements EventQueue {
     const key = depthKey(e.namespace, e.functionName);
     const depth = this.depths.get(key) ?? 0;
     if (capped && depth >= this.options.maxPerFunction) return false;
-    const row = { requestId: e.requestId, namespace: e.namespace, functionName: e.functionName, qualifier: e.qualifier, payload: e.payload, invokeType: e.invokeType, leaseMs: e.leaseMs, now };
+    const row = {
+      requestId: e.requestId, namespace: e.namespace, functionName: e.functionName, qualifier: e.qualifier, payload: e.payload,
+      invokeType: e.invokeType, leaseMs: e.leaseMs, now, traced: e.traced === false ? 0 : 1,
+    };
     this.s.insert.run(row);
     this.s.insertStatus.run(row);
     this.depths.set(key, depth + 1);
@@ -298,7 +343,9 @@ export class SqliteEventQueue implements EventQueue {
 
   private settleOne(op: SettleOp, now: number): void {
     const row = this.s.get.get(op.id);
-    if (!row) return; // already settled (a lease that expired and was run and settled by another consumer)
+    // Already settled (a lease that expired and was run and settled by another consumer), or
+    // terminated — and its row id possibly re-used by a newer event, which this must not touch.
+    if (!row || row.request_id !== op.requestId) return;
     if (op.kind === 'ack') {
       this.remove(row);
       this.s.finish.run({ requestId: row.request_id, status: op.status, statusCode: op.statusCode, now, error: null });

@@ -28,6 +28,8 @@ export interface NewEvent {
   invokeType: string;
   /** How long one lease lasts: the function's timeout plus a margin. */
   leaseMs: number;
+  /** The function's TraceEnable: its final status is kept for the long retention (default true). */
+  traced?: boolean;
 }
 
 export type EnqueueResult = 'ok' | 'full';
@@ -53,13 +55,19 @@ export type DeadLetterTarget =
   | { kind: 'function'; event: NewEvent }
   | { kind: 'none' };
 
-export type SettleOp =
+/**
+ * How a run ends for its event. `id` and `requestId` name the event
+ * together: a settle whose event is gone (terminated meanwhile) must not
+ * touch a newer event that re-used its row id.
+ */
+export type SettleOp = { id: number; requestId: string } & (
   /** Done: delete it, final status. */
-  | { kind: 'ack'; id: number; status: EventStatus; statusCode: number }
+  | { kind: 'ack'; status: EventStatus; statusCode: number }
   /** Run it again at `visibleAt`. A throttle gives its attempt number back and counts a throttle; a counted failure counts one. */
-  | { kind: 'retry'; id: number; visibleAt: number; as: 'failure' | 'throttle' | 'uncounted'; statusCode: number; error: string }
+  | { kind: 'retry'; visibleAt: number; as: 'failure' | 'throttle' | 'uncounted'; statusCode: number; error: string }
   /** Retries exhausted or too old: delete it, record FAILED, pass it to `target`. */
-  | { kind: 'dead'; id: number; statusCode: number; error: string; target: DeadLetterTarget };
+  | { kind: 'dead'; statusCode: number; error: string; target: DeadLetterTarget }
+);
 
 /** One row of async event status (ListAsyncEvents, GetAsyncEventStatus). */
 export interface EventStatusRecord {
@@ -108,6 +116,26 @@ export interface DeadLetterRecord extends NewEvent {
   error: string;
 }
 
+/**
+ * One firing of a timer trigger: the event it enqueues (none when the
+ * scheduler could not build one — the function is gone or not an event
+ * function — and the scheduled time is only recorded as passed).
+ */
+export interface TimerFiring {
+  timerKey: string;
+  /** The scheduled time it fires for (epoch ms). */
+  scheduledAt: number;
+  event?: NewEvent;
+}
+
+/**
+ * 'ok': enqueued and recorded; 'full': the function's queue is full, only
+ * the time is recorded (the firing is lost, said in the server log);
+ * 'skipped': no event, the time recorded; 'duplicate': this time (or a
+ * later one) was already fired, nothing done.
+ */
+export type FireResult = EnqueueResult | 'skipped' | 'duplicate';
+
 export interface QueueStats {
   /** Events waiting or running, all functions. */
   depth: number;
@@ -130,6 +158,16 @@ export interface EventQueue {
   lease(now: number, limit: number): LeasedEvent[];
   /** Applies the endings in one transaction. */
   settle(ops: readonly SettleOp[], now: number): void;
+  /**
+   * Timer firings in one durable transaction: each enqueues its event and
+   * records its scheduled time as the timer's last fired time, together —
+   * unless that time is not after the one recorded ('duplicate').
+   */
+  fire(firings: readonly TimerFiring[], now: number): FireResult[];
+  /** The last scheduled time each timer fired for (those that ever fired). */
+  lastFired(timerKeys: readonly string[]): Map<string, number>;
+  /** Drops the records of timers that no longer exist. */
+  forgetTimers(keep: ReadonlySet<string>): number;
   /** Removes a waiting or running event and records it ABORTED (durable); false when it is not queued. */
   abort(namespace: string, requestId: string, now: number): boolean;
   /** When the next invisible event becomes visible (epoch ms), or undefined when the queue is empty. */
@@ -138,8 +176,8 @@ export interface EventQueue {
   depthOf(namespace: string, functionName: string): number;
   status(namespace: string, requestId: string): EventStatusRecord | undefined;
   listStatus(query: StatusQuery): { total: number; items: EventStatusRecord[] };
-  /** Drops final statuses that ended before `before`; returns how many. */
-  pruneStatus(before: number): number;
+  /** Drops final statuses that ended before `before`, and those of untraced events that ended before `untracedBefore`; returns how many. */
+  pruneStatus(before: number, untracedBefore: number): number;
   listDeadLetters(queue: string | undefined, offset: number, limit: number): { total: number; items: DeadLetterRecord[] };
   /** Moves dead letters back into their functions' queues (same RequestIds, attempts from 1); returns what moved. */
   redrive(queue: string, ids: readonly number[] | undefined, now: number): DeadLetterRecord[];

@@ -29,11 +29,11 @@ module.exports = (t, driver) => {
   });
 
   fnTest(t, driver, 'handler missing', ['no-handler'], async (t) => {
-    assertMissing(t, await driver.invoke(driver.deploy('no-handler')), 'handler missing: index.main_handler');
+    assertMissing(t, await driver.invoke(driver.deploy('no-handler')), driver.missingText.handler);
   });
 
   fnTest(t, driver, 'module missing', ['no-module'], async (t) => {
-    assertMissing(t, await driver.invoke(driver.deploy('no-module')), 'module missing: nothere');
+    assertMissing(t, await driver.invoke(driver.deploy('no-module')), driver.missingText.module);
   });
 
   fnTest(t, driver, 'an error while initialising: user_error, stack, init output in this invocation; the next call tries again', ['init-throws'], async (t) => {

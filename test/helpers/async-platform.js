@@ -10,15 +10,20 @@ const { resolveConfig } = require('../../dist/core/config');
 const { makeZip } = require('./zip');
 const { fakeClock } = require('./fake-clock');
 
-async function asyncPlatform(t, overrides = {}) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-async-'));
-  const clock = fakeClock();
+/**
+ * `reuse`: `{dataDir, clock}` of an earlier platform (closed first) — a
+ * restart on the same data directory and time; the first one removes the
+ * directory at teardown.
+ */
+async function asyncPlatform(t, overrides = {}, reuse = undefined) {
+  const dataDir = reuse ? reuse.dataDir : fs.mkdtempSync(path.join(os.tmpdir(), 'isola-async-'));
+  const clock = reuse ? reuse.clock : fakeClock();
   const config = resolveConfig({ dataDir, deploySample: false, isolateHosts: 1, ...overrides });
   // random 1 → every back-off is its full, un-jittered length: exact delays to assert.
   const { platform } = await startPlatform(config, { clock, random: () => 1 });
   t.teardown(async () => {
     await platform.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!reuse) fs.rmSync(dataDir, { recursive: true, force: true });
   });
   const create = (name, source, params = {}) =>
     platform.functions.create('default', name, {

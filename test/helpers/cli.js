@@ -13,11 +13,13 @@ const { BIN } = require('./server');
 function isola(server, args, { env = {}, input } = {}) {
   const connection = server ? ['--endpoint', `127.0.0.1:${server.port}`, '--data-dir', server.dataDir] : [];
   const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('ISOLA_')));
+  return runCommand(process.execPath, [BIN, ...args, ...connection], { env: { ...cleanEnv, ...env }, input });
+}
+
+/** Runs `command args` (in `cwd`, with exactly `env`); resolves with `{ code, stdout, stderr }`. */
+function runCommand(command, args, { cwd, env, input } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args, ...connection], {
-      env: { ...cleanEnv, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -28,4 +30,4 @@ function isola(server, args, { env = {}, input } = {}) {
   });
 }
 
-module.exports = { isola };
+module.exports = { isola, runCommand };

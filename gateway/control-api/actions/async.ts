@@ -5,8 +5,8 @@
  * Type QUEUE), which the SCF API has no action for: ListDeadLetters
  * ({Queue?, Offset, Limit} → {TotalCount, DeadLetters: [...]}) and
  * RedriveDeadLetters ({Queue, Ids?} → {TotalCount, Redriven: [RequestId]}).
- * TerminateAsyncEvent stops an event at once (queued or running); with
- * GraceShutdown it answers UnsupportedOperation (not built yet).
+ * TerminateAsyncEvent stops an event (queued or running): at once, or with
+ * GraceShutdown signalled first and killed after the grace period.
  */
 import { ApiError, DEFAULT_NAMESPACE, formatTime, optionalString, paging, requiredString } from '../../../core';
 import type { EventStatusRecord, Platform } from '../../../core';
@@ -103,11 +103,7 @@ export const asyncActions: ActionTable = {
     if (grace !== undefined && grace !== null && typeof grace !== 'boolean') {
       throw new ApiError('InvalidParameterValue', `GraceShutdown must be a boolean, got ${JSON.stringify(grace)}.`);
     }
-    if (grace === true) {
-      // Refused rather than run as an immediate stop: a graceful stop needs the runtime to deliver the signal into the handler.
-      throw new ApiError('UnsupportedOperation', 'GraceShutdown (SIGTERM / an abort signal to the handler, then a kill after the grace period) is not available on this server yet; terminate without it to stop the event at once.');
-    }
-    platform.async.terminate(namespace, functionName, requestId);
+    platform.async.terminate(namespace, functionName, requestId, grace === true);
     return {};
   },
 

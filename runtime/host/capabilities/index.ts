@@ -13,6 +13,7 @@
 import type ivm from 'isolated-vm';
 import { bindEntryPoints, type EntryPoints } from '../entry-points';
 import { LIMITS } from '../limits';
+import { computeCapability } from './compute';
 import { doneCapability } from './done';
 import { fetchCapability } from './fetch';
 import { httpCapability } from './http';
@@ -34,12 +35,15 @@ const REGISTRY: ReadonlyArray<readonly [string, (scope: CapabilityScope) => ivm.
   ['resolve', resolveCapability],
   ['source', sourceCapability],
   ['random', randomCapability],
+  ['compute', computeCapability],
   ['http', httpCapability],
   ['ws', wsCapability],
 ];
 
 /** The capability names in hand-over order (the bootstrap's parameters, see host/sandbox.ts). */
 export const CAPABILITY_NAMES: readonly string[] = Object.freeze(REGISTRY.map(([name]) => name));
+
+const NODE_INFO = Object.freeze({ version: process.version, platform: process.platform, arch: process.arch });
 
 /** The function's configuration as the bootstrap sees it. */
 function bootstrapConfig(scope: CapabilityScope): string {
@@ -52,6 +56,8 @@ function bootstrapConfig(scope: CapabilityScope): string {
     memoryMb: spec.memoryMb,
     timeoutMs: spec.timeoutMs,
     limits: LIMITS,
+    // What the Node.js compatibility set's process.version/platform/arch report: the host's Node.js.
+    node: NODE_INFO,
   });
 }
 

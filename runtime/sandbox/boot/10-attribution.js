@@ -7,8 +7,15 @@
 // named RID_PREFIX + rid (track()), and V8's async stack traces list that awaiter for
 // code resumed anywhere in the handler's await chain. The stack is only walked for a
 // call made while more than one request is active (runningRid).
+//
+// The async context (AsyncLocalStorage of the Node.js compatibility set) rides on the
+// same two mechanisms: `frame` (an immutable Map store owner → store, or null) is
+// captured with the request by `then`, timers and microtasks and restored around
+// their callbacks (`frameValid` says it is authoritative: inside run() or such a
+// callback); an `await` continuation finds it on the async stack, from the marker
+// function that asyncContext.track() puts between a run()'s promise and its awaiters.
 // Uses: define.
-let active, runningRid, setCurrent, track, PromiseThen;
+let active, runningRid, setCurrent, track, PromiseThen, asyncContext;
 {
   const ErrorCtor = Error;
   const MapCtor = Map;
@@ -21,19 +28,23 @@ let active, runningRid, setCurrent, track, PromiseThen;
   active = new MapCtor();     // request id -> { done, logLines, logBytes, logCut, http? }
 
   const RID_PREFIX = '__isola_rid_';
+  const FRAME_PREFIX = '__isola_ctx_';
   const captureStackTrace = ErrorCtor.captureStackTrace;
-  function findRid(_e, sites) {
+  let wanted = RID_PREFIX;   // the marker prefix findMarker looks for
+  function findMarker(_e, sites) {
     for (let i = 0; i < sites.length; i++) {
       const n = sites[i].getFunctionName();
-      if (typeof n === 'string' && n.length > RID_PREFIX.length && n.startsWith(RID_PREFIX)) return n.slice(RID_PREFIX.length);
+      if (typeof n === 'string' && n.length > wanted.length && n.startsWith(wanted)) return n.slice(wanted.length);
     }
     return null;
   }
-  function ridFromStack() {
+  /** The innermost marker with `prefix` on the (async) stack: what follows the prefix, or null. */
+  function markerFromStack(prefix) {
     let r = null, saveP, saveL, saved = false;
     try {
       saveP = ErrorCtor.prepareStackTrace; saveL = ErrorCtor.stackTraceLimit; saved = true;
-      ErrorCtor.prepareStackTrace = findRid;
+      wanted = prefix;
+      ErrorCtor.prepareStackTrace = findMarker;
       ErrorCtor.stackTraceLimit = 200;
       const o = {};
       captureStackTrace(o);
@@ -46,7 +57,7 @@ let active, runningRid, setCurrent, track, PromiseThen;
   /** The request of the code running now. */
   runningRid = function runningRid() {
     if (active.size <= 1) return current;
-    const r = ridFromStack();
+    const r = markerFromStack(RID_PREFIX);
     return r !== null && active.has(r) ? r : current;
   };
   /** Called by every entry: the request its code serves. */
@@ -57,11 +68,42 @@ let active, runningRid, setCurrent, track, PromiseThen;
     const holder = { [name]: async function () { return await p; } };
     return holder[name]();
   };
-  // `then` callbacks restore the request that scheduled them (catch/finally go through then).
+  let frame = null;          // the async context now (see the head of this file)
+  let frameValid = false;    // true inside run() and inside callbacks that restored a captured frame
+  const tracked = new MapCtor();   // marker number -> frame of a run() whose promise is pending
+  let nextMarker = 1;
+  /** The async context of the code running now. */
+  const currentFrame = () => {
+    if (frameValid || tracked.size === 0) return frame;
+    const n = markerFromStack(FRAME_PREFIX);
+    const f = n === null ? undefined : tracked.get(n);
+    return f === undefined ? frame : f;
+  };
+  /** Runs fn(...args) with `f` as the async context (authoritative), then restores the previous one. */
+  const runInFrame = (f, fn, thisArg, args) => {
+    const prevFrame = frame, prevValid = frameValid;
+    frame = f; frameValid = true;
+    try { return ReflectApply(fn, thisArg, args); } finally { frame = prevFrame; frameValid = prevValid; }
+  };
+  asyncContext = {
+    current: currentFrame,
+    run: runInFrame,
+    /** A promise settling like `p`, awaited by a marker function naming `f` (so await continuations in p's chain find it). */
+    track(f, p) {
+      const n = '' + nextMarker++;
+      tracked.set(n, f);
+      const holder = { [FRAME_PREFIX + n]: async function () { try { return await p; } finally { tracked.delete(n); } } };
+      return holder[FRAME_PREFIX + n]();
+    },
+  };
+  // `then` callbacks restore the request and the async context that scheduled them
+  // (catch/finally go through then).
   const wrapThen = function (cb) {
     if (typeof cb !== 'function') return cb;
     const rid = runningRid();
-    return function (v) { current = rid; return cb(v); };
+    const f = currentFrame();
+    if (f === null && !frameValid) return function (v) { current = rid; return cb(v); };
+    return function (v) { current = rid; return runInFrame(f, cb, undefined, [v]); };
   };
   define(PromiseCtor.prototype, 'then', { then(onFulfilled, onRejected) {
     return ReflectApply(PromiseThen, this, [wrapThen(onFulfilled), wrapThen(onRejected)]);

@@ -2,7 +2,7 @@
 // bootstrap). Timers live on the host (the `timer` capability; at most
 // limits.maxTimers pending); a callback runs as the request that created it, and one
 // that throws fails that request.
-// Uses: config, define, hostTimer, runningRid, setCurrent, PromiseThen (10), finish (20).
+// Uses: config, define, hostTimer, runningRid, setCurrent, PromiseThen, asyncContext (10), finish (20).
 let fireTimer;
 {
   const g = globalThis;
@@ -15,7 +15,7 @@ let fireTimer;
   const MAX_TIMERS = config.limits.maxTimers;
 
   let nextTimerId = 1;
-  const timers = new MapCtor();     // id -> { cb, args, rid, repeat }
+  const timers = new MapCtor();     // id -> { cb, args, rid, repeat, frame }
   function addTimer(cb, ms, args, repeat) {
     if (typeof cb !== 'function') throw new TypeErrorCtor('The "callback" argument must be of type function');
     if (timers.size >= MAX_TIMERS) throw new RangeErrorCtor('Too many pending timers (limit ' + MAX_TIMERS + ')');
@@ -23,7 +23,7 @@ let fireTimer;
     if (!(delay >= 1 && delay <= 2147483647)) delay = 1;
     const id = nextTimerId++;
     const rid = runningRid();
-    timers.set(id, { cb, args, rid, repeat });
+    timers.set(id, { cb, args, rid, repeat, frame: asyncContext.current() });
     hostTimer(id, delay, repeat, rid);
     return id;
   }
@@ -41,7 +41,8 @@ let fireTimer;
     define(g, 'queueMicrotask', function queueMicrotask(fn) {
       if (typeof fn !== 'function') throw new TypeErrorCtor('The "callback" argument must be of type function');
       const rid = runningRid();
-      const run = () => { setCurrent(rid); fn(); };
+      const frame = asyncContext.current();
+      const run = () => { setCurrent(rid); asyncContext.run(frame, fn, undefined, []); };
       if (webQueueMicrotask !== null) webQueueMicrotask(run);
       else ReflectApply(PromiseThen, PromiseCtor.resolve(), [run]);
     });
@@ -54,7 +55,7 @@ let fireTimer;
     if (!t.repeat) timers.delete(id);
     setCurrent(t.rid);
     try {
-      t.cb(...t.args);
+      asyncContext.run(t.frame, t.cb, undefined, t.args);
     } catch (e) {
       finish(t.rid, e === undefined ? new ErrorCtor('undefined thrown') : e);
     }

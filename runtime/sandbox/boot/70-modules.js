@@ -3,8 +3,10 @@
 // here (a hot require() never reaches the host), sources from `source`; each module is
 // compiled with a sourceURL of its virtual path. ES modules are compiled by the host;
 // an ESM import of CommonJS/JSON gets its module.exports through cjsForEsm.
-// Uses: config, define, hostResolve, hostSource.
-let loadModule, cjsForEsm;
+// The compatibility set's own modules (/isola/node/isola/) get one more parameter,
+// `isola`: the internals they are built on (the host's digest, the async context).
+// Uses: config, define, hostResolve, hostSource, hostCompute, asyncContext (10).
+let loadModule, loadBuiltin, cjsForEsm;
 {
   const JSONparse = JSON.parse;
   const MapCtor = Map;
@@ -12,6 +14,8 @@ let loadModule, cjsForEsm;
   const TypeErrorCtor = TypeError;
   const indirectEval = eval;
 
+  const OWN_ROOT = '/isola/node/isola/';
+  const compatInternals = Object.freeze({ digest: (algorithm, data, key) => hostCompute('digest', algorithm, data, key), asyncContext });
   const moduleCache = new MapCtor();     // path -> module record
   const resolveCache = new MapCtor();    // from + NUL + specifier -> resolution (hits never reach the host)
   function loadError(message, code) {
@@ -51,8 +55,8 @@ let loadModule, cjsForEsm;
         module.exports = JSONparse(source);
       } else {
         const src = source.charCodeAt(0) === 0x23 && source.charCodeAt(1) === 0x21 ? '//' + source : source;   // shebang
-        const fn = indirectEval('(function (exports, require, module, __filename, __dirname) {' + src + '\n})\n//# sourceURL=' + r.path);
-        fn.call(module.exports, module.exports, makeRequire(r.path), module, r.path, dir);
+        const fn = indirectEval('(function (exports, require, module, __filename, __dirname, isola) {' + src + '\n})\n//# sourceURL=' + r.path);
+        fn.call(module.exports, module.exports, makeRequire(r.path), module, r.path, dir, r.path.startsWith(OWN_ROOT) ? compatInternals : undefined);
       }
     } catch (e) {
       moduleCache.delete(r.path);
@@ -61,23 +65,8 @@ let loadModule, cjsForEsm;
     module.loaded = true;
     return module;
   };
-  // The Node.js compatibility set (host/node-compat.ts): the function's environment variable
-  // ISOLA_COMPATIBILITY_FLAGS. An unknown flag fails the cold start rather than being ignored.
-  // With nodejs_compat, the global Buffer loads node:buffer on first use (not at cold start).
-  const flagsText = config.env.ISOLA_COMPATIBILITY_FLAGS;
-  const flags = typeof flagsText === 'string' ? flagsText.split(',').map((f) => f.trim()).filter((f) => f !== '') : [];
-  for (const flag of flags) {
-    if (flag !== 'nodejs_compat') throw new ErrorCtor("ISOLA_COMPATIBILITY_FLAGS: unknown flag '" + flag + "' (known: nodejs_compat)");
-  }
-  if (flags.length > 0) {
-    // path.resolve() of a relative path asks process.cwd(): the code root, as for the Node.js runtime.
-    if (typeof globalThis.process === 'object' && globalThis.process !== null) define(globalThis.process, 'cwd', () => '/var/user');
-    Object.defineProperty(globalThis, 'Buffer', {
-      configurable: true, enumerable: false,
-      get() { const B = loadModule(resolve(null, 'node:buffer')).exports.Buffer; define(globalThis, 'Buffer', B); return B; },
-      set(value) { define(globalThis, 'Buffer', value); },
-    });
-  }
+  /** A module of the compatibility set, by name (`node:buffer`), as require() from the code root gives it. */
+  loadBuiltin = function loadBuiltin(name) { return loadModule(resolve(null, name)).exports; };
   // Host entry (through a global the host sets during ESM init): ESM importing CommonJS —
   // the host compiles `export default <this>(path)` for such imports.
   cjsForEsm = function cjsForEsm(path, format) {

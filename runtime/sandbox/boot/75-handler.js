@@ -2,9 +2,13 @@
 // init entries: CommonJS here, an ES module graph through the host's wrapper module)
 // and event invocations (dispatch: `main_handler(event, context[, callback])`).
 // Web functions find their fetch handler through handler() (80-http.js).
+// A graceful stop (TerminateAsyncEvent with GraceShutdown) reaches an event invocation as the
+// `abort` event of `context.signal` (terminate(), the isolate's SIGTERM).
 // Uses: config, hostDone, active, setCurrent, track, PromiseThen (10), errorInfo, finish, isThenable (20), makeConsole (30), loadModule (70).
-let handler, beginInit, initCjs, esmReady, initEsm, dispatch;
+let handler, beginInit, initCjs, esmReady, initEsm, dispatch, terminate;
 {
+  const AbortControllerCtor = globalThis.AbortController;   // captured before tenant code can replace them
+  const DOMExceptionCtor = globalThis.DOMException;
   const JSONparse = JSON.parse;
   const JSONstringify = JSON.stringify;
   const ReflectApply = Reflect.apply;
@@ -91,6 +95,16 @@ let handler, beginInit, initCjs, esmReady, initEsm, dispatch;
       environment: JSONstringify(config.env),
       getRemainingTimeInMillis() { const r = info.deadline - DateNow(); return r > 0 ? r : 0; },
       console: makeConsole(rid),
+      // Made on first use (most handlers never look), kept on the request's state for terminate().
+      get signal() {
+        const st = active.get(rid);
+        if (st === undefined) return new AbortControllerCtor().signal;   // the request ended
+        if (st.stop === undefined) {
+          st.stop = new AbortControllerCtor();
+          if (st.terminated) st.stop.abort(st.terminated);
+        }
+        return st.stop.signal;
+      },
     };
     const callback = (err, result) => finish(rid, err, result);
     let ret;
@@ -111,5 +125,17 @@ let handler, beginInit, initCjs, esmReady, initEsm, dispatch;
     } catch (e) {
       finish(rid, e);
     }
+  };
+
+  // Host entry: a graceful stop of the running event invocation `rid`: `context.signal`
+  // fires `abort` (its listeners run now, attributed to the request). The platform line
+  // goes to the request's log only when the request was still running here.
+  terminate = function terminate(rid) {
+    const st = active.get(rid);
+    if (st === undefined || st.done || st.terminated) return;
+    setCurrent(rid);
+    makeConsole(rid).log('[PLATFORM] Signal received successfully');
+    st.terminated = new DOMExceptionCtor('The invocation was terminated (TerminateAsyncEvent, GraceShutdown).', 'AbortError');
+    if (st.stop !== undefined) st.stop.abort(st.terminated);
   };
 }

@@ -1,4 +1,8 @@
-// TextEncoder / TextDecoder (Encoding Standard), UTF-8 only.
+// TextEncoder / TextDecoder (Encoding Standard). TextDecoder decodes UTF-8 and UTF-16LE/BE,
+// and the single-byte encodings when the host bridge installed the lookup of their labels
+// and indexes (the bootstrap's `compute` capability; else they throw); the multi-byte CJK
+// encodings (GBK, gb18030, Big5, EUC-JP, ISO-2022-JP, Shift_JIS, EUC-KR) and
+// `replacement` throw RangeError.
 (function () {
   'use strict';
   const internals = globalThis.__isolaWebInternals;
@@ -150,6 +154,72 @@
 
   const utf8Labels = new Set(['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8']);
 
+  // Non-UTF-8 labels: the host's answer (internals.encodingLookup, installed through the
+  // host bridge by the bootstrap's `compute` capability), cached per label.
+  const labelInfo = new Map();   // label -> { name, index: string | null } | null
+  /** The encoding of a (trimmed, lowercased) label: { name, index } (index: single-byte encodings), or null. */
+  function encodingOf(label) {
+    if (utf8Labels.has(label)) return UTF8;
+    let info = labelInfo.get(label);
+    if (info === undefined) {
+      const lookup = internals.encodingLookup;
+      if (lookup === undefined) return null;   // not cached: the lookup may be installed later
+      const answer = lookup(label);
+      info = typeof answer === 'string' && answer !== '' ? JSON.parse(answer) : null;
+      if (labelInfo.size < 256) labelInfo.set(label, info);
+    }
+    return info;
+  }
+  const UTF8 = { name: 'utf-8', index: null };
+
+  /** UTF-16LE/BE decoding of a chunk, continuing from `state` ({ lead, surrogate }): the standard's shared UTF-16 decoder. */
+  function utf16DecodeChunk(bytes, state, fatal, flush, bigEndian) {
+    const units = new Uint16Array(bytes.length + 2);
+    let n = 0;
+    let lead = state.lead, surrogate = state.surrogate;
+    const fail = () => {
+      if (fatal) throw new TypeError('The encoded data was not valid for encoding utf-16' + (bigEndian ? 'be' : 'le'));
+      units[n++] = 0xfffd;
+    };
+    for (let i = 0; i < bytes.length; i++) {
+      if (lead === -1) { lead = bytes[i]; continue; }
+      let unit = bigEndian ? (lead << 8) | bytes[i] : lead | (bytes[i] << 8);
+      lead = -1;
+      if (surrogate !== -1) {
+        const high = surrogate;
+        surrogate = -1;
+        if (unit >= 0xdc00 && unit <= 0xdfff) { units[n++] = high; units[n++] = unit; continue; }
+        fail();   // then this code unit is processed afresh
+      }
+      if (unit >= 0xd800 && unit <= 0xdbff) { surrogate = unit; continue; }
+      if (unit >= 0xdc00 && unit <= 0xdfff) { fail(); continue; }
+      units[n++] = unit;
+    }
+    if (flush && (lead !== -1 || surrogate !== -1)) { lead = surrogate = -1; fail(); }
+    state.lead = lead; state.surrogate = surrogate;
+    return codeUnitsToString(units, n);
+  }
+
+  const decodedIndexes = new Map();   // encoding name -> Uint16Array(128), built on first use
+  /** Single-byte decoding (stateless) with the encoding's index; a byte without a mapping is an error. */
+  function singleByteDecode(bytes, encoding, fatal) {
+    let index = decodedIndexes.get(encoding.name);
+    if (index === undefined) {
+      index = new Uint16Array(128);
+      for (let k = 0; k < 128; k++) index[k] = encoding.index.charCodeAt(k);
+      decodedIndexes.set(encoding.name, index);
+    }
+    const units = new Uint16Array(bytes.length);
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      const u = b < 0x80 ? b : index[b - 0x80];
+      if (u === 0xfffd && fatal) throw new TypeError('The encoded data was not valid for encoding ' + encoding.name);
+      units[i] = u;
+    }
+    return codeUnitsToString(units, bytes.length);
+  }
+  const freshUtf16State = () => ({ lead: -1, surrogate: -1 });
+
   class TextEncoder {
     #brand = true; // lets methods and structuredClone recognise real instances
 
@@ -178,6 +248,7 @@
   }
 
   class TextDecoder {
+    #encoding;
     #fatal;
     #ignoreBOM;
     #state = freshState();
@@ -186,9 +257,12 @@
 
     constructor(label = 'utf-8', options = {}) {
       const normalized = internals.toDOMString(label).replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '').toLowerCase();
-      if (!utf8Labels.has(normalized)) {
-        throw new RangeError(`The "${label}" encoding is not supported`);
+      const encoding = encodingOf(normalized);
+      if (encoding === null || encoding.name === 'replacement') throw new RangeError(`The "${label}" encoding is not supported`);
+      if (encoding.index === null && encoding.name !== 'utf-8' && encoding.name !== 'utf-16le' && encoding.name !== 'utf-16be') {
+        throw new RangeError(`The "${label}" encoding (${encoding.name}) is not supported in the isolate runtime: multi-byte CJK encodings are not available`);
       }
+      this.#encoding = encoding;
       if (options !== undefined && options !== null && typeof options !== 'object' && typeof options !== 'function') {
         throw new TypeError("Failed to construct 'TextDecoder': The provided value is not of type 'TextDecoderOptions'.");
       }
@@ -196,7 +270,7 @@
       this.#ignoreBOM = Boolean(options != null && options.ignoreBOM);
     }
 
-    get encoding() { return 'utf-8'; }
+    get encoding() { return this.#encoding.name; }
     get fatal() { return this.#fatal; }
     get ignoreBOM() { return this.#ignoreBOM; }
 
@@ -215,19 +289,23 @@
         }
       }
       const stream = Boolean(options != null && options.stream);
+      const encoding = this.#encoding.name;
       if (!this.#streaming) {
-        this.#state = freshState();
+        this.#state = encoding === 'utf-8' ? freshState() : freshUtf16State();
         this.#bomSeen = false;
       }
       this.#streaming = stream;
       let text;
       try {
-        text = utf8DecodeChunk(bytes, this.#state, this.#fatal, !stream);
+        if (encoding === 'utf-8') text = utf8DecodeChunk(bytes, this.#state, this.#fatal, !stream);
+        else if (encoding === 'utf-16le' || encoding === 'utf-16be') text = utf16DecodeChunk(bytes, this.#state, this.#fatal, !stream, encoding === 'utf-16be');
+        else text = singleByteDecode(bytes, this.#encoding, this.#fatal);
       } catch (error) {
         this.#streaming = false;
         throw error;
       }
-      if (!this.#ignoreBOM && !this.#bomSeen && text.length > 0) {
+      // The BOM is stripped for the UTF-8 and UTF-16 encodings only (the standard's decode, step 3.2).
+      if (!this.#ignoreBOM && !this.#bomSeen && text.length > 0 && (encoding === 'utf-8' || encoding === 'utf-16le' || encoding === 'utf-16be')) {
         this.#bomSeen = true;
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       }

@@ -250,15 +250,41 @@
   }
 
   /**
-   * Simplified UTS #46 ToASCII: ASCII is lowercased; non-ASCII is NFKC-normalized,
-   * lowercased and Punycode-encoded per label; existing "xn--" labels must decode.
-   * No full IDNA mapping table, bidi or joiner rules (see README).
+   * UTS #46 ToASCII. ASCII domains without an `xn--` label (the fast path) are
+   * only lowercased, here. Others go to the exact implementation the host bridge
+   * installed (internals.idnaToASCII: the host's IDNA, the bootstrap's `compute` capability), else to
+   * the simplified one below: NFKC, lowercase, Punycode per label, `xn--` labels
+   * must decode; no mapping table, bidi or joiner rules (bare isolates, tests).
    */
   const disallowed = /[\u0080-\u009f\u200c\u200d\ufff9-\ufffd]/;
+  // eslint-disable-next-line no-control-regex
+  const nonASCII = /[^\x00-\x7f]/;
+  const aceLabel = /(?:^|\.)xn--/i;
   function domainToASCII(domain) {
+    if (!nonASCII.test(domain) && !aceLabel.test(domain)) {
+      const lower = domain.toLowerCase();
+      return lower === '' || forbiddenDomain.test(lower) ? FAILURE : lower;
+    }
+    const exact = internals.idnaToASCII;
+    if (exact !== undefined) {
+      // Each answer costs a crossing to the host (tens of µs): the last IDNA_CACHE_SIZE are kept.
+      let ascii = idnaCache.get(domain);
+      if (ascii === undefined) {
+        ascii = exact(domain);
+        if (typeof ascii !== 'string') ascii = '';
+        if (domain.length <= 1024) {
+          if (idnaCache.size >= IDNA_CACHE_SIZE) idnaCache.delete(idnaCache.keys().next().value);
+          idnaCache.set(domain, ascii);
+        }
+      }
+      return ascii === '' || forbiddenDomain.test(ascii) ? FAILURE : ascii;
+    }
+    return simplifiedToASCII(domain);
+  }
+  const IDNA_CACHE_SIZE = 256;
+  const idnaCache = new Map();   // domain -> the host's answer ('' = invalid), oldest first
+  function simplifiedToASCII(domain) {
     let mapped = domain;
-    // eslint-disable-next-line no-control-regex
-    const nonASCII = /[^\x00-\x7f]/;
     if (nonASCII.test(domain)) {
       mapped = domain.replace(/[\u00ad\u200b\u2060\ufeff]/g, '');
       try { mapped = mapped.normalize('NFKC'); } catch { /* no ICU */ }

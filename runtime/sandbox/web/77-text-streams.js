@@ -1,4 +1,4 @@
-// Encoding Standard §5: TextEncoderStream and TextDecoderStream (UTF-8 only, as TextDecoder).
+// Encoding Standard §5: TextEncoderStream and TextDecoderStream (the encodings TextDecoder decodes).
 (function () {
   'use strict';
   const internals = globalThis.__isolaWebInternals;

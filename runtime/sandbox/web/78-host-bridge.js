@@ -195,5 +195,15 @@
     readAll: freeze(readAll),
     responseWebSocket: freeze((response) => internals.responseWebSocket(response)),
     openWebSocket: freeze(openWebSocket),
+    /** Gives the URL host parser an exact UTS #46 ToASCII (domain → ASCII, or '' if invalid); first call wins. */
+    setDomainToASCII: freeze((fn) => {
+      if (typeof fn !== 'function') throw new TypeError('setDomainToASCII needs a function');
+      if (internals.idnaToASCII === undefined) internals.idnaToASCII = fn;
+    }),
+    /** Gives TextDecoder the non-UTF-8 encodings: fn(label) → '' or JSON { name, index } (see 20-text-encoding.js); first call wins. */
+    setEncodingLookup: freeze((fn) => {
+      if (typeof fn !== 'function') throw new TypeError('setEncodingLookup needs a function');
+      if (internals.encodingLookup === undefined) internals.encodingLookup = fn;
+    }),
   });
 })();

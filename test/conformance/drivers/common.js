@@ -47,16 +47,19 @@ function wrap(ex) {
   };
 }
 
+/** The errorMessage of the `no-handler` and `no-module` fixtures where the handler is `file.function`. */
+const MISSING_TEXT = Object.freeze({ handler: 'handler missing: index.main_handler', module: 'module missing: nothere' });
+
 /**
  * A driver from its parts: `name`; `open(options)` → an executor; `fixtures` (name → { files,
  * handler }); `unsupported` (name → reason); `runtime` (the spec's runtime name) and
- * `typeOf(handler)` ('Event' | 'HTTP'); `errorText`, `entryFile`, `logLimits` (test/conformance/README.md).
+ * `typeOf(handler)` ('Event' | 'HTTP'); `errorText`, `entryFile`, `logLimits`, `missingText` (test/conformance/README.md).
  */
-function createDriver({ name, open, fixtures, unsupported = {}, runtime, typeOf = () => 'Event', errorText, entryFile, logLimits, openDefaults }) {
+function createDriver({ name, open, fixtures, unsupported = {}, runtime, typeOf = () => 'Event', errorText, entryFile, logLimits, openDefaults, missingText = {} }) {
   let shared = null;
   const dirs = new Map();
   const driver = {
-    name, errorText, entryFile, logLimits,
+    name, errorText, entryFile, logLimits, missingText: { ...MISSING_TEXT, ...missingText },
     /** null when `fixture` can be deployed here, else the reason it cannot; unknown names throw. */
     unsupported(fixture) {
       if (unsupported[fixture]) return unsupported[fixture];

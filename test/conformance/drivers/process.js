@@ -20,18 +20,25 @@ const open = (options) => createProcessExecutor({
 });
 const logLimits = { lineChars: 8192, lines: 5000, bytes: 1024 * 1024, notice: /log limit reached/ };
 
-function createPythonDriver() {
-  const fixtures = require('./python-fixtures');
-  const JS_ONLY = 'Python handlers return a value: no Promise or callback shape';
+/**
+ * A driver for a built-in runtime whose handlers return a value (no Promise or callback shape):
+ * Python, PHP, Java, Go — `parts` = { name, language, fixtures, runtime, errorText, entryFile, missingText?,
+ * unsupportedMore? (fixtures this language cannot express, with the reason), executorOptions? }.
+ */
+function valueDriver({ language, unsupportedMore = {}, executorOptions = {}, ...parts }) {
+  const NO_ASYNC = `${language} handlers return a value: no Promise or callback shape`;
   return createDriver({
-    name: 'python',
-    open,
-    fixtures,
-    unsupported: { ...webSkips(), 'promise-result': JS_ONLY, 'callback-result': JS_ONLY, 'callback-error': JS_ONLY },
-    runtime: 'Python3.9',
-    errorText: (message) => `Exception: ${message}`,
-    entryFile: /\/index\.py"/,
+    open: (options) => open({ ...executorOptions, ...options }),
+    unsupported: { ...webSkips(), 'promise-result': NO_ASYNC, 'callback-result': NO_ASYNC, 'callback-error': NO_ASYNC, ...unsupportedMore },
     logLimits,
+    ...parts,
+  });
+}
+
+function createPythonDriver() {
+  return valueDriver({
+    name: 'python', language: 'Python', fixtures: require('./python-fixtures'), runtime: 'Python3.9',
+    errorText: (message) => `Exception: ${message}`, entryFile: /\/index\.py"/,
   });
 }
 
@@ -74,4 +81,42 @@ function createCustomDriver() {
   });
 }
 
-module.exports = { createPythonDriver, createNodejsProcessDriver, createCustomDriver };
+function createPhpDriver() {
+  return valueDriver({
+    name: 'php', language: 'PHP', fixtures: require('./php-fixtures'), runtime: 'Php8.0',
+    errorText: (message) => `Exception: ${message}`, entryFile: /\/index\.php[:(]\d+/,
+  });
+}
+
+function createJavaDriver() {
+  return valueDriver({
+    name: 'java', language: 'Java', fixtures: require('./java-fixtures').compileJavaFixtures(), runtime: 'Java11',
+    // A pre-started spare makes the call after a discarded instance warm by design (and shows in the
+    // idle counts): the suite pins the one-instance-per-call behaviour; test/process-java-spare.test.js the spares.
+    executorOptions: { spares: false },
+    errorText: (message) => `java.lang.RuntimeException: ${message}`, entryFile: /\(Index\.java:\d+\)/,
+    missingText: {
+      handler: 'handler missing: f_no_handler.Index::mainHandler (a public method mainHandler(event) or mainHandler(event, Context))',
+      module: 'class missing: f_no_module.Nothere',
+    },
+  });
+}
+
+/** The Go driver: the fixture program built with `go build` (go-fixtures.js). */
+function createGoDriver() {
+  const { buildGoFunction, goFixtures } = require('./go-fixtures');
+  const ERRORS = 'a Go panic carries the stack but ends the instance (ShouldExit, as the cloud library says); a returned error keeps it but has no stack — both: test/process-go-panic.test.js';
+  const INIT = 'a Go function has no init-error message: a panic before it listens is an exit before ready (init_exit, 405), a slow init no Function.Ping answer (init_timeout, 450) — test/process-go-start-failures.test.js';
+  return valueDriver({
+    name: 'go', language: 'Go', fixtures: goFixtures(buildGoFunction()), runtime: 'Go1',
+    errorText: (message) => message, entryFile: /main\.go:\d+/,
+    missingText: { module: 'module missing: main (the Go runtime starts the executable the handler names, at the code root)' },
+    unsupportedMore: {
+      'throws': ERRORS, 'init-throws': INIT, 'init-busy-loop': INIT,
+      'no-handler': 'a Go handler names an executable: there is no function inside it to miss',
+      'logs-levels': 'a Go function\'s log is its raw stdout (log) and stderr (error): no levels',
+    },
+  });
+}
+
+module.exports = { createPythonDriver, createNodejsProcessDriver, createCustomDriver, createPhpDriver, createJavaDriver, createGoDriver };

@@ -1,0 +1,3 @@
+module isola.local/scfruntime
+
+go 1.19
