@@ -14,16 +14,16 @@
  * then finds it warm instead of paying the start. A spare is an ordinary idle
  * instance: reclaimed after the keep-alive like any other.
  *
- * Provisioned instances (`provision`): that many are started ahead of any
- * call, never reclaimed for idling (the reclaim skips an instance while the
- * pool is not above that count), and replaced when one dies.
+ * Provisioned instances (`provision`, the shared `Provisioning`): that many
+ * are started ahead of any call, never reclaimed for idling (the reclaim
+ * skips an instance while the pool is not above that count), and replaced
+ * when one dies. Spares and provisioned instances start through the same
+ * `startAhead`.
  */
 import type { EventCall, ExecutorOutcome, InstanceCounts, ProvisionProgress, VersionSpec } from '../../executor';
 import { RestartPolicy } from '../supervision';
 import { ProcessInstance, type Ending, type InstanceDeps } from './instance';
-
-/** Wait before starting a provisioned instance again after its start failed. */
-const PROVISION_RETRY_MS = 2000;
+import { Provisioning } from './provisioning';
 
 export class Pool {
   readonly instances = new Set<ProcessInstance>();
@@ -34,9 +34,21 @@ export class Pool {
   /** Spares being started now. */
   private sparesStarting = 0;
   private stopped = false;
-  private pinned = 0;
-  private provisionError: string | null = null;
-  private provisionRetry: NodeJS.Timeout | null = null;
+  private readonly provisioning = new Provisioning({
+    size: () => this.instances.size,
+    backoffUntil: () => this.startAfter,
+    startOne: () => new Promise((resolve) => {
+      this.startAhead((started, inst) => {
+        if ('coldStart' in started) {
+          this.release(inst);
+          resolve(null);
+          return;
+        }
+        this.crashed();
+        resolve(started.failed.errorMessage ?? started.failed.kind);
+      });
+    }),
+  });
 
   constructor(private readonly spec: VersionSpec, private readonly deps: InstanceDeps, private readonly keepAliveMs: number, private readonly spares = 0) {}
 
@@ -103,7 +115,7 @@ export class Pool {
     const timer = setTimeout(() => {
       this.reclaimTimers.delete(inst);
       if (inst.state !== 'idle') return;
-      if (this.instances.size <= this.pinned) { this.idle = this.idle.filter((i) => i !== inst); this.release(inst); return; }
+      if (this.instances.size <= this.provisioning.target) { this.idle = this.idle.filter((i) => i !== inst); this.release(inst); return; }
       this.idle = this.idle.filter((i) => i !== inst);
       inst.state = 'dead';
       this.gone(inst);
@@ -115,18 +127,13 @@ export class Pool {
 
   /** Keeps `count` provisioned instances (0 = none); the missing ones start now. */
   provision(count: number): void {
-    this.pinned = Math.max(0, Math.floor(count));
-    if (this.pinned === 0) {
-      this.provisionError = null;
-      if (this.provisionRetry !== null) { clearTimeout(this.provisionRetry); this.provisionRetry = null; }
-    }
-    this.topUp();
+    this.provisioning.set(count);
   }
 
   provisioned(): ProvisionProgress {
     let ready = 0;
     for (const i of this.instances) if (i.state === 'idle' || i.state === 'busy') ready++;
-    return { target: this.pinned, ready: Math.min(ready, this.pinned), error: ready >= this.pinned ? null : this.provisionError };
+    return this.provisioning.progress(ready);
   }
 
   counts(): InstanceCounts {
@@ -172,32 +179,7 @@ export class Pool {
     this.instances.delete(inst);
     const timer = this.reclaimTimers.get(inst);
     if (timer !== undefined) { clearTimeout(timer); this.reclaimTimers.delete(inst); }
-    // A provisioned instance that died is replaced (after the crash back-off when it keeps dying).
-    if (this.instances.size < this.pinned) this.scheduleTopUp(Math.max(0, this.startAfter - Date.now()));
-  }
-
-  /** Starts provisioned instances, without a call waiting, until there are `pinned`. */
-  private topUp(): void {
-    for (let missing = this.pinned - this.instances.size; missing > 0; missing--) {
-      this.startAhead((started, inst) => {
-        if ('coldStart' in started) {
-          if (this.instances.size >= this.pinned) this.provisionError = null;
-          this.release(inst);
-          return;
-        }
-        this.crashed();
-        this.provisionError = started.failed.errorMessage ?? started.failed.kind;
-        // A failed start waits the longer back-off (gone() may have asked for an immediate replacement).
-        if (this.provisionRetry !== null) { clearTimeout(this.provisionRetry); this.provisionRetry = null; }
-        this.scheduleTopUp(Math.max(PROVISION_RETRY_MS, this.startAfter - Date.now()));
-      });
-    }
-  }
-
-  private scheduleTopUp(delayMs: number): void {
-    if (this.provisionRetry !== null || this.pinned === 0) return;
-    this.provisionRetry = setTimeout(() => { this.provisionRetry = null; this.topUp(); }, delayMs);
-    this.provisionRetry.unref();
+    this.provisioning.lost();
   }
 
   private ended(call: EventCall, t0: number, end: Ending): ExecutorOutcome {
