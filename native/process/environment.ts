@@ -30,3 +30,18 @@ export function instanceEnv(
   if (env['TZ'] === undefined) env['TZ'] = 'UTC';
   return env;
 }
+
+/** coreutils' env, which every instance's mount namespace shows (/usr/bin). */
+export const ENV_BIN = '/usr/bin/env';
+
+/**
+ * `command args` started through env(1) with NODE_OPTIONS exactly the
+ * function's own, or none. Spawn hooks in the server's process (a test
+ * runner's, a supervisor's) can add NODE_OPTIONS to every child whatever env
+ * it is given; a node that user code starts (`node app.js` in a
+ * scf_bootstrap) would then load files the sandbox hides and fail.
+ */
+export function withOwnNodeOptions(command: string, args: string[], functionEnv: Record<string, string>): { command: string; args: string[] } {
+  const own = functionEnv['NODE_OPTIONS'];
+  return { command: ENV_BIN, args: ['-u', 'NODE_OPTIONS', ...(own ? [`NODE_OPTIONS=${own}`] : []), command, ...args] };
+}

@@ -24,6 +24,7 @@
  * is no separate InitFunction phase (the runtime's init is its own).
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { ColdStart, EventCall, ExecutorOutcome, LogLine, OutcomeKind, VersionSpec } from '../../executor';
 import { SupervisionError, type SupervisedProcess, describeExit, type ChildExit } from '../supervision';
 import type { ChildMessage, ParentMessage } from './channel';
@@ -127,7 +128,7 @@ export class ProcessInstance {
     const runtimeDeadline = Date.now() + startLimitMs;
     const cmd = this.deps.runtime.command(spec);
     if (custom) {
-      const missing = checkExecutable(cmd.command, 'scf_bootstrap', 'a custom runtime starts the executable file scf_bootstrap at the code root');
+      const missing = checkExecutable(path.join(spec.codeDir, 'scf_bootstrap'), 'scf_bootstrap', 'a custom runtime starts the executable file scf_bootstrap at the code root');
       if (missing !== null) return this.failStart({ kind: 'bootstrap_missing', errorMessage: missing });
     }
     if (goRpc) {

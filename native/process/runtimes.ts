@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { VersionSpec } from '../../executor';
 import { ownNode, runningAsBinary, SCRIPT_NODE_OPTIONS_ENV, type OwnNodeCommand } from '../../lib';
 import { findExecutable, nativeAsset } from './assets';
+import { ENV_BIN, withOwnNodeOptions } from './environment';
 import { javaRuntime, type JavaInstall } from './java';
 
 export interface RuntimeCommand {
@@ -45,8 +46,6 @@ export interface BuiltInRuntime {
   command(spec: Pick<VersionSpec, 'memoryMb' | 'codeDir' | 'env' | 'handler'>): RuntimeCommand;
 }
 
-/** coreutils' env: starts the Node.js runtime with a NODE_OPTIONS the platform chose. */
-const ENV_BIN = '/usr/bin/env';
 
 export interface RuntimeBinaries {
   /** The interpreter of Python functions (default /usr/bin/python3: readable by every uid). */
@@ -137,7 +136,7 @@ export function builtInRuntimes(bin: RuntimeBinaries, versions: { python: string
     describe: () => 'the function\'s own scf_bootstrap (custom runtime, HTTP runtime API)',
     // The code root is the same path inside the sandbox's mount namespace (sandbox: codeRoot = codeDir),
     // so this is the path the confined process sees.
-    command: ({ codeDir }) => ({ command: path.join(codeDir, 'scf_bootstrap'), args: [], env: () => ({}), platformDirs: [] }),
+    command: ({ codeDir, env }) => ({ ...withOwnNodeOptions(path.join(codeDir, 'scf_bootstrap'), [], env), env: () => ({}), platformDirs: [] }),
   };
   return new Map([['python', python], ['nodejs', nodejs], ['php', php], ['java', javaRuntime(java)], ['go', go], ['custom', custom]]);
 }

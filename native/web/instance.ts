@@ -23,7 +23,7 @@ import { confinedProcess } from '../process/confined-process';
 import type { PlatformFacts } from '../process/instance';
 import { checkExecutable, lastLine } from '../process/start-checks';
 import { InstanceOutput } from '../process/output';
-import { instanceEnv } from '../process/environment';
+import { instanceEnv, withOwnNodeOptions } from '../process/environment';
 import { describeListeners, listenersOf, socketInodesOfGroup, type Listener } from './listen';
 import { freePort, SlirpLink, WEB_PORT, type NetworkMode } from './network';
 import path from 'node:path';
@@ -122,7 +122,7 @@ export class WebInstance {
       if (!namespace) listenPort = await freePort();
       this.confined = await this.deps.sandbox.confine({
         instanceId: this.id, codeDir: spec.codeDir, layerDirs: spec.layerDirs,
-        limits: { memoryMb: spec.memoryMb, ...this.deps.limits }, command: bootstrap, args: [],
+        limits: { memoryMb: spec.memoryMb, ...this.deps.limits }, ...withOwnNodeOptions(bootstrap, [], spec.env),
         network: namespace ? 'private' : 'host',
       });
     } catch (err) {
