@@ -4,7 +4,7 @@
  * protocol. gob matches struct fields by name, so a Go function whose
  * structs have more or fewer fields still decodes what it knows.
  */
-import { GOB_BYTES, GOB_INT, GOB_STRING, type GobType } from './gob';
+import { GOB_BYTES, GOB_INT, GOB_STRING, type GobType } from './gob-types';
 
 export const FUNCTION_PING = 'Function.Ping';
 export const FUNCTION_INVOKE = 'Function.Invoke';

@@ -6,7 +6,9 @@
  * (Function.Ping, Function.Invoke).
  */
 import net from 'node:net';
-import { GobDecoder, GobEncoder, GobError, GOB_STRING, GOB_UINT, type GobType } from './gob';
+import { GobDecoder } from './gob-decoder';
+import { GobEncoder } from './gob-encoder';
+import { GobError, GOB_STRING, GOB_UINT, type GobType } from './gob-types';
 
 /** net/rpc's request header (rpc.Request). */
 const REQUEST: GobType = Object.freeze({
