@@ -99,7 +99,13 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
   });
   let executors: Executors;
   try {
-    const isolate = await createIsolateRuntime({ hosts: config.isolateHosts, dataDir: config.dataDir, keepAliveMs: config.instanceKeepAliveMs });
+    const isolate = await createIsolateRuntime({
+      hosts: config.isolateHosts,
+      dataDir: config.dataDir,
+      keepAliveMs: config.instanceKeepAliveMs,
+      // Instances added under dynamic concurrency spend scale-out tokens, like cold starts (spec §3, burst).
+      scaleOut: () => admission.admitScaleOut(),
+    });
     const { processes, web } = await startProcessExecutor(config, identity).catch((err: unknown) => { isolate.destroy(); throw err; });
     executors = new Executors({ isolate, process: processes, web }, executorTable({ nodejs: config.nodejsExecutor }));
   } catch (err) {

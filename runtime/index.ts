@@ -45,6 +45,7 @@ class Runtime implements IsolateRuntime {
         onReady: () => { this.placeProvisions(); for (const w of [...this.waiters]) w(); },
         // Every failed start ends in another exit, which comes back here.
         onExit: () => { if (!this.closing) restarter.exited(); },
+        onScaleOut: () => !this.closing && this.opts.scaleOut(),
       });
       const restarter = new Restarter(() => h.start(), HOST_RESTARTS);
       this.hosts.push(h);

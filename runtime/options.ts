@@ -13,6 +13,7 @@ export interface ResolvedOptions {
   hostStartTimeoutMs: number;
   hostUnresponsiveMs: number;
   forwardHostStderr: boolean;
+  scaleOut: () => boolean;
 }
 
 const FETCH_SCHEMA: Schema<FetchPolicyResolved> = {
@@ -37,6 +38,7 @@ const SCHEMA: Schema<ResolvedOptions> = {
   hostStartTimeoutMs: { type: 'number', integer: true, min: 100, max: 600_000, default: 10_000 },
   hostUnresponsiveMs: { type: 'number', integer: true, min: 200, max: 600_000, default: 5_000 },
   forwardHostStderr: { type: 'boolean', default: false },
+  scaleOut: { type: 'function', default: () => true },
 };
 
 /** Validates options, fills defaults, freezes the result. Unknown keys are errors naming the closest known one. */

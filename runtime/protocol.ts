@@ -39,7 +39,9 @@ export type ToHost =
   /** The WebSocket connection closed with code `c` and reason `r`: the function's close event. */
   | { t: 'wsend'; id: string; c: number; r: string }
   /** The gateway handed `n` more bytes of the function's frames to the client (credit for the host). */
-  | { t: 'wsack'; id: string; n: number };
+  | { t: 'wsack'; id: string; n: number }
+  /** The answer to the host's `grow` for call `id`: `ok` = a scale-out token was spent, start the instance. */
+  | { t: 'grown'; id: string; ok: boolean };
 
 /** Host → parent. */
 export type FromHost =
@@ -65,7 +67,13 @@ export type FromHost =
   /** A frame from the function to the client (string = text, bytes = binary). */
   | { t: 'wssend'; id: string; d: string | Uint8Array }
   /** The function closes the connection with code `c`, reason `r`; `l` = the host did, over the send window. */
-  | { t: 'wsclose'; id: string; c: number; r: string; l?: boolean };
+  | { t: 'wsclose'; id: string; c: number; r: string; l?: boolean }
+  /**
+   * Dynamic concurrency: call `id` finds every instance of its version behind (each with free
+   * slots) and would start another, which spends a scale-out token (platform-semantics §3,
+   * burst: the limit is the account's). Answered by `grown`.
+   */
+  | { t: 'grow'; id: string };
 
 /**
  * One version key's instances on a host: busy and idle; with provisioned
@@ -103,6 +111,7 @@ export function checkFromHost(v: unknown): FromHost | null {
     case 'wsopen': return typeof v.id === 'string' && typeof v.h === 'string' ? (v as FromHost) : null;
     case 'wssend': return typeof v.id === 'string' && isData(v.d) ? (v as FromHost) : null;
     case 'wsclose': return typeof v.id === 'string' && typeof v.c === 'number' && typeof v.r === 'string' ? (v as FromHost) : null;
+    case 'grow': return typeof v.id === 'string' ? (v as FromHost) : null;
     default: return null;
   }
 }
@@ -132,6 +141,7 @@ export function checkToHost(v: unknown): ToHost | null {
     case 'wsmsg': return typeof v.id === 'string' && isData(v.d) ? (v as ToHost) : null;
     case 'wsend': return typeof v.id === 'string' && typeof v.c === 'number' && typeof v.r === 'string' ? (v as ToHost) : null;
     case 'wsack': return typeof v.id === 'string' && typeof v.n === 'number' ? (v as ToHost) : null;
+    case 'grown': return typeof v.id === 'string' && typeof v.ok === 'boolean' ? (v as ToHost) : null;
     default: return null;
   }
 }

@@ -28,6 +28,11 @@ export interface HostEvents {
   onReady(): void;
   /** The host died; its invocations in flight have failed. */
   onExit(death: HostDeath, stderrTail: string): void;
+  /**
+   * An instance added under dynamic concurrency may start: true when a scale-out token was spent
+   * (IsolateRuntimeOptions.scaleOut). Synchronous.
+   */
+  onScaleOut(): boolean;
 }
 
 export interface HostOptions { startTimeoutMs: number; unresponsiveMs: number; forwardStderr: boolean }
@@ -218,6 +223,7 @@ export class HostProcess {
       case 'wsopen': this.http.get(msg.id)?.onWsOpen(msg.h); break;
       case 'wssend': this.http.get(msg.id)?.onWsSend(msg.d); break;
       case 'wsclose': this.http.get(msg.id)?.onWsClose(msg.c, msg.r, msg.l === true); break;
+      case 'grow': this.proc.writer?.send({ t: 'grown', id: msg.id, ok: this.events.onScaleOut() }); break;
     }
   }
 

@@ -41,6 +41,13 @@ export interface IsolateRuntimeOptions {
   hostUnresponsiveMs?: number;
   /** Copy host stderr to this process's stderr (default false). */
   forwardHostStderr?: boolean;
+  /**
+   * Dynamic per-instance concurrency: a host is about to start another instance because every
+   * instance of the version is behind (not because their slots are full, which the caller's
+   * admission already paid for). Return true when a scale-out token was spent and it may start;
+   * false keeps the call on the least busy instance. Default: always true (no scale-out limit).
+   */
+  scaleOut?: () => boolean;
 }
 
 /** The isolate executor: the contract, nothing more (runtime/index.ts implements it). */

@@ -145,6 +145,28 @@ t.test('burst limit: admitColdStart is false beyond the rate and true again afte
   t.ok(Array.from({ length: 1000 }, () => unlimited.admitColdStart()).every(Boolean), 'burstPerMinute 0 means no limit');
 });
 
+t.test('burst limit: instances added under dynamic concurrency spend the same tokens, and a refusal is no throttle', async (t) => {
+  const clock = fakeClock();
+  const throttles = [];
+  const admission = new AdmissionController({
+    accountMb: 128_000,
+    floorMb: 12_800,
+    burstPerMinute: 3,
+    now: clock.now,
+    observer: { throttled: (e) => throttles.push(e) },
+  });
+  t.equal(admission.admitColdStart({ namespace: 'default', functionName: 'f' }), true);
+  t.same([admission.admitScaleOut(), admission.admitScaleOut(), admission.admitScaleOut()], [true, true, false], 'two tokens left after the cold start');
+  t.equal(admission.admitColdStart({ namespace: 'default', functionName: 'f' }), false, 'the added instances spent the cold starts\' tokens');
+  t.match(admission.stats().throttled, { burst429: 1 }, 'only the refused cold start counts as a throttle');
+  t.equal(throttles.length, 1);
+  t.equal(admission.stats().coldStarts.admitted, 3);
+  clock.ms += 20_000; // 3 per minute = one per 20 s
+  t.equal(admission.admitScaleOut(), true, 'one token back after 20 s');
+  const unlimited = new AdmissionController({ accountMb: 1, floorMb: 0, burstPerMinute: 0 });
+  t.ok(Array.from({ length: 1000 }, () => unlimited.admitScaleOut()).every(Boolean), 'burstPerMinute 0 means no limit');
+});
+
 t.test('the observer sees 432s with their reason', async (t) => {
   const events = [];
   const admission = new AdmissionController({ accountMb: 256, floorMb: 128, burstPerMinute: 500, observer: { throttled: (e) => events.push(e) } });

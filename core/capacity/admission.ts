@@ -254,6 +254,25 @@ export class AdmissionController implements Admission {
     return false;
   }
 
+  /**
+   * An instance the executor adds under dynamic concurrency (the version's others are behind,
+   * not full: no call needed it, so the capacity owner did not pay for it) may start now: spends
+   * a burst token like a cold start (true), or says no without counting a throttle (false: no
+   * call is refused, the executor keeps it on an instance with a free slot). Wired into the
+   * isolate runtime's `scaleOut` option by the platform.
+   */
+  admitScaleOut(): boolean {
+    if (this.burstPerMinute === 0) {
+      this.coldStarts++;
+      return true;
+    }
+    this.refill();
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    this.coldStarts++;
+    return true;
+  }
+
   refuseIfDisabled(fn: { namespace: string; functionName: string }): Refused | undefined {
     const entry = this.entries.get(keyOf(fn.namespace, fn.functionName));
     return entry?.reserved === 0 ? this.refuse(entry, 'disabled', disabledReason(fn.functionName)) : undefined;

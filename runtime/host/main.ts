@@ -40,6 +40,12 @@ function main(): void {
       if (pools) writer.send({ t: 'pools', ...pools.snapshot() });
     }, 10);
   };
+  /** Calls waiting for the parent's answer to their `grow` (see Pools: dynamic scale-out). */
+  const growing = new Map<string, (ok: boolean) => void>();
+  const grow = (rid: string): Promise<boolean> => new Promise((resolve) => {
+    growing.set(rid, resolve);
+    writer.send({ t: 'grow', id: rid });
+  });
   /** The last spec sent per version key (`http` frames carry it only the first time). */
   const specs = new Map<string, VersionSpec>();
   const reader = new FrameReader((raw) => {
@@ -47,7 +53,7 @@ function main(): void {
     if (!msg) { process.stderr.write('isola-host: dropped a malformed frame\n'); return; }
     switch (msg.t) {
       case 'config':
-        pools = new Pools(msg.config as HostConfig, new Spares(sandbox, sparesPerSize()), pushStats, (m) => writer.send(m));
+        pools = new Pools(msg.config as HostConfig, new Spares(sandbox, sparesPerSize()), pushStats, (m) => writer.send(m), grow);
         writer.send({ t: 'ready', pid: process.pid });
         break;
       case 'provision':
@@ -88,6 +94,10 @@ function main(): void {
         break;
       case 'wsack':
         pools?.exchange(msg.id)?.onWsAck(msg.n);
+        break;
+      case 'grown':
+        growing.get(msg.id)?.(msg.ok);
+        growing.delete(msg.id);
         break;
       case 'cancel':
         pools?.cancel(msg.id);

@@ -25,6 +25,8 @@ interface Pool {
   provisionError: string | null;
   /** A provisioned start waiting out its back-off after a failure. */
   provisionRetry: NodeJS.Timeout | null;
+  /** The parent's answer to a scale-out token request under way (growOrWait), else null. */
+  growing: Promise<boolean> | null;
 }
 
 
@@ -42,8 +44,13 @@ export class Pools {
   private readonly exchanges = new Map<string, HttpExchange>();
   private closing = false;
 
+  /**
+   * `grow(rid)`: asks the parent for a scale-out token for an instance added under dynamic
+   * concurrency (the call `rid` waits for the answer); default: always granted.
+   */
   constructor(private readonly config: HostConfig, private readonly spares: Spares, private readonly onChange: () => void,
-    private readonly out: (m: FromHost) => void = () => undefined) {}
+    private readonly out: (m: FromHost) => void = () => undefined,
+    private readonly grow: (rid: string) => Promise<boolean> = () => Promise.resolve(true)) {}
 
   /** Runs one event invocation: a warm instance with a free slot, else a cold start. */
   invoke(rid: string, spec: VersionSpec, event: string): Promise<ExecutorOutcome> {
@@ -95,15 +102,19 @@ export class Pools {
     if (bad) return failure('internal', `invalid function spec: ${bad}`);
     if (this.closing) return failure('internal', 'isolate host is shutting down');
     const pool = this.poolOf(spec);
-    let inst: Instance | undefined;
-    for (const i of pool.instances) if (i.available) { inst = i; break; }
-    let cold: ColdStart | undefined;
+    let inst = firstAvailable(pool);
+    let fresh = false;
     if (!inst) {
-      const p = pool;
-      inst = this.newInstance(p);
-      inst.starting = inst.start();
-      inst.reserved++;
-      const r = await inst.starting;
+      // Every instance behind (dynamic concurrency) but with free slots: another one spends a scale-out token.
+      const placed = leastBusy(pool) !== undefined ? await this.growOrWait(rid, pool) : { inst: this.startNew(pool), fresh: true };
+      inst = placed.inst;
+      fresh = placed.fresh;
+      // growOrWait held a slot of the instance it chose across its await; the steps below take their own.
+      if (!fresh) inst.reserved--;
+    }
+    let cold: ColdStart | undefined;
+    if (fresh) {
+      const r = await inst.starting!;
       inst.reserved--;
       inst.starting = null;
       if ('error' in r) {
@@ -132,6 +143,41 @@ export class Pools {
     } finally {
       this.byRequest.delete(rid);
     }
+  }
+
+  /** A new instance of the pool, its cold start under way and one slot reserved for the caller. */
+  private startNew(pool: Pool): Instance {
+    const inst = this.newInstance(pool);
+    inst.starting = inst.start();
+    inst.reserved++;
+    return inst;
+  }
+
+  /**
+   * Dynamic concurrency, every instance of `pool` behind: asks the parent for a scale-out token
+   * (one request at a time per pool; the calls arriving meanwhile wait for its answer and look
+   * again, finding the new instance). Granted: a new instance. Refused: the call waits on the
+   * least busy instance, which has a free slot — the spec's burst limit caps new instances, and
+   * this call needs none. The new instance is created in the same microtask as the answer, so the
+   * calls waiting see it. The instance returned has a slot reserved for the caller.
+   */
+  private async growOrWait(rid: string, pool: Pool): Promise<{ inst: Instance; fresh: boolean }> {
+    for (;;) {
+      if (pool.growing === null) break;
+      await pool.growing;
+      const ready = firstAvailable(pool);
+      if (ready) { ready.reserved++; return { inst: ready, fresh: false }; }
+      if (leastBusy(pool) === undefined) return { inst: this.startNew(pool), fresh: true };
+    }
+    const growing = this.grow(rid);
+    pool.growing = growing;
+    const ok = await growing;
+    pool.growing = null;
+    if (ok) return { inst: this.startNew(pool), fresh: true };
+    const inst = firstAvailable(pool) ?? leastBusy(pool);
+    if (inst === undefined) return { inst: this.startNew(pool), fresh: true };
+    inst.reserved++;
+    return { inst, fresh: false };
   }
 
   /** A graceful stop of a running event invocation (nothing when it is not running here). */
@@ -227,7 +273,7 @@ export class Pools {
     if (!pool) {
       pool = {
         spec, resolver: new Resolver(spec.codeDir, spec.layerDirs ?? [], nodeCompatEnabled(spec.env)), instances: new Set(), idleTimers: new Map(),
-        pinned: 0, provisionError: null, provisionRetry: null,
+        pinned: 0, provisionError: null, provisionRetry: null, growing: null,
       };
       this.pools.set(spec.key, pool);
     }
@@ -281,6 +327,22 @@ export class Pools {
   private dropIfEmpty(pool: Pool): void {
     if (pool.pinned === 0 && pool.instances.size === 0 && this.pools.get(pool.spec.key) === pool) this.pools.delete(pool.spec.key);
   }
+}
+
+/** The first instance of `pool` that takes a call now. */
+function firstAvailable(pool: Pool): Instance | undefined {
+  for (const i of pool.instances) if (i.available) return i;
+  return undefined;
+}
+
+/** The live instance of `pool` with the fewest calls that still has a free slot (behind or not), if any. */
+function leastBusy(pool: Pool): Instance | undefined {
+  let best: Instance | undefined;
+  for (const i of pool.instances) {
+    if (i.retired || i.disposed || i.active + i.reserved >= i.slots) continue;
+    if (best === undefined || i.active + i.reserved < best.active + best.reserved) best = i;
+  }
+  return best;
 }
 
 function checkSpec(s: VersionSpec): string | null {
