@@ -27,7 +27,7 @@ const { zipFiles } = require('./lib/zip');
 const { runRounds, warmUp, medians } = require('./lib/rounds');
 const { runLoad } = require('./lib/load');
 const { findWrk, runWrk, wrkVersion } = require('./lib/wrk');
-const { treeCpu } = require('./lib/proc');
+const { withCpu } = require('./lib/proc');
 const { machine, machineLine, median, printTable, writeResult, loadOptions, loadUsage, wantsHelp, fail, run } = require('./lib/report');
 
 const USAGE = `
@@ -149,21 +149,6 @@ function printBuildRatios(runs, connections) {
   }
   console.log('\nthis build ÷ compared build (req/s, per round)');
   printTable(['c', 'target', 'median', 'min', 'max'], rows, { digits: [0, 0, 3, 3, 3] });
-}
-
-/**
- * Wraps a load generator: CPU time the target's server used during the run
- * (from /proc: the server process, and for isola its isolate hosts apart),
- * per answered request, in µs — where a request's cost goes.
- */
-function withCpu(load) {
-  return async (options) => {
-    const before = treeCpu(options.pid);
-    const r = await load(options);
-    const after = treeCpu(options.pid);
-    const per = (ms) => (r.requests > 0 ? (ms * 1000) / r.requests : NaN);
-    return { ...r, cpuUs: { server: per(after.root - before.root), hosts: per(after.children - before.children) } };
-  };
 }
 
 /** The issue-15 targets, checked against the summary: [what, met, figure]. */

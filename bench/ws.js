@@ -9,7 +9,9 @@
  *      isola echo        a WebSocket web function echoing every message, default settings
  *      isola echo c100   the same with InstanceConcurrencyConfig MaxConcurrency 100
  *    in alternating rounds; ratio = isola messages/s ÷ uWS messages/s in the
- *    same round. The isola server runs with the per-connection upstream limits
+ *    same round (the summary: median of those per-round ratios), and CPU µs
+ *    per echoed message from /proc: the server process (isola: the gateway)
+ *    and its isolate hosts apart. The isola server runs with the per-connection upstream limits
  *    (10 messages/s, 128 KB/s) raised, which ping-pong at full speed exceeds.
  * 2. Idle memory: `--idle` connections (default 10,000) held open to one
  *    function with per-instance concurrency 100, against as many instances
@@ -26,8 +28,8 @@ const { zipFiles } = require('./lib/zip');
 const { runRounds, printPerRound, warmUp, summarize, printSummary } = require('./lib/rounds');
 const { runWsLoad, open, close } = require('./lib/ws-load');
 const { runLoad } = require('./lib/load');
-const { treeMemory } = require('./lib/proc');
-const { machine, machineLine, printTable, writeResult, option, loadOptions, loadUsage, wantsHelp, fail, run } = require('./lib/report');
+const { treeMemory, withCpu } = require('./lib/proc');
+const { machine, machineLine, median, printTable, writeResult, option, loadOptions, loadUsage, wantsHelp, fail, run } = require('./lib/report');
 
 const USAGE = `
 node bench/ws.js [--duration s] [--rounds n] [--connections 100] [--warmup s] [--idle n] [--compare checkout]
@@ -67,6 +69,31 @@ async function createWs(client, name, slots) {
 }
 
 const mb = (kb) => kb / 1024;
+
+/**
+ * Per c and target: the median, min and max over rounds of msg/s ÷ uWS echo msg/s in the same
+ * round (a loaded machine moves every target of a round together), and the median CPU µs per
+ * echoed message of the server process and of its isolate hosts.
+ */
+function sameRoundFigures(runs, names, connections) {
+  const out = [];
+  for (const c of connections) {
+    for (const target of names) {
+      const rs = runs.filter((r) => r.connections === c && r.target === target);
+      const ratios = rs.map((r) => r.rps / runs.find((b) => b.round === r.round && b.connections === c && b.target === 'uWS echo').rps);
+      out.push({
+        connections: c,
+        target,
+        ratio: median(ratios),
+        minRatio: Math.min(...ratios),
+        maxRatio: Math.max(...ratios),
+        cpuUsServer: median(rs.map((r) => r.cpuUs.server)),
+        cpuUsHosts: median(rs.map((r) => r.cpuUs.hosts)),
+      });
+    }
+  }
+  return out;
+}
 
 /** Opens `n` sockets in batches (a burst of 10,000 handshakes at once only measures the accept queue). */
 async function openMany(url, n) {
@@ -156,29 +183,40 @@ async function main() {
     await createWs(client, 'ws-echo-c100', 100).catch((err) => fail(`cannot create ws-echo-c100: ${err.message}`));
 
     const targets = {
-      'uWS echo': { url: baseline.url.replace('http', 'ws') },
-      'isola echo': { url: `${isola.url.replace('http', 'ws')}/default/ws-echo/` },
-      'isola echo c100': { url: `${isola.url.replace('http', 'ws')}/default/ws-echo-c100/` },
+      'uWS echo': { url: baseline.url.replace('http', 'ws'), pid: baseline.pid },
+      'isola echo': { url: `${isola.url.replace('http', 'ws')}/default/ws-echo/`, pid: isola.pid },
+      'isola echo c100': { url: `${isola.url.replace('http', 'ws')}/default/ws-echo-c100/`, pid: isola.pid },
     };
     if (compareRoot) {
       base = await startIsola({ root: compareRoot, args: ['--config', cfg] }).catch((err) => fail(`cannot start the isola server of ${compareRoot}: ${err.message}`));
       baseClient = new ApiClient(base);
       await createWs(baseClient, 'ws-echo', 0).catch((err) => fail(`cannot create ws-echo on ${compareRoot}: ${err.message}`));
       await createWs(baseClient, 'ws-echo-c100', 100).catch((err) => fail(`cannot create ws-echo-c100 on ${compareRoot}: ${err.message}`));
-      targets['base echo'] = { url: `${base.url.replace('http', 'ws')}/default/ws-echo/` };
-      targets['base echo c100'] = { url: `${base.url.replace('http', 'ws')}/default/ws-echo-c100/` };
+      targets['base echo'] = { url: `${base.url.replace('http', 'ws')}/default/ws-echo/`, pid: base.pid };
+      targets['base echo c100'] = { url: `${base.url.replace('http', 'ws')}/default/ws-echo-c100/`, pid: base.pid };
     }
     for (const [name, target] of Object.entries(targets)) {
       const r = await runWsLoad({ ...target, connections: 1, duration: 0.2 }).catch((err) => fail(`${name}: ${err.message}`));
       if (r.requests === 0 || r.errors > 0) fail(`${name} did not echo (${JSON.stringify(r.breakdown)} ${r.sample ?? ''})`);
     }
     await warmUp(targets, connections, warmup, runWsLoad);
-    const runs = await runRounds({ rounds, connections, duration, targets, load: runWsLoad, unit: 'msg/s', alternate: true });
+    const runs = await runRounds({ rounds, connections, duration, targets, load: withCpu(runWsLoad), unit: 'msg/s', alternate: true });
     printPerRound(runs, 'uWS echo', 'msg/s');
     const summary = summarize(runs, Object.keys(targets), connections, 'uWS echo');
     printSummary(summary, rounds, 'msg/s', 3);
-    const echo = summary.find((s) => s.target === 'isola echo' && s.connections === connections[0]);
-    console.log(`\ntarget (isola echo, default settings, ≥ 0.5 × uWS messages/s): ${echo.ratio >= 0.5 && echo.errors === 0 ? 'met' : 'NOT met'} — ratio ${echo.ratio.toFixed(3)}`);
+    const sameRound = sameRoundFigures(runs, Object.keys(targets), connections);
+    console.log('\nsame-round ratios (median over rounds of msg/s ÷ uWS echo msg/s in that round) and CPU µs per echoed message from /proc');
+    console.log('("server" = the server process, isola: the gateway; "hosts" = its isolate host processes)');
+    printTable(
+      ['c', 'target', '× uWS', 'min', 'max', 'server µs', 'hosts µs', 'total µs'],
+      sameRound.map((f) => [f.connections, f.target, f.ratio, f.minRatio, f.maxRatio, f.cpuUsServer, f.cpuUsHosts, f.cpuUsServer + f.cpuUsHosts]),
+      { digits: [0, 0, 3, 3, 3, 1, 1, 1] },
+    );
+    for (const c of connections) {
+      const echo = sameRound.find((f) => f.target === 'isola echo' && f.connections === c);
+      const errors = summary.find((s) => s.target === 'isola echo' && s.connections === c).errors;
+      console.log(`target (isola echo, default settings, c=${c}, ≥ 0.5 × uWS messages/s, same round): ${echo.ratio >= 0.5 && errors === 0 ? 'met' : 'NOT met'} — ratio ${echo.ratio.toFixed(3)}`);
+    }
 
     let memory = null;
     if (idle > 0) {
@@ -200,6 +238,7 @@ async function main() {
     const file = writeResult('ws', {
       settings: { duration, rounds, connections, warmup, idle, compareRoot: compareRoot ?? null, serverArgs: process.env.BENCH_SERVER_ARGS ?? '' },
       summary,
+      sameRound,
       runs: runs.map(({ sample, ...r }) => ({ ...r, firstError: sample })),
       memory,
     });

@@ -101,4 +101,20 @@ function treeCpu(pid) {
   return { root: cpuMs(pid), children };
 }
 
-module.exports = { processTree, rssKb, pssKb, treeMemory, cpuMs, treeCpu };
+/**
+ * Wraps a load generator: CPU time the target's server (`options.pid`) used
+ * during the run (from /proc: the server process, and for isola its isolate
+ * hosts apart), per answered request or echoed message, in µs — where a
+ * request's cost goes. Adds { cpuUs: { server, hosts } } to the result.
+ */
+function withCpu(load) {
+  return async (options) => {
+    const before = treeCpu(options.pid);
+    const r = await load(options);
+    const after = treeCpu(options.pid);
+    const per = (ms) => (r.requests > 0 ? (ms * 1000) / r.requests : NaN);
+    return { ...r, cpuUs: { server: per(after.root - before.root), hosts: per(after.children - before.children) } };
+  };
+}
+
+module.exports = { processTree, rssKb, pssKb, treeMemory, cpuMs, treeCpu, withCpu };

@@ -5,18 +5,39 @@
 //
 // To the host (the `ws` capability, in this order):
 //   ('open', rid, headersJson)           the 101: the gateway upgrades the connection
-//   ('send', rid, string | Uint8Array)   a frame from the function (text or binary)
-//   ('close', rid, code, reason)         the function closes the connection
+//   ('batch', '', list)                  the function's frames and closes of one entry, in order,
+//                                        [kind, rid, a, b] × n: ('send', rid, string | Uint8Array)
+//                                        a frame (text or binary), ('close', rid, code, reason)
+// The frames cross in one host call when the entry's microtasks have run: each host call is a
+// task on the host's thread, and a call per frame cost more than the frame (an echo sends one
+// per client frame, and one entry delivers every client frame queued by then).
 // From the host: wsEvents(list), [rid, data, code, reason] × n — a client frame (data a
 // string, or bytes) or the end of the connection (data null, with the close code and reason),
 // for any of the instance's connections. After the close event the request ends like an HTTP
 // request does (once ctx.waitUntil work has settled).
-// Uses: hostBridge, hostWs, active, setCurrent (10), emit (30), httpEnd, httpFail (80).
+// Uses: hostBridge, hostWs, active, setCurrent, PromiseThen (10), emit (30), httpEnd, httpFail (80).
 let wsOpen, wsEvents;
 {
   const JSONparse = JSON.parse;
   const ArrayBufferCtor = ArrayBuffer;
   const Uint8ArrayCtor = Uint8Array;
+  const ReflectApply = Reflect.apply;
+  const settled = Promise.resolve(undefined);
+
+  let outbox = null;
+  function flushOutbox() {
+    const list = outbox;
+    if (list === null) return;
+    outbox = null;
+    hostWs('batch', '', list);
+  }
+  function post(kind, rid, a, b) {
+    if (outbox === null) {
+      outbox = [];
+      ReflectApply(PromiseThen, settled, [flushOutbox]);
+    }
+    outbox.push(kind, rid, a, b);
+  }
 
   function toArrayBuffer(bytes) {
     if (bytes instanceof ArrayBufferCtor) return bytes;
@@ -35,12 +56,12 @@ let wsOpen, wsEvents;
       handle = hostBridge.openWebSocket(client, {
         send(data) {
           if (!live()) return;
-          if (opened) hostWs('send', rid, data); else early.push(data);
+          if (opened) post('send', rid, data, undefined); else early.push(data);
         },
         close(code, reason) {
           if (!live()) return;
           const c = code === undefined ? 1000 : code;
-          if (opened) hostWs('close', rid, c, reason); else early.push({ close: c, reason });
+          if (opened) post('close', rid, c, reason); else early.push({ close: c, reason });
         },
       });
     } catch (e) {
@@ -53,8 +74,8 @@ let wsOpen, wsEvents;
     opened = true;
     for (let i = 0; i < early.length; i++) {
       const d = early[i];
-      if (typeof d === 'object' && d !== null && !(d instanceof Uint8ArrayCtor)) hostWs('close', rid, d.close, d.reason);
-      else hostWs('send', rid, d);
+      if (typeof d === 'object' && d !== null && !(d instanceof Uint8ArrayCtor)) post('close', rid, d.close, d.reason);
+      else post('send', rid, d, undefined);
     }
   };
 
@@ -73,6 +94,7 @@ let wsOpen, wsEvents;
           h.ws.closed(list[i + 2], list[i + 3], list[i + 2] !== 1006);
           h.ws = null;
           h.responded = true;
+          flushOutbox(); // the connection's last frames reach the host before its end
           httpEnd(rid, st);
         } else {
           h.ws.message(typeof data === 'string' ? data : toArrayBuffer(data));
