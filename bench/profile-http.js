@@ -20,6 +20,7 @@ const { runLoad } = require('./lib/load');
 const { findWrk, runWrk } = require('./lib/wrk');
 const { runWsLoad } = require('./lib/ws-load');
 const { treeCpu } = require('./lib/proc');
+const { ECHO } = require('./lib/ws-echo-module');
 const { machine, machineLine, printTable, option, wantsHelp, fail, run } = require('./lib/report');
 
 const USAGE = `
@@ -33,15 +34,6 @@ node bench/profile-http.js [--duration s] [--connections n] [--slots n] [--top n
 `;
 
 const HELLO = `export default { fetch() { return new Response('hello'); } };\n`;
-const ECHO = `export default {
-  fetch(request) {
-    if (request.headers.get('upgrade') !== 'websocket') return new Response('ok');
-    const [client, server] = Object.values(new WebSocketPair());
-    server.accept();
-    server.addEventListener('message', (event) => server.send(event.data));
-    return new Response(null, { status: 101, webSocket: client });
-  },
-};\n`;
 
 /** Self time per function (ms) of one .cpuprofile, largest first. */
 function selfTimes(file) {

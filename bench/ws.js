@@ -25,6 +25,7 @@ const path = require('node:path');
 const { startIsola, startUwsEcho } = require('./lib/servers');
 const { ApiClient, waitActive } = require('./lib/api');
 const { zipFiles } = require('./lib/zip');
+const { ECHO } = require('./lib/ws-echo-module');
 const { runRounds, printPerRound, warmUp, summarize, printSummary } = require('./lib/rounds');
 const { runWsLoad, open, close } = require('./lib/ws-load');
 const { runLoad } = require('./lib/load');
@@ -40,16 +41,6 @@ ${loadUsage('echo connections', [100])}
                  ("base echo", "base echo c100") run in the same rounds as this build's
   BENCH_SERVER_ARGS  extra \`isola serve\` flags
 `;
-
-const ECHO = `export default {
-  fetch(request) {
-    if (request.headers.get('upgrade') !== 'websocket') return new Response('ok');
-    const [client, server] = Object.values(new WebSocketPair());
-    server.accept();
-    server.addEventListener('message', (event) => server.send(event.data));
-    return new Response(null, { status: 101, webSocket: client });
-  },
-};\n`;
 
 async function createWs(client, name, slots) {
   await client.call('CreateFunction', {

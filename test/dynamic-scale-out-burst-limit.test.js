@@ -12,18 +12,7 @@ const t = require('tap');
 const { startServer } = require('./helpers/server');
 const { createFunction } = require('./helpers/functions');
 const { request } = require('./helpers/http');
-
-// Burns `ms` of CPU synchronously per request: an isolate that cannot keep up.
-const BUSY = `
-const instance = Math.random().toString(36).slice(2);
-export default {
-  fetch(request) {
-    const ms = Number(new URL(request.url).searchParams.get('ms'));
-    const until = Date.now() + ms;
-    while (Date.now() < until);
-    return Response.json({ instance });
-  },
-};`;
+const { BUSY } = require('./helpers/busy-module');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -10,21 +10,10 @@ const { startServer } = require('./helpers/server');
 const { createFunction } = require('./helpers/functions');
 const { request } = require('./helpers/http');
 const { GATHER } = require('./helpers/gather-module');
+const { BUSY } = require('./helpers/busy-module');
 
 const WEB = { Type: 'HTTP', Handler: 'index.fetch' };
 
-
-// Burns `ms` of CPU synchronously per request: an isolate that cannot keep up.
-const BUSY = `
-const instance = Math.random().toString(36).slice(2);
-export default {
-  fetch(request) {
-    const ms = Number(new URL(request.url).searchParams.get('ms'));
-    const until = Date.now() + ms;
-    while (Date.now() < until);
-    return Response.json({ instance });
-  },
-};`;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const json = (r) => JSON.parse(r.body.toString());
