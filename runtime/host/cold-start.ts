@@ -95,7 +95,20 @@ export async function coldStart(inst: Instance, spares: Spares): Promise<StartRe
   return { cold };
 }
 
-/** ESM entry: compile the graph on the host side, instantiate, evaluate, hand the namespace to the bootstrap. */
+/**
+ * Sources up to this size are compiled with isolated-vm's synchronous calls: each asynchronous
+ * call is a hop to the isolate's thread and back (tens to hundreds of µs on a loaded machine),
+ * more than compiling a small module; a large one would hold the host's thread, so it goes async.
+ */
+const SYNC_COMPILE_MAX_CHARS = 64 * 1024;
+
+/**
+ * ESM entry: compile the graph on the host side, instantiate, evaluate, hand the namespace to the
+ * bootstrap. The steps that run no tenant code on a fresh isolate (compiling small sources, the
+ * bootstrap's bookkeeping, the two globals) are synchronous calls; instantiate (whose resolver may
+ * compile a large source asynchronously), the module's evaluation and the handler lookup (they run
+ * tenant code) stay asynchronous.
+ */
 async function initEsm(inst: Instance, entryPath: string, exportName: string, label: string): Promise<unknown> {
   const isolate = inst.isolate;
   const resolver = inst.resolver;
@@ -110,14 +123,14 @@ async function initEsm(inst: Instance, entryPath: string, exportName: string, la
     if (format === 'esm') {
       const src = resolver.source(vpath);
       if (src === null) throw new Error(`Cannot find module '${vpath}'`);
-      m = await isolate.compileModule(src, { filename: vpath });
+      m = src.length <= SYNC_COMPILE_MAX_CHARS ? isolate.compileModuleSync(src, { filename: vpath }) : await isolate.compileModule(src, { filename: vpath });
     } else {
       // The Node.js compatibility modules also get the named exports Node gives them (`import { Buffer } from 'node:buffer'`).
       const named = compatExportNames(vpath);
       const body = named.length === 0
         ? `export default globalThis.__isola_cjs(${JSON.stringify(vpath)}, ${JSON.stringify(format)});`
         : `const m = globalThis.__isola_cjs(${JSON.stringify(vpath)}, ${JSON.stringify(format)}); export default m; export const { ${named.join(', ')} } = m;`;
-      m = await isolate.compileModule(body, { filename: `${vpath}?commonjs` });
+      m = isolate.compileModuleSync(body, { filename: `${vpath}?commonjs` });
     }
     byPath.set(key, m);
     pathOf.set(m, vpath);
@@ -126,7 +139,7 @@ async function initEsm(inst: Instance, entryPath: string, exportName: string, la
   const root = await compile(entryPath, 'esm');
   // The wrapper's body runs only once the whole graph, top-level await included, has evaluated:
   // it hands the namespace to the bootstrap, which signals the host ('init' done).
-  const wrapper = await isolate.compileModule(`import * as ns from ${JSON.stringify(entryPath)};\nglobalThis.__isola_esm_ready(ns);`, { filename: 'isola:esm-entry' });
+  const wrapper = isolate.compileModuleSync(`import * as ns from ${JSON.stringify(entryPath)};\nglobalThis.__isola_esm_ready(ns);`, { filename: 'isola:esm-entry' });
   await wrapper.instantiate(inst.context, async (specifier, referrer) => {
     if (referrer === wrapper) return root;
     const r = resolver.resolve(pathOf.get(referrer) ?? null, specifier, 'import');
@@ -134,10 +147,10 @@ async function initEsm(inst: Instance, entryPath: string, exportName: string, la
     return compile(r.path, r.format);
   });
   const ready = new Promise<void>((resolve) => { inst.esmReady = resolve; });
-  await inst.api.beginInit.apply(undefined, []);
+  inst.api.beginInit.applySync(undefined, []);
   const g = inst.context.global;
-  await g.set('__isola_cjs', inst.api.cjsForEsm.derefInto());
-  await g.set('__isola_esm_ready', inst.api.esmReady.derefInto());
+  g.setSync('__isola_cjs', inst.api.cjsForEsm.derefInto());
+  g.setSync('__isola_esm_ready', inst.api.esmReady.derefInto());
   try {
     await wrapper.evaluate({ timeout: initTimeoutMs });
     // Top-level await still pending (e.g. on a timer): wait; the init watchdog bounds this.
@@ -145,8 +158,10 @@ async function initEsm(inst: Instance, entryPath: string, exportName: string, la
   } finally {
     inst.esmReady = null;
     if (!inst.isolate.isDisposed) {
-      await g.delete('__isola_cjs').catch(() => undefined);
-      await g.delete('__isola_esm_ready').catch(() => undefined);
+      try {
+        g.deleteSync('__isola_cjs');
+        g.deleteSync('__isola_esm_ready');
+      } catch { /* disposed meanwhile */ }
     }
   }
   return inst.api.initEsm.apply(undefined, [exportName, label], { timeout: initTimeoutMs });
