@@ -24,6 +24,7 @@ function main(): void {
   const sock = new net.Socket({ fd: 3, readable: true, writable: true });
   const writer = new FrameWriter(sock);
   let pools: Pools | null = null;
+  let spares: Spares | null = null;
   let sandbox: SandboxSources;
   try {
     sandbox = SandboxSources.load();
@@ -53,7 +54,9 @@ function main(): void {
     if (!msg) { process.stderr.write('isola-host: dropped a malformed frame\n'); return; }
     switch (msg.t) {
       case 'config':
-        pools = new Pools(msg.config as HostConfig, new Spares(sandbox, sparesPerSize()), pushStats, (m) => writer.send(m), grow);
+        spares = new Spares(sandbox, sparesPerSize());
+        pools = new Pools(msg.config as HostConfig, spares, pushStats, (m) => writer.send(m), grow);
+        spares.busyWhen(() => pools?.busy ?? false);
         writer.send({ t: 'ready', pid: process.pid });
         break;
       case 'provision':
@@ -114,6 +117,7 @@ function main(): void {
     }
   });
   sock.on('data', (chunk: Buffer) => {
+    spares?.noteActivity();
     try { reader.push(chunk); } catch (e) {
       process.stderr.write(`isola-host: protocol error: ${(e as Error).message}\n`);
       process.exit(1);

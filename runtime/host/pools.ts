@@ -180,6 +180,11 @@ export class Pools {
     return { inst, fresh: false };
   }
 
+  /** Calls placed or running on this host now. */
+  get busy(): boolean {
+    return this.byRequest.size > 0 || this.placing.size > 0;
+  }
+
   /** A graceful stop of a running event invocation (nothing when it is not running here). */
   terminate(rid: string): void {
     const inst = this.byRequest.get(rid);

@@ -3,7 +3,8 @@
  * a few isolates with their context, Web globals and bootstrap script already
  * loaded, prepared off the request path with isolated-vm's async calls. A cold
  * start takes one (InitRuntime then only hands over the host callbacks); the
- * spare is replaced right after. A spare never ran tenant code.
+ * spare is replaced once the host is quiet (see REFILL_QUIET_MS). A spare never
+ * ran tenant code.
  */
 import fs from 'node:fs';
 import ivm from 'isolated-vm';
@@ -17,8 +18,23 @@ export function catastrophic(message: string): void {
   process.kill(process.pid, 'SIGKILL');
 }
 
+/**
+ * A refill waits until the host has run no call and heard no frame for this long (ms): making an
+ * isolate holds the host's thread for 1–15 ms (and preparing it takes a core for a few more), and
+ * a request arriving meanwhile waits that long — the one right after a cold start usually did. A
+ * call running meanwhile would compete with it for the host's thread and the cores. Requests come
+ * in bursts, so the refill goes into a gap.
+ */
+const REFILL_QUIET_MS = 3;
+/** ...but waits at most this long (ms) in all, so spares come back under steady traffic too. */
+const REFILL_MAX_WAIT_MS = 250;
+
 export class Spares {
   private readonly bySize = new Map<number, Prepared[]>();
+  /** When the host last heard from its parent or ran a call (performance.now()); see noteActivity. */
+  private activeAt = 0;
+  /** True while the host runs calls (set by busyWhen; default: never). */
+  private busy: () => boolean = () => false;
   private readonly lastUse = new Map<number, number>();
   private readonly refilling = new Set<number>();
   private closed = false;
@@ -45,6 +61,33 @@ export class Spares {
     } catch (e) {
       isolate.dispose();
       throw e;
+    }
+  }
+
+  /** The host received frames now (called per chunk read from the parent): a refill waits for a quiet moment. */
+  noteActivity(): void {
+    this.activeAt = performance.now();
+  }
+
+  /** `busy()`: the host runs calls now (a refill waits until it does not). */
+  busyWhen(busy: () => boolean): void {
+    this.busy = busy;
+  }
+
+  /**
+   * Resolves once the host has been quiet (no call running, no frame heard) for REFILL_QUIET_MS,
+   * or after REFILL_MAX_WAIT_MS. Now counts as activity: the answer of the entry that asked for
+   * the refill is still to leave.
+   */
+  private async quiet(): Promise<void> {
+    const until = performance.now() + REFILL_MAX_WAIT_MS;
+    this.activeAt = Math.max(this.activeAt, performance.now());
+    for (;;) {
+      const now = performance.now();
+      if (this.busy()) this.activeAt = now;
+      const calm = now - this.activeAt;
+      if (calm >= REFILL_QUIET_MS || now >= until) return;
+      await new Promise((r) => setTimeout(r, Math.max(1, Math.min(REFILL_QUIET_MS - calm, until - now))).unref());
     }
   }
 
@@ -76,7 +119,9 @@ export class Spares {
     this.refilling.add(memoryMb);
     const run = async (): Promise<void> => {
       try {
-        while (!this.closed && (this.bySize.get(memoryMb)?.length ?? 0) < this.perSize && this.lastUse.has(memoryMb)) {
+        for (;;) {
+          await this.quiet();
+          if (this.closed || (this.bySize.get(memoryMb)?.length ?? 0) >= this.perSize || !this.lastUse.has(memoryMb)) break;
           const isolate = new ivm.Isolate(this.sandbox.isolateOptions(memoryMb, catastrophic));
           try {
             const context = await isolate.createContext();
@@ -93,6 +138,6 @@ export class Spares {
         this.refilling.delete(memoryMb);
       }
     };
-    setTimeout(() => void run(), 0).unref();
+    void run();
   }
 }
