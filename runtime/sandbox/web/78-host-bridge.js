@@ -205,5 +205,10 @@
       if (typeof fn !== 'function') throw new TypeError('setEncodingLookup needs a function');
       if (internals.encodingLookup === undefined) internals.encodingLookup = fn;
     }),
+    /** Gives TextDecoder the multi-byte CJK decoders: fn() → the source of runtime/sandbox/vendor/multi-byte.js, asked on first use; first call wins. */
+    setMultiByteSource: freeze((fn) => {
+      if (typeof fn !== 'function') throw new TypeError('setMultiByteSource needs a function');
+      if (internals.multiByteSource === undefined) internals.multiByteSource = fn;
+    }),
   });
 })();
