@@ -7,19 +7,13 @@
 // decoded, or decodes differently from the standard.
 const t = require('tap');
 const { createIsolateRuntime } = require('../dist/runtime');
-const { spec, req, fnTree, dataDir } = require('./fixtures/runtime/util');
+const { inFunction: runInFunction, native, dataDir } = require('./fixtures/runtime/util');
 
 let rt;
 t.before(async () => { rt = await createIsolateRuntime({ hosts: 1, dataDir, keepAliveMs: 60_000 }); });
 t.teardown(() => rt.close());
 
-/** probe(arg) run inside a function (JSON in, JSON out). */
-async function inFunction(t, probe, arg) {
-  const o = await rt.invoke(req(spec(fnTree(`return await (${probe})(event.arg);`), { timeoutMs: 5000 }), { arg }));
-  t.equal(o.kind, 'ok', o.errorMessage);
-  return JSON.parse(o.result);
-}
-const native = async (probe, arg) => JSON.parse(JSON.stringify(await probe(arg)));
+const inFunction = (t, probe, arg) => runInFunction(rt, t, probe, arg);
 
 // [label, bytes, text]: one sample per encoding, from the standard's indexes.
 const SAMPLES = [

@@ -5,19 +5,13 @@
 // from the standard (or from Node, where Node follows it).
 const t = require('tap');
 const { createIsolateRuntime } = require('../dist/runtime');
-const { spec, req, fnTree, dataDir } = require('./fixtures/runtime/util');
+const { inFunction: runInFunction, native, dataDir } = require('./fixtures/runtime/util');
 
 let rt;
 t.before(async () => { rt = await createIsolateRuntime({ hosts: 1, dataDir, keepAliveMs: 60_000 }); });
 t.teardown(() => rt.close());
 
-/** probe(arg) run inside a function (JSON in, JSON out). */
-async function inFunction(t, probe, arg) {
-  const o = await rt.invoke(req(spec(fnTree(`return await (${probe})(event.arg);`), { timeoutMs: 5000 }), { arg }));
-  t.equal(o.kind, 'ok', o.errorMessage);
-  return JSON.parse(o.result);
-}
-const native = async (probe, arg) => JSON.parse(JSON.stringify(await probe(arg)));
+const inFunction = (t, probe, arg) => runInFunction(rt, t, probe, arg);
 
 t.test('labels resolve as in Node (CJK ones too); replacement labels throw RangeError', async (t) => {
   const labels = ['latin2', 'utf-16le', 'UTF-16', 'unicodefffe', ' windows-1252\n', 'ascii', 'l1', 'koi8-ru', 'x-mac-ukrainian', 'iso-8859-8-i',

@@ -39,7 +39,8 @@
     const { onPull, onCancel } = opts;
     if (onPull !== undefined && typeof onPull !== 'function') throw new TypeError('onPull must be a function');
     if (onCancel !== undefined && typeof onCancel !== 'function') throw new TypeError('onCancel must be a function');
-    const record = S.createReadable(() => undefined, () => {
+    // A byte stream (Fetch's request bodies are), whose queue counts bytes.
+    const record = S.createByteReadable(() => undefined, () => {
       if (onPull !== undefined) {
         try { onPull(); } catch (e) { internals.reportError(e); }
       }
@@ -49,7 +50,7 @@
         try { onCancel(reason); } catch (e) { internals.reportError(e); }
       }
       return S.resolvedWith(undefined);
-    }, highWaterMark, (chunk) => chunk.byteLength);
+    }, highWaterMark);
     const c = record.controller;
     return freeze({
       stream: record.obj,
