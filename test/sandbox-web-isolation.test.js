@@ -8,7 +8,7 @@ const { WEB_DIR, WEB_FILES, loadWebFiles } = require('./helpers/sandbox');
 
 const EXPECTED_GLOBALS = [
   'AbortController', 'AbortSignal', 'Blob', 'ByteLengthQueuingStrategy', 'CloseEvent', 'CountQueuingStrategy', 'CustomEvent', 'DOMException', 'ErrorEvent', 'Event', 'EventTarget', 'File', 'FormData', 'Headers',
-  'MessageEvent', 'ReadableStream', 'ReadableStreamDefaultController', 'ReadableStreamDefaultReader', 'Request', 'Response', 'TextDecoder',
+  'MessageEvent', 'ReadableByteStreamController', 'ReadableStream', 'ReadableStreamBYOBReader', 'ReadableStreamBYOBRequest', 'ReadableStreamDefaultController', 'ReadableStreamDefaultReader', 'Request', 'Response', 'TextDecoder',
   'TextDecoderStream', 'TextEncoder', 'TextEncoderStream', 'TransformStream', 'TransformStreamDefaultController', 'URL', 'URLSearchParams',
   'WebSocket', 'WebSocketPair', 'WritableStream', 'WritableStreamDefaultController', 'WritableStreamDefaultWriter', 'atob', 'btoa', 'queueMicrotask', 'structuredClone',
 ];
@@ -73,6 +73,14 @@ t.test('instances keep their state private and carry the right toStringTag', asy
       ReadableStream: () => new ReadableStream(),
       ReadableStreamDefaultReader: () => new ReadableStream().getReader(),
       ReadableStreamDefaultController: () => { let c; new ReadableStream({ start(x) { c = x; } }); return c; },
+      ReadableStreamBYOBReader: () => new ReadableStream({ type: 'bytes' }).getReader({ mode: 'byob' }),
+      ReadableByteStreamController: () => { let c; new ReadableStream({ type: 'bytes', start(x) { c = x; } }); return c; },
+      ReadableStreamBYOBRequest: () => {
+        let c;
+        const rs = new ReadableStream({ type: 'bytes', start(x) { c = x; } });
+        rs.getReader({ mode: 'byob' }).read(new Uint8Array(4));
+        return c.byobRequest;
+      },
       WritableStream: () => new WritableStream(),
       WritableStreamDefaultWriter: () => new WritableStream().getWriter(),
       WritableStreamDefaultController: () => { let c; new WritableStream({ start(x) { c = x; } }); return c; },

@@ -87,7 +87,7 @@ function writeResult(name, data) {
  * A knob from `--name value` / `--name=value` on the command line, else the
  * env var, else the default. Numbers are parsed and checked (positive, or
  * also 0 with allowZero; kind 'int' also whole); lists ('list') are
- * comma-separated positive numbers.
+ * comma-separated positive numbers; 'string' is taken as given.
  */
 function option(flag, envName, fallback, kind = 'number', { allowZero = false } = {}) {
   const argv = process.argv.slice(2);
@@ -98,6 +98,7 @@ function option(flag, envName, fallback, kind = 'number', { allowZero = false } 
   }
   if (raw === undefined && process.env[envName] !== undefined && process.env[envName] !== '') raw = process.env[envName];
   if (raw === undefined) return fallback;
+  if (kind === 'string') return raw;
   if (kind === 'list') {
     const list = raw.split(',').map((s) => Number(s.trim()));
     if (list.length === 0 || list.some((n) => !Number.isFinite(n) || n <= 0)) fail(`--${flag} / ${envName} expects positive numbers separated by commas, got "${raw}"`);

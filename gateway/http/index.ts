@@ -22,7 +22,7 @@ import type { HttpRequest, HttpResponse, TemplatedApp } from '../uws';
 import { ClientGoneError, RequestBodyStream, RequestTooLargeError } from './body';
 import { resolveLimits, type HttpLimits } from './limits';
 import { headersJsonOf, readRequest, urlOf, type IncomingRequest } from './request';
-import { UwsResponseSink, writeError, writeErrorAskingClose, type SinkOptions } from './response';
+import { UwsResponseSink, writeErrorAskingClose, writeErrorInParser, type SinkOptions } from './response';
 import { CallSignal } from './signal';
 import { serveTrigger } from './trigger';
 
@@ -80,8 +80,8 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
     const incoming = readRequest(req);
     const route = http.route(incoming.namespace, incoming.functionName, incoming.qualifier || '$DEFAULT', incoming.headers);
     if (!route.ok) {
-      // Still corked in the handler: the answer goes out in one send. A body the client may be sending is not read.
-      writeError(res, route.notFound ? NOT_FOUND : OUTCOMES.internal, undefined, incoming.contentLength > 0 || incoming.chunked, incoming.method === 'HEAD');
+      // A body the client may be sending is not read: the connection closes after the answer.
+      writeErrorInParser(res, route.notFound ? NOT_FOUND : OUTCOMES.internal, undefined, incoming.contentLength > 0 || incoming.chunked, incoming.method === 'HEAD');
       return;
     }
     serve(res, incoming, route.target);
@@ -94,7 +94,9 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
     for (const pair of target.scfHeaders) incoming.headers.push([pair[0], pair[1]]);
 
     if (Number.isNaN(incoming.contentLength) || incoming.unsupportedCoding) {
-      refuseFraming(res, incoming.unsupportedCoding ? NOT_IMPLEMENTED : BAD_REQUEST, requestId, incoming.method === 'HEAD');
+      // Ambiguous body framing (two different Content-Lengths, one that is not a number, an unknown
+      // coding): uWS framed the body one way, and bytes another framing reads as a request never start one.
+      writeErrorInParser(res, incoming.unsupportedCoding ? NOT_IMPLEMENTED : BAD_REQUEST, requestId, true, incoming.method === 'HEAD');
       return;
     }
     if (incoming.contentLength > limits.maxRequestBodyBytes) {
@@ -109,7 +111,7 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
   };
   // One-segment paths are only ever HTTP triggers' (function routes have two or more segments).
   app.any('/:segment', (res, req) => {
-    if (!servedByTrigger(res, req)) writeError(res, NOT_FOUND, undefined, req.getHeader('content-length') !== '' || req.getHeader('transfer-encoding') !== '');
+    if (!servedByTrigger(res, req)) writeErrorInParser(res, NOT_FOUND, undefined, req.getHeader('content-length') !== '' || req.getHeader('transfer-encoding') !== '');
   });
   app.any('/:namespace/:function', handler);
   app.any('/:namespace/:function/*', handler);
@@ -123,23 +125,6 @@ export function registerHttpRoutes(app: TemplatedApp, platform: Platform, overri
     },
     serve,
   };
-}
-
-/**
- * Answers (400, or 501 for a transfer coding other than chunked) and closes, one event-loop
- * turn later, a request whose body framing is ambiguous (two different Content-Lengths, one
- * that is not a number, an unknown coding). uWS framed the body one way; bytes another framing
- * would read as another request may follow in the same packet.
- * Answered inside the handler, uWS would go on parsing them and start that request; with this
- * request still pending, uWS closes the connection instead of starting another one. Either way
- * the smuggled bytes never become a request.
- */
-function refuseFraming(res: HttpResponse, answer: ErrorAnswer, requestId: string, head: boolean): void {
-  let gone = false;
-  res.onAborted(() => (gone = true));
-  setImmediate(() => {
-    if (!gone) res.cork(() => writeError(res, answer, requestId, true, head));
-  });
 }
 
 /** One data-plane request from its first byte to its log record. */

@@ -49,6 +49,27 @@ export function writeError(res: HttpResponse, answer: ErrorAnswer, requestId: st
 }
 
 /**
+ * `writeError` from inside uWS's parser (a route handler or an `onData` callback), closing the
+ * connection when `closeConnection` is set. uWS parses every request in a packet in one go: a
+ * closing answer ended inside the parser is written, then uWS starts the next request it finds in
+ * the same bytes — pipelined, in an unread body, or in a chunked body's trailer section, which uWS
+ * parses as a request line — serves it and forgets the close (RFC 9112 §9.6: no further request
+ * after `close`). Answered one event-loop turn later instead, this request is still pending when
+ * uWS meets those bytes, and uWS then closes the connection without starting them.
+ */
+export function writeErrorInParser(res: HttpResponse, answer: ErrorAnswer, requestId: string | undefined, closeConnection: boolean, head = false): void {
+  if (!closeConnection) {
+    writeError(res, answer, requestId, false, head);
+    return;
+  }
+  let gone = false;
+  res.onAborted(() => (gone = true));
+  setImmediate(() => {
+    if (!gone) res.cork(() => writeError(res, answer, requestId, true, head));
+  });
+}
+
+/**
  * `writeError` for a request whose body will not be read (over the limit): the answer says
  * `Connection: close` but the socket stays open while the client is still sending. Closing with
  * the body unread makes the kernel reset the connection, and a client or proxy that is still

@@ -16,7 +16,7 @@ import { BAD_REQUEST, functionPath, NOT_FOUND, OUTCOMES } from '../../core';
 import type { HttpRequest, HttpResponse } from '../uws';
 import type { HttpLimits } from './limits';
 import { readRequest, type IncomingRequest } from './request';
-import { writeError } from './response';
+import { writeError, writeErrorInParser } from './response';
 import { CallSignal } from './signal';
 
 /** Serves a request that matched `hit` (call inside the uWS handler, before any await). */
@@ -33,7 +33,7 @@ export function serveTrigger(
   const incoming = readRequest(req);
   const route = routeTrigger(hit, platform, incoming, url);
   if (route.kind === 'refused') {
-    writeError(res, route.answer, undefined, incoming.contentLength > 0 || incoming.chunked);
+    writeErrorInParser(res, route.answer, undefined, incoming.contentLength > 0 || incoming.chunked);
     return;
   }
   if (route.kind === 'web') {
@@ -94,12 +94,12 @@ class EventTriggerCall {
   begin(): void {
     const { res, incoming, limits } = this;
     if (Number.isNaN(incoming.contentLength)) {
-      writeError(res, BAD_REQUEST, this.requestId, true);
+      writeErrorInParser(res, BAD_REQUEST, this.requestId, true);
       return;
     }
     if (incoming.contentLength > limits.maxRequestBodyBytes) {
       this.platform.apigw.reject(this.target, this.requestId, this.startTime, 'request_too_large', `the request body (Content-Length ${incoming.contentLength}) is larger than ${limits.maxRequestBodyBytes} bytes`);
-      writeError(res, OUTCOMES.request_too_large, this.requestId, true);
+      writeErrorInParser(res, OUTCOMES.request_too_large, this.requestId, true);
       return;
     }
     this.track.begin();
@@ -117,7 +117,7 @@ class EventTriggerCall {
       if (this.received > limits.maxRequestBodyBytes) {
         this.received = -1; // refused: ignore the rest
         this.platform.apigw.reject(this.target, this.requestId, this.startTime, 'request_too_large', `the request body is larger than ${limits.maxRequestBodyBytes} bytes`);
-        res.cork(() => writeError(res, OUTCOMES.request_too_large, this.requestId, true));
+        writeErrorInParser(res, OUTCOMES.request_too_large, this.requestId, true);
         this.track.done();
         return;
       }

@@ -2,7 +2,8 @@
  * `compute(op, ...args)`: the host's pure computations the isolate lacks —
  * `'digest'` (digest.ts: hash/HMAC for the compatibility set's crypto),
  * `'idna'` (idna.ts: UTS #46 ToASCII for URL hosts), `'encoding'`
- * (encoding.ts: a TextDecoder label's name and index). One capability for
+ * (encoding.ts: a TextDecoder label's name and index), `'multibyte'`
+ * (multibyte.ts: the source of the CJK decoders). One capability for
  * the three, because every capability is a function made in each new
  * isolate at hand-over, and three of them measured about +0.1 ms of
  * InitRuntime; these need nothing of the instance (no scope, no quota beyond
@@ -13,8 +14,9 @@ import ivm from 'isolated-vm';
 import { digest } from './digest';
 import { encoding } from './encoding';
 import { idna } from './idna';
+import { multibyte } from './multibyte';
 
-const OPS: Record<string, (a: unknown, b: unknown, c: unknown) => string> = { digest, idna, encoding };
+const OPS: Record<string, (a: unknown, b: unknown, c: unknown) => string> = { digest, idna, encoding, multibyte };
 
 let shared: ivm.Callback | null = null;
 

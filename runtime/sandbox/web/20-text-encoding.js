@@ -1,12 +1,13 @@
 // TextEncoder / TextDecoder (Encoding Standard). TextDecoder decodes UTF-8 and UTF-16LE/BE,
-// and the single-byte encodings when the host bridge installed the lookup of their labels
-// and indexes (the bootstrap's `compute` capability; else they throw); the multi-byte CJK
-// encodings (GBK, gb18030, Big5, EUC-JP, ISO-2022-JP, Shift_JIS, EUC-KR) and
-// `replacement` throw RangeError.
+// and, when the host bridge installed the lookup of labels (the bootstrap's `compute`
+// capability; else they throw RangeError), the single-byte encodings (with the index the
+// lookup answers) and the multi-byte CJK encodings (GBK, gb18030, Big5, EUC-JP,
+// ISO-2022-JP, Shift_JIS, EUC-KR: @exodus/bytes' decoders, whose source the bridge hands
+// over the first time an isolate needs one); `replacement` throws RangeError.
 (function () {
   'use strict';
   const internals = globalThis.__isolaWebInternals;
-  const { Uint8Array, Uint16Array } = globalThis;
+  const { Uint8Array, Uint16Array, Function, Object } = globalThis;
 
   /** UTF-8 encodes a JS string; lone surrogates become U+FFFD (EF BF BD). */
   function utf8Encode(input) {
@@ -220,6 +221,20 @@
   }
   const freshUtf16State = () => ({ lead: -1, surrogate: -1 });
 
+  const MULTI_BYTE = new Set(['gbk', 'gb18030', 'big5', 'euc-jp', 'iso-2022-jp', 'shift_jis', 'euc-kr']);
+  // The CJK decoders (runtime/sandbox/vendor/multi-byte.js), evaluated on first use: a function
+  // that never decodes CJK never holds their ~165 KB of code and tables. The bundle runs with
+  // an empty object as its globalThis, so it cannot pick up globals a tenant set (atob…).
+  let multiByte;   // undefined: not loaded yet; null: unavailable
+  function multiByteDecoders() {
+    if (multiByte === undefined) {
+      const source = internals.multiByteSource === undefined ? null : internals.multiByteSource();
+      if (typeof source !== 'string') return null;   // not cached: the source may be installed later
+      multiByte = new Function('globalThis', 'TextEncoder', 'TextDecoder', source)(Object.freeze({}), TextEncoder, TextDecoder);
+    }
+    return multiByte;
+  }
+
   class TextEncoder {
     #brand = true; // lets methods and structuredClone recognise real instances
 
@@ -254,13 +269,14 @@
     #state = freshState();
     #bomSeen = false;
     #streaming = false;
+    #multiByte = null;   // the CJK decoder of the current stream: (bytes, stream) => string
 
     constructor(label = 'utf-8', options = {}) {
       const normalized = internals.toDOMString(label).replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '').toLowerCase();
       const encoding = encodingOf(normalized);
       if (encoding === null || encoding.name === 'replacement') throw new RangeError(`The "${label}" encoding is not supported`);
-      if (encoding.index === null && encoding.name !== 'utf-8' && encoding.name !== 'utf-16le' && encoding.name !== 'utf-16be') {
-        throw new RangeError(`The "${label}" encoding (${encoding.name}) is not supported in the isolate runtime: multi-byte CJK encodings are not available`);
+      if (MULTI_BYTE.has(encoding.name) && multiByteDecoders() === null) {
+        throw new RangeError(`The "${label}" encoding (${encoding.name}) is not supported here: the multi-byte decoders were not installed`);
       }
       this.#encoding = encoding;
       if (options !== undefined && options !== null && typeof options !== 'object' && typeof options !== 'function') {
@@ -290,8 +306,10 @@
       }
       const stream = Boolean(options != null && options.stream);
       const encoding = this.#encoding.name;
+      const multiByteName = MULTI_BYTE.has(encoding);
       if (!this.#streaming) {
-        this.#state = encoding === 'utf-8' ? freshState() : freshUtf16State();
+        if (multiByteName) this.#multiByte = multiByte.createMultibyteDecoder(encoding, !this.#fatal);
+        else this.#state = encoding === 'utf-8' ? freshState() : freshUtf16State();
         this.#bomSeen = false;
       }
       this.#streaming = stream;
@@ -299,9 +317,12 @@
       try {
         if (encoding === 'utf-8') text = utf8DecodeChunk(bytes, this.#state, this.#fatal, !stream);
         else if (encoding === 'utf-16le' || encoding === 'utf-16be') text = utf16DecodeChunk(bytes, this.#state, this.#fatal, !stream, encoding === 'utf-16be');
+        else if (multiByteName) text = this.#multiByte(bytes, stream);
         else text = singleByteDecode(bytes, this.#encoding, this.#fatal);
       } catch (error) {
         this.#streaming = false;
+        // The CJK decoders throw their own TypeError text; the standard only asks for a TypeError.
+        if (multiByteName && error instanceof TypeError) throw new TypeError('The encoded data was not valid for encoding ' + encoding);
         throw error;
       }
       // The BOM is stripped for the UTF-8 and UTF-16 encodings only (the standard's decode, step 3.2).

@@ -14,10 +14,10 @@
   };
   // Code points >= 0x7F are always in every set; these tables cover ASCII.
   const c0Control = makeSet(null, '');
-  const fragment = makeSet(c0Control, ' "<>`');
+  const fragment = makeSet(c0Control, ' "<>\x60');
   const query = makeSet(c0Control, ' "#<>');
   const specialQuery = makeSet(query, "'");
-  const path = makeSet(query, '?`{}');
+  const path = makeSet(query, '?\x60{}');
   const userinfo = makeSet(path, '/:;=@[\\]^|');
   const component = makeSet(userinfo, '$%&+,');
   const formUrlencoded = makeSet(component, "!'()~");

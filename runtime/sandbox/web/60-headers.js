@@ -4,7 +4,7 @@
   'use strict';
   const internals = globalThis.__isolaWebInternals;
 
-  const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+  const tokenRe = /^[!#$%&'*+\-.^_\x60|~0-9A-Za-z]+$/;
   // eslint-disable-next-line no-control-regex
   const edgeWhitespace = /^[\t\n\r ]+|[\t\n\r ]+$/g;
   const invalidValue = /[\0\n\r]/;

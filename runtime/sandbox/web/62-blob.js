@@ -96,7 +96,7 @@
     stream() {
       const S = streams();
       const bytes = this.#bytes.slice();
-      return S.createReadable((c) => {
+      return S.createByteReadable((c) => {   // a byte stream, as the File API says
         if (bytes.byteLength > 0) S.controllerEnqueue(c, bytes);
         S.controllerClose(c);
       }, () => S.resolvedWith(undefined), () => S.resolvedWith(undefined), 0).obj;

@@ -55,7 +55,8 @@
     if (body.source === 'stream') return body.stream;
     const S = streams();
     const { bytes, used } = body;
-    const record = S.createReadable((c) => {
+    // A byte stream, as Fetch's bodies are ("set up with byte reading support"): BYOB readers work.
+    const record = S.createByteReadable((c) => {
       if (bytes.byteLength > 0) S.controllerEnqueue(c, bytes);
       S.controllerClose(c);
     }, () => S.resolvedWith(undefined), () => S.resolvedWith(undefined), 0);

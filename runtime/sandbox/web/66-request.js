@@ -11,7 +11,7 @@
   const HeadersAppend = Headers.prototype.append;
   const B = internals.body;
 
-  const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+  const tokenRe = /^[!#$%&'*+\-.^_\x60|~0-9A-Za-z]+$/;
   const normalizedMethods = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
   const forbiddenMethods = new Set(['CONNECT', 'TRACE', 'TRACK']);
   const enums = {

@@ -6,7 +6,8 @@
 //                strategyHWM, strategySizeAlgorithm, pullAlgorithm, cancelAlgorithm, obj }
 // `obj` is the public object (created by 72-readable-stream.js through S.wrap*).
 // A read request is { chunkSteps(chunk), closeSteps(), errorSteps(e) }.
-// Byte streams (ReadableByteStreamController, BYOB readers) are not implemented.
+// Byte controllers (`byte: true`) and BYOB readers (`byob: true`, readIntoRequests[] instead of
+// readRequests[]) are in 79-byte-stream-ops.js; the generic operations here branch to it.
 (function () {
   'use strict';
   const internals = globalThis.__isolaWebInternals;
@@ -26,10 +27,21 @@
     if (stream.state === 'closed') return S.resolvedWith(undefined);
     if (stream.state === 'errored') return S.rejectedWith(stream.storedError);
     readableClose(stream);
+    const reader = stream.reader;
+    if (reader !== null && reader.byob === true) {
+      const requests = reader.readIntoRequests;
+      reader.readIntoRequests = [];
+      for (let i = 0; i < requests.length; i++) requests[i].closeSteps(undefined);
+    }
     const c = stream.controller;
-    S.resetQueue(c);
-    const result = c.cancelAlgorithm(reason);
-    clearAlgorithms(c);
+    let result;
+    if (c.byte === true) {
+      result = S.byteCancelSteps(c, reason);
+    } else {
+      S.resetQueue(c);
+      result = c.cancelAlgorithm(reason);
+      clearAlgorithms(c);
+    }
     return S.then(result, () => undefined);
   }
 
@@ -38,6 +50,7 @@
     const reader = stream.reader;
     if (reader === null) return;
     reader.closed.resolve(undefined);
+    if (reader.byob === true) return;
     const requests = reader.readRequests;
     reader.readRequests = [];
     for (let i = 0; i < requests.length; i++) requests[i].closeSteps();
@@ -50,10 +63,10 @@
     if (reader === null) return;
     reader.closed.reject(e);
     S.setHandled(reader.closed.promise);
-    errorReadRequests(reader, e);
+    if (reader.byob === true) S.errorReadIntoRequests(reader, e); else errorReadRequests(reader, e);
   }
 
-  const numReadRequests = (stream) => (stream.reader === null ? 0 : stream.reader.readRequests.length);
+  const numReadRequests = (stream) => (stream.reader === null || stream.reader.byob === true ? 0 : stream.reader.readRequests.length);
 
   function fulfillReadRequest(stream, chunk, done) {
     const request = stream.reader.readRequests.shift();
@@ -83,9 +96,11 @@
     const error = new TypeError('Releasing reader');
     if (stream.state === 'readable') reader.closed.reject(error); else reader.closed = S.rejectedDeferred(error);
     S.setHandled(reader.closed.promise);
+    if (stream.controller.byte === true) S.byteReleaseSteps(stream.controller);
     stream.reader = null;
     reader.stream = null;
-    errorReadRequests(reader, new TypeError('Releasing reader'));
+    if (reader.byob === true) S.errorReadIntoRequests(reader, new TypeError('Releasing reader'));
+    else errorReadRequests(reader, new TypeError('Releasing reader'));
   }
 
   function errorReadRequests(reader, e) {
@@ -99,6 +114,7 @@
     stream.disturbed = true;
     if (stream.state === 'closed') request.closeSteps();
     else if (stream.state === 'errored') request.errorSteps(stream.storedError);
+    else if (stream.controller.byte === true) S.bytePullSteps(stream.controller, request);
     else pullSteps(stream.controller, request);
   }
 
@@ -115,14 +131,15 @@
   }
 
   // ---- Default controller.
+  /** For both kinds of controller (a byte controller's ShouldCallPull and error are 79's). */
   function callPullIfNeeded(c) {
-    if (!shouldCallPull(c)) return;
+    if (!(c.byte === true ? S.byteShouldCallPull(c) : shouldCallPull(c))) return;
     if (c.pulling) { c.pullAgain = true; return; }
     c.pulling = true;
     S.upon(c.pullAlgorithm(), () => {
       c.pulling = false;
       if (c.pullAgain) { c.pullAgain = false; callPullIfNeeded(c); }
-    }, (e) => controllerError(c, e));
+    }, (e) => (c.byte === true ? S.byteError(c, e) : controllerError(c, e)));
   }
 
   function shouldCallPull(c) {
@@ -220,7 +237,12 @@
   }
 
   // ---- Tee (ReadableStreamDefaultTee). cloneChunk, if given, copies chunks for the second branch.
+  // A byte stream's branches are byte streams (so BYOB readers work on them), fed through a
+  // default reader of the source: the standard's ReadableByteStreamTee, minus its switch to a
+  // BYOB reader of the source when a branch reads with one (the branch copies from its queue).
   function tee(stream, cloneChunk) {
+    const create = stream.controller.byte === true ? S.createByteReadable : createReadable;
+    const { controllerEnqueue, controllerClose, controllerError } = S;   // the byte-aware ones (79)
     const reader = acquireReader(stream);
     let reading = false;
     let readAgain = false;
@@ -265,8 +287,8 @@
     const cancelBoth = () => cancelPromise.resolve(readableCancel(stream, [reason1, reason2]));
     const cancel1 = (reason) => { canceled1 = true; reason1 = reason; if (canceled2) cancelBoth(); return cancelPromise.promise; };
     const cancel2 = (reason) => { canceled2 = true; reason2 = reason; if (canceled1) cancelBoth(); return cancelPromise.promise; };
-    branch1 = createReadable(() => undefined, pull, cancel1);
-    branch2 = createReadable(() => undefined, pull, cancel2);
+    branch1 = create(() => undefined, pull, cancel1);
+    branch2 = create(() => undefined, pull, cancel2);
     S.upon(reader.closed.promise, undefined, (r) => {
       controllerError(branch1.controller, r);
       controllerError(branch2.controller, r);
@@ -336,7 +358,7 @@
 
   Object.assign(S, {
     newReadableRecord, isLocked, readableCancel, readableClose, readableError, numReadRequests,
-    acquireReader, readerRelease, readerRead, readerReadPromise,
+    acquireReader, readerInitialize, readerRelease, readerRead, readerReadPromise,
     callPullIfNeeded, controllerClose, controllerEnqueue, controllerError, desiredSize, hasBackpressure, canCloseOrEnqueue,
     setUpController, setUpControllerFromSource, createReadable, tee, fromIterable,
   });

@@ -1,11 +1,12 @@
 // Streams Standard §4.2-4.6: ReadableStream, ReadableStreamDefaultReader,
 // ReadableStreamDefaultController and the async iterator. The operations are in
-// 71-readable-stream-ops.js; pipeTo is in 75-stream-pipe.js.
+// 71-readable-stream-ops.js (byte streams: 79-byte-stream-ops.js, their classes in
+// 81-byte-stream.js); pipeTo is in 75-stream-pipe.js.
 (function () {
   'use strict';
   const internals = globalThis.__isolaWebInternals;
   const S = internals.streams;
-  const { TypeError, RangeError } = globalThis;
+  const { TypeError, RangeError, Uint8Array } = globalThis;
   const { kInternal } = S;
 
   const rejectTypeError = (message) => S.rejectedWith(new TypeError(message));
@@ -31,8 +32,10 @@
       if (underlyingSource !== undefined && !S.isObject(underlyingSource)) throw new TypeError(`${where}: parameter 1 is not an object.`);
       const source = underlyingSource === undefined ? null : underlyingSource;
       const src = source === null ? {} : source;
+      const size = src.autoAllocateChunkSize;   // WebIDL reads dictionary members in name order
       const dict = {
         __proto__: null,
+        autoAllocateChunkSize: size === undefined ? undefined : S.enforceRangeULL(size, `${where}: autoAllocateChunkSize`),
         cancel: S.callbackMember(src, 'cancel', where),
         pull: S.callbackMember(src, 'pull', where),
         start: S.callbackMember(src, 'start', where),
@@ -42,9 +45,8 @@
       const stream = { __proto__: null, state: 'readable', reader: null, storedError: undefined, disturbed: false, controller: null, obj: this };
       this.#r = stream;
       if (dict.type === 'bytes') {
-        // Deviation: byte sources get a default controller (no BYOB reader, no byobRequest).
         if (strat.size !== undefined) throw new RangeError(`${where}: The strategy for a byte stream cannot have a size function.`);
-        S.setUpControllerFromSource(stream, source, dict, S.extractHighWaterMark(strat, 0), () => 1);
+        S.setUpByteControllerFromSource(stream, source, dict, S.extractHighWaterMark(strat, 0));
       } else {
         S.setUpControllerFromSource(stream, source, dict, S.extractHighWaterMark(strat, 1), S.extractSizeAlgorithm(strat));
       }
@@ -69,7 +71,7 @@
       if (dict.mode !== undefined) {
         const mode = internals.toDOMString(dict.mode);
         if (mode !== 'byob') throw new TypeError(`Failed to execute 'getReader' on 'ReadableStream': '${mode}' is not a valid value for mode.`);
-        throw new TypeError("Failed to execute 'getReader' on 'ReadableStream': BYOB readers are not supported.");
+        return S.acquireBYOBReader(stream).obj;
       }
       return S.acquireReader(stream).obj;
     }
@@ -103,7 +105,9 @@
     }
 
     tee() {
-      const [a, b] = S.tee(this.#r);
+      const stream = this.#r;
+      // A byte stream's second branch gets copies of the chunks (ReadableByteStreamTee clones them).
+      const [a, b] = S.tee(stream, stream.controller.byte === true ? (chunk) => new Uint8Array(chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + chunk.byteLength)) : undefined);
       return [a.obj, b.obj];
     }
 

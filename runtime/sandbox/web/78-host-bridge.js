@@ -39,7 +39,8 @@
     const { onPull, onCancel } = opts;
     if (onPull !== undefined && typeof onPull !== 'function') throw new TypeError('onPull must be a function');
     if (onCancel !== undefined && typeof onCancel !== 'function') throw new TypeError('onCancel must be a function');
-    const record = S.createReadable(() => undefined, () => {
+    // A byte stream (Fetch's request bodies are), whose queue counts bytes.
+    const record = S.createByteReadable(() => undefined, () => {
       if (onPull !== undefined) {
         try { onPull(); } catch (e) { internals.reportError(e); }
       }
@@ -49,7 +50,7 @@
         try { onCancel(reason); } catch (e) { internals.reportError(e); }
       }
       return S.resolvedWith(undefined);
-    }, highWaterMark, (chunk) => chunk.byteLength);
+    }, highWaterMark);
     const c = record.controller;
     return freeze({
       stream: record.obj,
@@ -204,6 +205,11 @@
     setEncodingLookup: freeze((fn) => {
       if (typeof fn !== 'function') throw new TypeError('setEncodingLookup needs a function');
       if (internals.encodingLookup === undefined) internals.encodingLookup = fn;
+    }),
+    /** Gives TextDecoder the multi-byte CJK decoders: fn() → the source of runtime/sandbox/vendor/multi-byte.js, asked on first use; first call wins. */
+    setMultiByteSource: freeze((fn) => {
+      if (typeof fn !== 'function') throw new TypeError('setMultiByteSource needs a function');
+      if (internals.multiByteSource === undefined) internals.multiByteSource = fn;
     }),
   });
 })();

@@ -1,0 +1,60 @@
+'use strict';
+// Runs the vendored web-platform-tests files (test/wpt/, see README.md) with the harness
+// stand-in (harness.js): inside an isolate function (a real event function of dist/runtime) and
+// under this Node, and answers { file: [{ name, status, message }] }. Used by test/wpt.test.js
+// (the isolate's results against expected.json) and bench/wpt.js (the table next to Node's).
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+const DIR = __dirname;
+/** The vendored test files, by area (paths under test/wpt/, as in the WPT repository). */
+const FILES = {
+  'streams/readable-byte-streams': ['streams/readable-byte-streams/read-min.any.js', 'streams/readable-byte-streams/respond-after-enqueue.any.js'],
+  encoding: ['encoding/textdecoder-labels.any.js', 'encoding/textencoder-constructor-non-utf.any.js'],
+};
+
+/** The harness, the file's `// META: script=` dependencies and the file, as one script body. */
+function scriptOf(file) {
+  const text = fs.readFileSync(path.join(DIR, file), 'utf8');
+  const deps = [...text.matchAll(/^\/\/ META: script=(.+)$/gm)].map((m) => path.join(path.dirname(file), m[1].trim()));
+  const parts = [fs.readFileSync(path.join(DIR, 'harness.js'), 'utf8'), ...deps.map((d) => fs.readFileSync(path.join(DIR, d), 'utf8')), text];
+  // One function body: the `var`s of a dependency (encodings_table) are seen by the test file.
+  return parts.join('\n;\n') + '\nreturn await __wptRun();';
+}
+
+/** Each file inside an event function of `rt` (an isolate runtime), a new function per file. */
+async function runInIsolate(rt, files) {
+  const { spec, req, writeTree } = require('../fixtures/runtime/util');
+  const out = {};
+  for (const file of files) {
+    const body = scriptOf(file);
+    const dir = writeTree({ 'index.js': `exports.main_handler = async () => {\n${body}\n};\n` });
+    const o = await rt.invoke(req(spec(dir, { timeoutMs: 120_000, memoryMb: 256 })));
+    out[file] = o.kind === 'ok' ? JSON.parse(o.result) : [{ name: '(file)', status: 'FAIL', message: `${o.kind}: ${o.errorMessage}` }];
+  }
+  return out;
+}
+
+/** Each file in a plain `node` (this one), a process per file. */
+function runInNode(files) {
+  const out = {};
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-wpt-'));
+  try {
+    for (const file of files) {
+      const body = scriptOf(file);
+      const script = path.join(tmp, 'run.js');
+      fs.writeFileSync(script, `(async () => {\n${body}\n})().then((r) => process.stdout.write(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });\n`);
+      out[file] = JSON.parse(execFileSync(process.execPath, [script], { encoding: 'utf8', timeout: 120_000 }));
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return out;
+}
+
+const allFiles = () => Object.values(FILES).flat();
+const count = (results) => ({ passed: results.filter((r) => r.status === 'PASS').length, total: results.length });
+
+module.exports = { FILES, allFiles, runInIsolate, runInNode, count };
