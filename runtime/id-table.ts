@@ -14,7 +14,15 @@
  * every ~0.5 s). A dictionary object shrinks and grows into unlinked stores,
  * so a deleted value is garbage at the next scavenge.
  */
-export class IdTable<V> {
+/** What readers of a table may use. */
+export interface ReadonlyIdTable<V> {
+  readonly size: number;
+  get(id: string): V | undefined;
+  has(id: string): boolean;
+  valueList(): V[];
+}
+
+export class IdTable<V> implements ReadonlyIdTable<V> {
   private entries: Record<string, V | undefined> = Object.create(null) as Record<string, V | undefined>;
   private count = 0;
 
@@ -52,6 +60,13 @@ export class IdTable<V> {
   entryList(): Array<[string, V]> {
     const out: Array<[string, V]> = [];
     for (const id in this.entries) out.push([id, this.entries[id]!]);
+    return out;
+  }
+
+  /** A snapshot of the ids. */
+  idList(): string[] {
+    const out: string[] = [];
+    for (const id in this.entries) out.push(id);
     return out;
   }
 

@@ -10,7 +10,7 @@
 import type Database from 'better-sqlite3';
 import { openSqliteFile } from './sqlite-file';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { pruneStepwise, type FromWorker, type ToWorker, type WorkerInit } from './log-writer-protocol';
+import { pruneStepwise, recordOf, type FromWorker, type ToWorker, type WorkerInit } from './log-writer-protocol';
 import { Backoff, errorText, retryable } from './log-writer-retry';
 import { LogsRepo, type InvocationRecord } from './logs-repo';
 
@@ -99,7 +99,7 @@ function runWorker(init: WorkerInit): void {
   parentPort!.on('message', (message: ToWorker) => {
     if (stopped) return;
     if (message.type === 'batch') {
-      queue.push({ seq: message.seq, records: message.records });
+      queue.push({ seq: message.seq, records: message.rows.map(recordOf) });
       if (!retryTimer) pump();
     } else if (message.type === 'prune') {
       pruneStepwise(repo, message.cutoff, message.batch, () => stopped, (result) => init.acks.postMessage({ type: 'pruned', ...result } satisfies FromWorker));

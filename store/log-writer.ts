@@ -45,7 +45,7 @@
  * requests.
  */
 import { resolveLogWriterOptions, type LogWriterOptions } from './log-writer-options';
-import { pruneStepwise, type FromWorker, type ToWorker } from './log-writer-protocol';
+import { pruneStepwise, rowOf, type FromWorker, type ToWorker } from './log-writer-protocol';
 import { Backoff, errorText, retryable } from './log-writer-retry';
 import { WriterCounters, type LogWriterStats } from './log-writer-stats';
 import { WriterThread } from './log-writer-thread';
@@ -348,7 +348,7 @@ export class LogWriter {
     this.postedSeq = batch.seq;
     this.inFlight.set(batch.seq, batch);
     this.inFlightRecords += batch.records.length;
-    this.thread!.post({ type: 'batch', seq: batch.seq, records: batch.records } satisfies ToWorker);
+    this.thread!.post({ type: 'batch', seq: batch.seq, rows: batch.records.map(rowOf) } satisfies ToWorker);
   }
 
   private cancelRetry(): void {

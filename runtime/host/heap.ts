@@ -6,6 +6,7 @@
  * since each call keeps the maximum.
  */
 import type ivm from 'isolated-vm';
+import type { ReadonlyIdTable } from '../id-table';
 import type { Inflight } from './inflight';
 
 /** Minimum interval between heap readings after entries. */
@@ -17,16 +18,16 @@ export class HeapSampler {
   private sampledAt = 0;
 
   /** Reads the heap now and raises the high-water mark of every call in `calls`. */
-  sample(isolate: ivm.Isolate, calls: Map<string, Inflight>): void {
+  sample(isolate: ivm.Isolate, calls: ReadonlyIdTable<Inflight>): void {
     try {
       const h = isolate.getHeapStatisticsSync();
       this.used = h.used_heap_size + (h.externally_allocated_size ?? 0);
-      for (const inf of calls.values()) if (this.used > inf.heap) inf.heap = this.used;
+      for (const inf of calls.valueList()) if (this.used > inf.heap) inf.heap = this.used;
     } catch { /* disposed */ }
   }
 
   /** After an entry: reads the heap unless it was read less than HEAP_SAMPLE_MS ago. */
-  afterEntry(isolate: ivm.Isolate, calls: Map<string, Inflight>): void {
+  afterEntry(isolate: ivm.Isolate, calls: ReadonlyIdTable<Inflight>): void {
     const now = Date.now();
     if (now - this.sampledAt < HEAP_SAMPLE_MS) return;
     this.sampledAt = now;

@@ -15,6 +15,7 @@
 import crypto from 'node:crypto';
 import ivm from 'isolated-vm';
 import type { ColdStart, VersionSpec, ExecutorOutcome, LogLine } from '../types';
+import { IdTable } from '../id-table';
 import { failure } from '../protocol';
 import type { FromHost } from '../protocol';
 import type { FetchPolicyResolved } from '../options';
@@ -70,7 +71,7 @@ export class Instance implements CapabilityScope, EntryOwner, Watched {
   isolate!: ivm.Isolate;
   context!: ivm.Context;
   api!: EntryPoints;
-  readonly inflight = new Map<string, Inflight>();
+  readonly inflight = new IdTable<Inflight>();
   readonly entries: EntryQueue;
   readonly timers: HostTimers;
   readonly heap = new HeapSampler();
@@ -177,7 +178,7 @@ export class Instance implements CapabilityScope, EntryOwner, Watched {
     this.entries.clear();
     this.ws.clear();
     try { if (this.isolate && !this.isolate.isDisposed) this.isolate.dispose(); } catch { /* already gone */ }
-    for (const rid of [...this.inflight.keys()]) this.settle(rid, failure(kind, message, this.id));
+    for (const rid of this.inflight.idList()) this.settle(rid, failure(kind, message, this.id));
     this.deps.onStateChange(this);
   }
 

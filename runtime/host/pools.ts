@@ -8,6 +8,7 @@
 import type { ColdStart, VersionSpec, ExecutorOutcome } from '../types';
 import type { FromHost, HostConfig, PoolSnapshot } from '../protocol';
 import { failure } from '../protocol';
+import { IdTable } from '../id-table';
 import { HttpExchange, type HttpHead } from './http-exchange';
 import { Instance } from './instance';
 import { Resolver } from './resolver';
@@ -35,13 +36,13 @@ const PROVISION_RETRY_MS = 2000;
 
 export class Pools {
   private readonly pools = new Map<string, Pool>();
-  private readonly byRequest = new Map<string, Instance>();
+  private readonly byRequest = new IdTable<Instance>();
   private readonly canceled = new Set<string>();
   /** Requests waiting for an instance that were asked to stop gracefully: signalled once they run. */
   private readonly terminating = new Set<string>();
   /** Requests waiting for an instance (a cancel for one of them is remembered in `canceled`). */
   private readonly placing = new Set<string>();
-  private readonly exchanges = new Map<string, HttpExchange>();
+  private readonly exchanges = new IdTable<HttpExchange>();
   private closing = false;
 
   /**

@@ -9,6 +9,7 @@
  */
 import type { ExecutorOutcome } from '../types';
 import type { EntryQueue } from './entry-queue';
+import type { ReadonlyIdTable } from '../id-table';
 import type { Inflight } from './inflight';
 
 /** After a deadline, how long another request's entry may keep the isolate before it counts as a runaway. */
@@ -18,7 +19,7 @@ const FOREIGN_ENTRY_GRACE_MS = 100;
 export interface Watched {
   readonly disposed: boolean;
   readonly slots: number;
-  readonly inflight: Map<string, Inflight>;
+  readonly inflight: ReadonlyIdTable<Inflight>;
   readonly entries: EntryQueue;
   /** Ends a call at its deadline: with its outcome if it produced one (its entry never returned), else as a timeout. */
   expire(inf: Inflight): void;
@@ -59,7 +60,7 @@ export class Watchdog {
     const now = Date.now();
     let due: string[] | null = null;
     let next = Infinity;
-    for (const inf of inst.inflight.values()) {
+    for (const inf of inst.inflight.valueList()) {
       if (inf.deadline <= now) (due ??= []).push(inf.rid);
       else if (inf.deadline < next) next = inf.deadline;
     }

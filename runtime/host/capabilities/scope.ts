@@ -6,6 +6,7 @@
 import type { ExecutorOutcome, LogLine, VersionSpec } from '../../types';
 import type { FetchPolicyResolved } from '../../options';
 import type { EntryPoints } from '../entry-points';
+import type { ReadonlyIdTable } from '../../id-table';
 import type { Inflight } from '../inflight';
 import type { Resolver } from '../resolver';
 import type { HostTimers } from './timers';
@@ -17,7 +18,7 @@ export interface CapabilityScope {
   /** True during the cold start: timers may fire (top-level await on a timer). */
   readonly initializing: boolean;
   /** The calls in flight, by request id. */
-  readonly inflight: ReadonlyMap<string, Inflight>;
+  readonly inflight: ReadonlyIdTable<Inflight>;
   readonly resolver: Resolver;
   readonly fetchPolicy: FetchPolicyResolved;
   readonly timers: HostTimers;
