@@ -1,4 +1,4 @@
-import { ApiError } from '../../../core';
+import { ApiError, isApiError } from '../../../core';
 import type { InvocationResult } from '../../../core';
 import { billedDuration } from '../../../core';
 import { DEFAULT_NAMESPACE } from '../../../core';
@@ -48,18 +48,33 @@ function routingKeysOf(params: ActionParams): Record<string, string> | undefined
   return parsed as Record<string, string>;
 }
 
-/** The called function: name, namespace (checked to exist), qualifier (default `defaultQualifier`), routing keys. */
-function target(ctx: ActionContext, params: ActionParams, defaultQualifier: string) {
+/** The called function: name, namespace, qualifier (default `defaultQualifier`), routing keys. */
+function target(params: ActionParams, defaultQualifier: string) {
   const functionName = requiredString(params, 'FunctionName', 'InvalidParameter.FunctionName');
   const namespace = optionalString(params, 'Namespace', 'InvalidParameterValue.Namespace') || DEFAULT_NAMESPACE;
   const qualifier = optionalString(params, 'Qualifier', 'InvalidParameterValue.Qualifier') || defaultQualifier;
   const routingKeys = routingKeysOf(params);
-  ctx.platform.namespaces.get(namespace);
   return { namespace, functionName, qualifier, ...(routingKeys ? { routingKeys } : {}) };
 }
 
+/**
+ * Runs `call` on a function of `namespace`; when the function is not found, answers
+ * ResourceNotFound.Namespace if the namespace is what is missing. The namespace is read only
+ * then: one that holds the function exists (a namespace must be empty to be deleted), so a
+ * call that finds its function costs no namespace look-up.
+ */
+async function inNamespace<T>(ctx: ActionContext, namespace: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (isApiError(err) && err.code === 'ResourceNotFound.Function') ctx.platform.namespaces.get(namespace);
+    throw err;
+  }
+}
+
 async function invoke(ctx: ActionContext, params: ActionParams, event: string, defaultQualifier: string) {
-  return ctx.platform.invocations.invokeSync({ ...target(ctx, params, defaultQualifier), event });
+  const called = target(params, defaultQualifier);
+  return inNamespace(ctx, called.namespace, () => ctx.platform.invocations.invokeSync({ ...called, event }));
 }
 
 export const invokeActions: ActionTable = {
@@ -67,11 +82,11 @@ export const invokeActions: ActionTable = {
     const type = optionalString(params, 'InvocationType', 'InvalidParameterValue.InvocationType') ?? 'RequestResponse';
     if (type === 'Event') {
       // Async: the RequestId once the event is durable; every other Result field is empty (spec §5).
-      const { namespace, functionName, qualifier, routingKeys } = target(ctx, params, '$LATEST');
+      const { namespace, functionName, qualifier, routingKeys } = target(params, '$LATEST');
       // The queue keeps no routing keys yet: refused rather than ignored (alias weights still apply when the event runs).
       if (routingKeys) throw new ApiError('InvalidParameterValue.RoutingKey', 'RoutingKey applies to synchronous invocations only: an Event invocation cannot carry one yet.');
       const event = optionalString(params, 'ClientContext', 'InvalidParameterValue.ClientContext') ?? '';
-      const requestId = await ctx.platform.async.enqueue({ namespace, functionName, qualifier, event });
+      const requestId = await inNamespace(ctx, namespace, () => ctx.platform.async.enqueue({ namespace, functionName, qualifier, event }));
       return { Result: { FunctionRequestId: requestId, RetMsg: '', ErrMsg: '', Log: '', MemUsage: 0, Duration: 0, BillDuration: 0, InvokeResult: 0 } };
     }
     if (type !== 'RequestResponse') {
