@@ -72,35 +72,57 @@ async function inNamespace<T>(ctx: ActionContext, namespace: string, call: () =>
   }
 }
 
-async function invoke(ctx: ActionContext, params: ActionParams, event: string, defaultQualifier: string) {
+type Called = ReturnType<typeof target>;
+
+/** The `Result` of a queued call: its RequestId, every other field empty (spec §5). */
+function queuedResult(requestId: string) {
+  return { Result: { FunctionRequestId: requestId, RetMsg: '', ErrMsg: '', Log: '', MemUsage: 0, Duration: 0, BillDuration: 0, InvokeResult: 0 } };
+}
+
+/** Queues `event` for the called function; the RequestId once the event is durable. */
+async function enqueue(ctx: ActionContext, called: Called, event: string, refusal: string) {
+  // The queue keeps no routing keys yet: refused rather than ignored (alias weights still apply when the event runs).
+  if (called.routingKeys) throw new ApiError('InvalidParameterValue.RoutingKey', refusal);
+  const { namespace, functionName, qualifier } = called;
+  return queuedResult(await ctx.platform.async.enqueue({ namespace, functionName, qualifier, event }));
+}
+
+/**
+ * A synchronous call (Invoke RequestResponse, InvokeFunction): run now and answer the result —
+ * except for a function in async execution mode (AsyncRunEnable), which answers every call at
+ * once with a RequestId (spec §8): the call becomes an async event of up to 24 h.
+ */
+async function invoke(ctx: ActionContext, params: ActionParams, event: string, defaultQualifier: string, tail: boolean, maxLogBytes?: number) {
   const called = target(params, defaultQualifier);
-  return inNamespace(ctx, called.namespace, () => ctx.platform.invocations.invokeSync({ ...called, event }));
+  return inNamespace(ctx, called.namespace, async () => {
+    if (ctx.platform.async.runsAsync(called.namespace, called.functionName, called.qualifier)) {
+      const refusal = `Function ${called.functionName} runs in async execution mode (AsyncRunEnable): its calls are queued as async events, which cannot carry a RoutingKey yet.`;
+      return enqueue(ctx, called, event, refusal);
+    }
+    return toWire(await ctx.platform.invocations.invokeSync({ ...called, event }), tail, maxLogBytes);
+  });
 }
 
 export const invokeActions: ActionTable = {
   async Invoke(params, ctx) {
     const type = optionalString(params, 'InvocationType', 'InvalidParameterValue.InvocationType') ?? 'RequestResponse';
+    const event = optionalString(params, 'ClientContext', 'InvalidParameterValue.ClientContext') ?? '';
     if (type === 'Event') {
-      // Async: the RequestId once the event is durable; every other Result field is empty (spec §5).
-      const { namespace, functionName, qualifier, routingKeys } = target(params, '$LATEST');
-      // The queue keeps no routing keys yet: refused rather than ignored (alias weights still apply when the event runs).
-      if (routingKeys) throw new ApiError('InvalidParameterValue.RoutingKey', 'RoutingKey applies to synchronous invocations only: an Event invocation cannot carry one yet.');
-      const event = optionalString(params, 'ClientContext', 'InvalidParameterValue.ClientContext') ?? '';
-      const requestId = await inNamespace(ctx, namespace, () => ctx.platform.async.enqueue({ namespace, functionName, qualifier, event }));
-      return { Result: { FunctionRequestId: requestId, RetMsg: '', ErrMsg: '', Log: '', MemUsage: 0, Duration: 0, BillDuration: 0, InvokeResult: 0 } };
+      // Async: the RequestId once the event is durable.
+      const called = target(params, '$LATEST');
+      return inNamespace(ctx, called.namespace, () =>
+        enqueue(ctx, called, event, 'RoutingKey applies to synchronous invocations only: an Event invocation cannot carry one yet.'),
+      );
     }
     if (type !== 'RequestResponse') {
       throw new ApiError('InvalidParameterValue.InvocationType', `InvocationType must be RequestResponse or Event, got ${type}.`);
     }
-    const tail = logType(params);
-    const result = await invoke(ctx, params, optionalString(params, 'ClientContext', 'InvalidParameterValue.ClientContext') ?? '', '$LATEST');
-    return toWire(result, tail);
+    return invoke(ctx, params, event, '$LATEST', logType(params));
   },
 
   async InvokeFunction(params, ctx) {
     const tail = logType(params);
-    const result = await invoke(ctx, params, optionalString(params, 'Event', 'InvalidParameterValue.Param') ?? '', '$DEFAULT');
     // InvokeFunction returns at most 4 KB of log (the tail end).
-    return toWire(result, tail, 4096);
+    return invoke(ctx, params, optionalString(params, 'Event', 'InvalidParameterValue.Param') ?? '', '$DEFAULT', tail, 4096);
   },
 };
