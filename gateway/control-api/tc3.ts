@@ -104,6 +104,8 @@ function signatureMatches(
   const cached = keys?.get(cacheKey);
   const key = cached ?? signingKey(secretKey, scope.date, scope.service);
   const bodyHash = sha256Hex(req.body);
+  // The Node SDK's form (no port) first. A match ends the loop: which form matched is the
+  // caller's own choice, and each comparison stays constant-time.
   const hostnames = new Set([hostnameOf(req.host), req.host]);
   let matched = false;
   for (const hostname of hostnames) {
@@ -114,8 +116,10 @@ function signatureMatches(
       if (err instanceof SignedHeaderError) throw new ApiError('AuthFailure.InvalidAuthorization', err.message);
       throw err;
     }
-    // Every candidate is compared (no early exit), in constant time.
-    if (crypto.timingSafeEqual(Buffer.from(expected, 'hex'), given)) matched = true;
+    if (crypto.timingSafeEqual(Buffer.from(expected, 'hex'), given)) {
+      matched = true;
+      break;
+    }
   }
   if (matched && cached === undefined) keys?.set(cacheKey, key);
   return matched;
