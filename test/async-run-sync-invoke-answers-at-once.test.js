@@ -10,6 +10,7 @@ const t = require('tap');
 const { startServer, expectApiError } = require('./helpers/server');
 const { createFunction } = require('./helpers/functions');
 const { until } = require('./helpers/wait');
+const { isola } = require('./helpers/cli');
 
 const SLOW = `exports.main_handler = async (event) => {
   await new Promise((r) => setTimeout(r, 3000));
@@ -36,13 +37,18 @@ t.test('a synchronous call of an AsyncRunEnable function is queued and answered 
     const status = await until(`event ${n} FINISHED`, async () => {
       const { Result: s } = await client.GetAsyncEventStatus({ InvokeRequestId: id });
       return s.Status === 'FINISHED' && s;
-    }, 20_000);
+    }, 60_000);
     t.match(status, { Status: 'FINISHED', StatusCode: 200 });
     const [run] = (await client.GetFunctionLogs({ FunctionName: 'task', FunctionRequestId: id })).Data;
     t.equal(run.RetMsg, JSON.stringify({ echoed: n }), `the run got the event of call ${n}`);
   }
   const listed = await client.ListAsyncEvents({ FunctionName: 'task' });
   t.equal(listed.TotalCount, 2, 'both calls are listed as async events');
+
+  const cli = await isola(server, ['invoke', 'task', '--event', '{"n":4}']);
+  t.equal(cli.code, 0, cli.stderr);
+  t.match(cli.stdout.trim(), /^[0-9a-f-]{36}$/, '`isola invoke` prints the RequestId of the queued call');
+  t.match(cli.stderr, /runs in async execution mode: the call was queued/, 'and says it was queued');
 
   await expectApiError(
     t,
