@@ -233,7 +233,7 @@ async function main() {
   console.log(`\ndrain: ${d.events} events of a ~1 ms function in ${d.ms} ms after restart = ${Math.round(d.eventsPerSec)} events/s (server start ${d.startMs} ms)`);
   const l = result.latency;
   console.log(`enqueue → start, idle function (${l.samples} samples): send→start p50 ${l.sendToStartP50.toFixed(1)} ms, p99 ${l.sendToStartP99.toFixed(1)} ms; ack→start p50 ${l.ackToStartP50.toFixed(1)} ms, p99 ${l.ackToStartP99.toFixed(1)} ms`);
-  const file = writeResult('async', { machine: facts, settings: { duration, connections, samples, load: loadName, serverArgs: process.env.BENCH_SERVER_ARGS ?? '' }, ...result });
+  const file = writeResult('async', { machine: facts, settings: { duration, connections, samples, load: loadName, server: process.env.BENCH_ISOLA_ROOT ?? 'this checkout', serverArgs: process.env.BENCH_SERVER_ARGS ?? '' }, ...result });
   console.log(`\nwritten ${file}`);
   for (const r of result.enqueue) {
     if (r.errors > 0) console.log(`warning: c=${r.connections}: ${r.errors} enqueues failed (${r.firstError})`);
