@@ -8,10 +8,18 @@
  *  0. The queue alone, in this process (no HTTP, no signing): c concurrent
  *     submitters through the group commit into SqliteEventQueue — what the
  *     queue can take, and its fsyncs per enqueue.
- *  1. Enqueue rate at each concurrency: autocannon replays one signed
- *     `Invoke` (InvocationType Event) against a server whose consumer is
- *     paused (asyncMaxInFlight 0), so only enqueues are measured; every 200
- *     answer carries a RequestId the server committed first. fsyncs per
+ *  1. Enqueue rate at each concurrency: the load generator replays one
+ *     signed `Invoke` (InvocationType Event) against a server whose consumer
+ *     is paused (asyncMaxInFlight 0), so only enqueues are measured; every
+ *     request is still verified (signature, timestamp, secret) and every 200
+ *     answer carries a RequestId the server committed first. The load
+ *     generator is wrk when installed (C, one thread: ~20-35 µs of CPU per
+ *     request, reported as "client µs"), else autocannon in this process
+ *     (JavaScript, several times that, on the same 2 cores). The server's
+ *     own cost is read from /proc: CPU µs of the gateway process per
+ *     request ("server µs"); 1e6 / server µs is what its one event loop
+ *     could answer if it had a core to itself ("ceiling/s"; the fsync of
+ *     each group commit blocks the loop on top of that). fsyncs per
  *     enqueue come from GET /metrics (isola_async_queue_syncs_total /
  *     isola_async_enqueued_total) over the run: one per enqueue commit,
  *     shared by the batch (group commit). Baselines in the same run,
@@ -31,6 +39,8 @@ const http = require('node:http');
 const { startIsola } = require('./lib/servers');
 const { ApiClient, createFunction, invokeParams, signedRequest } = require('./lib/api');
 const { runLoad } = require('./lib/load');
+const { findWrk, runWrk } = require('./lib/wrk');
+const { treeCpu } = require('./lib/proc');
 const { GroupCommit } = require('../dist/core/async/group-commit');
 const { SqliteEventQueue } = require('../dist/store/queue');
 const { machine, machineLine, percentile, printTable, writeResult, option, wantsHelp, fail, run } = require('./lib/report');
@@ -41,6 +51,7 @@ node bench/async.js [--duration s] [--connections 1,16,64] [--samples n]
   --duration     seconds per enqueue run             (env BENCH_DURATION, default 5)
   --connections  concurrency levels of the enqueues  (env BENCH_CONNECTIONS, default 1,16,64)
   --samples      enqueue → start latency samples     (env BENCH_SAMPLES, default 200)
+  BENCH_LOAD     wrk | autocannon (default: wrk when installed)
   BENCH_SERVER_ARGS  extra \`isola serve\` flags
 `;
 
@@ -86,11 +97,30 @@ async function queueAlone(c, seconds) {
   return { connections: c, enqueuesPerSec: enqueued / secs, p50: percentile(latencies, 50), p99: percentile(latencies, 99), syncsPerEnqueue: syncs / enqueued };
 }
 
+/**
+ * One load run against the server at `url` with its CPU cost: `serverUs` (the gateway process)
+ * and `hostsUs` (its children, the isolate hosts) per answered request, from /proc, and
+ * `clientUs` (the load generator's CPU per request: wrk's, or this process's for autocannon).
+ */
+async function measuredLoad(server, useWrk, options) {
+  const before = treeCpu(server.pid);
+  const ownBefore = process.cpuUsage();
+  const r = useWrk ? await runWrk({ ...options, clientCpu: true }) : await runLoad(options);
+  const own = process.cpuUsage(ownBefore);
+  const after = treeCpu(server.pid);
+  const per = (ms) => (r.requests > 0 ? (ms * 1000) / r.requests : NaN);
+  const clientMs = useWrk ? r.clientCpuMs : (own.user + own.system) / 1000;
+  return { ...r, serverUs: per(after.root - before.root), hostsUs: per(after.children - before.children), clientUs: per(clientMs) };
+}
+
 async function main() {
   if (wantsHelp(USAGE)) return;
   const duration = option('duration', 'BENCH_DURATION', 5);
   const connections = option('connections', 'BENCH_CONNECTIONS', [1, 16, 64], 'list');
   const samples = option('samples', 'BENCH_SAMPLES', 200, 'int');
+  const loadName = process.env.BENCH_LOAD ?? (findWrk() ? 'wrk' : 'autocannon');
+  if (loadName !== 'wrk' && loadName !== 'autocannon') fail(`BENCH_LOAD must be wrk or autocannon, got ${loadName}`);
+  const useWrk = loadName === 'wrk';
   const facts = machine();
   console.log(machineLine(facts));
 
@@ -119,17 +149,26 @@ async function main() {
     const floor = signedRequest({ url: server.url, credentials: server.credentials, action: 'GetAccount', params: {} });
     const okSync = (text) => /"InvokeResult":\s*0[,}]/.test(text);
     const okFloor = (text) => text.includes('"RequestId"') && !text.includes('"Error"');
+    // wrk cannot check bodies: each request is checked once here, and wrk counts non-2xx answers.
+    if (useWrk) {
+      for (const [what, r, ok] of [['GetAccount', floor, okFloor], ['Invoke Event', enqueue, okAsync], ['Invoke', sync, okSync]]) {
+        const answer = await fetch(`${server.url}/`, { method: 'POST', headers: r.headers, body: r.body }).then((res) => res.text());
+        if (!ok(answer)) fail(`${what} preflight: unexpected answer ${answer.slice(0, 300)}`);
+      }
+    }
+    const load = (r, c, verifyBody) => measuredLoad(server, useWrk, { url: `${server.url}/`, method: 'POST', headers: r.headers, body: r.body, connections: c, duration, verifyBody });
     for (const c of connections) {
-      const f = await runLoad({ url: `${server.url}/`, method: 'POST', headers: floor.headers, body: floor.body, connections: c, duration, verifyBody: okFloor });
+      const f = await load(floor, c, okFloor);
       const before = await queueCounters(server.url);
-      const a = await runLoad({ url: `${server.url}/`, method: 'POST', headers: enqueue.headers, body: enqueue.body, connections: c, duration, verifyBody: okAsync });
+      const a = await load(enqueue, c, okAsync);
       const after = await queueCounters(server.url);
-      const s = await runLoad({ url: `${server.url}/`, method: 'POST', headers: sync.headers, body: sync.body, connections: c, duration, verifyBody: okSync });
+      const s = await load(sync, c, okSync);
       const enqueued = after.enqueued - before.enqueued;
       const syncs = after.syncs - before.syncs;
       result.enqueue.push({
         connections: c, enqueuesPerSec: a.rps, p50: a.p50, p99: a.p99, errors: a.errors, firstError: a.sample,
         enqueued, syncs, syncsPerEnqueue: enqueued ? syncs / enqueued : NaN, syncInvokesPerSec: s.rps, syncErrors: s.errors, apiFloorPerSec: f.rps,
+        serverUs: a.serverUs, clientUs: a.clientUs, ceilingPerSec: 1e6 / a.serverUs, apiFloorServerUs: f.serverUs, syncServerUs: s.serverUs, syncHostsUs: s.hostsUs,
       });
     }
     const queued = (await queueCounters(server.url)).depth;
@@ -183,17 +222,18 @@ async function main() {
     result.queueAlone.map((r) => [r.connections, r.enqueuesPerSec, r.p50, r.p99, r.syncsPerEnqueue]),
     { digits: [0, 0, 2, 2, 4] },
   );
-  console.log('\ndurable enqueues through the signed control API (consumer paused); baselines on the same server: GetAccount (API floor), sync Invoke');
+  console.log(`\ndurable enqueues through the signed control API (consumer paused; load generator ${loadName}); baselines on the same server: GetAccount, sync Invoke`);
+  console.log('server µs = CPU of the gateway process per request (/proc); ceiling/s = 1e6 / server µs; client µs = the load generator\'s CPU per request');
   printTable(
-    ['c', 'enqueues/s', 'p50 ms', 'p99 ms', 'errors', 'fsyncs/enqueue', 'GetAccount/s', 'vs floor', 'sync invokes/s'],
-    result.enqueue.map((r) => [r.connections, r.enqueuesPerSec, r.p50, r.p99, r.errors, r.syncsPerEnqueue, r.apiFloorPerSec, r.enqueuesPerSec / r.apiFloorPerSec, r.syncInvokesPerSec]),
-    { digits: [0, 0, 2, 2, 0, 4, 0, 2, 0] },
+    ['c', 'enqueues/s', 'p50 ms', 'p99 ms', 'errors', 'fsyncs/enqueue', 'server µs', 'ceiling/s', 'client µs', 'GetAccount/s', 'its server µs', 'sync invokes/s', 'its server µs'],
+    result.enqueue.map((r) => [r.connections, r.enqueuesPerSec, r.p50, r.p99, r.errors, r.syncsPerEnqueue, r.serverUs, r.ceilingPerSec, r.clientUs, r.apiFloorPerSec, r.apiFloorServerUs, r.syncInvokesPerSec, r.syncServerUs]),
+    { digits: [0, 0, 2, 2, 0, 4, 1, 0, 1, 0, 1, 0, 1] },
   );
   const d = result.drain;
   console.log(`\ndrain: ${d.events} events of a ~1 ms function in ${d.ms} ms after restart = ${Math.round(d.eventsPerSec)} events/s (server start ${d.startMs} ms)`);
   const l = result.latency;
   console.log(`enqueue → start, idle function (${l.samples} samples): send→start p50 ${l.sendToStartP50.toFixed(1)} ms, p99 ${l.sendToStartP99.toFixed(1)} ms; ack→start p50 ${l.ackToStartP50.toFixed(1)} ms, p99 ${l.ackToStartP99.toFixed(1)} ms`);
-  const file = writeResult('async', { machine: facts, settings: { duration, connections, samples, serverArgs: process.env.BENCH_SERVER_ARGS ?? '' }, ...result });
+  const file = writeResult('async', { machine: facts, settings: { duration, connections, samples, load: loadName, server: process.env.BENCH_ISOLA_ROOT ?? 'this checkout', serverArgs: process.env.BENCH_SERVER_ARGS ?? '' }, ...result });
   console.log(`\nwritten ${file}`);
   for (const r of result.enqueue) {
     if (r.errors > 0) console.log(`warning: c=${r.connections}: ${r.errors} enqueues failed (${r.firstError})`);

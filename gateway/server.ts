@@ -7,7 +7,7 @@
 import type { Platform } from '../core';
 import { errorBody, errorBodyOf, NOT_FOUND, OUTCOMES } from '../core';
 import { VERSION } from '../core';
-import { handleControlRequest } from './control-api';
+import { createControlApi } from './control-api';
 import { registerHttpRoutes } from './http';
 import { registerWebSocketRoutes } from './ws';
 import { loadUws } from './uws';
@@ -42,9 +42,10 @@ export async function startGateway(platform: Platform): Promise<Gateway> {
     res.status(200).header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8').send(platform.metrics.prometheus());
   });
 
+  const control = createControlApi(platform);
   const controlRoute = async (req: import('hyper-express').Request, res: import('hyper-express').Response) => {
     const body = req.method === 'POST' ? await req.buffer() : Buffer.alloc(0);
-    const result = await handleControlRequest(platform, { method: req.method, query: req.path_query, headers: req.headers, body });
+    const result = await control({ method: req.method, query: req.path_query, headers: req.headers, body });
     res.status(200).header('Content-Type', 'application/json').header('X-TC-RequestId', result.requestId).send(result.body);
   };
   server.post('/', controlRoute);

@@ -10,8 +10,14 @@ export interface CredentialRow {
   add_time: number;
 }
 
-/** API key pairs. The secret is kept in clear because TC3 verification recomputes the HMAC with it. */
+/**
+ * API key pairs. The secret is kept in clear because TC3 verification recomputes the HMAC with it.
+ * Rows read by `get` are kept in memory (every signed request looks its key up; this repo is the
+ * table's only writer and drops what it writes), so a row changed in the file by another process
+ * is seen after a restart.
+ */
 export class CredentialsRepo {
+  private readonly rows = new Map<string, CredentialRow>();
   private readonly byIdStmt;
   private readonly insertStmt;
   private readonly rootStmt;
@@ -23,12 +29,18 @@ export class CredentialsRepo {
     );
   }
   get(secretId: string): CredentialRow | undefined {
-    return this.byIdStmt.get(secretId);
+    const cached = this.rows.get(secretId);
+    if (cached) return cached;
+    // Only rows that exist are kept: unknown SecretIds (anyone can send one) never grow the map.
+    const row = this.byIdStmt.get(secretId);
+    if (row) this.rows.set(secretId, Object.freeze(row));
+    return row;
   }
   root(): CredentialRow | undefined {
     return this.rootStmt.get();
   }
   insert(row: CredentialRow): void {
     this.insertStmt.run(row);
+    this.rows.delete(row.secret_id);
   }
 }

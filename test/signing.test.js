@@ -57,3 +57,21 @@ t.equal(
   'AuthFailure.InvalidAuthorization',
   'unsupported signed header',
 );
+
+// A verifier that reuses derived signing keys (the control API's) is exactly as strict once a key is cached.
+const { SigningKeyCache } = require('../dist/gateway/control-api/tc3');
+t.test('cached signing keys', async (t) => {
+  const keys = new SigningKeyCache();
+  t.equal(codeOf(() => verifyTc3(signed(), () => 'wrong', now, keys)), 'AuthFailure.SignatureFailure', 'a failed verification caches nothing');
+  t.equal(verifyTc3(signed(), lookup, now, keys), 'AKIDEXAMPLE', 'first request derives and caches the key');
+  t.equal(verifyTc3(signed(), lookup, now, keys), 'AKIDEXAMPLE', 'second request verifies with the cached key');
+  t.equal(codeOf(() => verifyTc3(signed({ body: Buffer.from('{"Limit":2}') }), lookup, now, keys)), 'AuthFailure.SignatureFailure', 'body changed, key cached');
+  t.equal(codeOf(() => verifyTc3(signed({ host: 'other:9000' }), lookup, now, keys)), 'AuthFailure.SignatureFailure', 'host changed, key cached');
+  t.equal(codeOf(() => verifyTc3(signed(), () => 'wrong', now, keys)), 'AuthFailure.SignatureFailure', 'wrong secret after the right one was cached');
+  t.equal(codeOf(() => verifyTc3(signed(), lookup, now + 10 * 60_000, keys)), 'AuthFailure.SignatureExpire', 'stale timestamp, key cached');
+  const tiny = new SigningKeyCache(1);
+  tiny.set('a', Buffer.from('1'));
+  tiny.set('b', Buffer.from('2'));
+  t.equal(tiny.get('a'), undefined, 'a full cache is emptied before it grows');
+  t.same(tiny.get('b'), Buffer.from('2'));
+});

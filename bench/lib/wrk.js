@@ -60,16 +60,20 @@ let scriptDir;
  * One wrk run: `connections` connections on one thread for `duration`
  * seconds. Resolves { rps, p50, p99, mean (ms), requests, errors, breakdown,
  * sample } like runLoad; `errors` = socket errors (connect, read, write) +
- * timeouts + non-2xx/3xx answers.
+ * timeouts + non-2xx/3xx answers. With `clientCpu`, wrk runs under bash,
+ * whose `times` reports the CPU wrk used (user + system), as `clientCpuMs`:
+ * what the load generator took from the machine's cores.
  */
-function runWrk({ url, method, headers, body, connections, duration, wrk = findWrk() }) {
+function runWrk({ url, method, headers, body, connections, duration, clientCpu = false, wrk = findWrk() }) {
   if (wrk === null) throw new Error('wrk is not installed');
   scriptDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'isola-bench-wrk-'));
   const script = path.join(scriptDir, `run-${process.pid}-${Date.now()}.lua`);
   fs.writeFileSync(script, scriptOf({ method, headers, body }));
   const args = ['-t1', `-c${connections}`, `-d${Math.max(1, Math.round(duration))}s`, '--timeout', '10s', '-s', script, url];
+  // `times` prints the shell's then its children's user and system time ("0m1.234s 0m0.567s").
+  const [command, commandArgs] = clientCpu ? ['bash', ['-c', '"$0" "$@"; status=$?; echo WRK_TIMES; times; exit $status', wrk, ...args]] : [wrk, args];
   return new Promise((resolve, reject) => {
-    execFile(wrk, args, { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+    execFile(command, commandArgs, { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       fs.rmSync(script, { force: true });
       const m = /WRK_JSON (\{.*\})/.exec(stdout);
       if (err || !m) {
@@ -88,9 +92,17 @@ function runWrk({ url, method, headers, body, connections, duration, wrk = findW
         errors,
         breakdown,
         sample: errors > 0 ? `wrk: ${JSON.stringify(breakdown)}` : undefined,
+        ...(clientCpu ? { clientCpuMs: childCpuMs(stdout) } : {}),
       });
     });
   });
+}
+
+/** The children's user + system time (ms) of bash's `times` output after WRK_TIMES; NaN when absent. */
+function childCpuMs(stdout) {
+  const lines = stdout.slice(stdout.indexOf('WRK_TIMES')).split('\n');
+  const m = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec((lines[2] ?? '').trim());
+  return m ? (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000 : NaN;
 }
 
 process.on('exit', () => {

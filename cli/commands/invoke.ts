@@ -20,7 +20,9 @@ const SYNC_INVOKE_TIMEOUT_MS = 330_000;
 /**
  * `isola invoke <fn>`: Invoke (RequestResponse). The function's result
  * (RetMsg) goes to stdout, its log (--tail) to stderr, and a failed run
- * (InvokeResult ≠ 0) prints its log and ErrMsg to stderr and exits 1. The log
+ * (InvokeResult ≠ 0) prints its log and ErrMsg to stderr and exits 1. A
+ * function in async execution mode answers at once: its RequestId goes to
+ * stdout, a note saying the call was queued to stderr. The log
  * is always requested: ErrMsg alone says only the failure class
  * (UserCodeException…), the exception itself is in the log.
  */
@@ -55,6 +57,11 @@ export function registerInvoke(program: Command): void {
     if (json) {
       printJson(response);
     } else if (opts.async) {
+      print(result.FunctionRequestId ?? '');
+    } else if (!failed && result.RetMsg === '') {
+      // A run's RetMsg is JSON text ('null' at least): empty means the call was queued — the
+      // function runs in async execution mode (AsyncRunEnable), which answers every call at once.
+      process.stderr.write(`isola: function ${name} runs in async execution mode: the call was queued as an async event (see \`isola async get ${name} <id>\`)\n`);
       print(result.FunctionRequestId ?? '');
     } else {
       if ((opts.tail || failed) && result.Log) process.stderr.write(result.Log.endsWith('\n') ? result.Log : result.Log + '\n');

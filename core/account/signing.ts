@@ -3,33 +3,49 @@ import crypto from 'node:crypto';
 /**
  * TC3-HMAC-SHA256 request signing as `tencentcloud-sdk-nodejs-common`'s
  * sign.js does it (spec/scf-api.md §1.3). Used by the gateway to verify and
- * by the CLI to sign, so both sides share one implementation.
+ * by the CLI to sign, so both sides share one implementation. The steps are
+ * exported apart so a verifier can hash the body once and reuse a derived
+ * signing key (it depends only on the secret, the date and the service).
  */
 
 export const sha256Hex = (data: string | Buffer) => crypto.createHash('sha256').update(data).digest('hex');
 const hmac = (key: string | Buffer, data: string) => crypto.createHmac('sha256', key).update(data).digest();
 
-/** Hex signature of one request. */
-export function tc3Signature(args: {
-  secretKey: string;
+/** What is signed about one request, beside its body. */
+export interface SignedParts {
   method: string;
   query: string;
   contentType: string;
   hostname: string;
-  body: string | Buffer;
   timestamp: number;
   date: string;
   service: string;
   signedHeaders?: string;
-}): string {
-  const signedHeaders = args.signedHeaders ?? 'content-type;host';
-  const canonicalHeaders = canonicalHeaderBlock(signedHeaders, args.contentType, args.hostname);
-  const canonicalRequest = [args.method, '/', args.query, canonicalHeaders, signedHeaders, sha256Hex(args.body)].join('\n');
-  const stringToSign = ['TC3-HMAC-SHA256', String(args.timestamp), `${args.date}/${args.service}/tc3_request`, sha256Hex(canonicalRequest)].join('\n');
-  const kDate = hmac('TC3' + args.secretKey, args.date);
-  const kService = hmac(kDate, args.service);
-  const kSigning = hmac(kService, 'tc3_request');
-  return crypto.createHmac('sha256', kSigning).update(stringToSign).digest('hex');
+}
+
+/** Hex signature of one request. */
+export function tc3Signature(args: SignedParts & { secretKey: string; body: string | Buffer }): string {
+  return signString(signingKey(args.secretKey, args.date, args.service), stringToSign(args, sha256Hex(args.body)));
+}
+
+/** The derived key of (secret, date, service): three chained HMACs, the same for every request of that day and service. */
+export function signingKey(secretKey: string, date: string, service: string): Buffer {
+  const kDate = hmac('TC3' + secretKey, date);
+  const kService = hmac(kDate, service);
+  return hmac(kService, 'tc3_request');
+}
+
+/** The string to sign of one request whose body hashes (SHA-256, hex) to `bodyHash`. */
+export function stringToSign(parts: SignedParts, bodyHash: string): string {
+  const signedHeaders = parts.signedHeaders ?? 'content-type;host';
+  const canonicalHeaders = canonicalHeaderBlock(signedHeaders, parts.contentType, parts.hostname);
+  const canonicalRequest = [parts.method, '/', parts.query, canonicalHeaders, signedHeaders, bodyHash].join('\n');
+  return ['TC3-HMAC-SHA256', String(parts.timestamp), `${parts.date}/${parts.service}/tc3_request`, sha256Hex(canonicalRequest)].join('\n');
+}
+
+/** Hex HMAC of the string to sign under a derived key. */
+export function signString(key: Buffer, text: string): string {
+  return crypto.createHmac('sha256', key).update(text).digest('hex');
 }
 
 function canonicalHeaderBlock(signedHeaders: string, contentType: string, hostname: string): string {

@@ -66,6 +66,16 @@ export class AsyncService {
   }
 
   /**
+   * True when the function runs in async execution mode (AsyncRunEnable,
+   * fixed at creation): every call of it, a synchronous Invoke too, is
+   * queued as an async event and answered at once with its RequestId
+   * (spec §8). ResourceNotFound.Function / .Qualifier like an invocation.
+   */
+  runsAsync(namespace: string, functionName: string, qualifier: string): boolean {
+    return this.resolver.resolve(namespace, functionName, qualifier).asyncRunEnable;
+  }
+
+  /**
    * Timer firings: each enqueues an async event (InvokeType `Timer`) and
    * records its scheduled time as the timer's last firing, all in one
    * durable commit — so a crash leaves both or neither, and a time already

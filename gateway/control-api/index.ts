@@ -9,7 +9,7 @@ import { ApiError, isApiError } from '../../core';
 import type { Platform } from '../../core';
 import { actions } from './actions';
 import { parseParams } from './params';
-import { verifyTc3 } from './tc3';
+import { SigningKeyCache, verifyTc3 } from './tc3';
 
 export const API_VERSION = '2018-04-16';
 
@@ -28,7 +28,13 @@ export interface ControlResponse {
   errorCode?: string;
 }
 
-export async function handleControlRequest(platform: Platform, req: ControlRequest): Promise<ControlResponse> {
+/** The control API of one platform: answers one request at a time, reusing what verification derived before (signing keys). */
+export function createControlApi(platform: Platform): (req: ControlRequest) => Promise<ControlResponse> {
+  const keys = new SigningKeyCache();
+  return (req) => handleControlRequest(platform, req, keys);
+}
+
+async function handleControlRequest(platform: Platform, req: ControlRequest, keys: SigningKeyCache): Promise<ControlResponse> {
   const requestId = crypto.randomUUID();
   const action = req.headers['x-tc-action'] ?? '';
   try {
@@ -49,6 +55,8 @@ export async function handleControlRequest(platform: Platform, req: ControlReque
         const row = platform.store.credentials.get(id);
         return row && row.enabled ? row.secret_key : undefined;
       },
+      Date.now(),
+      keys,
     );
     const version = req.headers['x-tc-version'];
     if (version !== API_VERSION) {

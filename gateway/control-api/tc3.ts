@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { ApiError } from '../../core';
-import { hostnameOf, SignedHeaderError, tc3Signature } from '../../core';
+import { hostnameOf, sha256Hex, SignedHeaderError, signingKey, signString, stringToSign } from '../../core';
 
 /** What the verifier needs from one request, copied out of the HTTP layer. */
 export interface SignedRequest {
@@ -29,7 +29,13 @@ export const MAX_CLOCK_SKEW_SECONDS = 300;
  * signed with. `lookupSecret` gives the SecretKey of an enabled SecretId.
  * Throws ApiError with the API's AuthFailure.* codes.
  */
-export function verifyTc3(req: SignedRequest, lookupSecret: (secretId: string) => string | undefined, nowMs = Date.now()): string {
+export function verifyTc3(
+  req: SignedRequest,
+  lookupSecret: (secretId: string) => string | undefined,
+  nowMs = Date.now(),
+  /** Derived keys of earlier verified requests (none: every key is derived). */
+  keys?: SigningKeyCache,
+): string {
   if (!req.authorization) {
     throw new ApiError('AuthFailure.InvalidAuthorization', 'The Authorization header is missing.');
   }
@@ -52,10 +58,33 @@ export function verifyTc3(req: SignedRequest, lookupSecret: (secretId: string) =
   if (secretKey === undefined) {
     throw new ApiError('AuthFailure.SecretIdNotFound', 'The SecretId is not found or is disabled.');
   }
-  if (!signatureMatches(req, secretKey, { timestamp, date, service, signedHeaders }, signature)) {
+  if (!signatureMatches(req, secretKey, { timestamp, date, service, signedHeaders }, signature, keys)) {
     throw new ApiError('AuthFailure.SignatureFailure', 'The request signature does not match.');
   }
   return secretId;
+}
+
+/**
+ * Derived signing keys of verified requests, by (secret, date, service) — what
+ * the SDKs cache on their side: three of the four HMACs of a verification.
+ * A key enters only after a request signed with it verified, so unsigned
+ * traffic cannot fill the cache; a changed secret is a different entry. Keys
+ * of a past date are useless after the 5-minute skew window: the cache is
+ * emptied when it reaches its bound (one key a day per secret and service in
+ * normal use). One per control API (gateway/control-api/index.ts).
+ */
+export class SigningKeyCache {
+  private readonly keys = new Map<string, Buffer>();
+  constructor(private readonly maxKeys = 256) {}
+
+  get(id: string): Buffer | undefined {
+    return this.keys.get(id);
+  }
+
+  set(id: string, key: Buffer): void {
+    if (this.keys.size >= this.maxKeys) this.keys.clear();
+    this.keys.set(id, key);
+  }
 }
 
 /**
@@ -68,20 +97,30 @@ function signatureMatches(
   secretKey: string,
   scope: { timestamp: number; date: string; service: string; signedHeaders: string },
   signature: string,
+  keys: SigningKeyCache | undefined,
 ): boolean {
   const given = Buffer.from(signature, 'hex');
+  const cacheKey = `${secretKey}\u0000${scope.date}\u0000${scope.service}`;
+  const cached = keys?.get(cacheKey);
+  const key = cached ?? signingKey(secretKey, scope.date, scope.service);
+  const bodyHash = sha256Hex(req.body);
+  // The Node SDK's form (no port) first. A match ends the loop: which form matched is the
+  // caller's own choice, and each comparison stays constant-time.
   const hostnames = new Set([hostnameOf(req.host), req.host]);
   let matched = false;
   for (const hostname of hostnames) {
     let expected: string;
     try {
-      expected = tc3Signature({ secretKey, method: req.method, query: req.query, contentType: req.contentType, hostname, body: req.body, ...scope });
+      expected = signString(key, stringToSign({ method: req.method, query: req.query, contentType: req.contentType, hostname, ...scope }, bodyHash));
     } catch (err) {
       if (err instanceof SignedHeaderError) throw new ApiError('AuthFailure.InvalidAuthorization', err.message);
       throw err;
     }
-    // Every candidate is compared (no early exit), in constant time.
-    if (crypto.timingSafeEqual(Buffer.from(expected, 'hex'), given)) matched = true;
+    if (crypto.timingSafeEqual(Buffer.from(expected, 'hex'), given)) {
+      matched = true;
+      break;
+    }
   }
+  if (matched && cached === undefined) keys?.set(cacheKey, key);
   return matched;
 }

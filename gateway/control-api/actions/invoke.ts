@@ -1,4 +1,4 @@
-import { ApiError } from '../../../core';
+import { ApiError, isApiError } from '../../../core';
 import type { InvocationResult } from '../../../core';
 import { billedDuration } from '../../../core';
 import { DEFAULT_NAMESPACE } from '../../../core';
@@ -48,44 +48,81 @@ function routingKeysOf(params: ActionParams): Record<string, string> | undefined
   return parsed as Record<string, string>;
 }
 
-/** The called function: name, namespace (checked to exist), qualifier (default `defaultQualifier`), routing keys. */
-function target(ctx: ActionContext, params: ActionParams, defaultQualifier: string) {
+/** The called function: name, namespace, qualifier (default `defaultQualifier`), routing keys. */
+function target(params: ActionParams, defaultQualifier: string) {
   const functionName = requiredString(params, 'FunctionName', 'InvalidParameter.FunctionName');
   const namespace = optionalString(params, 'Namespace', 'InvalidParameterValue.Namespace') || DEFAULT_NAMESPACE;
   const qualifier = optionalString(params, 'Qualifier', 'InvalidParameterValue.Qualifier') || defaultQualifier;
   const routingKeys = routingKeysOf(params);
-  ctx.platform.namespaces.get(namespace);
   return { namespace, functionName, qualifier, ...(routingKeys ? { routingKeys } : {}) };
 }
 
-async function invoke(ctx: ActionContext, params: ActionParams, event: string, defaultQualifier: string) {
-  return ctx.platform.invocations.invokeSync({ ...target(ctx, params, defaultQualifier), event });
+/**
+ * Runs `call` on a function of `namespace`; when the function is not found, answers
+ * ResourceNotFound.Namespace if the namespace is what is missing. The namespace is read only
+ * then: one that holds the function exists (a namespace must be empty to be deleted), so a
+ * call that finds its function costs no namespace look-up.
+ */
+async function inNamespace<T>(ctx: ActionContext, namespace: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (isApiError(err) && err.code === 'ResourceNotFound.Function') ctx.platform.namespaces.get(namespace);
+    throw err;
+  }
+}
+
+type Called = ReturnType<typeof target>;
+
+/** The `Result` of a queued call: its RequestId, every other field empty (spec §5). */
+function queuedResult(requestId: string) {
+  return { Result: { FunctionRequestId: requestId, RetMsg: '', ErrMsg: '', Log: '', MemUsage: 0, Duration: 0, BillDuration: 0, InvokeResult: 0 } };
+}
+
+/** Queues `event` for the called function; the RequestId once the event is durable. */
+async function enqueue(ctx: ActionContext, called: Called, event: string, refusal: string) {
+  // The queue keeps no routing keys yet: refused rather than ignored (alias weights still apply when the event runs).
+  if (called.routingKeys) throw new ApiError('InvalidParameterValue.RoutingKey', refusal);
+  const { namespace, functionName, qualifier } = called;
+  return queuedResult(await ctx.platform.async.enqueue({ namespace, functionName, qualifier, event }));
+}
+
+/**
+ * A synchronous call (Invoke RequestResponse, InvokeFunction): run now and answer the result —
+ * except for a function in async execution mode (AsyncRunEnable), which answers every call at
+ * once with a RequestId (spec §8): the call becomes an async event of up to 24 h.
+ */
+async function invoke(ctx: ActionContext, params: ActionParams, event: string, defaultQualifier: string, tail: boolean, maxLogBytes?: number) {
+  const called = target(params, defaultQualifier);
+  return inNamespace(ctx, called.namespace, async () => {
+    if (ctx.platform.async.runsAsync(called.namespace, called.functionName, called.qualifier)) {
+      const refusal = `Function ${called.functionName} runs in async execution mode (AsyncRunEnable): its calls are queued as async events, which cannot carry a RoutingKey yet.`;
+      return enqueue(ctx, called, event, refusal);
+    }
+    return toWire(await ctx.platform.invocations.invokeSync({ ...called, event }), tail, maxLogBytes);
+  });
 }
 
 export const invokeActions: ActionTable = {
   async Invoke(params, ctx) {
     const type = optionalString(params, 'InvocationType', 'InvalidParameterValue.InvocationType') ?? 'RequestResponse';
+    const event = optionalString(params, 'ClientContext', 'InvalidParameterValue.ClientContext') ?? '';
     if (type === 'Event') {
-      // Async: the RequestId once the event is durable; every other Result field is empty (spec §5).
-      const { namespace, functionName, qualifier, routingKeys } = target(ctx, params, '$LATEST');
-      // The queue keeps no routing keys yet: refused rather than ignored (alias weights still apply when the event runs).
-      if (routingKeys) throw new ApiError('InvalidParameterValue.RoutingKey', 'RoutingKey applies to synchronous invocations only: an Event invocation cannot carry one yet.');
-      const event = optionalString(params, 'ClientContext', 'InvalidParameterValue.ClientContext') ?? '';
-      const requestId = await ctx.platform.async.enqueue({ namespace, functionName, qualifier, event });
-      return { Result: { FunctionRequestId: requestId, RetMsg: '', ErrMsg: '', Log: '', MemUsage: 0, Duration: 0, BillDuration: 0, InvokeResult: 0 } };
+      // Async: the RequestId once the event is durable.
+      const called = target(params, '$LATEST');
+      return inNamespace(ctx, called.namespace, () =>
+        enqueue(ctx, called, event, 'RoutingKey applies to synchronous invocations only: an Event invocation cannot carry one yet.'),
+      );
     }
     if (type !== 'RequestResponse') {
       throw new ApiError('InvalidParameterValue.InvocationType', `InvocationType must be RequestResponse or Event, got ${type}.`);
     }
-    const tail = logType(params);
-    const result = await invoke(ctx, params, optionalString(params, 'ClientContext', 'InvalidParameterValue.ClientContext') ?? '', '$LATEST');
-    return toWire(result, tail);
+    return invoke(ctx, params, event, '$LATEST', logType(params));
   },
 
   async InvokeFunction(params, ctx) {
     const tail = logType(params);
-    const result = await invoke(ctx, params, optionalString(params, 'Event', 'InvalidParameterValue.Param') ?? '', '$DEFAULT');
     // InvokeFunction returns at most 4 KB of log (the tail end).
-    return toWire(result, tail, 4096);
+    return invoke(ctx, params, optionalString(params, 'Event', 'InvalidParameterValue.Param') ?? '', '$DEFAULT', tail, 4096);
   },
 };
