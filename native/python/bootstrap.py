@@ -38,23 +38,29 @@ def send(msg):
         view = view[n:]
 
 
-def read_exact(n):
-    chunks = []
-    while n > 0:
-        chunk = os.read(CHANNEL, n)
-        if not chunk:
-            sys.exit(0)  # the parent closed the channel: nothing more will come
-        chunks.append(chunk)
-        n -= len(chunk)
-    return b"".join(chunks)
+class FrameReader:
+    """Frames from the channel, read in chunks: a whole invoke frame usually arrives in one read()
+    (one syscall per call instead of one for the length and one for the payload)."""
 
+    def __init__(self):
+        self.buf = b""
 
-def receive():
-    (length,) = struct.unpack(">I", read_exact(4))
-    payload = read_exact(length)
-    if payload[:1] != MARK:
-        raise ValueError("unexpected frame encoding")
-    return json.loads(payload[1:].decode("utf-8"))
+    def fill(self, want):
+        while len(self.buf) < want:
+            chunk = os.read(CHANNEL, max(65536, want - len(self.buf)))
+            if not chunk:
+                sys.exit(0)  # the parent closed the channel: nothing more will come
+            self.buf += chunk
+
+    def receive(self):
+        self.fill(4)
+        (length,) = struct.unpack_from(">I", self.buf)
+        self.fill(4 + length)
+        payload = self.buf[4:4 + length]
+        self.buf = self.buf[4 + length:]
+        if payload[:1] != MARK:
+            raise ValueError("unexpected frame encoding")
+        return json.loads(payload[1:])
 
 
 def peak_rss_bytes():
@@ -228,7 +234,8 @@ def main():
     sys.path[:0] = [code_root, os.environ.get("ISOLA_OPT_DIR", "/opt")]
     os.chdir(code_root)
     send({"t": "ready", "pid": os.getpid()})
-    config = receive()
+    frames = FrameReader()
+    config = frames.receive()
     limit_memory(config["memoryMb"])
     handler, failed = load(config)
     flush_output()
@@ -238,7 +245,7 @@ def main():
     send({"t": "loaded"})
     fields = context_fields(config)
     while True:
-        msg = receive()
+        msg = frames.receive()
         if msg.get("t") == "invoke":
             send(invoke(handler, fields, msg))
 
