@@ -229,6 +229,7 @@ export class ProcessInstance {
       this.proc!.send({
         t: 'load', handler: spec.handler, env: spec.env, memoryMb: spec.memoryMb, timeoutMs: spec.timeoutMs,
         functionName: spec.functionName, version: spec.version, namespace: spec.namespace, ...platform,
+        reportMemory: this.confined?.memoryBytes() == null,
       });
     });
   }
