@@ -19,9 +19,11 @@
  *
  * The process instances run in the sandbox users get by default (`--sandbox on`, env BENCH_SANDBOX:
  * confined when this runs as root — own uid, cgroups, mount namespace); `--sandbox off` measures the
- * runners without confinement, to see what it costs.
+ * runners without confinement, to see what it costs. Event-function instances get their own network
+ * namespace where the server would give them one (`--network auto`, env BENCH_NETWORK); `--network
+ * port` keeps them on the host network, to see what the namespace adds to a cold start.
  *
- * node bench/runners.js [--sandbox on|off] [--web on|off|only]   (after npm run build; ~3–5 min)
+ * node bench/runners.js [--sandbox on|off] [--web on|off|only] [--network auto|port]   (after npm run build; ~3–5 min)
  * BENCH_ONLY=Java,Go node bench/runners.js     only the targets whose name starts with one of these
  */
 const { execFileSync, spawn } = require('node:child_process');
@@ -44,6 +46,8 @@ if (!['on', 'off', 'only'].includes(WEB)) throw new Error(`--web must be on, off
 const WEB_CONNECTIONS = option('--web-connections', 'BENCH_WEB_CONNECTIONS', 8);
 const WEB_DURATION = option('--web-duration', 'BENCH_WEB_DURATION', 5);
 const WEB_COLD = option('--web-cold', 'BENCH_WEB_COLD', 8);
+const NETWORK = process.argv.find((a, i, all) => all[i - 1] === '--network') ?? process.env.BENCH_NETWORK ?? 'auto';
+if (NETWORK !== 'auto' && NETWORK !== 'port') throw new Error(`--network must be auto or port, got ${JSON.stringify(NETWORK)}`);
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const wanted = (name) => ONLY.length === 0 || ONLY.some((p) => name.startsWith(p));
 
@@ -213,14 +217,16 @@ run(async () => {
   const sandbox = createSandbox({ dataDir, enabled: SANDBOX === 'on' });
   const platform = { region: 'r', appId: '1', uin: '2' };
   const cacheDir = path.join(dataDir, 'runtimes');
-  const proc = createProcessExecutor({ sandbox, platform, keepAliveMs: 600_000, cacheDir });
+  const network = NETWORK === 'port' ? { network: 'port' } : {};
+  const proc = createProcessExecutor({ sandbox, platform, keepAliveMs: 600_000, cacheDir, ...network });
   // The same JVM without the AppCDS archive of the bootstrap and Gson (the JDK's own default CDS stays on).
-  const noCds = createProcessExecutor({ sandbox, platform, keepAliveMs: 600_000, cacheDir, java: { classDataSharing: false } });
-  const noSpares = createProcessExecutor({ sandbox, platform, keepAliveMs: 600_000, cacheDir, spares: false });
+  const noCds = createProcessExecutor({ sandbox, platform, keepAliveMs: 600_000, cacheDir, java: { classDataSharing: false }, ...network });
+  const noSpares = createProcessExecutor({ sandbox, platform, keepAliveMs: 600_000, cacheDir, spares: false, ...network });
   const iso = await createIsolateRuntime({ hosts: 1, dataDir, keepAliveMs: 600_000 });
   const m = machine();
   console.log(machineLine(m));
   console.log(`process instances: ${sandbox.describe()}`);
+  console.log(`process instances: ${proc.describeNetwork()}`);
   try {
     const raw = await rawPipe(WARM_CALLS);
     const results = { rawPipe: { p50: percentile(raw, 50), p99: percentile(raw, 99) } };

@@ -228,6 +228,7 @@ async function startProcessExecutor(config: Readonly<PlatformConfig>, identity: 
     binaries: { python: config.pythonPath },
     cacheDir: path.join(config.dataDir, 'runtimes'),
   });
+  console.log(`[platform] ${processes.describeNetwork()}`);
   reportRuntimes(processes.availability());
   return { processes, web };
 }

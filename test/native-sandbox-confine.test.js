@@ -25,7 +25,7 @@ open('/tmp/left-behind', 'w').write('x')
 t.test('the confined process', needsRoot, async (t) => {
   const box = sandboxOn(t);
   t.ok(box.sandbox.privileged);
-  t.match(box.sandbox.describe(), /own uid\/gid.*memory cgroup v[12].*pids cgroup v[12].*network not isolated/);
+  t.match(box.sandbox.describe(), /own uid\/gid.*memory cgroup v[12].*pids cgroup v[12].*network as the executors say/);
   const r = await runPython(t, box, { id: 'inspect-1', layers: ['base', 'top'] }, INSPECT, { fd3: true });
   t.equal(r.code, 0, r.stderr);
   t.equal(r.fd3, 'fd3 works', 'fd 3 of the caller survives the launcher');

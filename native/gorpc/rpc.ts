@@ -44,14 +44,9 @@ export class GoRpcClient {
     socket.on('close', () => this.fail(new RpcError('ERR_RPC_CLOSED', 'the connection closed')));
   }
 
-  /** Connects to `host:port`; rejects when the connection is refused or not made within `timeoutMs`. */
-  static connect(host: string, port: number, timeoutMs: number): Promise<GoRpcClient> {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port });
-      const timer = setTimeout(() => { socket.destroy(); reject(new RpcError('ERR_RPC_CLOSED', `no connection to ${host}:${port} within ${timeoutMs} ms`)); }, timeoutMs);
-      socket.once('connect', () => { clearTimeout(timer); socket.removeAllListeners('error'); resolve(new GoRpcClient(socket)); });
-      socket.once('error', (err) => { clearTimeout(timer); socket.destroy(); reject(err); });
-    });
+  /** A client over a connection already made (one opened inside an instance's network namespace). */
+  static over(socket: net.Socket): GoRpcClient {
+    return new GoRpcClient(socket);
   }
 
   /** Calls `method` ('Function.Invoke') with `arg` of type `argType`; resolves with the reply's body as an object. */

@@ -37,6 +37,8 @@ export type ParentMessage =
   | {
     t: 'load'; handler: string; env: Record<string, string>; memoryMb: number; timeoutMs: number;
     functionName: string; version: string; namespace: string; region: string; appId: string; uin: string;
+    /** Whether `done`/`failed` must carry the process's own memory figure (false: the server reads the instance's cgroup). */
+    reportMemory: boolean;
   }
   | { t: 'invoke'; id: number; rid: string; event: string; deadline: number };
 

@@ -7,7 +7,10 @@
  * The executor owns the custom runtime's peer lookup (native/custom's
  * SockDiagLookup, one helper process): only this executor serves runtime
  * APIs, so it is started on the first custom instance — a server without
- * custom functions runs no helper — and closed with the executor.
+ * custom functions runs no helper — and closed with the executor. Likewise
+ * the helper that opens connections into instances' network namespaces
+ * (native/sandbox's NamespaceSockets, for Go functions' rpc ports), started
+ * on first use.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +20,7 @@ import { Pool } from './pool';
 import { countsByKey } from './reclaim';
 import { builtInRuntimes, defaultPhp, familyOf, versionOnce, type BuiltInRuntime, type RuntimeBinaries } from './runtimes';
 import { defaultJavaInstall, type JavaInstall } from './java';
-import type { InstanceLimits, Sandbox } from '../sandbox';
+import { detectNetworkMode, linkDir, NamespaceSockets, type InstanceLimits, type NetworkMode, type Sandbox } from '../sandbox';
 import { SockDiagLookup } from '../custom';
 
 export interface ProcessExecutorOptions {
@@ -36,6 +39,12 @@ export interface ProcessExecutorOptions {
   spares?: boolean;
   /** The Java runtime's JDK, JSON library and class data sharing (defaults: java/javac in PATH, Debian's Gson, CDS on). */
   java?: Partial<Omit<JavaInstall, 'cacheDir'>>;
+  /**
+   * Force a network mode (tests, benches); default: detected as for web functions — 'namespace' (an
+   * own network namespace per instance, slirp4netns's outbound link) as root with slirp4netns, else
+   * 'port' (the host's network). The custom runtime is on the host's network either way.
+   */
+  network?: NetworkMode;
 }
 
 /** One runtime family's availability on this host: `reason` says why it cannot run here (null: it can). */
@@ -47,6 +56,10 @@ export interface RuntimeAvailability {
 export type ProcessExecutor = Executor & Required<Pick<Executor, 'describeRuntime'>> & {
   /** Every runtime family of this executor and whether this host can run it (for `isola serve`'s start report). */
   availability(): RuntimeAvailability[];
+  /** The network mode in use. */
+  readonly network: NetworkMode;
+  /** One line for the start-up log: which network event functions get, and why not their own. */
+  describeNetwork(): string;
 };
 
 export const DEFAULT_INSTANCE_LIMITS: Readonly<Omit<InstanceLimits, 'memoryMb'>> = Object.freeze({ pids: 64, openFiles: 1024, tmpMb: 512 });
@@ -66,6 +79,15 @@ export function createProcessExecutor(options: ProcessExecutorOptions): ProcessE
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
   let closing: Promise<void> | null = null;
+  const detected = detectNetworkMode(options.sandbox.privileged);
+  const network = options.network ?? detected.mode;
+  if (network === 'namespace' && detected.mode !== 'namespace') throw new Error(`event functions cannot get their own network namespace here: ${detected.why}`);
+  let sockets: NamespaceSockets | null = null;
+  const networkDeps = {
+    mode: network,
+    linkDir: network === 'namespace' ? linkDir() : '',
+    connect: (pid: number, port: number) => (sockets ??= new NamespaceSockets()).connect(pid, port),
+  };
   let lookup: SockDiagLookup | null = null;
   const peerLookup = (): SockDiagLookup => {
     if (lookup === null) {
@@ -85,7 +107,7 @@ export function createProcessExecutor(options: ProcessExecutorOptions): ProcessE
     if (pool === undefined) {
       const runtime = runtimeOf(spec)!;
       const spares = options.spares === false ? 0 : runtime.spares ?? 0;
-      pool = new Pool(spec, { sandbox: options.sandbox, runtime, platform: options.platform, limits, minRuntimeStartMs: options.minRuntimeStartMs ?? 10_000, peerLookup }, options.keepAliveMs, spares);
+      pool = new Pool(spec, { sandbox: options.sandbox, runtime, platform: options.platform, limits, minRuntimeStartMs: options.minRuntimeStartMs ?? 10_000, peerLookup, network: networkDeps }, options.keepAliveMs, spares);
       pools.set(spec.key, pool);
     }
     return pool;
@@ -95,6 +117,12 @@ export function createProcessExecutor(options: ProcessExecutorOptions): ProcessE
 
   return {
     name: 'process',
+    network,
+    describeNetwork(): string {
+      return network === 'namespace'
+        ? 'event functions: each instance in its own network namespace (its ports reachable from nowhere on the host; slirp4netns: outbound NAT, the host\'s 127.0.0.1 refused); the custom runtime on the host network (its bootstrap calls the runtime API on 127.0.0.1)'
+        : `event functions: WEAKER ISOLATION — on the host network (a Go function's rpc port is reachable from the host's loopback, and they can reach the host's 127.0.0.1 services): ${detected.why || 'set by option'}`;
+    },
     prepare(spec: VersionSpec): VersionSpec {
       const runtime = runtimeOf(spec);
       if (runtime === undefined) throw new Error(`The process executor does not run runtime ${spec.runtime}.`);
@@ -158,6 +186,7 @@ export function createProcessExecutor(options: ProcessExecutorOptions): ProcessE
         await Promise.allSettled([...inFlight]);
         await Promise.all([...pools.values()].map((p) => p.stopAll(1000)));
         lookup?.close();
+        sockets?.close();
       })();
       return closing;
     },
@@ -165,6 +194,7 @@ export function createProcessExecutor(options: ProcessExecutorOptions): ProcessE
       closed = true;
       for (const pool of pools.values()) pool.killAll('the process executor was destroyed');
       lookup?.close();
+      sockets?.close();
     },
   };
 }

@@ -7,16 +7,18 @@
  * owns the port, the connection and the translation of the reply.
  *
  * The port is a free one the server picks (bind port 0, release, hand it
- * over): event functions share the host's network (native/sandbox), so a
- * fixed one would collide between instances.
+ * over): on the host's network a fixed one would collide between instances
+ * (in an instance's own namespace any would do). The connection comes from
+ * the instance's network (instance-network.ts): inside its namespace, where
+ * nothing on the host can reach the port.
  */
 import net from 'node:net';
 import type { EventCall, VersionSpec } from '../../executor';
 import { FUNCTION_INVOKE, FUNCTION_PING, GoRpcClient, INVOKE_REQUEST, PING_REQUEST, RpcError, invokeReplyOf } from '../gorpc';
 import type { Ending } from './instance';
 import { resultOf } from './results';
+import { freePort } from '../sandbox';
 
-const HOST = '127.0.0.1';
 /** How often the start polls for the function's listener (ms). */
 const POLL_MS = 10;
 
@@ -39,14 +41,15 @@ export class GoLink {
   }
 
   /**
-   * Resolves once `Function.Ping` answers on the port; polls until then.
+   * Resolves once `Function.Ping` answers on the port (connected by `connect`); polls until then.
    * Never resolves when the link is closed first (the instance's start is
    * raced against the process's exit and the init timeout).
    */
-  async ready(): Promise<void> {
+  async ready(connect: (port: number, timeoutMs: number) => Promise<net.Socket>): Promise<void> {
     while (!this.closed) {
+      let client: GoRpcClient | null = null;
       try {
-        const client = await GoRpcClient.connect(HOST, this.port, 1000);
+        client = GoRpcClient.over(await connect(this.port, 1000));
         await client.call(FUNCTION_PING, PING_REQUEST, {});
         if (this.closed) {
           client.close();
@@ -55,6 +58,7 @@ export class GoLink {
         this.client = client;
         return;
       } catch {
+        client?.close();
         await new Promise((r) => setTimeout(r, POLL_MS));
       }
     }
@@ -107,16 +111,4 @@ export class GoLink {
     this.closed = true;
     this.client?.close();
   }
-}
-
-/** A TCP port free on the loopback right now (bound, read, released). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, HOST, () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }

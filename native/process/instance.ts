@@ -34,6 +34,7 @@ import type { ConfinedInstance, InstanceLimits, Sandbox } from '../sandbox';
 import type { PeerLookup } from '../custom';
 import { RuntimeApiLink } from './runtime-api-link';
 import { GoLink } from './go-link';
+import { InstanceNetwork, type EventNetworkDeps } from './instance-network';
 import { MAX_RESULT_BYTES, resultTooLarge } from './results';
 import { instanceEnv } from './environment';
 import { confinedProcess } from './confined-process';
@@ -55,6 +56,8 @@ export interface InstanceDeps {
   minRuntimeStartMs: number;
   /** Who owns a custom runtime's API connections (the executor's shared sock_diag lookup, started on first use). */
   peerLookup(): PeerLookup;
+  /** The executor's network mode (an own namespace per instance, or the host's network). */
+  network: EventNetworkDeps;
 }
 
 /** What a process's own words say when it died of memory (Python, V8, the C++ runtime, the kernel via glibc). */
@@ -85,6 +88,8 @@ export class ProcessInstance {
   private api: RuntimeApiLink | null = null;
   /** The Go function's rpc (protocol 'go-rpc'); null otherwise. */
   private go: GoLink | null = null;
+  /** Its own network namespace and link, or the host's network (the custom runtime: its bootstrap calls the runtime API there). */
+  private readonly network: InstanceNetwork;
   /** The function said its process ends after this call (a Go panic, a PHP fatal error): not reused whatever the ending. */
   private exitsAfterCall = false;
   private running: Running | null = null;
@@ -96,6 +101,7 @@ export class ProcessInstance {
 
   constructor(private readonly spec: VersionSpec, private readonly deps: InstanceDeps, private readonly onDead: (i: ProcessInstance) => void) {
     this.id = `${process.pid.toString(36)}-${Date.now().toString(36)}-${(++instanceN).toString(36)}`;
+    this.network = InstanceNetwork.for(deps.network, this.id, deps.runtime.protocol !== 'runtime-api');
   }
 
   get pid(): number {
@@ -140,6 +146,7 @@ export class ProcessInstance {
       this.confined = await this.deps.sandbox.confine({
         instanceId: this.id, codeDir: spec.codeDir, layerDirs: spec.layerDirs,
         limits: { memoryMb: spec.memoryMb, ...this.deps.limits }, command: cmd.command, args: cmd.args, platformDirs: cmd.platformDirs,
+        network: this.network.confineAs,
       });
     } catch (err) {
       return this.failStart({ kind: 'internal', errorMessage: `the instance could not be confined: ${(err as Error).message}` });
@@ -165,13 +172,25 @@ export class ProcessInstance {
       onExit: (exit) => this.onExit(exit),
     });
     this.proc = proc;
+    const starting = proc.start();
+    // The network's link is part of InitRuntime (nothing of the function's runs before it is up but
+    // its interpreter's start); a Go function is ready once it answers through it. A link that
+    // cannot be set up while the process runs ends the start.
+    let linkFailure: string | null = null;
+    const linked = this.network.attach(proc.pid, runtimeDeadline).then(() => true, (err: Error) => {
+      if (proc.running) linkFailure = `the instance's network could not be set up: ${err.message}`;
+      proc.kill();
+      return false;
+    });
     // The custom runtime says ready over HTTP, a Go function by answering Function.Ping; the fd 3
     // pipe they inherit stays unused.
     void this.api?.ready.then(() => proc.markReady(), () => {});
-    void this.go?.ready().then(() => proc.markReady());
+    void linked.then((up) => { if (up) void this.go?.ready((port, ms) => this.network.connect(port, ms)).then(() => proc.markReady()); });
     try {
-      await proc.start();
+      await starting;
+      if (!(await linked)) throw new Error(linkFailure ?? 'the instance\'s network could not be set up');
     } catch (err) {
+      if (linkFailure !== null) return this.failStart({ kind: 'internal', errorMessage: linkFailure });
       const code = err instanceof SupervisionError ? err.code : null;
       const who = custom ? 'scf_bootstrap' : goRpc ? `the Go function ${spec.handler}` : `the ${this.deps.runtime.family} runtime`;
       const ready = custom ? 'did not call POST /runtime/init/ready' : goRpc ? 'did not answer Function.Ping on $_LAMBDA_SERVER_PORT' : 'did not start';
@@ -210,6 +229,7 @@ export class ProcessInstance {
       this.proc!.send({
         t: 'load', handler: spec.handler, env: spec.env, memoryMb: spec.memoryMb, timeoutMs: spec.timeoutMs,
         functionName: spec.functionName, version: spec.version, namespace: spec.namespace, ...platform,
+        reportMemory: this.confined?.memoryBytes() == null,
       });
     });
   }
@@ -362,6 +382,7 @@ export class ProcessInstance {
     this.disposing ??= (async () => {
       this.go?.close();
       await this.proc?.stop({ killAfterMs });
+      this.network.close();
       await this.api?.close();
       await this.confined?.dispose();
     })();

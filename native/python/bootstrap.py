@@ -29,36 +29,52 @@ MAX_TEXT = 64 * 1024  # error messages and stacks: enough for any real traceback
 LINE_CUT = 8192  # the spec's per-line log limit (the parent cuts there too)
 
 
+# One encoder for every frame and result: json.dumps with options other than the defaults builds a
+# new JSONEncoder per call.
+ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+HEAD = struct.Struct(">IB")
+
+
 def send(msg):
-    data = json.dumps(msg, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "replace")
-    frame = struct.pack(">I", len(data) + 1) + MARK + data
+    data = ENCODE(msg).encode("utf-8", "replace")
+    frame = HEAD.pack(len(data) + 1, MARK[0]) + data
     view = memoryview(frame)
     while view:
         n = os.write(CHANNEL, view)
         view = view[n:]
 
 
-def read_exact(n):
-    chunks = []
-    while n > 0:
-        chunk = os.read(CHANNEL, n)
-        if not chunk:
-            sys.exit(0)  # the parent closed the channel: nothing more will come
-        chunks.append(chunk)
-        n -= len(chunk)
-    return b"".join(chunks)
+class FrameReader:
+    """Frames from the channel, read in chunks: a whole invoke frame usually arrives in one read()
+    (one syscall per call instead of one for the length and one for the payload)."""
 
+    def __init__(self):
+        self.buf = b""
 
-def receive():
-    (length,) = struct.unpack(">I", read_exact(4))
-    payload = read_exact(length)
-    if payload[:1] != MARK:
-        raise ValueError("unexpected frame encoding")
-    return json.loads(payload[1:].decode("utf-8"))
+    def fill(self, want):
+        while len(self.buf) < want:
+            chunk = os.read(CHANNEL, max(65536, want - len(self.buf)))
+            if not chunk:
+                sys.exit(0)  # the parent closed the channel: nothing more will come
+            self.buf += chunk
+
+    def receive(self):
+        self.fill(4)
+        (length,) = struct.unpack_from(">I", self.buf)
+        self.fill(4 + length)
+        payload = self.buf[4:4 + length]
+        self.buf = self.buf[4 + length:]
+        if payload[:1] != MARK:
+            raise ValueError("unexpected frame encoding")
+        return json.loads(payload[1:])
 
 
 def peak_rss_bytes():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def no_memory_figure():
+    return 0
 
 
 class LineWriter:
@@ -200,20 +216,21 @@ def context_fields(config):
     }
 
 
-def invoke(handler, fields, msg):
+def invoke(handler, fields, msg, memory=peak_rss_bytes):
+    """One invocation; `memory` gives its memory figure (0 where the server reads the cgroup's)."""
     fields = dict(fields, request_id=msg["rid"])
     try:
         event = json.loads(msg["event"])
         result = handler(event, Context(fields, msg["deadline"]))
-        text = json.dumps(result, ensure_ascii=False, separators=(",", ":"))
+        text = ENCODE(result)
         flush_output()
-        return {"t": "done", "id": msg["id"], "result": text, "mem": peak_rss_bytes()}
+        return {"t": "done", "id": msg["id"], "result": text, "mem": memory()}
     except MemoryError as err:
         flush_output()
-        return dict(failure("oom", err), t="failed", id=msg["id"], mem=peak_rss_bytes())
+        return dict(failure("oom", err), t="failed", id=msg["id"], mem=memory())
     except BaseException as err:  # a handler's sys.exit() is its error, the instance goes on
         flush_output()
-        return dict(failure("user_error", err), t="failed", id=msg["id"], mem=peak_rss_bytes())
+        return dict(failure("user_error", err), t="failed", id=msg["id"], mem=memory())
 
 
 def main():
@@ -228,7 +245,8 @@ def main():
     sys.path[:0] = [code_root, os.environ.get("ISOLA_OPT_DIR", "/opt")]
     os.chdir(code_root)
     send({"t": "ready", "pid": os.getpid()})
-    config = receive()
+    frames = FrameReader()
+    config = frames.receive()
     limit_memory(config["memoryMb"])
     handler, failed = load(config)
     flush_output()
@@ -237,10 +255,12 @@ def main():
         return
     send({"t": "loaded"})
     fields = context_fields(config)
+    # A getrusage() per call is a syscall the server does not need when it reads the cgroup's peak.
+    memory = peak_rss_bytes if config.get("reportMemory", True) else no_memory_figure
     while True:
-        msg = receive()
+        msg = frames.receive()
         if msg.get("t") == "invoke":
-            send(invoke(handler, fields, msg))
+            send(invoke(handler, fields, msg, memory))
 
 
 if __name__ == "__main__":

@@ -157,7 +157,7 @@ class PrivilegedSandbox extends SandboxBase {
     });
     return `sandbox: root — each instance under its own uid/gid (${this.o.uidBase}-${end}), a private mount namespace `
       + `(tmpfs /tmp, also on ${this.sharedDirs.join(', ') || 'no other dir'}, read-only code, layers read-only on /opt, the data dir hidden), `
-      + `${groups.join(', ')}, rlimits (open files, core 0, processes per uid); network not isolated (host network) for event functions`
+      + `${groups.join(', ')}, rlimits (open files, core 0, processes per uid); the network as the executors say below`
       + (this.cgroupProblems.length ? `; ${this.cgroupProblems.join('; ')}` : '');
   }
 

@@ -30,6 +30,7 @@ export async function tearDown(r: Remains, uids: UidPool | null): Promise<void> 
   const { cgroup, uid } = r;
   const stuck: string[] = [];
   if (cgroup) {
+    cgroup.closeFiles();
     cgroup.stopForks();
     if (!(await killUntilGone(() => cgroup.pids(), KILL_TIMEOUT_MS))) stuck.push(`cgroup pids ${cgroup.pids().join(' ')}`);
   }

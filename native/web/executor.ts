@@ -11,7 +11,7 @@ import type { PlatformFacts } from '../process/instance';
 import { DEFAULT_INSTANCE_LIMITS } from '../process/executor';
 import { countsByKey } from '../process/reclaim';
 import type { InstanceLimits, Sandbox } from '../sandbox';
-import { detectNetworkMode, linkDir, type NetworkMode } from './network';
+import { detectNetworkMode, linkDir, type NetworkMode } from '../sandbox';
 import { WebPool } from './pool';
 import { proxyHttp } from './proxy';
 import { isUpgrade, proxyWebSocket } from './websocket';

@@ -3,4 +3,5 @@
  * network namespace per instance (or PORT), the HTTP and WebSocket proxy.
  */
 export { createWebExecutor, type WebExecutor, type WebExecutorOptions } from './executor';
-export { detectNetworkMode, WEB_PORT, type NetworkMode } from './network';
+export { detectNetworkMode, type NetworkMode } from '../sandbox';
+export { WEB_PORT } from './instance';

@@ -25,9 +25,12 @@ import { checkExecutable, lastLine } from '../process/start-checks';
 import { InstanceOutput } from '../process/output';
 import { instanceEnv, withOwnNodeOptions } from '../process/environment';
 import { describeListeners, listenersOf, socketInodesOfGroup, type Listener } from './listen';
-import { freePort, SlirpLink, WEB_PORT, type NetworkMode } from './network';
+import { freePort, SlirpLink, type NetworkMode } from '../sandbox';
 import path from 'node:path';
 import http from 'node:http';
+
+/** The port a web server listens on inside its own namespace (the cloud's). */
+export const WEB_PORT = 9000;
 
 export interface WebInstanceDeps {
   sandbox: Sandbox;
@@ -151,7 +154,8 @@ export class WebInstance {
     if (namespace) {
       this.link = new SlirpLink(path.join(this.deps.linkDir, `${this.id}.sock`));
       try {
-        hostPort = await this.link.attach(pid, WEB_PORT, deadline);
+        await this.link.attach(pid, deadline);
+        hostPort = await this.link.forward(WEB_PORT);
       } catch (err) {
         if (this.exitFailure !== null) return this.failStart(this.startExit());
         return this.failStart({ kind: 'internal', errorMessage: `the instance's network could not be set up: ${(err as Error).message}` });

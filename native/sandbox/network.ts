@@ -22,9 +22,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
-/** The port a web server listens on inside its own namespace (the cloud's). */
-export const WEB_PORT = 9000;
-
 export const SLIRP4NETNS = '/usr/bin/slirp4netns';
 
 export type NetworkMode = 'namespace' | 'port';
@@ -59,11 +56,10 @@ export class SlirpLink {
    * Waits until `pid` has left the server's network namespace (the launcher's
    * `unshare --net` ran: attaching before would put the tap into the host's
    * namespace), starts slirp4netns on it and waits for the link to be
-   * configured, then forwards a free 127.0.0.1 port to `guestPort`.
-   * Returns the host port. Rejects when the process exits first or
-   * `deadline` (epoch ms) passes.
+   * configured (outbound traffic works from then on). Rejects when the
+   * process exits first or `deadline` (epoch ms) passes.
    */
-  async attach(pid: number, guestPort: number, deadline: number): Promise<number> {
+  async attach(pid: number, deadline: number): Promise<void> {
     const own = fs.readlinkSync('/proc/self/ns/net');
     for (;;) {
       let ns: string;
@@ -93,6 +89,14 @@ export class SlirpLink {
       child.once('exit', (code, signal) => fail(new Error(`slirp4netns exited (${signal ?? code}): ${stderr.trim().split('\n').at(-1) ?? ''}`)));
       child.once('error', (err) => fail(err));
     });
+  }
+
+  /**
+   * Forwards a free 127.0.0.1 port of the host to `guestPort` in the namespace (after `attach`):
+   * any host process can connect to it, so only what is meant to be reached (a web function's
+   * port 9000) gets one. Returns the host port.
+   */
+  async forward(guestPort: number): Promise<number> {
     for (let attempt = 0; ; attempt++) {
       const hostPort = await freePort();
       const answer = await this.api({ execute: 'add_hostfwd', arguments: { proto: 'tcp', host_addr: '127.0.0.1', host_port: hostPort, guest_port: guestPort } });
@@ -149,12 +153,12 @@ export function linkDir(): string {
 
 /**
  * Removes the API sockets a killed server left (its links exited with it):
- * a socket is named after its instance, `w<server pid, base 36>-…`, and one
+ * a socket is named after its instance, `w<server pid, base 36>-…` (web) or `e…` (event), and one
  * whose server pid is gone is stale. Another live server's stay.
  */
 function sweepStaleSockets(dir: string): void {
   for (const name of fs.readdirSync(dir)) {
-    const m = /^w([0-9a-z]+)-.*\.sock$/.exec(name);
+    const m = /^[ew]([0-9a-z]+)-.*\.sock$/.exec(name);
     if (m === null) continue;
     if (!fs.existsSync(`/proc/${parseInt(m[1]!, 36)}`)) fs.rmSync(path.join(dir, name), { force: true });
   }

@@ -1,0 +1,111 @@
+'use strict';
+// The failure: an event function's listening port reachable from the host. As root with slirp4netns,
+// each event-function instance has its own network namespace: a Go function's rpc port and a port a
+// Python function listens on are refused from the host while the functions keep working (the
+// server reaches the Go port inside the namespace), and outbound traffic still leaves through the
+// link (to the host's non-loopback address) while the host's 127.0.0.1 stays out of reach.
+const t = require('tap');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const { processExecutor } = require('./helpers/process-executor');
+const { findGo, buildGoFunction } = require('./conformance/drivers/go-fixtures');
+
+// Where the server gives instances their own namespace (native/sandbox detectNetworkMode).
+const CAN_ISOLATE = process.getuid() === 0 && fs.existsSync('/usr/bin/slirp4netns');
+const NOT_HERE = !CAN_ISOLATE && 'not root, or no /usr/bin/slirp4netns (Debian slirp4netns): event functions stay on the host network';
+const NO_GO = findGo() === null && 'go not found in PATH (Debian: golang-go)';
+let goBinary = null;
+const goFunction = () => ({ main: { data: (goBinary ??= buildGoFunction()), mode: 0o755 }, fixture: 'env-dump' });
+
+/** Resolves with 'connected' or the error code of a connection attempt from this (the host's) namespace. */
+function tryConnect(port, host = '127.0.0.1') {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port });
+    s.once('connect', () => { s.destroy(); resolve('connected'); });
+    s.once('error', (err) => resolve(err.code));
+  });
+}
+
+/** A non-loopback IPv4 address of this host, or null. */
+function hostAddress() {
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return null;
+}
+
+// Module init: listens on a free port of the instance's loopback (kept open by a thread), so the
+// port stays open while the instance is warm. The handler connects to an address it is given.
+const LISTENER_PY = `
+import socket, threading
+srv = socket.socket()
+srv.bind(('127.0.0.1', 0))
+srv.listen(8)
+PORT = srv.getsockname()[1]
+threading.Thread(target=lambda: [srv.accept()[0].close() for _ in iter(int, 1)], daemon=True).start()
+
+def probe(host, port):
+    s = socket.socket()
+    s.settimeout(3)
+    try:
+        s.connect((host, port))
+        return 'connected'
+    except OSError as e:
+        return type(e).__name__
+    finally:
+        s.close()
+
+def main_handler(event, context):
+    out = {'port': PORT, 'own': probe('127.0.0.1', PORT)}
+    for name, target in event.get('probe', {}).items():
+        out[name] = probe(target[0], target[1])
+    return out
+`;
+
+t.test('a Python function listening on a port: refused from the host, reachable inside', { skip: NOT_HERE }, async (t) => {
+  const { ex, deploy } = processExecutor(t);
+  t.equal(ex.network, 'namespace', ex.describeNetwork());
+  // A host service on every address: the function reaches it through the link by the host's own
+  // address (outbound works), never through 127.0.0.1 (its own loopback).
+  const host = net.createServer((s) => s.destroy());
+  await new Promise((r) => host.listen(0, '0.0.0.0', r));
+  t.teardown(() => host.close());
+  const hostPort = host.address().port;
+  const address = hostAddress();
+  const probe = { hostLoopback: ['127.0.0.1', hostPort], ...(address ? { hostAddress: [address, hostPort] } : {}) };
+  const fn = deploy({ 'index.py': LISTENER_PY }, { timeoutMs: 10_000 });
+  const first = await fn.invoke({ probe });
+  t.equal(first.kind, 'ok', first.errorMessage);
+  const r = JSON.parse(first.result);
+  t.equal(r.own, 'connected', 'the function reaches its own port');
+  t.equal(await tryConnect(r.port), 'ECONNREFUSED', 'the host cannot reach the function\'s port');
+  t.equal(r.hostLoopback, 'ConnectionRefusedError', 'the host\'s 127.0.0.1 is not the function\'s');
+  if (address) t.equal(r.hostAddress, 'connected', 'outbound traffic leaves through the link');
+  const second = await fn.invoke({});
+  t.equal(second.kind, 'ok', 'the warm instance still works');
+  t.equal(second.instanceId, first.instanceId);
+});
+
+t.test('a Go function\'s rpc port: refused from the host, the server still invokes it', { skip: NOT_HERE || NO_GO }, async (t) => {
+  const { ex, deploy } = processExecutor(t);
+  t.equal(ex.network, 'namespace', ex.describeNetwork());
+  const fn = deploy(goFunction(), { runtime: 'Go1', handler: 'main', timeoutMs: 10_000 });
+  const first = await fn.invoke({});
+  t.equal(first.kind, 'ok', first.errorMessage);
+  const port = Number(JSON.parse(first.result)._LAMBDA_SERVER_PORT);
+  t.ok(port > 0, `the rpc port (${port})`);
+  t.equal(await tryConnect(port), 'ECONNREFUSED', 'the host cannot reach the Go function\'s rpc port');
+  const second = await fn.invoke({});
+  t.equal(second.kind, 'ok', 'the warm instance still answers through the namespace');
+  t.equal(second.instanceId, first.instanceId);
+});
+
+t.test('forced onto the host network, the same Go port is reachable (what the namespace prevents)', { skip: NO_GO }, async (t) => {
+  const { ex, deploy } = processExecutor(t, { network: 'port' });
+  t.match(ex.describeNetwork(), /WEAKER ISOLATION/);
+  const fn = deploy(goFunction(), { runtime: 'Go1', handler: 'main', timeoutMs: 10_000 });
+  const first = await fn.invoke({});
+  t.equal(first.kind, 'ok', first.errorMessage);
+  t.equal(await tryConnect(Number(JSON.parse(first.result)._LAMBDA_SERVER_PORT)), 'connected');
+});
