@@ -8,6 +8,9 @@
   g.self = g;
   const results = [];
   const queue = [];
+  // testharness.js names an unnamed test "Untitled", then "Untitled 1", "Untitled 2", …
+  let untitled = 0;
+  const nameOf = (name) => (name !== undefined ? name : untitled++ === 0 ? 'Untitled' : `Untitled ${untitled - 1}`);
 
   function sameValue(a, b) { return a === b ? (a !== 0 || 1 / a === 1 / b) : (a !== a && b !== b); }
   class AssertionError extends Error {}
@@ -59,13 +62,13 @@
   };
 
   g.test = (fn, name) => {
-    const t = new Test(name);
+    const t = new Test(nameOf(name));
     let error = null;
     try { fn.call(t, t); } catch (e) { error = e; }
     record(t, error);
   };
-  g.promise_test = (fn, name) => { queue.push({ fn, name }); };
-  g.async_test = (fn, name) => { results.push({ name, status: 'FAIL', message: 'async_test is not supported by this harness' }); };
+  g.promise_test = (fn, name) => { queue.push({ fn, name: nameOf(name) }); };
+  g.async_test = (fn, name) => { results.push({ name: nameOf(name), status: 'FAIL', message: 'async_test is not supported by this harness' }); };
   g.setup = () => {};
   g.done = () => {};
 

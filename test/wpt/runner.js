@@ -13,6 +13,10 @@ const DIR = __dirname;
 const FILES = {
   'streams/readable-byte-streams': ['streams/readable-byte-streams/read-min.any.js', 'streams/readable-byte-streams/respond-after-enqueue.any.js'],
   encoding: ['encoding/textdecoder-labels.any.js', 'encoding/textencoder-constructor-non-utf.any.js'],
+  'fetch/api (bodies)': [
+    'fetch/api/request/request-consume.any.js', 'fetch/api/request/request-consume-empty.any.js',
+    'fetch/api/response/response-consume-empty.any.js', 'fetch/api/body/mime-type.any.js',
+  ],
 };
 
 /** The harness, the file's `// META: script=` dependencies and the file, as one script body. */
