@@ -15,7 +15,7 @@ const FILES = {
   encoding: ['encoding/textdecoder-labels.any.js', 'encoding/textencoder-constructor-non-utf.any.js'],
   'fetch/api (bodies)': [
     'fetch/api/request/request-consume.any.js', 'fetch/api/request/request-consume-empty.any.js',
-    'fetch/api/response/response-consume-empty.any.js', 'fetch/api/body/mime-type.any.js',
+    'fetch/api/response/response-consume-empty.any.js', 'fetch/api/body/mime-type.any.js', 'fetch/api/body/formdata-parsing.any.js',
   ],
   'html/webappapis/structured-clone': ['html/webappapis/structured-clone/structured-clone.any.js'],
 };
