@@ -83,6 +83,11 @@
 
   const fail = (why) => new TypeError(`Failed to parse body as FormData: ${why}`);
 
+  const TOKEN = /^[!#$%&'*+\-.^_\x60|~0-9A-Za-z]+$/;
+  // A header line ends at CRLF only, so a CR or LF left inside one is malformed; NUL is never valid
+  // in a header value (RFC 9110 §5.5). Both are refused, as web-platform-tests' formdata-parsing says.
+  const FORBIDDEN_IN_HEADER = /[\r\n\0]/;
+
   /** Parses one part's header block: { name, filename (or null), type (or null) }. */
   function parsePartHeaders(text) {
     let name = null;
@@ -90,8 +95,9 @@
     let type = null;
     for (const line of text.split('\r\n')) {
       const colon = line.indexOf(':');
-      if (colon <= 0) throw fail('malformed part header');
+      if (colon <= 0 || FORBIDDEN_IN_HEADER.test(line)) throw fail('malformed part header');
       const header = line.slice(0, colon).trim().toLowerCase();
+      if (!TOKEN.test(header)) throw fail('a part header name is not a token');
       const value = line.slice(colon + 1).trim();
       if (header === 'content-disposition') {
         const parsed = parseMimeType(value);
@@ -110,12 +116,20 @@
   function parseMultipart(bytes, boundary) {
     const delimiter = internals.utf8Encode(`--${boundary}`);
     const entries = [];
-    let at = indexOf(bytes, delimiter, 0);
-    if (at === -1) throw fail('the boundary does not occur in the body');
+    // No preamble: the body starts with the first delimiter (browsers send none, and the
+    // web-platform-tests' formdata-parsing refuses one).
+    if (indexOf(bytes, delimiter, 0) !== 0) throw fail('the body does not start with the boundary');
+    let at = 0;
+    const skipPadding = () => { while (bytes[at] === 0x20 || bytes[at] === 0x09) at++; }; // transport padding
     for (;;) {
       at += delimiter.byteLength;
-      if (bytes[at] === DASH && bytes[at + 1] === DASH) return entries; // close delimiter
-      while (bytes[at] === 0x20 || bytes[at] === 0x09) at++; // transport padding
+      if (bytes[at] === DASH && bytes[at + 1] === DASH) { // close delimiter: padding, then the end or CRLF and an epilogue
+        at += 2;
+        skipPadding();
+        if (at === bytes.byteLength || (bytes[at] === CR && bytes[at + 1] === LF)) return entries;
+        throw fail('unexpected bytes after the closing boundary');
+      }
+      skipPadding();
       if (bytes[at] !== CR || bytes[at + 1] !== LF) throw fail('expected CRLF after the boundary');
       at += 2;
       if (entries.length >= limits.parts) throw fail(`more than ${limits.parts} parts`);
