@@ -2,12 +2,17 @@
 // vendored .any.js files here to run unchanged inside a function and under plain Node, and
 // report { name, status, message } per test. Sync tests run at once; promise_tests run one
 // after another, as testharness.js runs them, each with a 5 s timeout.
-'use strict';
+// Strict inside only: the harness opens the function body the test files share, and some of them
+// (structured-clone-battery-of-tests.js) assign undeclared globals, as sloppy scripts may.
 (function () {
+  'use strict';
   const g = globalThis;
   g.self = g;
   const results = [];
   const queue = [];
+  // testharness.js names an unnamed test "Untitled", then "Untitled 1", "Untitled 2", …
+  let untitled = 0;
+  const nameOf = (name) => (name !== undefined ? name : untitled++ === 0 ? 'Untitled' : `Untitled ${untitled - 1}`);
 
   function sameValue(a, b) { return a === b ? (a !== 0 || 1 / a === 1 / b) : (a !== a && b !== b); }
   class AssertionError extends Error {}
@@ -40,6 +45,14 @@
     (e) => { if (!(e instanceof Ctor) && !(e && e.constructor && e.constructor.name === Ctor.name)) fail(`expected ${Ctor.name} got ${show(e)}`, d); });
   g.promise_rejects_exactly = (t, value, p, d) => Promise.resolve(p).then(() => fail('expected a rejection', d),
     (e) => { if (!sameValue(e, value)) fail(`expected rejection ${show(value)} got ${show(e)}`, d); });
+  const rejectsDom = (name, e, d) => {
+    if (!(e instanceof g.DOMException) || e.name !== name) fail(`expected a DOMException ${name} got ${show(e)}`, d);
+  };
+  g.assert_throws_dom = (name, fn, d) => {
+    try { fn(); } catch (e) { rejectsDom(name, e, d); return; }
+    fail(`expected a DOMException ${name} to be thrown`, d);
+  };
+  g.promise_rejects_dom = (t, name, p, d) => Promise.resolve(p).then(() => fail(`expected a rejection with ${name}`, d), (e) => rejectsDom(name, e, d));
   g.step_timeout = (fn, ms, ...args) => g.setTimeout(fn, ms, ...args);
 
   class Test {
@@ -59,13 +72,13 @@
   };
 
   g.test = (fn, name) => {
-    const t = new Test(name);
+    const t = new Test(nameOf(name));
     let error = null;
     try { fn.call(t, t); } catch (e) { error = e; }
     record(t, error);
   };
-  g.promise_test = (fn, name) => { queue.push({ fn, name }); };
-  g.async_test = (fn, name) => { results.push({ name, status: 'FAIL', message: 'async_test is not supported by this harness' }); };
+  g.promise_test = (fn, name) => { queue.push({ fn, name: nameOf(name) }); };
+  g.async_test = (fn, name) => { results.push({ name: nameOf(name), status: 'FAIL', message: 'async_test is not supported by this harness' }); };
   g.setup = () => {};
   g.done = () => {};
 

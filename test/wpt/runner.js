@@ -13,12 +13,19 @@ const DIR = __dirname;
 const FILES = {
   'streams/readable-byte-streams': ['streams/readable-byte-streams/read-min.any.js', 'streams/readable-byte-streams/respond-after-enqueue.any.js'],
   encoding: ['encoding/textdecoder-labels.any.js', 'encoding/textencoder-constructor-non-utf.any.js'],
+  'fetch/api (bodies)': [
+    'fetch/api/request/request-consume.any.js', 'fetch/api/request/request-consume-empty.any.js',
+    'fetch/api/response/response-consume-empty.any.js', 'fetch/api/body/mime-type.any.js', 'fetch/api/body/formdata-parsing.any.js',
+  ],
+  'html/webappapis/structured-clone': ['html/webappapis/structured-clone/structured-clone.any.js'],
 };
 
 /** The harness, the file's `// META: script=` dependencies and the file, as one script body. */
 function scriptOf(file) {
   const text = fs.readFileSync(path.join(DIR, file), 'utf8');
-  const deps = [...text.matchAll(/^\/\/ META: script=(.+)$/gm)].map((m) => path.join(path.dirname(file), m[1].trim()));
+  // A dependency is relative to the file, or to the WPT root when it starts with '/'.
+  const deps = [...text.matchAll(/^\/\/ META: script=(.+)$/gm)].map((m) => m[1].trim())
+    .map((dep) => (dep.startsWith('/') ? dep.slice(1) : path.join(path.dirname(file), dep)));
   const parts = [fs.readFileSync(path.join(DIR, 'harness.js'), 'utf8'), ...deps.map((d) => fs.readFileSync(path.join(DIR, d), 'utf8')), text];
   // One function body: the `var`s of a dependency (encodings_table) are seen by the test file.
   return parts.join('\n;\n') + '\nreturn await __wptRun();';
@@ -45,7 +52,8 @@ function runInNode(files) {
     for (const file of files) {
       const body = scriptOf(file);
       const script = path.join(tmp, 'run.js');
-      fs.writeFileSync(script, `(async () => {\n${body}\n})().then((r) => process.stdout.write(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });\n`);
+      // Exits when written: a test's MessagePort would keep the process alive.
+      fs.writeFileSync(script, `(async () => {\n${body}\n})().then((r) => process.stdout.write(JSON.stringify(r), () => process.exit(0)), (e) => { console.error(e); process.exit(1); });\n`);
       out[file] = JSON.parse(execFileSync(process.execPath, [script], { encoding: 'utf8', timeout: 120_000 }));
     }
   } finally {

@@ -69,6 +69,74 @@
     return { essence, params };
   }
 
+  const isHttpSpace = (c) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+  const trimHttp = (v) => v.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '');
+  const QUOTED_OK = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+  /** MIME Sniffing §4.4 "parse a MIME type", serialised (§4.5); null on failure. */
+  function serializedMimeType(input) {
+    const v = trimHttp(input);
+    const slash = v.indexOf('/');
+    if (slash <= 0 || !TOKEN.test(v.slice(0, slash))) return null;
+    let at = v.indexOf(';', slash);
+    if (at === -1) at = v.length;
+    const subtype = v.slice(slash + 1, at).replace(/[ \t\n\r]+$/, '');
+    if (!TOKEN.test(subtype)) return null;
+    let out = `${v.slice(0, slash)}/${subtype}`.toLowerCase();
+    const seen = new Set();
+    while (at < v.length) {
+      at++; // the ';'
+      while (at < v.length && isHttpSpace(v[at])) at++;
+      let end = at;
+      while (end < v.length && v[end] !== ';' && v[end] !== '=') end++;
+      const name = v.slice(at, end).toLowerCase();
+      at = end;
+      if (at >= v.length) break;
+      if (v[at] === ';') continue;
+      at++; // the '='
+      let value = '';
+      if (v[at] === '"') {
+        for (at++; at < v.length && v[at] !== '"'; at++) {
+          if (v[at] === '\\' && at + 1 < v.length) at++;
+          value += v[at];
+        }
+        while (at < v.length && v[at] !== ';') at++;
+      } else {
+        end = v.indexOf(';', at);
+        if (end === -1) end = v.length;
+        value = v.slice(at, end).replace(/[ \t\n\r]+$/, '');
+        at = end;
+        if (value === '') continue;
+      }
+      if (name !== '' && TOKEN.test(name) && QUOTED_OK.test(value) && !seen.has(name)) {
+        seen.add(name);
+        out += `;${name}=${value !== '' && TOKEN.test(value) ? value : `"${value.replace(/["\\]/g, '\\$&')}"`}`;
+      }
+    }
+    return out;
+  }
+
+  /** Fetch's "extract a MIME type" over a header's values, split at commas outside quotes: the last valid one. */
+  function extractMimeType(values) {
+    let result = null;
+    let current = '';
+    let quoted = false;
+    const take = () => {
+      const parsed = serializedMimeType(current);
+      if (parsed !== null && !parsed.startsWith('*/*')) result = parsed;
+      current = '';
+    };
+    for (let i = 0; i < values.length; i++) {
+      const c = values[i];
+      if (c === ',' && !quoted) { take(); continue; }
+      if (c === '"') quoted = !quoted;
+      else if (c === '\\' && quoted && i + 1 < values.length) { current += c + values[++i]; continue; }
+      current += c;
+    }
+    take();
+    return result;
+  }
+
   /** First index of `needle` in `hay` at or after `from`, or -1. */
   function indexOf(hay, needle, from) {
     const first = needle[0];
@@ -83,15 +151,21 @@
 
   const fail = (why) => new TypeError(`Failed to parse body as FormData: ${why}`);
 
+  const TOKEN = /^[!#$%&'*+\-.^_\x60|~0-9A-Za-z]+$/;
+  // A header line ends at CRLF only, so a CR or LF left inside one is malformed; NUL is never valid
+  // in a header value (RFC 9110 §5.5). Both are refused, as web-platform-tests' formdata-parsing says.
+  const FORBIDDEN_IN_HEADER = /[\r\n\0]/;
+
   /** Parses one part's header block: { name, filename (or null), type (or null) }. */
   function parsePartHeaders(text) {
     let name = null;
     let filename = null;
-    let type = null;
+    const types = [];
     for (const line of text.split('\r\n')) {
       const colon = line.indexOf(':');
-      if (colon <= 0) throw fail('malformed part header');
+      if (colon <= 0 || FORBIDDEN_IN_HEADER.test(line)) throw fail('malformed part header');
       const header = line.slice(0, colon).trim().toLowerCase();
+      if (!TOKEN.test(header)) throw fail('a part header name is not a token');
       const value = line.slice(colon + 1).trim();
       if (header === 'content-disposition') {
         const parsed = parseMimeType(value);
@@ -99,10 +173,12 @@
         name = parsed.params.name ?? null;
         filename = parsed.params.filename ?? null;
       } else if (header === 'content-type') {
-        type = value;
+        types.push(value);
       }
     }
     if (name === null) throw fail('a part has no name');
+    // Several Content-Type lines combine as one list; an invalid type gives a File of type "".
+    const type = types.length === 0 ? null : extractMimeType(types.join(', ')) ?? '';
     return { name, filename, type };
   }
 
@@ -110,12 +186,20 @@
   function parseMultipart(bytes, boundary) {
     const delimiter = internals.utf8Encode(`--${boundary}`);
     const entries = [];
-    let at = indexOf(bytes, delimiter, 0);
-    if (at === -1) throw fail('the boundary does not occur in the body');
+    // No preamble: the body starts with the first delimiter (browsers send none, and the
+    // web-platform-tests' formdata-parsing refuses one).
+    if (indexOf(bytes, delimiter, 0) !== 0) throw fail('the body does not start with the boundary');
+    let at = 0;
+    const skipPadding = () => { while (bytes[at] === 0x20 || bytes[at] === 0x09) at++; }; // transport padding
     for (;;) {
       at += delimiter.byteLength;
-      if (bytes[at] === DASH && bytes[at + 1] === DASH) return entries; // close delimiter
-      while (bytes[at] === 0x20 || bytes[at] === 0x09) at++; // transport padding
+      if (bytes[at] === DASH && bytes[at + 1] === DASH) { // close delimiter: padding, then the end or CRLF and an epilogue
+        at += 2;
+        skipPadding();
+        if (at === bytes.byteLength || (bytes[at] === CR && bytes[at + 1] === LF)) return entries;
+        throw fail('unexpected bytes after the closing boundary');
+      }
+      skipPadding();
       if (bytes[at] !== CR || bytes[at + 1] !== LF) throw fail('expected CRLF after the boundary');
       at += 2;
       if (entries.length >= limits.parts) throw fail(`more than ${limits.parts} parts`);
