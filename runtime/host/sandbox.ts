@@ -12,6 +12,7 @@ import path from 'node:path';
 import ivm from 'isolated-vm';
 import { CAPABILITY_NAMES } from './capabilities';
 import { ENTRY_POINTS } from './entry-points';
+import { primeRequestPath } from './primer';
 import { assetPath } from '../../lib';
 
 const BOOT_GLOBAL = '__isolaBootstrap';
@@ -196,16 +197,44 @@ export class SandboxSources {
     }
     this.web.length = 0;
     if (good.length) this.web.push({ filename: 'isola:web.js', code: ascii(BRIDGE_PRELUDE + good.map((g) => `${g.code}\n;`).join('\n')) });
-    const iso2 = new ivm.Isolate({ memoryLimit: 64 });
+    this.makeCaches(true);
+  }
+
+  /**
+   * Produces the code caches in a scratch isolate. With `primed`, the request
+   * path runs there first (primer.ts) and the caches are made from the
+   * scripts as V8 holds them afterwards, functions compiled on that path
+   * included: a new isolate's first request then compiles none of that code.
+   * When the primer fails the caches are made without it (slower first
+   * requests, nothing else changes) and stderr says why.
+   */
+  private makeCaches(primed: boolean): void {
+    const iso = new ivm.Isolate({ memoryLimit: 64 });
     try {
+      const web = this.web[0] ? iso.compileScriptSync(this.web[0].code, { filename: this.web[0].filename }) : null;
+      const boot = iso.compileScriptSync(this.bootstrap.code, { filename: this.bootstrap.filename });
+      if (primed) {
+        try {
+          primeRequestPath(iso, web, boot);
+        } catch (e) {
+          process.stderr.write(`isola-host: the request path primer failed, code caches made without it: ${(e as Error).message}\n`);
+          iso.dispose();
+          this.makeCaches(false);
+          return;
+        }
+      }
+      // Same source and origin in the same isolate: V8 hands back the script compiled above (its
+      // compilation cache), with what the primer compiled since; web and boot stay alive until then.
       for (const src of [...this.web, this.bootstrap]) {
-        const script = iso2.compileScriptSync(src.code, { filename: src.filename, produceCachedData: true });
+        const script = iso.compileScriptSync(src.code, { filename: src.filename, produceCachedData: true });
         const cached = (script as unknown as { cachedData?: ivm.ExternalCopy<ArrayBuffer> }).cachedData;
         if (cached) src.cache = cached;
         script.release();
       }
+      web?.release();
+      boot.release();
     } finally {
-      iso2.dispose();
+      if (!iso.isDisposed) iso.dispose();
     }
   }
 
