@@ -1,0 +1,122 @@
+'use strict';
+// The failure: a custom-runtime event function on the host's network — a port its scf_bootstrap
+// listens on reachable from every host process, the host's loopback services reachable from it.
+// As root with slirp4netns it has its own network namespace, and its runtime API listens in there
+// (127.0.0.1:9001, made before scf_bootstrap may run): the function works (both samples), its port
+// is refused from the host, the host's 127.0.0.1 is not its own, outbound traffic leaves through
+// the link. Forced onto the host network, the same port is reachable (what the namespace prevents).
+const t = require('tap');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { processExecutor } = require('./helpers/process-executor');
+
+const CAN_ISOLATE = process.getuid() === 0 && fs.existsSync('/usr/bin/slirp4netns');
+const NOT_HERE = !CAN_ISOLATE && 'not root, or no /usr/bin/slirp4netns (Debian slirp4netns): event functions stay on the host network';
+const NO_CURL = !fs.existsSync('/usr/bin/curl') && 'no /usr/bin/curl (Debian curl): the shell sample needs it';
+
+/** Resolves with 'connected' or the error code of a connection attempt from this (the host's) namespace. */
+function tryConnect(port, host = '127.0.0.1') {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port });
+    s.once('connect', () => { s.destroy(); resolve('connected'); });
+    s.once('error', (err) => resolve(err.code));
+  });
+}
+
+/** A non-loopback IPv4 address of this host, or null. */
+function hostAddress() {
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return null;
+}
+
+// A custom runtime (standard library only) that listens on a free port of its loopback before it
+// says ready, and per event probes the addresses it is given.
+const LISTENING_BOOTSTRAP = `#!/usr/bin/python3
+import json, os, socket, threading, urllib.request
+API = "http://%s:%s/runtime" % (os.environ["SCF_RUNTIME_API"], os.environ["SCF_RUNTIME_API_PORT"])
+srv = socket.socket()
+srv.bind(("127.0.0.1", 0))
+srv.listen(8)
+PORT = srv.getsockname()[1]
+threading.Thread(target=lambda: [srv.accept()[0].close() for _ in iter(int, 1)], daemon=True).start()
+
+def probe(host, port):
+    s = socket.socket()
+    s.settimeout(3)
+    try:
+        s.connect((host, port))
+        return "connected"
+    except OSError as e:
+        return type(e).__name__
+    finally:
+        s.close()
+
+def post(path, body):
+    urllib.request.urlopen(urllib.request.Request(API + path, data=body, method="POST")).read()
+
+post("/init/ready", b"")
+while True:
+    with urllib.request.urlopen(API + "/invocation/next") as res:
+        event = json.loads(res.read())
+    out = {"port": PORT, "own": probe("127.0.0.1", PORT), "api": [os.environ["SCF_RUNTIME_API"], os.environ["SCF_RUNTIME_API_PORT"]]}
+    for name, target in event.get("probe", {}).items():
+        out[name] = probe(target[0], target[1])
+    post("/invocation/response", json.dumps(out).encode())
+`;
+
+const custom = { runtime: 'CustomRuntime', handler: 'index.main_handler', timeoutMs: 10_000, initTimeoutMs: 10_000 };
+
+t.test('a custom runtime listening on a port: refused from the host, its API inside its namespace', { skip: NOT_HERE }, async (t) => {
+  const { ex, deploy } = processExecutor(t);
+  t.equal(ex.network, 'namespace', ex.describeNetwork());
+  // A host service on every address: reachable through the link by the host's own address, never
+  // through 127.0.0.1 (the function's own loopback).
+  const host = net.createServer((s) => s.destroy());
+  await new Promise((r) => host.listen(0, '0.0.0.0', r));
+  t.teardown(() => host.close());
+  const hostPort = host.address().port;
+  const address = hostAddress();
+  const probe = { hostLoopback: ['127.0.0.1', hostPort], ...(address ? { hostAddress: [address, hostPort] } : {}) };
+  const fn = deploy({ scf_bootstrap: { data: LISTENING_BOOTSTRAP, mode: 0o755 } }, custom);
+  const first = await fn.invoke({ probe });
+  t.equal(first.kind, 'ok', first.errorMessage);
+  const r = JSON.parse(first.result);
+  t.same(r.api, ['127.0.0.1', '9001'], 'the runtime API at 127.0.0.1:9001 inside the namespace');
+  t.equal(r.own, 'connected', 'the function reaches its own port');
+  t.equal(await tryConnect(r.port), 'ECONNREFUSED', 'the host cannot reach the function\'s port');
+  t.equal(r.hostLoopback, 'ConnectionRefusedError', 'the host\'s 127.0.0.1 is not the function\'s');
+  if (address) t.equal(r.hostAddress, 'connected', 'outbound traffic leaves through the link');
+  const second = await fn.invoke({});
+  t.equal(second.kind, 'ok', 'the warm instance still works');
+  t.equal(second.instanceId, first.instanceId);
+});
+
+t.test('the sh + curl sample runs in its own namespace', { skip: NOT_HERE || NO_CURL }, async (t) => {
+  const { deploy } = processExecutor(t);
+  const dir = path.join(__dirname, '..', 'samples', 'custom-shell');
+  const files = Object.fromEntries(fs.readdirSync(dir).map((f) => [f, { data: fs.readFileSync(path.join(dir, f)), mode: fs.statSync(path.join(dir, f)).mode & 0o777 }]));
+  const fn = deploy(files, custom);
+  for (const event of [{ n: 1 }, { n: 2 }]) {
+    const r = await fn.invoke(event);
+    t.equal(r.kind, 'ok', r.errorMessage);
+    t.same(JSON.parse(r.result).event, event, 'the event echoed back');
+  }
+  const failed = await fn.invoke({ fail: true });
+  t.equal(failed.kind, 'user_error');
+  t.match(failed.errorMessage, /asked to fail/);
+});
+
+t.test('forced onto the host network, the same port is reachable (what the namespace prevents)', async (t) => {
+  const { ex, deploy } = processExecutor(t, { network: 'port' });
+  t.match(ex.describeNetwork(), /WEAKER ISOLATION/);
+  const fn = deploy({ scf_bootstrap: { data: LISTENING_BOOTSTRAP, mode: 0o755 } }, custom);
+  const first = await fn.invoke({});
+  t.equal(first.kind, 'ok', first.errorMessage);
+  const r = JSON.parse(first.result);
+  t.not(r.api[1], '9001', 'an ephemeral port on the host\'s loopback');
+  t.equal(await tryConnect(r.port), 'connected');
+});
