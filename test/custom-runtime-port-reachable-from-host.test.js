@@ -7,54 +7,20 @@
 // the link. Forced onto the host network, the same port is reachable (what the namespace prevents).
 const t = require('tap');
 const fs = require('node:fs');
-const net = require('node:net');
-const os = require('node:os');
 const path = require('node:path');
 const { processExecutor } = require('./helpers/process-executor');
+const { tryConnect, hostServiceProbes, LISTEN_AND_PROBE_PY } = require('./helpers/network-probes');
 
 const CAN_ISOLATE = process.getuid() === 0 && fs.existsSync('/usr/bin/slirp4netns');
 const NOT_HERE = !CAN_ISOLATE && 'not root, or no /usr/bin/slirp4netns (Debian slirp4netns): event functions stay on the host network';
 const NO_CURL = !fs.existsSync('/usr/bin/curl') && 'no /usr/bin/curl (Debian curl): the shell sample needs it';
 
-/** Resolves with 'connected' or the error code of a connection attempt from this (the host's) namespace. */
-function tryConnect(port, host = '127.0.0.1') {
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port });
-    s.once('connect', () => { s.destroy(); resolve('connected'); });
-    s.once('error', (err) => resolve(err.code));
-  });
-}
-
-/** A non-loopback IPv4 address of this host, or null. */
-function hostAddress() {
-  for (const list of Object.values(os.networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  }
-  return null;
-}
-
 // A custom runtime (standard library only) that listens on a free port of its loopback before it
 // says ready, and per event probes the addresses it is given.
 const LISTENING_BOOTSTRAP = `#!/usr/bin/python3
-import json, os, socket, threading, urllib.request
+import json, os, urllib.request
 API = "http://%s:%s/runtime" % (os.environ["SCF_RUNTIME_API"], os.environ["SCF_RUNTIME_API_PORT"])
-srv = socket.socket()
-srv.bind(("127.0.0.1", 0))
-srv.listen(8)
-PORT = srv.getsockname()[1]
-threading.Thread(target=lambda: [srv.accept()[0].close() for _ in iter(int, 1)], daemon=True).start()
-
-def probe(host, port):
-    s = socket.socket()
-    s.settimeout(3)
-    try:
-        s.connect((host, port))
-        return "connected"
-    except OSError as e:
-        return type(e).__name__
-    finally:
-        s.close()
-
+${LISTEN_AND_PROBE_PY}
 def post(path, body):
     urllib.request.urlopen(urllib.request.Request(API + path, data=body, method="POST")).read()
 
@@ -75,12 +41,7 @@ t.test('a custom runtime listening on a port: refused from the host, its API ins
   t.equal(ex.network, 'namespace', ex.describeNetwork());
   // A host service on every address: reachable through the link by the host's own address, never
   // through 127.0.0.1 (the function's own loopback).
-  const host = net.createServer((s) => s.destroy());
-  await new Promise((r) => host.listen(0, '0.0.0.0', r));
-  t.teardown(() => host.close());
-  const hostPort = host.address().port;
-  const address = hostAddress();
-  const probe = { hostLoopback: ['127.0.0.1', hostPort], ...(address ? { hostAddress: [address, hostPort] } : {}) };
+  const probe = await hostServiceProbes(t);
   const fn = deploy({ scf_bootstrap: { data: LISTENING_BOOTSTRAP, mode: 0o755 } }, custom);
   const first = await fn.invoke({ probe });
   t.equal(first.kind, 'ok', first.errorMessage);
@@ -89,7 +50,7 @@ t.test('a custom runtime listening on a port: refused from the host, its API ins
   t.equal(r.own, 'connected', 'the function reaches its own port');
   t.equal(await tryConnect(r.port), 'ECONNREFUSED', 'the host cannot reach the function\'s port');
   t.equal(r.hostLoopback, 'ConnectionRefusedError', 'the host\'s 127.0.0.1 is not the function\'s');
-  if (address) t.equal(r.hostAddress, 'connected', 'outbound traffic leaves through the link');
+  if (probe.hostAddress) t.equal(r.hostAddress, 'connected', 'outbound traffic leaves through the link');
   const second = await fn.invoke({});
   t.equal(second.kind, 'ok', 'the warm instance still works');
   t.equal(second.instanceId, first.instanceId);

@@ -37,7 +37,7 @@ export interface ConfineRequest {
   platformDirs?: string[];
   /**
    * 'host' (default): the instance shares the server's network. 'private': its own network
-   * namespace (only a loopback, up) — as root only; the caller gives it a link (native/web's
+   * namespace (only a loopback, down until the link's configuration brings it up) — as root only; the caller gives it a link (native/web's
    * slirp4netns) if it needs one. The unprivileged sandbox refuses it (ERR_SANDBOX_NETWORK).
    */
   network?: 'host' | 'private';
