@@ -9,7 +9,7 @@ const t = require('tap');
 const fs = require('node:fs');
 const path = require('node:path');
 const { processExecutor } = require('./helpers/process-executor');
-const { tryConnect, hostServiceProbes, LISTEN_AND_PROBE_PY } = require('./helpers/network-probes');
+const { tryConnect, hostServiceProbes, checkOwnNamespace, LISTEN_AND_PROBE_PY } = require('./helpers/network-probes');
 
 const CAN_ISOLATE = process.getuid() === 0 && fs.existsSync('/usr/bin/slirp4netns');
 const NOT_HERE = !CAN_ISOLATE && 'not root, or no /usr/bin/slirp4netns (Debian slirp4netns): event functions stay on the host network';
@@ -43,17 +43,8 @@ t.test('a custom runtime listening on a port: refused from the host, its API ins
   // through 127.0.0.1 (the function's own loopback).
   const probe = await hostServiceProbes(t);
   const fn = deploy({ scf_bootstrap: { data: LISTENING_BOOTSTRAP, mode: 0o755 } }, custom);
-  const first = await fn.invoke({ probe });
-  t.equal(first.kind, 'ok', first.errorMessage);
-  const r = JSON.parse(first.result);
+  const r = await checkOwnNamespace(t, fn, probe);
   t.same(r.api, ['127.0.0.1', '9001'], 'the runtime API at 127.0.0.1:9001 inside the namespace');
-  t.equal(r.own, 'connected', 'the function reaches its own port');
-  t.equal(await tryConnect(r.port), 'ECONNREFUSED', 'the host cannot reach the function\'s port');
-  t.equal(r.hostLoopback, 'ConnectionRefusedError', 'the host\'s 127.0.0.1 is not the function\'s');
-  if (probe.hostAddress) t.equal(r.hostAddress, 'connected', 'outbound traffic leaves through the link');
-  const second = await fn.invoke({});
-  t.equal(second.kind, 'ok', 'the warm instance still works');
-  t.equal(second.instanceId, first.instanceId);
 });
 
 t.test('the sh + curl sample runs in its own namespace', { skip: NOT_HERE || NO_CURL }, async (t) => {

@@ -7,7 +7,7 @@
 const t = require('tap');
 const fs = require('node:fs');
 const { processExecutor } = require('./helpers/process-executor');
-const { tryConnect, hostServiceProbes, LISTEN_AND_PROBE_PY } = require('./helpers/network-probes');
+const { tryConnect, hostServiceProbes, checkOwnNamespace, LISTEN_AND_PROBE_PY } = require('./helpers/network-probes');
 const { findGo, buildGoFunction } = require('./conformance/drivers/go-fixtures');
 
 // Where the server gives instances their own namespace (native/sandbox detectNetworkMode).
@@ -34,16 +34,7 @@ t.test('a Python function listening on a port: refused from the host, reachable 
   // address (outbound works), never through 127.0.0.1 (its own loopback).
   const probe = await hostServiceProbes(t);
   const fn = deploy({ 'index.py': LISTENER_PY }, { timeoutMs: 10_000 });
-  const first = await fn.invoke({ probe });
-  t.equal(first.kind, 'ok', first.errorMessage);
-  const r = JSON.parse(first.result);
-  t.equal(r.own, 'connected', 'the function reaches its own port');
-  t.equal(await tryConnect(r.port), 'ECONNREFUSED', 'the host cannot reach the function\'s port');
-  t.equal(r.hostLoopback, 'ConnectionRefusedError', 'the host\'s 127.0.0.1 is not the function\'s');
-  if (probe.hostAddress) t.equal(r.hostAddress, 'connected', 'outbound traffic leaves through the link');
-  const second = await fn.invoke({});
-  t.equal(second.kind, 'ok', 'the warm instance still works');
-  t.equal(second.instanceId, first.instanceId);
+  await checkOwnNamespace(t, fn, probe);
 });
 
 t.test('a Go function\'s rpc port: refused from the host, the server still invokes it', { skip: NOT_HERE || NO_GO }, async (t) => {

@@ -34,6 +34,26 @@ async function hostServiceProbes(t) {
   return { hostLoopback: ['127.0.0.1', port], ...(address ? { hostAddress: [address, port] } : {}) };
 }
 
+/**
+ * Invokes `fn` (a function built on LISTEN_AND_PROBE_PY answering {port, own, <probe names>…}) with
+ * the probes, checks what an own namespace means — its port its own, refused from the host, the
+ * host's 127.0.0.1 not reachable, outbound through the link — and that the warm instance keeps
+ * working. Resolves with the first result.
+ */
+async function checkOwnNamespace(t, fn, probe) {
+  const first = await fn.invoke({ probe });
+  t.equal(first.kind, 'ok', first.errorMessage);
+  const r = JSON.parse(first.result);
+  t.equal(r.own, 'connected', 'the function reaches its own port');
+  t.equal(await tryConnect(r.port), 'ECONNREFUSED', 'the host cannot reach the function\'s port');
+  t.equal(r.hostLoopback, 'ConnectionRefusedError', 'the host\'s 127.0.0.1 is not the function\'s');
+  if (probe.hostAddress) t.equal(r.hostAddress, 'connected', 'outbound traffic leaves through the link');
+  const second = await fn.invoke({});
+  t.equal(second.kind, 'ok', 'the warm instance still works');
+  t.equal(second.instanceId, first.instanceId);
+  return r;
+}
+
 // Python (module level): listens on a free port of the instance's loopback, kept open by a thread
 // while the instance is warm (PORT); probe(host, port) → 'connected' or the exception's name.
 const LISTEN_AND_PROBE_PY = `
@@ -56,4 +76,4 @@ def probe(host, port):
         s.close()
 `;
 
-module.exports = { tryConnect, hostAddress, hostServiceProbes, LISTEN_AND_PROBE_PY };
+module.exports = { tryConnect, hostAddress, hostServiceProbes, checkOwnNamespace, LISTEN_AND_PROBE_PY };
