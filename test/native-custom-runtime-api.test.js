@@ -1,8 +1,11 @@
 'use strict';
 // native/custom: the custom runtime API's state machine over real HTTP (spec: runtime-api.md,
 // "Custom runtime"): ready, long-poll next with the event and its headers, the same event when
-// asked again, the first response/error final, 400 out of order, 404 unknown, abandon and close.
+// asked again, the first response/error final, 400 out of order, 404 unknown, abandon and close,
+// and serving on an adopted server (a socket listening in an instance's network namespace).
 const t = require('tap');
+const net = require('node:net');
+const { RuntimeApiServer } = require('../dist/native');
 const { startApi, call } = require('./helpers/runtime-api');
 
 const INV = { requestId: 'req-1', event: '{"a":1}', memoryMb: 128, timeoutMs: 3000 };
@@ -84,4 +87,27 @@ t.test('close rejects what waits and ends the long poll', async (t) => {
   await t.rejects(api.invoke(INV), { code: 'ERR_RUNTIME_API_CLOSED' });
   await api.close();
   t.pass('close is idempotent');
+});
+
+t.test('adopt: serves on a server listening elsewhere (an instance\'s namespace), never with a uid check', async (t) => {
+  const listening = () => new Promise((resolve) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => resolve(s)); });
+  const checked = new RuntimeApiServer({ allowedUid: 0 });
+  const refusedServer = await listening();
+  t.teardown(() => refusedServer.close());
+  t.throws(() => checked.adopt(refusedServer), { code: 'ERR_RUNTIME_API_ADOPT' }, 'a uid check cannot apply to an adopted server');
+  const api = new RuntimeApiServer({ allowedUid: null });
+  const server = await listening();
+  const { host, port } = api.adopt(server);
+  t.equal(host, '127.0.0.1');
+  t.equal(port, server.address().port);
+  t.throws(() => api.adopt(server), { code: 'ERR_RUNTIME_API_ADOPT' }, 'once');
+  t.equal((await call(port, 'POST', '/runtime/init/ready')).status, 200);
+  await api.ready;
+  const polled = call(port, 'GET', '/runtime/invocation/next');
+  const result = api.invoke(INV);
+  t.equal((await polled).body, INV.event);
+  t.equal((await call(port, 'POST', '/runtime/invocation/response', '"ok"')).status, 200);
+  t.same(await result, { kind: 'response', body: '"ok"' });
+  await api.close();
+  t.notOk(server.listening, 'close() closes the adopted server');
 });

@@ -6,9 +6,8 @@
 // link (to the host's non-loopback address) while the host's 127.0.0.1 stays out of reach.
 const t = require('tap');
 const fs = require('node:fs');
-const net = require('node:net');
-const os = require('node:os');
 const { processExecutor } = require('./helpers/process-executor');
+const { tryConnect, hostServiceProbes, checkOwnNamespace, LISTEN_AND_PROBE_PY } = require('./helpers/network-probes');
 const { findGo, buildGoFunction } = require('./conformance/drivers/go-fixtures');
 
 // Where the server gives instances their own namespace (native/sandbox detectNetworkMode).
@@ -18,44 +17,9 @@ const NO_GO = findGo() === null && 'go not found in PATH (Debian: golang-go)';
 let goBinary = null;
 const goFunction = () => ({ main: { data: (goBinary ??= buildGoFunction()), mode: 0o755 }, fixture: 'env-dump' });
 
-/** Resolves with 'connected' or the error code of a connection attempt from this (the host's) namespace. */
-function tryConnect(port, host = '127.0.0.1') {
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port });
-    s.once('connect', () => { s.destroy(); resolve('connected'); });
-    s.once('error', (err) => resolve(err.code));
-  });
-}
-
-/** A non-loopback IPv4 address of this host, or null. */
-function hostAddress() {
-  for (const list of Object.values(os.networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  }
-  return null;
-}
-
 // Module init: listens on a free port of the instance's loopback (kept open by a thread), so the
 // port stays open while the instance is warm. The handler connects to an address it is given.
-const LISTENER_PY = `
-import socket, threading
-srv = socket.socket()
-srv.bind(('127.0.0.1', 0))
-srv.listen(8)
-PORT = srv.getsockname()[1]
-threading.Thread(target=lambda: [srv.accept()[0].close() for _ in iter(int, 1)], daemon=True).start()
-
-def probe(host, port):
-    s = socket.socket()
-    s.settimeout(3)
-    try:
-        s.connect((host, port))
-        return 'connected'
-    except OSError as e:
-        return type(e).__name__
-    finally:
-        s.close()
-
+const LISTENER_PY = `${LISTEN_AND_PROBE_PY}
 def main_handler(event, context):
     out = {'port': PORT, 'own': probe('127.0.0.1', PORT)}
     for name, target in event.get('probe', {}).items():
@@ -68,23 +32,9 @@ t.test('a Python function listening on a port: refused from the host, reachable 
   t.equal(ex.network, 'namespace', ex.describeNetwork());
   // A host service on every address: the function reaches it through the link by the host's own
   // address (outbound works), never through 127.0.0.1 (its own loopback).
-  const host = net.createServer((s) => s.destroy());
-  await new Promise((r) => host.listen(0, '0.0.0.0', r));
-  t.teardown(() => host.close());
-  const hostPort = host.address().port;
-  const address = hostAddress();
-  const probe = { hostLoopback: ['127.0.0.1', hostPort], ...(address ? { hostAddress: [address, hostPort] } : {}) };
+  const probe = await hostServiceProbes(t);
   const fn = deploy({ 'index.py': LISTENER_PY }, { timeoutMs: 10_000 });
-  const first = await fn.invoke({ probe });
-  t.equal(first.kind, 'ok', first.errorMessage);
-  const r = JSON.parse(first.result);
-  t.equal(r.own, 'connected', 'the function reaches its own port');
-  t.equal(await tryConnect(r.port), 'ECONNREFUSED', 'the host cannot reach the function\'s port');
-  t.equal(r.hostLoopback, 'ConnectionRefusedError', 'the host\'s 127.0.0.1 is not the function\'s');
-  if (address) t.equal(r.hostAddress, 'connected', 'outbound traffic leaves through the link');
-  const second = await fn.invoke({});
-  t.equal(second.kind, 'ok', 'the warm instance still works');
-  t.equal(second.instanceId, first.instanceId);
+  await checkOwnNamespace(t, fn, probe);
 });
 
 t.test('a Go function\'s rpc port: refused from the host, the server still invokes it', { skip: NOT_HERE || NO_GO }, async (t) => {

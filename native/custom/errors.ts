@@ -7,7 +7,9 @@ export type RuntimeApiErrorCode =
   /** The server was closed (pending invoke, ready). */
   | 'ERR_RUNTIME_API_CLOSED'
   /** abandon() dropped the invocation (timeout, process exit). */
-  | 'ERR_RUNTIME_API_ABANDONED';
+  | 'ERR_RUNTIME_API_ABANDONED'
+  /** adopt() of a server that cannot be served (a uid check asked for, already listening, not TCP). */
+  | 'ERR_RUNTIME_API_ADOPT';
 
 export class RuntimeApiError extends CodedError<RuntimeApiErrorCode> {
   override readonly name = 'RuntimeApiError';

@@ -17,7 +17,11 @@
  * Any local process can connect to a loopback port, so with `allowedUid`
  * set, a connection is served only when its client socket belongs to that
  * uid (looked up in /proc/net/tcp before a byte is read); others get 403 and
- * are closed.
+ * are closed. Where the instance has a network namespace of its own, the
+ * server instead `adopt`s a socket listening in there (made by
+ * native/sandbox's NamespaceSockets): only the instance's processes can
+ * reach it, so no uid check applies (the host's lookups could not see its
+ * sockets anyway).
  */
 import type http from 'node:http';
 import net from 'node:net';
@@ -69,7 +73,7 @@ export class RuntimeApiServer {
   private readonly waiting = new Set<http.ServerResponse>();
   private readonly sockets = new Set<net.Socket>();
   private readonly http: http.Server;
-  private readonly tcp: net.Server;
+  private tcp: net.Server;
   private readonly maxBodyBytes: number;
   private port = 0;
   private refusedCount = 0;
@@ -101,6 +105,23 @@ export class RuntimeApiServer {
         resolve({ host: '127.0.0.1', port: this.port });
       });
     });
+  }
+
+  /**
+   * Serves on `server`, already listening (on 127.0.0.1 inside an instance's own network
+   * namespace) instead of listening itself; only without `allowedUid` (a uid lookup sees the
+   * host's sockets only). Call instead of listen(), once.
+   */
+  adopt(server: net.Server): { host: string; port: number } {
+    if (this.options.allowedUid !== null) throw new RuntimeApiError('ERR_RUNTIME_API_ADOPT', 'an adopted server is in another network namespace: no uid check can apply there');
+    if (this.tcp.listening || this.port !== 0) throw new RuntimeApiError('ERR_RUNTIME_API_ADOPT', 'the runtime API is already listening');
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new RuntimeApiError('ERR_RUNTIME_API_ADOPT', 'the adopted server is not listening on a TCP port');
+    this.tcp = server;
+    server.on('connection', (socket: net.Socket) => void this.admit(socket));
+    if (this.closed) server.close();
+    this.port = address.port;
+    return { host: address.address, port: address.port };
   }
 
   /** Connections refused for their uid so far. */

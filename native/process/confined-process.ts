@@ -14,6 +14,8 @@ export interface ConfinedProcessOptions {
   name: string;
   env: NodeJS.ProcessEnv;
   startTimeoutMs: number;
+  /** A pipe on fd 4 for the sandbox's start gate (`ConfineRequest.startGate`), opened with `openGate()`. */
+  gate?: boolean;
   isReady(m: ChildMessage): boolean;
   onMessage(m: ChildMessage): void;
   onExit(exit: ChildExit): void;
@@ -28,6 +30,7 @@ export function confinedProcess(c: Pick<ConfinedInstance, 'command' | 'args' | '
     cwd: c.cwd,
     channel: 'fd3',
     processGroup: true,
+    gate: o.gate === true,
     startTimeoutMs: o.startTimeoutMs,
     codec: jsonCodec,
     check: checkChildMessage,

@@ -7,9 +7,11 @@
  * The executor owns the custom runtime's peer lookup (native/custom's
  * SockDiagLookup, one helper process): only this executor serves runtime
  * APIs, so it is started on the first custom instance — a server without
- * custom functions runs no helper — and closed with the executor. Likewise
- * the helper that opens connections into instances' network namespaces
- * (native/sandbox's NamespaceSockets, for Go functions' rpc ports), started
+ * custom functions runs no helper — and closed with the executor; in
+ * namespace mode it is never needed (a custom instance's API listens in its
+ * own namespace, where only it can connect). Likewise the helper that opens
+ * sockets in instances' network namespaces (native/sandbox's
+ * NamespaceSockets: Go functions' rpc ports, custom runtimes' APIs), started
  * on first use.
  */
 import os from 'node:os';
@@ -42,7 +44,7 @@ export interface ProcessExecutorOptions {
   /**
    * Force a network mode (tests, benches); default: detected as for web functions — 'namespace' (an
    * own network namespace per instance, slirp4netns's outbound link) as root with slirp4netns, else
-   * 'port' (the host's network). The custom runtime is on the host's network either way.
+   * 'port' (the host's network). Every runtime, the custom one included.
    */
   network?: NetworkMode;
 }
@@ -87,6 +89,7 @@ export function createProcessExecutor(options: ProcessExecutorOptions): ProcessE
     mode: network,
     linkDir: network === 'namespace' ? linkDir() : '',
     connect: (pid: number, port: number) => (sockets ??= new NamespaceSockets()).connect(pid, port),
+    listen: (pid: number, port: number) => (sockets ??= new NamespaceSockets()).listen(pid, port),
   };
   let lookup: SockDiagLookup | null = null;
   const peerLookup = (): SockDiagLookup => {
@@ -120,8 +123,8 @@ export function createProcessExecutor(options: ProcessExecutorOptions): ProcessE
     network,
     describeNetwork(): string {
       return network === 'namespace'
-        ? 'event functions: each instance in its own network namespace (its ports reachable from nowhere on the host; slirp4netns: outbound NAT, the host\'s 127.0.0.1 refused); the custom runtime on the host network (its bootstrap calls the runtime API on 127.0.0.1)'
-        : `event functions: WEAKER ISOLATION — on the host network (a Go function's rpc port is reachable from the host's loopback, and they can reach the host's 127.0.0.1 services): ${detected.why || 'set by option'}`;
+        ? 'event functions: each instance in its own network namespace (its ports reachable from nowhere on the host; slirp4netns: outbound NAT, the host\'s 127.0.0.1 refused; a custom runtime\'s API listens inside its namespace)'
+        : `event functions: WEAKER ISOLATION — on the host network (a Go function's rpc port is reachable from the host's loopback, a custom runtime's API listens on the host's loopback, and they can reach the host's 127.0.0.1 services): ${detected.why || 'set by option'}`;
     },
     prepare(spec: VersionSpec): VersionSpec {
       const runtime = runtimeOf(spec);

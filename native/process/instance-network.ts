@@ -6,9 +6,10 @@
  * reachable from nowhere on the host) and slirp4netns's outbound link (NAT
  * to the world, the host's 127.0.0.1 refused) — the web executor's link,
  * without a port forward. The server reaches a port inside through
- * `NamespaceSockets` (a connection opened in the namespace, handed over).
- * Otherwise, and for the custom runtime (whose bootstrap calls the server's
- * runtime API on the host's loopback), the host's network.
+ * `NamespaceSockets` (a connection opened in the namespace, handed over),
+ * and a custom runtime's scf_bootstrap reaches the server's runtime API on a
+ * socket the server listens on in there (`listen`). Otherwise (not root, no
+ * slirp4netns) the host's network.
  */
 import net from 'node:net';
 import path from 'node:path';
@@ -20,17 +21,19 @@ export interface EventNetworkDeps {
   linkDir: string;
   /** A connection to 127.0.0.1:`port` in the network namespace of `pid` (the executor's NamespaceSockets). */
   connect(pid: number, port: number): Promise<net.Socket>;
+  /** A server listening on 127.0.0.1:`port` in the network namespace of `pid` (the executor's NamespaceSockets). */
+  listen(pid: number, port: number): Promise<net.Server>;
 }
 
 export class InstanceNetwork {
   private link: SlirpLink | null = null;
   private pid = 0;
 
-  /** `own`: the instance gets its own namespace (namespace mode and a runtime that can live in one). */
-  private constructor(private readonly deps: EventNetworkDeps, private readonly instanceId: string, readonly own: boolean) {}
+  /** `own`: the instance gets its own namespace (the executor's namespace mode). */
+  readonly own: boolean;
 
-  static for(deps: EventNetworkDeps, instanceId: string, canIsolate: boolean): InstanceNetwork {
-    return new InstanceNetwork(deps, instanceId, canIsolate && deps.mode === 'namespace');
+  constructor(private readonly deps: EventNetworkDeps, private readonly instanceId: string) {
+    this.own = deps.mode === 'namespace';
   }
 
   /** What the sandbox gives the instance (`ConfineRequest.network`). */
@@ -59,6 +62,13 @@ export class InstanceNetwork {
       socket.once('connect', () => { clearTimeout(timer); socket.removeAllListeners('error'); resolve(socket); });
       socket.once('error', (err) => { clearTimeout(timer); socket.destroy(); reject(err); });
     });
+  }
+
+  /** A server listening on 127.0.0.1:`port` in the instance's own namespace (after `attach`: its loopback is up). */
+  listen(port: number): Promise<net.Server> {
+    if (!this.own) return Promise.reject(new Error('the instance is on the host network'));
+    if (this.pid === 0) return Promise.reject(new Error('the instance is not running'));
+    return this.deps.listen(this.pid, port);
   }
 
   /** Stops the link (the namespace goes with the instance's last process). Idempotent. */

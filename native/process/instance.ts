@@ -21,7 +21,10 @@
  * Custom runtime: scf_bootstrap missing or not executable → 'bootstrap_missing'
  * (445) before anything starts; no POST /runtime/init/ready within the init
  * timeout → 'init_timeout' (450), an exit before it → 'init_exit' (405); there
- * is no separate InitFunction phase (the runtime's init is its own).
+ * is no separate InitFunction phase (the runtime's init is its own). In its
+ * own network namespace, scf_bootstrap is held at the sandbox's start gate
+ * until the namespace is linked and the runtime API listens in there, so its
+ * first call cannot miss it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -88,7 +91,7 @@ export class ProcessInstance {
   private api: RuntimeApiLink | null = null;
   /** The Go function's rpc (protocol 'go-rpc'); null otherwise. */
   private go: GoLink | null = null;
-  /** Its own network namespace and link, or the host's network (the custom runtime: its bootstrap calls the runtime API there). */
+  /** Its own network namespace and link, or the host's network (not root, no slirp4netns). */
   private readonly network: InstanceNetwork;
   /** The function said its process ends after this call (a Go panic, a PHP fatal error): not reused whatever the ending. */
   private exitsAfterCall = false;
@@ -101,7 +104,7 @@ export class ProcessInstance {
 
   constructor(private readonly spec: VersionSpec, private readonly deps: InstanceDeps, private readonly onDead: (i: ProcessInstance) => void) {
     this.id = `${process.pid.toString(36)}-${Date.now().toString(36)}-${(++instanceN).toString(36)}`;
-    this.network = InstanceNetwork.for(deps.network, this.id, deps.runtime.protocol !== 'runtime-api');
+    this.network = new InstanceNetwork(deps.network, this.id);
   }
 
   get pid(): number {
@@ -129,6 +132,8 @@ export class ProcessInstance {
     // A custom runtime's start is all the function's: its ready call is bounded by the init timeout alone.
     const custom = this.deps.runtime.protocol === 'runtime-api';
     const goRpc = this.deps.runtime.protocol === 'go-rpc';
+    // A custom runtime in its own namespace: scf_bootstrap waits at the start gate until its API listens in there.
+    const gated = custom && this.network.own;
     // A start that is all the function's own code (scf_bootstrap, a Go executable) is bounded by its init timeout alone.
     const startLimitMs = custom || goRpc ? spec.initTimeoutMs : Math.max(spec.initTimeoutMs, this.deps.minRuntimeStartMs);
     const runtimeDeadline = Date.now() + startLimitMs;
@@ -146,7 +151,7 @@ export class ProcessInstance {
       this.confined = await this.deps.sandbox.confine({
         instanceId: this.id, codeDir: spec.codeDir, layerDirs: spec.layerDirs,
         limits: { memoryMb: spec.memoryMb, ...this.deps.limits }, command: cmd.command, args: cmd.args, platformDirs: cmd.platformDirs,
-        network: this.network.confineAs,
+        network: this.network.confineAs, startGate: gated,
       });
     } catch (err) {
       return this.failStart({ kind: 'internal', errorMessage: `the instance could not be confined: ${(err as Error).message}` });
@@ -154,7 +159,8 @@ export class ProcessInstance {
     if (this.abortedWith !== null) return this.failStart(this.abortedWith);
     const t1 = performance.now();
     const c = this.confined;
-    if (custom) {
+    if (gated) this.api = RuntimeApiLink.inNamespace();
+    else if (custom) {
       try {
         this.api = await RuntimeApiLink.open(c.uid, this.deps.peerLookup());
       } catch (err) {
@@ -167,6 +173,7 @@ export class ProcessInstance {
       name: `${this.deps.runtime.family} instance`,
       env,
       startTimeoutMs: Math.max(1, runtimeDeadline - Date.now()),
+      gate: gated,
       isReady: (m) => m.t === 'ready',
       onMessage: (m) => this.onMessage(m),
       onExit: (exit) => this.onExit(exit),
@@ -174,10 +181,17 @@ export class ProcessInstance {
     this.proc = proc;
     const starting = proc.start();
     // The network's link is part of InitRuntime (nothing of the function's runs before it is up but
-    // its interpreter's start); a Go function is ready once it answers through it. A link that
-    // cannot be set up while the process runs ends the start.
+    // its interpreter's start); a Go function is ready once it answers through it, a gated custom
+    // runtime starts once its API listens in the namespace. A link that cannot be set up while the
+    // process runs ends the start.
     let linkFailure: string | null = null;
-    const linked = this.network.attach(proc.pid, runtimeDeadline).then(() => true, (err: Error) => {
+    const linked = (async () => {
+      await this.network.attach(proc.pid, runtimeDeadline);
+      if (gated) {
+        this.api!.adopt(await this.network.listen(this.api!.port));
+        proc.openGate();
+      }
+    })().then(() => true, (err: Error) => {
       if (proc.running) linkFailure = `the instance's network could not be set up: ${err.message}`;
       proc.kill();
       return false;

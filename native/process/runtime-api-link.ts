@@ -4,20 +4,41 @@
  * variables that tell scf_bootstrap where it is, and the translation of the
  * runtime's answer into the invocation's ending. The instance (instance.ts)
  * owns the process, the deadline and the exit; this owns the HTTP side.
+ *
+ * Two places to listen: on the host's 127.0.0.1 (an ephemeral port, only the
+ * instance's uid admitted) when the instance shares the host's network, or
+ * at a fixed port on 127.0.0.1 inside the instance's own network namespace
+ * (`inNamespace`: nothing else listens in a fresh namespace, so the port is
+ * known before the spawn; the listening socket is adopted once the
+ * namespace exists, before scf_bootstrap is let through the start gate).
  */
+import type net from 'node:net';
 import { RuntimeApiError, RuntimeApiServer, type PeerLookup, type RuntimeAnswer } from '../custom';
 import type { EventCall, VersionSpec } from '../../executor';
 import type { Ending } from './instance';
 import { MAX_RESULT_BYTES, resultOf, resultTooLarge } from './results';
 
-export class RuntimeApiLink {
-  private constructor(private readonly server: RuntimeApiServer, private readonly host: string, private readonly port: number) {}
+/** Where the runtime API listens inside an instance's own network namespace (127.0.0.1; web functions use 9000). */
+export const RUNTIME_API_PORT_IN_NAMESPACE = 9001;
 
-  /** Listens for one instance; only `allowedUid` may connect (null: any local process — the server is not root). */
+export class RuntimeApiLink {
+  private constructor(private readonly server: RuntimeApiServer, readonly host: string, readonly port: number) {}
+
+  /** Listens on the host's loopback for one instance; only `allowedUid` may connect (null: any local process — the server is not root). */
   static async open(allowedUid: number | null, peerLookup: PeerLookup): Promise<RuntimeApiLink> {
     const server = new RuntimeApiServer({ allowedUid, peerLookup, maxBodyBytes: MAX_RESULT_BYTES });
     const { host, port } = await server.listen();
     return new RuntimeApiLink(server, host, port);
+  }
+
+  /** For an instance with its own network namespace: serves once `adopt` hands it the socket listening in there. */
+  static inNamespace(): RuntimeApiLink {
+    return new RuntimeApiLink(new RuntimeApiServer({ allowedUid: null, maxBodyBytes: MAX_RESULT_BYTES }), '127.0.0.1', RUNTIME_API_PORT_IN_NAMESPACE);
+  }
+
+  /** Serves on the socket listening at 127.0.0.1:RUNTIME_API_PORT_IN_NAMESPACE in the instance's namespace. */
+  adopt(listening: net.Server): void {
+    this.server.adopt(listening);
   }
 
   /** The runtime's first POST /runtime/init/ready. */

@@ -10,3 +10,5 @@ export { cgroupLayoutOf, type CgroupLayout } from './cgroups';
 /** An instance's own network namespace: the mode a server can give, its slirp4netns link, sockets opened inside it. */
 export { detectNetworkMode, freePort, linkDir, SlirpLink, type NetworkMode } from './network';
 export { NamespaceSockets } from './netns-sockets';
+/** The fd a gated launcher (`ConfineRequest.startGate`) waits on for the caller's go. */
+export { GATE_FD } from './launcher';

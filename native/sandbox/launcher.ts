@@ -17,11 +17,20 @@
  *   5. the layers merged read-only on /opt (overlayfs, later layer on top;
  *      one layer: a read-only bind; none: an empty read-only tmpfs);
  *   6. rlimits (open files, core 0, processes of the instance's uid);
- *   7. setpriv: the instance's uid/gid, no supplementary groups, no new privileges, no capabilities.
+ *   7. with a start gate: wait for the caller's line on fd 4 (GATE_FD), then close it;
+ *   8. setpriv: the instance's uid/gid, no supplementary groups, no new privileges, no capabilities.
  *
  * Unprivileged: rlimits (open files, core 0, data segment for memory, file
- * size for /tmp), TMPDIR on the instance's own directory, and a marker in the
- * environment through which dispose() finds the instance's processes.
+ * size for /tmp), TMPDIR on the instance's own directory, a marker in the
+ * environment through which dispose() finds the instance's processes, and the
+ * start gate likewise.
+ *
+ * The start gate (`ConfineRequest.startGate`): the command must not run
+ * before the caller has prepared what it needs at its first instruction (the
+ * custom runtime's API listening inside the instance's network namespace,
+ * which exists only once the launcher ran `unshare --net`). The launcher
+ * reads one line from fd 4, a pipe of the caller's, before the exec; EOF
+ * there (the caller gone) ends the launcher instead.
  */
 
 /** Absolute paths of the tools the privileged launcher needs (util-linux + bash). */
@@ -33,10 +42,16 @@ export const SHARED_WRITABLE_DIRS = ['/dev/shm', '/var/tmp', '/run/lock'] as con
 /** The environment variable marking an unprivileged instance's processes. */
 export const MARKER_VAR = 'ISOLA_SANDBOX_INSTANCE';
 
+/** The fd on which a gated launcher waits for the caller's go (one line); closed before the command runs. */
+export const GATE_FD = 4;
+
+// Before the exec: wait for the go on the gate fd (set -e: EOF ends the launcher), then close it.
+const WAIT_AT_GATE = `[ "$gate" = 0 ] || { read -r -u ${GATE_FD} _; exec ${GATE_FD}<&-; }`;
+
 // Plain strings (not templates): bash's ${…} must stay literal.
 const PRIVILEGED = [
   'set -eu',
-  'id=$1 code=$2 hide=$3 tmp_mb=$4 uid=$5 nofile=$6 nproc=$7 data_kb=$8 shared=$9; shift 9',
+  'id=$1 code=$2 hide=$3 tmp_mb=$4 uid=$5 nofile=$6 nproc=$7 data_kb=$8 shared=$9 gate=${10}; shift 10',
   'n=$1; shift',
   'for ((i = 0; i < n; i++)); do echo $$ > "$1"; shift; done',
   'exec {code_fd}<"$code"',
@@ -73,15 +88,17 @@ const PRIVILEGED = [
   'cd "$code"',
   'ulimit -n "$nofile"; ulimit -c 0; ulimit -u "$nproc"',
   '[ "$data_kb" = unlimited ] || ulimit -d "$data_kb"',
+  WAIT_AT_GATE,
   `exec ${TOOLS.setpriv} --reuid="$uid" --regid="$uid" --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@"`,
 ].join('\n');
 
 const UNPRIVILEGED = [
   'set -eu',
-  'id=$1 tmp=$2 nofile=$3 data_kb=$4 fsize_kb=$5; shift 5',
+  'id=$1 tmp=$2 nofile=$3 data_kb=$4 fsize_kb=$5 gate=$6; shift 6',
   'shift',
   'ulimit -n "$nofile"; ulimit -c 0; ulimit -d "$data_kb"; ulimit -f "$fsize_kb"',
   `export ${MARKER_VAR}="$id" TMPDIR="$tmp"`,
+  WAIT_AT_GATE,
   'exec "$@"',
 ].join('\n');
 
@@ -105,6 +122,8 @@ export interface PrivilegedLaunch {
   keepDirs: string[];
   /** Own network namespace (`unshare --net`). */
   privateNetwork: boolean;
+  /** Wait for the caller's line on GATE_FD before the exec. */
+  startGate: boolean;
   command: string;
   args: string[];
 }
@@ -115,7 +134,7 @@ export function privilegedArgv(l: PrivilegedLaunch): { command: string; args: st
     command: TOOLS.unshare,
     args: [
       '--mount', ...(l.privateNetwork ? ['--net'] : []), '--propagation', 'private', TOOLS.bash, '-c', PRIVILEGED, 'isola-sandbox',
-      l.instanceId, l.codeDir, l.hideDir, String(l.tmpMb), String(l.uid), String(l.openFiles), String(l.processes), String(l.dataKb), l.sharedDirs.join(':'),
+      l.instanceId, l.codeDir, l.hideDir, String(l.tmpMb), String(l.uid), String(l.openFiles), String(l.processes), String(l.dataKb), l.sharedDirs.join(':'), l.startGate ? '1' : '0',
       String(l.procsFiles.length), ...l.procsFiles,
       String(l.layerDirs.length), ...l.layerDirs,
       String(l.keepDirs.length), ...l.keepDirs,
@@ -130,6 +149,8 @@ export interface UnprivilegedLaunch {
   openFiles: number;
   dataKb: number;
   fileSizeKb: number;
+  /** Wait for the caller's line on GATE_FD before the exec. */
+  startGate: boolean;
   command: string;
   args: string[];
 }
@@ -138,6 +159,6 @@ export interface UnprivilegedLaunch {
 export function unprivilegedArgv(l: UnprivilegedLaunch): { command: string; args: string[] } {
   return {
     command: TOOLS.bash,
-    args: ['-c', UNPRIVILEGED, 'isola-sandbox', l.instanceId, l.tmpDir, String(l.openFiles), String(l.dataKb), String(l.fileSizeKb), '--', l.command, ...l.args],
+    args: ['-c', UNPRIVILEGED, 'isola-sandbox', l.instanceId, l.tmpDir, String(l.openFiles), String(l.dataKb), String(l.fileSizeKb), l.startGate ? '1' : '0', '--', l.command, ...l.args],
   };
 }

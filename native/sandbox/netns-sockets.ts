@@ -1,25 +1,27 @@
 /**
- * TCP connections opened inside an instance's own network namespace, for
- * the server: how it reaches a port that only exists in there (a Go
- * function's rpc port) without forwarding it to the host, where every other
- * process could connect too.
+ * TCP sockets made inside an instance's own network namespace, for the
+ * server: a connection to a port that only exists in there (a Go function's
+ * rpc port), or a port the server listens on in there (the custom runtime's
+ * API, which its scf_bootstrap calls on 127.0.0.1) — without forwarding
+ * either to the host, where every other process could connect too.
  *
  * A socket belongs to the namespace it was created in, whatever the creating
  * process does afterwards; Node cannot enter a namespace, so one small root
  * helper — Python's standard library, `setns(2)` through ctypes — enters the
  * instance's namespace, creates the socket, goes back to its own, connects
- * and hands the connected descriptor to the server over Node's IPC channel
- * (SCM_RIGHTS, as `subprocess.send(message, socket)` does between two Node
- * processes: a `NODE_HANDLE` message of type `net.Socket`, acknowledged by
- * Node itself). One helper serves every instance of the server; it exits
+ * (or binds and listens) and hands the descriptor to the server over Node's
+ * IPC channel (SCM_RIGHTS, as `subprocess.send(message, handle)` does between
+ * two Node processes: a `NODE_HANDLE` message of type `net.Socket` or
+ * `net.Server`, acknowledged by Node itself). One helper serves every instance of the server; it exits
  * with its IPC channel (the server gone).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import type net from 'node:net';
 
-// Request (Node → helper, one JSON line): {id, pid, port}. Answer: a NODE_HANDLE message carrying
-// the connected socket with {id} as its message, or the line {id, error}. Lines with a `cmd` are
+// Request (Node → helper, one JSON line): {id, pid, port, listen?}. Answer: a NODE_HANDLE message
+// carrying the connected (or, with `listen`, listening) socket with {id} as its message, or the line
+// {id, error}. Lines with a `cmd` are
 // Node's own (NODE_HANDLE_ACK) and skipped.
 const HELPER = String.raw`
 import ctypes, json, os, socket
@@ -59,6 +61,11 @@ def serve(req):
     except OSError as e:
         return answer({'id': req['id'], 'error': str(e)})
     try:
+        if req.get('listen'):
+            s.bind(('127.0.0.1', int(req['port'])))
+            s.listen(64)
+            answer({'cmd': 'NODE_HANDLE', 'type': 'net.Server', 'msg': {'id': req['id']}}, s.fileno())
+            return
         s.settimeout(1)
         s.connect(('127.0.0.1', int(req['port'])))
         answer({'cmd': 'NODE_HANDLE', 'type': 'net.Socket', 'msg': {'id': req['id']}}, s.fileno())
@@ -82,7 +89,9 @@ while True:
 
 const PYTHON = '/usr/bin/python3';
 
-interface Waiter { resolve(socket: net.Socket): void; reject(err: Error): void }
+type Handle = net.Socket | net.Server;
+
+interface Waiter { resolve(handle: Handle): void; reject(err: Error): void }
 
 export class NamespaceSockets {
   private child: ChildProcess | null = null;
@@ -96,11 +105,25 @@ export class NamespaceSockets {
    * listens there yet, the process gone, the helper not running).
    */
   connect(pid: number, port: number): Promise<net.Socket> {
+    return this.request(pid, port, false) as Promise<net.Socket>;
+  }
+
+  /**
+   * A server listening on 127.0.0.1:`port` in the network namespace of `pid`
+   * (root only; its loopback must be up — slirp4netns's `--configure` does it).
+   * Only processes in that namespace can connect. Rejects with the reason
+   * (`Address already in use`, the process gone, the helper not running).
+   */
+  listen(pid: number, port: number): Promise<net.Server> {
+    return this.request(pid, port, true) as Promise<net.Server>;
+  }
+
+  private request(pid: number, port: number, listen: boolean): Promise<Handle> {
     const child = this.started();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      child.send({ id, pid, port }, (err: Error | null) => {
+      child.send({ id, pid, port, ...(listen ? { listen } : {}) }, (err: Error | null) => {
         if (err) this.settle(id, err);
       });
     });
@@ -119,7 +142,7 @@ export class NamespaceSockets {
     if (this.child !== null) return this.child;
     if (!fs.existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: no connection into an instance's network namespace`);
     const child = spawn(PYTHON, ['-I', '-S', '-c', HELPER], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
-    child.on('message', (msg: { id?: unknown; error?: unknown }, handle?: net.Socket) => {
+    child.on('message', (msg: { id?: unknown; error?: unknown }, handle?: Handle) => {
       if (typeof msg?.id !== 'number') return;
       this.settle(msg.id, handle ?? new Error(typeof msg.error === 'string' ? msg.error : 'no socket'));
     });
@@ -134,10 +157,11 @@ export class NamespaceSockets {
     return child;
   }
 
-  private settle(id: number, outcome: net.Socket | Error): void {
+  private settle(id: number, outcome: Handle | Error): void {
     const waiter = this.pending.get(id);
     if (waiter === undefined) {
-      if (!(outcome instanceof Error)) outcome.destroy();
+      if ('destroy' in outcome) outcome.destroy();
+      else if ('close' in outcome) outcome.close();
       return;
     }
     this.pending.delete(id);

@@ -193,6 +193,7 @@ class PrivilegedSandbox extends SandboxBase {
       layerDirs: req.layerDirs,
       keepDirs: (req.platformDirs ?? []).filter((dir) => this.covered(dir)),
       privateNetwork: req.network === 'private',
+      startGate: req.startGate === true,
       command: req.command,
       args: req.args,
     });
@@ -263,6 +264,7 @@ class UnprivilegedSandbox extends SandboxBase {
       openFiles: req.limits.openFiles,
       dataKb: dataLimitKb(req.limits.memoryMb),
       fileSizeKb: req.limits.tmpMb * 1024,
+      startGate: req.startGate === true,
       command: req.command, args: req.args,
     });
     return {

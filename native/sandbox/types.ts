@@ -37,10 +37,18 @@ export interface ConfineRequest {
   platformDirs?: string[];
   /**
    * 'host' (default): the instance shares the server's network. 'private': its own network
-   * namespace (only a loopback, up) — as root only; the caller gives it a link (native/web's
+   * namespace (only a loopback, down until the link's configuration brings it up) — as root only; the caller gives it a link (native/web's
    * slirp4netns) if it needs one. The unprivileged sandbox refuses it (ERR_SANDBOX_NETWORK).
    */
   network?: 'host' | 'private';
+  /**
+   * Hold the command until the caller says go: the launcher reads one line from fd 4 (GATE_FD; the
+   * caller spawns with a pipe there) right before it execs the command, after every step of the
+   * confinement — so the caller can prepare what the command needs at its first instruction inside
+   * the instance's namespaces (the custom runtime's API listening in its network namespace). EOF on
+   * fd 4 ends the launcher without running the command. Default false (fd 4 untouched).
+   */
+  startGate?: boolean;
 }
 
 export interface ConfinedInstance {

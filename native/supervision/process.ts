@@ -49,6 +49,11 @@ export interface SupervisedProcessOptions<In, Out> {
    * stdout ignored — or 'stdio' — frames to its stdin, from its stdout.
    */
   channel?: 'fd3' | 'stdio';
+  /**
+   * One more pipe as the child's fd 4, for `openGate()` ('fd3' channel only): a launcher that holds
+   * its command until the owner has prepared something (native/sandbox's start gate). Default false.
+   */
+  gate?: boolean;
   /** Start the child as a process-group leader: signals go to the whole group (default false). */
   processGroup?: boolean;
   /** The child must answer ready within this (ms, default 10 000). */
@@ -165,8 +170,9 @@ export class SupervisedProcess<In, Out> {
     const o = this.opts;
     if (this.running) return Promise.reject(new SupervisionError('ERR_CHILD_RUNNING', `${o.name} is already running`));
     const fd3 = (o.channel ?? 'fd3') === 'fd3';
+    if (o.gate === true && !fd3) return Promise.reject(new SupervisionError('ERR_CHILD_SPAWN', `${o.name}: a start gate needs the 'fd3' channel`));
     const child = spawn(o.command, o.args, {
-      stdio: fd3 ? ['ignore', o.onStdout ? 'pipe' : 'ignore', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
+      stdio: fd3 ? ['ignore', o.onStdout ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(o.gate === true ? ['pipe' as const] : [])] : ['pipe', 'pipe', 'pipe'],
       env: o.env,
       cwd: o.cwd,
       detached: o.processGroup === true,
@@ -217,6 +223,16 @@ export class SupervisedProcess<In, Out> {
       }, timeoutMs);
       if (o.hello !== undefined) writer.send(o.hello);
     });
+  }
+
+  /** Writes the go line on the child's gate pipe (fd 4) and closes it; false when there is none or the child is gone. */
+  openGate(): boolean {
+    const run = this.run;
+    const gate = run?.child.stdio[4] as Writable | null | undefined;
+    if (run === null || run.exited || gate == null || gate.writableEnded) return false;
+    gate.on('error', noop);
+    gate.end('go\n');
+    return true;
   }
 
   /** Queues a message for the current child (sent with the others of this turn); false when none runs. */
@@ -349,6 +365,7 @@ export class SupervisedProcess<In, Out> {
     run.input.destroy();
     run.child.stderr?.destroy();
     run.child.stdout?.destroy();
+    (run.child.stdio[4] as Writable | null | undefined)?.destroy();
     const pid = run.child.pid;
     if (this.opts.processGroup === true && pid !== undefined) {
       // What the leader left behind in its group goes with it.
