@@ -71,7 +71,12 @@ async function startServer(t, options = {}) {
       return result;
     },
   };
-  t.teardown(() => server.stop());
+  t.teardown(async () => {
+    await server.stop();
+    // A platform fault answered as InternalError is logged with its stack
+    // only in the server's output: show it, so a failure under CI says why.
+    for (const m of output.matchAll(/^.*internal error:[\s\S]*?(?=\n\S|(?![\s\S]))/gm)) process.stderr.write(`[server ${port}] ${m[0]}\n`);
+  });
   return server;
 }
 
