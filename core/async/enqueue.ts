@@ -28,6 +28,8 @@ export interface AsyncInvokeRequest {
   qualifier: string;
   /** The event as JSON text ('' = `{}`). */
   event: string;
+  /** The RequestId the caller already gave the call (an HTTP trigger's, which its event carries); a new one when absent. */
+  requestId?: string;
 }
 
 export class AsyncEnqueuer {
@@ -63,7 +65,7 @@ export class AsyncEnqueuer {
     } catch {
       throw new ApiError('InvalidParameterValue.Param', 'The event must be a JSON document.');
     }
-    const requestId = newRequestId();
+    const requestId = req.requestId ?? newRequestId();
     const result = await this.group.submit({
       requestId,
       namespace: req.namespace,

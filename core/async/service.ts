@@ -8,11 +8,12 @@
 import type { DeadLetterRecord, EventQueue, EventStatusRecord, FireResult, NewEvent, StatusQuery, TimerFiring } from '../../store';
 import { ApiError } from '../errors';
 import { DEFAULT_ASYNC_RETRY, readAsyncTriggerConfig, type AsyncRetryConfig, type FunctionService } from '../functions';
-import { newRequestId, type AsyncInvocationRunner } from '../invoke';
-import type { VersionResolver } from '../routing';
+import { newRequestId, type ApigwAnswer, type ApigwRequest, type AsyncInvocationRunner, type InvokeTarget } from '../invoke';
+import type { HttpTrigger, VersionResolver } from '../routing';
 import type { Clock } from './clock';
 import { AsyncConsumer, type ConsumerOptions } from './consumer';
 import { AsyncEnqueuer, leaseMsOf, type AsyncInvokeRequest } from './enqueue';
+import { queueTriggerCall } from './trigger-call';
 
 /** The async queue's figures (GET /metrics). */
 export interface AsyncQueueStats {
@@ -63,6 +64,16 @@ export class AsyncService {
   /** Queues an event; its RequestId once it is durable. */
   enqueue(req: AsyncInvokeRequest): Promise<string> {
     return this.enqueuer.enqueue(req);
+  }
+
+  /**
+   * A call through an HTTP trigger of a function in async execution mode:
+   * its integration-request event is queued with `requestId` and answered
+   * `202 Accepted` once durable, or refused with the data plane's status
+   * (trigger-call.ts).
+   */
+  queueTriggerCall(target: InvokeTarget, trigger: HttpTrigger, request: ApigwRequest, requestId: string): Promise<ApigwAnswer> {
+    return queueTriggerCall((req) => this.enqueuer.enqueue(req), target, trigger, request, requestId);
   }
 
   /**

@@ -11,7 +11,7 @@ export { EventInvocationService, MAX_SYNC_EVENT_BYTES, type InvocationResult, ty
 export {
   HttpInvocationService, PLATFORM_REQUEST_HEADERS, type GatewayFailure, type HttpCallResult, type HttpCallSink, type HttpRoute,
 } from './http';
-export { ApigwInvocationService, type ApigwAnswer, type ApigwRequest, type ApigwRoute } from './apigw';
+export { ApigwInvocationService, errorAnswer, integrationEvent, type ApigwAnswer, type ApigwRequest, type ApigwRoute } from './apigw';
 export { PLATFORM_CLOSE, platformCloseFor, webSocketOutcome, type WebSocketEnd } from './websocket';
 export { newRequestId } from './request-id';
 export type { HttpRequestData, HttpResponseSink, WebSocketChannel, WebSocketPeer } from '../../executor';

@@ -8,6 +8,8 @@
  * gets the integration-request event: the body is collected (up to the
  * sync limit, 406 beyond it), the call runs, and its answer (integrated
  * response, JSON result, or the spec's error body) is written in one cork.
+ * A function in async execution mode (AsyncRunEnable) gets the same event
+ * queued instead: `202 Accepted` with its RequestId once it is durable.
  * A disabled trigger answers 404 like a path nothing serves.
  */
 import { STATUS_CODES } from 'node:http';
@@ -139,8 +141,11 @@ class EventTriggerCall {
       pathParameters: this.hit.params,
     };
     this.chunks = [];
-    this.platform.apigw
-      .invokeEvent(this.target, this.hit.value, request, this.requestId, this.signal.asAbortSignal())
+    // A function in async execution mode answers every call at once: queued, 202 with the RequestId (core/async).
+    const answered = this.target.resolved.asyncRunEnable
+      ? this.platform.async.queueTriggerCall(this.target, this.hit.value, request, this.requestId)
+      : this.platform.apigw.invokeEvent(this.target, this.hit.value, request, this.requestId, this.signal.asAbortSignal());
+    answered
       .then((answer) => this.answer(answer))
       .catch((err: unknown) => {
         console.error('[gateway] trigger call failed:', err);
