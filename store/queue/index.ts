@@ -4,3 +4,4 @@
  */
 export * from './types';
 export { SqliteEventQueue, type SqliteQueueOptions } from './sqlite-queue';
+export type { SyncFile } from './wal-sync';
