@@ -3,8 +3,8 @@
 // enqueues commit without a sync of their own and the RequestId is
 // acknowledged only after an fsync that started after the commit ends. The
 // server runs in this process with the WAL's sync held back: the API stays
-// silent while it is held, answers once it is released, and a sync that
-// started BEFORE an enqueue's commit does not acknowledge that enqueue. A
+// silent while it is held and answers once it is released. In the queue: a
+// sync that started BEFORE a commit does not make that commit durable. A
 // failed sync is answered as an error, and nothing is acknowledged after it.
 const fs = require('node:fs');
 const os = require('node:os');
@@ -15,6 +15,7 @@ const { startPlatform } = require('../dist/core/platform');
 const { resolveConfig } = require('../dist/core/config');
 const { startGateway } = require('../dist/gateway');
 const { makeZip } = require('./helpers/zip');
+const { SqliteEventQueue } = require('../dist/store');
 
 const tick = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -76,28 +77,58 @@ t.test('the RequestId is answered only after a sync that started after the commi
   const held = heldSync();
   const { platform, client } = await server(t, held);
 
-  const first = invokeAsync(client, 1);
-  await held.waitFor(1);
   const status = () => platform.async.stats();
+  const first = invokeAsync(client, 1);
+  for (let i = 0; i < 500 && status().depth < 1; i++) await tick(10);
   t.equal(status().depth, 1, 'the event is committed');
   await tick(300);
   t.equal(first.state(), undefined, 'no answer while the WAL sync is held');
+  await held.waitFor(1);
 
-  // Committed while the first sync is in flight: that sync started before this commit and must not acknowledge it.
+  // Arrives while the first sync is in flight: its commit is held until that sync ends (the sync could not cover it).
   const second = invokeAsync(client, 2);
-  for (let i = 0; i < 300 && status().depth < 2; i++) await tick(10);
-  t.equal(status().depth, 2, 'the second event is committed');
+  await tick(300);
+  t.equal(status().depth, 1, 'the second is not committed while the first sync is in flight');
   held.release();
   await first.promise;
   t.ok(first.state().ok?.Result?.FunctionRequestId, 'the first is answered with its RequestId once its sync completed');
   await held.waitFor(1);
+  t.equal(status().depth, 2, 'the second is committed once that sync ended, and waits for its own');
   await tick(300);
-  t.equal(second.state(), undefined, 'the second waits for the next sync, not the one that was in flight at its commit');
+  t.equal(second.state(), undefined, 'the second is not answered before its own sync');
   held.release();
   await second.promise;
   t.ok(second.state().ok?.Result?.FunctionRequestId, 'the second is answered after its own sync');
   t.not(second.state().ok.Result.FunctionRequestId, first.state().ok.Result.FunctionRequestId);
   t.equal(platform.async.status('default', second.state().ok.Result.FunctionRequestId).status, 'RUNNING', 'queued (the consumer is paused)');
+});
+
+t.test('in the queue: a sync in flight at a commit does not make that commit durable', async (t) => {
+  const held = heldSync();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isola-ack-sync-queue-'));
+  const queue = new SqliteEventQueue(dir, { maxPerFunction: 10, syncFile: held.sync });
+  t.teardown(() => {
+    while (held.calls.length > 0) held.release();
+    queue.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const event = (id) => ({ requestId: id, namespace: 'default', functionName: 'f', qualifier: '$LATEST', payload: '{}', invokeType: 'Event', leaseMs: 1000 });
+  const done = [];
+  t.same(queue.enqueue([event('a')], 1), ['ok']);
+  const a = queue.durable().then(() => done.push('a'));
+  t.equal(held.calls.length, 1, 'one sync started for a');
+  t.same(queue.enqueue([event('b')], 2), ['ok']);
+  const b = queue.durable().then(() => done.push('b'));
+  t.equal(held.calls.length, 1, 'b waits: one sync at a time');
+  held.release();
+  await a;
+  await tick(50);
+  t.same(done, ['a'], 'the sync that started before b\'s commit released a only');
+  t.equal(held.calls.length, 1, 'the next sync started at once for b');
+  held.release();
+  await b;
+  t.same(done, ['a', 'b']);
+  t.equal(queue.stats().syncs, 2, 'two syncs counted');
 });
 
 t.test('a failed sync answers an error, and nothing is acknowledged after it', async (t) => {

@@ -47,7 +47,7 @@ export class AsyncEnqueuer {
       const results = this.queue.enqueue(events, this.clock.now());
       if (results.includes('ok')) this.onCommitted();
       return results;
-    });
+    }, undefined, () => this.queue.syncing());
   }
 
   /** Queues the event; resolves with its RequestId once it is on disk (survives a power loss). */

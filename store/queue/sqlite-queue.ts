@@ -263,6 +263,10 @@ export class SqliteEventQueue implements EventQueue {
     return this.syncer.durable();
   }
 
+  syncing(): Promise<void> | undefined {
+    return this.syncer.syncing();
+  }
+
   stats(): QueueStats {
     return { depth: this.depth, commits: this.commits, syncs: this.fullSyncs + this.syncer.syncs, enqueued: this.enqueued };
   }

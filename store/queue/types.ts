@@ -162,6 +162,12 @@ export interface EventQueue {
    */
   durable(): Promise<void>;
   /**
+   * The sync in progress, if one is: it ends before a commit made now
+   * could be synced, so a caller may hold its next commit until then (one
+   * transaction for all that arrived meanwhile). Never rejects.
+   */
+  syncing(): Promise<void> | undefined;
+  /**
    * Up to `limit` visible events in the order they became visible (first
    * tries in enqueue order, a retry when its back-off ends); each becomes
    * invisible for its `leaseMs` and its attempt grows by one.

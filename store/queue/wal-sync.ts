@@ -36,6 +36,8 @@ export type SyncFile = (fd: number, done: (err: Error | null) => void) => void;
 
 interface Round {
   promise: Promise<void>;
+  /** Settles like `promise` but never rejects. */
+  ended: Promise<void>;
   resolve: () => void;
   reject: (err: Error) => void;
   /** The commits this round covers: those counted before it started. */
@@ -86,6 +88,11 @@ export class WalSyncer {
     const round = (this.next ??= newRound());
     if (!this.inFlight) this.start();
     return round.promise;
+  }
+
+  /** The sync in flight, if any; resolves when it ends, whatever its result. */
+  syncing(): Promise<void> | undefined {
+    return this.inFlight?.ended;
   }
 
   /**
@@ -176,6 +183,6 @@ function newRound(): Round {
   let reject!: (err: Error) => void;
   const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
   // A round nobody awaits any more (its callers gave up) must not end the process when it rejects.
-  promise.catch(() => undefined);
-  return { promise, resolve, reject, covers: 0 };
+  const ended = promise.catch(() => undefined);
+  return { promise, ended, resolve, reject, covers: 0 };
 }
