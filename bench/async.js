@@ -3,9 +3,7 @@
 /**
  * Async invocation (issue 14): durable enqueues per second, enqueue → start
  * latency, queue drain rate, and what one enqueue costs in fsyncs
- * (enqueue commits are written with synchronous = NORMAL and acknowledged
- * after a sync of the queue's WAL that started after them; one sync at a
- * time, off the event loop, shared by every commit made meanwhile).
+ * (each commit is one sync of the queue's WAL, synchronous = FULL).
  *
  *  0. The queue alone, in this process (no HTTP, no signing): c concurrent
  *     submitters through the group commit into SqliteEventQueue — what the
@@ -20,8 +18,8 @@
  *     (JavaScript, several times that, on the same 2 cores). The server's
  *     own cost is read from /proc: CPU µs of the gateway process per
  *     request ("server µs"); 1e6 / server µs is what its one event loop
- *     could answer if it had a core to itself ("ceiling/s"; the WAL's
- *     fsync runs in libuv's threadpool, not on the loop). fsyncs per
+ *     could answer if it had a core to itself ("ceiling/s"; the fsync of
+ *     each group commit blocks the loop on top of that). fsyncs per
  *     enqueue come from GET /metrics (isola_async_queue_syncs_total /
  *     isola_async_enqueued_total) over the run: one per enqueue commit,
  *     shared by the batch (group commit). Baselines in the same run,
@@ -87,8 +85,6 @@ async function queueAlone(c, seconds) {
     while (Date.now() < end) {
       const t = process.hrtime.bigint();
       await group.submit({ requestId: `r-${c}-${n++}`, namespace: 'default', functionName: 'f', qualifier: '$LATEST', payload, invokeType: 'Event', leaseMs: 13_000 });
-      // What AsyncEnqueuer waits for before it answers: the commit on disk.
-      await queue.durable();
       latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
   };
@@ -220,7 +216,7 @@ async function main() {
     for (const f of [paused, running]) fs.rmSync(f, { force: true });
   }
 
-  console.log('\nthe queue alone (in-process group commit into queue.db; an enqueue is acknowledged after an fsync of the WAL that started after its commit)');
+  console.log('\nthe queue alone (in-process group commit into queue.db; an enqueue commit is one WAL fsync, synchronous = FULL)');
   printTable(
     ['c', 'enqueues/s', 'p50 ms', 'p99 ms', 'fsyncs/enqueue'],
     result.queueAlone.map((r) => [r.connections, r.enqueuesPerSec, r.p50, r.p99, r.syncsPerEnqueue]),

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createProcessExecutor, createSandbox, createWebExecutor } from '../native';
 import { createIsolateRuntime } from '../runtime';
-import { openStore, SqliteEventQueue, type Store, type SyncFile } from '../store';
+import { openStore, SqliteEventQueue, type Store } from '../store';
 import { ASYNC_RUN_MAX_MS, AsyncService, systemClock, type AsyncQueueStats, type Clock } from './async';
 import { ensureIdentity, NamespaceService, type AccountIdentity } from './account';
 import { AdmissionController, CapacityOwner, ConcurrencyService } from './capacity';
@@ -67,16 +67,10 @@ export interface StartedPlatform {
   createdCredentials: boolean;
 }
 
-/**
- * What tests may replace: the clock of the async queue and the timer
- * scheduler (so back-offs and schedules run without waiting), the jitter,
- * and how the queue's WAL is synced before an enqueue is acknowledged (a
- * test holds it back to see that nothing is answered before it).
- */
+/** What tests may replace: the clock of the async queue and the timer scheduler (so back-offs and schedules run without waiting) and the jitter. */
 export interface PlatformDeps {
   clock?: Clock;
   random?: () => number;
-  syncQueueWal?: SyncFile;
 }
 
 /** Composition root of the core: opens the data directory and wires services. */
@@ -141,7 +135,7 @@ export async function startPlatform(config: Readonly<PlatformConfig>, deps: Plat
   const invocations = new EventInvocationService(resolver, targets, pipeline);
   const http = new HttpInvocationService(resolver, targets, pipeline, functions);
   const asyncService = new AsyncService(
-    new SqliteEventQueue(config.dataDir, { maxPerFunction: config.asyncQueueMaxEvents, syncFile: deps.syncQueueWal }),
+    new SqliteEventQueue(config.dataDir, { maxPerFunction: config.asyncQueueMaxEvents }),
     functions,
     resolver,
     new AsyncInvocationRunner(targets, pipeline, ASYNC_RUN_MAX_MS),

@@ -1,10 +1,8 @@
 /**
  * Async invocation (Invoke with InvocationType Event): checks the call,
  * then queues the event durably and answers its RequestId only after the
- * commit reached the disk. Enqueues that arrive in the same event-loop turn
- * share one transaction (GroupCommit); the commits made while the queue's
- * WAL is being synced share the next sync (`EventQueue.durable`), which
- * runs off the event loop.
+ * commit. Enqueues that arrive in the same event-loop turn share one
+ * transaction and one sync of the queue's WAL (GroupCommit).
  */
 import type { EnqueueResult, EventQueue, NewEvent } from '../../store';
 import { ApiError } from '../errors';
@@ -47,10 +45,10 @@ export class AsyncEnqueuer {
       const results = this.queue.enqueue(events, this.clock.now());
       if (results.includes('ok')) this.onCommitted();
       return results;
-    }, undefined, () => this.queue.syncing());
+    });
   }
 
-  /** Queues the event; resolves with its RequestId once it is on disk (survives a power loss). */
+  /** Queues the event; resolves with its RequestId once it is on disk. */
   async enqueue(req: AsyncInvokeRequest): Promise<string> {
     const resolved = this.resolver.resolve(req.namespace, req.functionName, req.qualifier);
     if (resolved.config.type !== 'Event') {
@@ -79,7 +77,6 @@ export class AsyncEnqueuer {
     if (result === 'full') {
       throw new ApiError('LimitExceeded.Quota', `The async queue of function ${req.functionName} already holds ${this.options.maxPerFunction} events.`);
     }
-    await this.queue.durable();
     return requestId;
   }
 

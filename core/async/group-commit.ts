@@ -2,10 +2,9 @@
  * Group commit: callers submit items one by one and each gets a promise;
  * everything submitted in the same event-loop turn (up to `maxBatch`) is
  * handed to `commit` together, so many concurrent enqueues share one
- * transaction. The promise settles after the commit: resolved with the
- * item's result, or rejected with the commit's error (nothing is
- * acknowledged that was not committed; the enqueuer also waits for the
- * commit's sync, `EventQueue.durable()`, which batches share in turn).
+ * transaction and one sync of the WAL. The promise settles after the
+ * commit: resolved with the item's result, or rejected with the commit's
+ * error (nothing is acknowledged that was not committed).
  */
 export class GroupCommit<T, R> {
   private pending: Array<{ item: T; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
@@ -14,13 +13,6 @@ export class GroupCommit<T, R> {
   constructor(
     private readonly commit: (items: T[]) => R[],
     private readonly maxBatch = 1000,
-    /**
-     * What a commit waits for first, if anything (the enqueuer: the queue's
-     * sync in flight — a commit made during it would wait for the next sync
-     * anyway, so holding it back costs no latency and turns the commits of
-     * one sync's duration into one transaction: less CPU per item).
-     */
-    private readonly holdUntil: () => Promise<void> | undefined = () => undefined,
   ) {}
 
   submit(item: T): Promise<R> {
@@ -29,11 +21,7 @@ export class GroupCommit<T, R> {
       if (this.pending.length >= this.maxBatch) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => {
-          const held = this.holdUntil();
-          if (held) held.then(() => this.flush(), () => this.flush());
-          else this.flush();
-        });
+        setImmediate(() => this.flush());
       }
     });
   }

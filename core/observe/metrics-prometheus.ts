@@ -54,7 +54,7 @@ const ASYNC_QUEUE_FAMILIES: ReadonlyArray<readonly [string, boolean, string, key
   ['isola_async_running', false, 'Async events running now.', 'running'],
   ['isola_async_enqueued_total', true, 'Async events accepted (committed before their RequestId was answered).', 'enqueued'],
   ['isola_async_queue_commits_total', true, 'Transactions committed to the queue database: enqueue batches, leases, settles.', 'commits'],
-  ['isola_async_queue_syncs_total', true, 'Syncs of the async queue WAL: one per group of enqueue commits (off the event loop), plus each timer firing, abort and re-drive.', 'syncs'],
+  ['isola_async_queue_syncs_total', true, 'Queue commits that synced the WAL (enqueue batches, re-drives: what an answer acknowledges).', 'syncs'],
 ];
 
 /** Renders the whole exposition. */

@@ -4,4 +4,3 @@
  */
 export * from './types';
 export { SqliteEventQueue, type SqliteQueueOptions } from './sqlite-queue';
-export type { SyncFile } from './wal-sync';

@@ -2,38 +2,26 @@
  * The embedded `EventQueue`: SQLite in its own file, `<dataDir>/queue.db`.
  *
  * Why its own file: the queue's promise is "what the API acknowledged
- * survives" a power loss too, not only a process crash, so its WAL is
- * synced before an enqueue is acknowledged, while isola.db keeps `NORMAL`
- * for metadata and logs. A separate file also has its own write lock, so
- * the log writer's thread and control API writes never make an enqueue
- * wait, nor the other way round.
- *
- * How each write reaches the disk (README.md says why each is safe):
- * - enqueues commit with `synchronous = NORMAL` (written to the WAL, not
- *   synced: they survive a process crash at once) and `durable()` resolves
- *   when a sync of the WAL that started after them has completed — in
- *   libuv's threadpool (`wal-sync.ts`), so the event loop never waits for
- *   the disk; the caller answers only then;
- * - timer firings, aborts and re-drives commit with `synchronous = FULL`
- *   (the sync inside the commit, on the calling thread): rare, and a
- *   firing must be on disk before the consumer can run its event;
- * - leases and settles commit with `NORMAL` and are never waited for: a
- *   power loss can only undo them, which means one more run of an event —
- *   at-least-once allows it — never a lost one.
+ * survives", so enqueues commit with `synchronous = FULL` (each commit syncs
+ * the WAL: an acknowledged event survives a power loss too, not only a
+ * process crash), while isola.db keeps `NORMAL` for metadata and logs.
+ * Leases and settles commit with `NORMAL` (no sync of their own; the next
+ * enqueue's sync carries them): they survive a process crash, and a power
+ * loss can only undo them, which means one more run of an event —
+ * at-least-once allows it — never a lost one. A separate
+ * file also has its own write lock, so the log writer's thread and control
+ * API writes never make an enqueue wait, nor the other way round.
  *
  * Every method is one synchronous transaction; the caller batches (core's
  * group commit turns many concurrent enqueues into one `enqueue` call, so
- * they share one commit and one sync). Statements are prepared once.
- * Per-function depths are kept in memory (this class is the file's only
- * writer), loaded at open.
+ * they share one sync). Statements are prepared once. Per-function depths
+ * are kept in memory (this class is the file's only writer), loaded at open.
  */
 import type Database from 'better-sqlite3';
 import { openSqliteFile } from '../sqlite-file';
 import path from 'node:path';
 import { applyMigrations } from '../db';
 import { queueMigrations } from './schema';
-import { WalSyncer, type SyncFile } from './wal-sync';
-import { inList, toDead, toNewEvent, toStatus, type DeadRow, type EventRow, type StatusRow } from './rows';
 import type {
   DeadLetterRecord, EnqueueResult, EventQueue, EventStatusRecord, FireResult, LeasedEvent, NewEvent, QueueStats, SettleOp, StatusQuery,
   TimerFiring,
@@ -42,12 +30,50 @@ import type {
 export interface SqliteQueueOptions {
   /** Events one function may hold (waiting or running); more are refused ('full'). */
   maxPerFunction: number;
-  /** How the WAL is synced for `durable()` (default `fs.fsync`); tests hold it back. */
-  syncFile?: SyncFile;
 }
 
-/** How a transaction reaches the disk: not waited for, synced later for `durable()`, or synced inside the commit. */
-type Durability = 'crash-safe' | 'acknowledged' | 'synced';
+/** The columns an event keeps wherever it is (waiting, or in a dead-letter queue). */
+interface QueuedRow {
+  request_id: string;
+  namespace: string;
+  function_name: string;
+  qualifier: string;
+  payload: string;
+  invoke_type: string;
+  lease_ms: number;
+  enqueued_at: number;
+}
+
+interface EventRow extends QueuedRow {
+  id: number;
+  attempt: number;
+  failures: number;
+  throttles: number;
+  last_error: string | null;
+}
+
+interface StatusRow {
+  request_id: string;
+  namespace: string;
+  function_name: string;
+  qualifier: string;
+  invoke_type: string;
+  status: EventStatusRecord['status'];
+  status_code: number;
+  start_time: number;
+  end_time: number | null;
+  attempt: number;
+  error: string | null;
+}
+
+interface DeadRow extends QueuedRow {
+  id: number;
+  queue: string;
+  failed_at: number;
+  attempts: number;
+  status_code: number;
+  error: string;
+}
 
 const depthKey = (namespace: string, functionName: string) => `${namespace}\u0000${functionName}`;
 
@@ -56,25 +82,20 @@ export class SqliteEventQueue implements EventQueue {
   private readonly depths = new Map<string, number>();
   private depth = 0;
   private commits = 0;
-  /** Commits that synced inside (`synchronous = FULL`); the syncer counts its own. */
-  private fullSyncs = 0;
+  private syncs = 0;
   private enqueued = 0;
   private closed = false;
   /** The connection's current `synchronous` setting: FULL (true) or NORMAL. */
-  private fullSync: boolean;
+  private durable: boolean;
   private readonly s;
-  private readonly syncer: WalSyncer;
 
   constructor(dataDir: string, private readonly options: SqliteQueueOptions) {
-    const file = path.join(dataDir, 'queue.db');
-    this.db = openSqliteFile(file);
+    this.db = openSqliteFile(path.join(dataDir, 'queue.db'));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
-    this.fullSync = true;
+    this.durable = true;
     this.db.pragma('busy_timeout = 5000');
     applyMigrations(this.db, queueMigrations);
-    // The syncer holds the WAL open: it exists once a connection has read the WAL-mode file (the migrations did).
-    this.syncer = new WalSyncer(`${file}-wal`, options.syncFile);
     this.s = {
       insert: this.db.prepare(
         `INSERT INTO events (request_id, namespace, function_name, qualifier, payload, invoke_type, lease_ms, enqueued_at, visible_at)
@@ -136,7 +157,7 @@ export class SqliteEventQueue implements EventQueue {
   }
 
   enqueue(events: readonly NewEvent[], now: number): EnqueueResult[] {
-    const results = this.commit(() => events.map((e) => (this.insertOne(e, now, true) ? 'ok' : 'full') as EnqueueResult), 'acknowledged');
+    const results = this.commit(() => events.map((e) => (this.insertOne(e, now, true) ? 'ok' : 'full') as EnqueueResult), true);
     for (const r of results) if (r === 'ok') this.enqueued += 1;
     return results;
   }
@@ -168,7 +189,7 @@ export class SqliteEventQueue implements EventQueue {
       this.s.setFired.run({ timerKey: f.timerKey, scheduledAt: f.scheduledAt });
       if (!f.event) return 'skipped';
       return this.insertOne(f.event, now, true) ? 'ok' : 'full';
-    }), 'synced');
+    }), true);
     for (const r of results) if (r === 'ok') this.enqueued += 1;
     return results;
   }
@@ -198,7 +219,7 @@ export class SqliteEventQueue implements EventQueue {
       this.remove(row);
       this.s.finish.run({ requestId, status: 'ABORTED', statusCode: 0, now, error: 'terminated by TerminateAsyncEvent' });
       return true;
-    }, 'synced');
+    }, true);
   }
 
   nextVisibleAt(): number | undefined {
@@ -256,54 +277,36 @@ export class SqliteEventQueue implements EventQueue {
         moved.push(dead);
       }
       return moved;
-    }, 'synced');
-  }
-
-  durable(): Promise<void> {
-    return this.syncer.durable();
-  }
-
-  syncing(): Promise<void> | undefined {
-    return this.syncer.syncing();
+    }, true);
   }
 
   stats(): QueueStats {
-    return { depth: this.depth, commits: this.commits, syncs: this.fullSyncs + this.syncer.syncs, enqueued: this.enqueued };
+    return { depth: this.depth, commits: this.commits, syncs: this.syncs, enqueued: this.enqueued };
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    // Before the database closes: closing checkpoints and deletes the WAL; the syncer releases its waiters on its own sync.
-    this.syncer.close();
     this.db.close();
   }
 
   /**
    * Runs `fn` in one transaction, counting the commit; depth changes made
-   * inside are undone if it throws. `durability`: 'synced' commits with
-   * `synchronous = FULL` (the sync inside the commit); 'acknowledged'
-   * commits with NORMAL and counts the commit for `durable()`;
-   * 'crash-safe' commits with NORMAL only (survives a process crash, not
-   * a power loss).
+   * inside are undone if it throws. `durable`: the commit syncs the WAL
+   * (what an API answer acknowledges); otherwise it survives a process
+   * crash but not a power loss.
    */
-  private commit<T>(fn: () => T, durability: Durability = 'crash-safe'): T {
-    const full = durability === 'synced';
-    if (full !== this.fullSync) {
-      this.db.pragma(`synchronous = ${full ? 'FULL' : 'NORMAL'}`);
-      this.fullSync = full;
+  private commit<T>(fn: () => T, durable = false): T {
+    if (durable !== this.durable) {
+      this.db.pragma(`synchronous = ${durable ? 'FULL' : 'NORMAL'}`);
+      this.durable = durable;
     }
     const saved = new Map(this.depths);
     const savedDepth = this.depth;
     try {
       const result = this.db.transaction(fn)();
       this.commits += 1;
-      if (full) {
-        this.fullSyncs += 1;
-        this.syncer.noteSyncedCommit();
-      } else if (durability === 'acknowledged') {
-        this.syncer.noteCommit();
-      }
+      if (durable) this.syncs += 1;
       return result;
     } catch (err) {
       this.depths.clear();
@@ -367,4 +370,35 @@ export class SqliteEventQueue implements EventQueue {
       this.insertOne(op.target.event, now, false);
     }
   }
+}
+
+function inList(where: string[], args: Record<string, unknown>, column: string, values: readonly string[] | undefined): void {
+  if (!values || values.length === 0) return;
+  const names = values.map((v, i) => {
+    args[`${column}${i}`] = v;
+    return `@${column}${i}`;
+  });
+  where.push(`${column} IN (${names.join(', ')})`);
+}
+
+function toNewEvent(row: QueuedRow): NewEvent {
+  return {
+    requestId: row.request_id, namespace: row.namespace, functionName: row.function_name, qualifier: row.qualifier,
+    payload: row.payload, invokeType: row.invoke_type, leaseMs: row.lease_ms,
+  };
+}
+
+function toStatus(row: StatusRow): EventStatusRecord {
+  return {
+    requestId: row.request_id, namespace: row.namespace, functionName: row.function_name, qualifier: row.qualifier,
+    invokeType: row.invoke_type, status: row.status, statusCode: row.status_code, startTime: row.start_time,
+    endTime: row.end_time, attempt: row.attempt, error: row.error,
+  };
+}
+
+function toDead(row: DeadRow): DeadLetterRecord {
+  return {
+    ...toNewEvent(row), id: row.id, queue: row.queue, enqueuedAt: row.enqueued_at, failedAt: row.failed_at,
+    attempts: row.attempts, statusCode: row.status_code, error: row.error,
+  };
 }

@@ -5,10 +5,8 @@
  * without touching the pipeline. Times are epoch ms.
  *
  * Semantics every implementation keeps:
- * - `enqueue` returns when the batch is committed (it survives a crash of
- *   the process); it survives a power loss once a `durable()` called after
- *   it has resolved — nothing is acknowledged to a client before that.
- *   Each item is accepted or refused (its function's queue is full), never
+ * - `enqueue` returns only when the batch is durable (committed and synced);
+ *   each item is accepted or refused (its function's queue is full), never
  *   dropped silently.
  * - An event is invisible from `lease` until its lease ends (`visibleAt`):
  *   a consumer that dies mid-run loses the lease and the event runs again
@@ -143,30 +141,15 @@ export interface QueueStats {
   depth: number;
   /** Transactions committed (enqueues, leases, settles, prunes). */
   commits: number;
-  /** Syncs of the WAL: one per group of enqueue commits, plus each timer firing, abort and re-drive. */
+  /** Commits that synced the WAL (enqueues and re-drives: what an API answer acknowledges). */
   syncs: number;
   /** Events accepted by `enqueue`. */
   enqueued: number;
 }
 
 export interface EventQueue {
-  /**
-   * Commits the batch in one transaction; per item 'ok' or 'full' (its
-   * function holds `maxPerFunction`). Acknowledge it after `durable()`.
-   */
+  /** Commits the batch in one transaction (one sync); per item 'ok' or 'full' (its function holds `maxPerFunction`). */
   enqueue(events: readonly NewEvent[], now: number): EnqueueResult[];
-  /**
-   * Resolves once every enqueue committed before the call survives a power
-   * loss (batches committed meanwhile share one sync); rejects when the
-   * queue can no longer make that promise (a failed sync).
-   */
-  durable(): Promise<void>;
-  /**
-   * The sync in progress, if one is: it ends before a commit made now
-   * could be synced, so a caller may hold its next commit until then (one
-   * transaction for all that arrived meanwhile). Never rejects.
-   */
-  syncing(): Promise<void> | undefined;
   /**
    * Up to `limit` visible events in the order they became visible (first
    * tries in enqueue order, a retry when its back-off ends); each becomes
