@@ -136,8 +136,13 @@ function startUwsEcho() {
   return startBaseline('uWS echo baseline', 'uws-echo.js');
 }
 
-async function startBaseline(label, script) {
-  const proc = spawnListening(label, [path.join(__dirname, script)]);
+/** Starts a raw uWS hello answered the gateway's way, one step at a time (bench/lib/uws-floor.js `variant`). */
+function startUwsFloor(variant) {
+  return startBaseline(`uWS floor (${variant})`, 'uws-floor.js', ['0', variant]);
+}
+
+async function startBaseline(label, script, args = []) {
+  const proc = spawnListening(label, [path.join(__dirname, script), ...args]);
   let port;
   try {
     port = await proc.port;
@@ -148,4 +153,4 @@ async function startBaseline(label, script) {
   return { url: `http://127.0.0.1:${port}/`, port, pid: proc.child.pid, stop: proc.stop, output: proc.output };
 }
 
-module.exports = { startIsola, startUwsHello, startUwsEcho, spawnListening, ROOT };
+module.exports = { startIsola, startUwsHello, startUwsEcho, startUwsFloor, spawnListening, ROOT };

@@ -142,7 +142,7 @@ export class Instance implements CapabilityScope, EntryOwner, Watched {
         grant: (n) => this.enter(rid, () => this.api.httpCredit.apply(undefined, [rid, n], timeout)),
         ws: (d, code, reason) => this.queueWs(rid, d, code, reason),
       });
-      this.enterJob(dispatchJob(this.api, rid, ex.head, timeout));
+      this.enterJob(dispatchJob(this.api, rid, ex.head));
       this.timers.fireDeferred();
     });
   }
