@@ -16,11 +16,11 @@ t.teardown(() => rt.close());
 const fn = writeTree({ 'index.mjs': `export default { async fetch(request) {
   const reader = request.body.getReader({ mode: 'byob' });
   const reads = [];
-  let buffer = new ArrayBuffer(7);
+  let buffer = new ArrayBuffer(6);
   let total = 0;
   const all = [];
   for (;;) {
-    const { value, done } = await reader.read(new Uint8Array(buffer, 0, 7), { min: 3 });
+    const { value, done } = await reader.read(new Uint8Array(buffer, 0, 6), { min: 3 });
     if (done) break;
     reads.push(value.byteLength);
     all.push(...value);
@@ -41,23 +41,26 @@ const fn = writeTree({ 'index.mjs': `export default { async fetch(request) {
 } };` });
 
 t.test('a streamed request body read with a BYOB reader, answered with a byte stream', async (t) => {
-  const parts = ['ab', 'cdefghij', 'k', 'lmnopqrstuvwxyz'];
+  // Every chunk is 3 bytes and a read takes at most 6, so what is queued when the close
+  // arrives is never 1 or 2 bytes: a min-3 read of that is a TypeError by the Streams
+  // standard (ReadableByteStreamControllerPullInto), however the chunks were batched.
+  const parts = ['abc', 'defghi', 'jkl', 'mnopqrstuvwx'];
   const sink = recordingSink();
   const o = await rt.serveHttp(hreq(webSpec(fn), { method: 'POST', url: 'http://fn.test/', body: null, bodyStream: chunked(parts, 3) }), sink);
   t.equal(o.kind, 'ok', o.errorMessage);
   const header = (name) => sink.headers.find(([k]) => k === name)[1];
-  t.equal(header('x-total'), '26');
+  t.equal(header('x-total'), '24');
   const reads = header('x-reads').split(',').map(Number);
-  t.equal(reads.reduce((a, b) => a + b, 0), 26);
-  t.ok(reads.every((n) => n >= 1 && n <= 7), `each read fits the 7-byte view: ${reads}`);
+  t.equal(reads.reduce((a, b) => a + b, 0), 24);
+  t.ok(reads.every((n) => n >= 1 && n <= 6), `each read fits the 6-byte view: ${reads}`);
   t.ok(reads.slice(0, -1).every((n) => n >= 3), `every read but the last waits for min 3 bytes: ${reads}`);
-  t.equal(sink.text, 'bcdefghijklmnopqrstuvwxyz{', 'every byte, in order, through the response byte stream');
+  t.equal(sink.text, 'bcdefghijklmnopqrstuvwxy', 'every byte, in order, through the response byte stream');
 });
 
 t.test('a whole (non-streamed) request body is a byte stream too', async (t) => {
   const sink = recordingSink();
   const o = await rt.serveHttp(hreq(webSpec(fn), { method: 'POST', url: 'http://fn.test/', body: Buffer.from('0123456789') }), sink);
   t.equal(o.kind, 'ok', o.errorMessage);
-  t.equal(sink.headers.find(([k]) => k === 'x-reads')[1], '7,3');
+  t.equal(sink.headers.find(([k]) => k === 'x-reads')[1], '6,4');
   t.equal(sink.text, '123456789:');
 });
