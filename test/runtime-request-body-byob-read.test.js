@@ -41,7 +41,7 @@ const fn = writeTree({ 'index.mjs': `export default { async fetch(request) {
 } };` });
 
 t.test('a streamed request body read with a BYOB reader, answered with a byte stream', async (t) => {
-  // Every chunk is 3 bytes and a read takes at most 6, so what is queued when the close
+  // Every chunk is a multiple of 3 bytes and a read takes at most 6, so what is queued when the close
   // arrives is never 1 or 2 bytes: a min-3 read of that is a TypeError by the Streams
   // standard (ReadableByteStreamControllerPullInto), however the chunks were batched.
   const parts = ['abc', 'defghi', 'jkl', 'mnopqrstuvwx'];
