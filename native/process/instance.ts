@@ -209,7 +209,7 @@ export class ProcessInstance {
       const who = custom ? 'scf_bootstrap' : goRpc ? `the Go function ${spec.handler}` : `the ${this.deps.runtime.family} runtime`;
       const ready = custom ? 'did not call POST /runtime/init/ready' : goRpc ? 'did not answer Function.Ping on $_LAMBDA_SERVER_PORT' : 'did not start';
       if (code === 'ERR_CHILD_START_TIMEOUT') return this.failStart({ kind: 'init_timeout', errorMessage: `init time out: ${who} ${ready} within ${startLimitMs} ms` });
-      if (code === 'ERR_CHILD_EXITED') return this.failStart({ kind: 'init_exit', errorMessage: `${who} exited before it was ready${lastLine(proc.stderrTail)}` });
+      if (code === 'ERR_CHILD_EXITED') return this.failStart({ kind: 'init_exit', errorMessage: `${who} exited before it was ready${lastLine(proc.stderrTail)}${howItEnded(err)}` });
       return this.failStart({ kind: 'internal', errorMessage: (err as Error).message });
     }
     const t2 = performance.now();
@@ -402,4 +402,9 @@ export class ProcessInstance {
     })();
     return this.disposing;
   }
+}
+
+/** ` (code 1)` / ` (signal SIGKILL)` of a start that ended in the child's exit: a kill from outside shows as such. */
+function howItEnded(err: unknown): string {
+  return err instanceof SupervisionError && err.exit ? ` (${describeExit(err.exit)})` : '';
 }

@@ -75,7 +75,7 @@ export class UidPool {
     const found: Array<{ uid: number; instanceId: string }> = [];
     for (const name of safeReaddir(CLAIMS_DIR)) {
       const owner = readClaim(Number(name));
-      if (owner && owner.dataDir === dataDir && !alive(owner)) found.push({ uid: Number(name), instanceId: owner.instanceId });
+      if (typeof owner === 'object' && owner.dataDir === dataDir && !alive(owner)) found.push({ uid: Number(name), instanceId: owner.instanceId });
     }
     return found;
   }
@@ -90,24 +90,48 @@ export class UidPool {
     }
   }
 
-  /** A claim whose owner server is gone: kill what still runs under the uid, then drop the claim. */
+  /**
+   * A claim whose owner server is gone: kill what still runs under the uid,
+   * then drop the claim. The claim is first renamed aside, which only one
+   * server can do: two servers taking over the same orphaned uid must not
+   * both kill, or one would kill the other's fresh instance.
+   */
   private async takeOverIfOrphaned(uid: number): Promise<boolean> {
-    const owner = readClaim(uid);
-    if (owner && alive(owner)) return false;
+    const file = path.join(CLAIMS_DIR, String(uid));
+    const seen = readClaim(uid);
+    // Released since tryCreate failed: the owner's processes were gone before it released,
+    // so the uid is free; nothing may be killed (another server may claim it this instant).
+    if (seen === 'missing') return true;
+    if (seen !== 'unreadable' && alive(seen)) return false;
     // Unreadable: maybe another server is writing it this instant; only an old one is garbage.
-    if (!owner && Date.now() - mtimeMs(path.join(CLAIMS_DIR, String(uid))) < 10_000) return false;
-    if (!(await killUntilGone(() => pidsOfUid(uid)))) return false;
-    this.release(uid);
+    if (seen === 'unreadable' && Date.now() - mtimeMs(file) < 10_000) return false;
+    const aside = `${file}.takeover-${process.pid}`;
+    try { fs.renameSync(file, aside); } catch { return false; }
+    const moved = readClaimFile(aside);
+    if (moved !== 'missing' && moved !== 'unreadable' && alive(moved)) {
+      // A live server claimed the uid between the read and the rename: its claim goes back.
+      try { fs.linkSync(aside, file); } finally { fs.rmSync(aside, { force: true }); }
+      return false;
+    }
+    if (!(await killUntilGone(() => pidsOfUid(uid)))) {
+      // Still running: the claim stays, so no instance gets the uid while they run.
+      try { fs.linkSync(aside, file); } catch { /* claimed meanwhile */ }
+      fs.rmSync(aside, { force: true });
+      return false;
+    }
+    fs.rmSync(aside, { force: true });
     return true;
   }
 }
 
-function readClaim(uid: number): ClaimOwner | null {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(CLAIMS_DIR, String(uid)), 'utf8')) as ClaimOwner;
-  } catch {
-    return null;
-  }
+function readClaim(uid: number): ClaimOwner | 'missing' | 'unreadable' {
+  return readClaimFile(path.join(CLAIMS_DIR, String(uid)));
+}
+
+function readClaimFile(file: string): ClaimOwner | 'missing' | 'unreadable' {
+  let text: string;
+  try { text = fs.readFileSync(file, 'utf8'); } catch (err) { return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable'; }
+  try { return JSON.parse(text) as ClaimOwner; } catch { return 'unreadable'; }
 }
 
 function mtimeMs(file: string): number {

@@ -13,7 +13,11 @@ export type SupervisionErrorCode =
 export class SupervisionError extends Error {
   override readonly name = 'SupervisionError';
 
-  constructor(readonly code: SupervisionErrorCode, message: string) {
+  /** ERR_CHILD_EXITED: how the child ended (an exit code, or the signal that killed it). */
+  readonly exit?: { code: number | null; signal: NodeJS.Signals | null };
+
+  constructor(readonly code: SupervisionErrorCode, message: string, exit?: { code: number | null; signal: NodeJS.Signals | null }) {
     super(message);
+    if (exit !== undefined) this.exit = exit;
   }
 }

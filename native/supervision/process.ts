@@ -379,7 +379,7 @@ export class SupervisedProcess<In, Out> {
         run.settled = true;
         run.reject(spawnError !== null
           ? new SupervisionError('ERR_CHILD_SPAWN', `${this.opts.name} could not be started: ${spawnError.message}`)
-          : new SupervisionError('ERR_CHILD_EXITED', `${this.opts.name} exited during start (${describeExit(exit)})`));
+          : new SupervisionError('ERR_CHILD_EXITED', `${this.opts.name} exited during start (${describeExit(exit)})`, { code, signal }));
       }
       for (const done of run.onExited) done();
     }
