@@ -6,6 +6,7 @@
 const t = require('tap');
 const ivm = require('isolated-vm');
 const { SandboxSources } = require('../dist/runtime/host/sandbox');
+const { SPARE_WARM_UP } = require('../dist/runtime/host/primer');
 
 const stderr = [];
 const write = process.stderr.write;
@@ -25,8 +26,8 @@ function plainCacheBytes(src) {
   } finally { iso.dispose(); }
 }
 
-/** The own global names of a context after the web script and the bootstrap ran, with or without the caches. */
-function globalsAfterInstall(withCaches) {
+/** The own global names of a context after the web script and the bootstrap ran, with or without the caches (and a spare's warm-up). */
+function globalsAfterInstall(withCaches, warmUp = false) {
   const iso = new ivm.Isolate({ memoryLimit: 64 });
   try {
     const ctx = iso.createContextSync();
@@ -36,6 +37,7 @@ function globalsAfterInstall(withCaches) {
       s.runSync(ctx, { timeout: 2000 });
       s.release();
     }
+    if (warmUp && ctx.evalSync(SPARE_WARM_UP) !== undefined) throw new Error('the warm-up returned something');
     return JSON.parse(ctx.evalSync('JSON.stringify(Object.getOwnPropertyNames(globalThis).sort())'));
   } finally { iso.dispose(); }
 }
@@ -58,4 +60,8 @@ t.test('an isolate started from the caches sees exactly what one started without
   const plain = globalsAfterInstall(false);
   t.same(primed, plain, 'same globals');
   t.notOk(primed.some((n) => /primer|__isola_esm_ready/.test(n)), 'no global of the primer');
+});
+
+t.test("a spare's warm-up leaves the globals as they were", async (t) => {
+  t.same(globalsAfterInstall(true, true), globalsAfterInstall(false), 'same globals after the warm-up');
 });

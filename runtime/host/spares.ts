@@ -4,17 +4,12 @@
  * loaded, prepared off the request path with isolated-vm's async calls. A cold
  * start takes one (InitRuntime then only hands over the host callbacks); the
  * spare is replaced once the host is quiet (see REFILL_QUIET_MS). A spare never
- * ran any code past the web script and the bootstrap's top level.
- *
- * No warm-up runs in a spare (for a while one ran new Request/headers.get/new Response): its
- * inline caches, shapes and the URL parser's compiled regular expressions cost ~0.075 MB per idle
- * instance, event functions included, which never use them, and its ~0.6 ms gain on a web
- * function's first request did not show in cold-start medians on a loaded 2-core machine
- * (bench/README.md, "memory.js": the idle instance's budget).
+ * ran tenant code; it ran SPARE_WARM_UP (primer.ts) once its web script was in.
  */
 import fs from 'node:fs';
 import ivm from 'isolated-vm';
 import type { SandboxSources } from './sandbox';
+import { SPARE_WARM_UP } from './primer';
 
 export interface Prepared { isolate: ivm.Isolate; context: ivm.Context; boot: ivm.Reference<unknown> }
 
@@ -34,6 +29,14 @@ export function catastrophic(message: string): void {
 const REFILL_QUIET_MS = 3;
 /** ...but waits at most this long (ms) in all, so spares come back under steady traffic too. */
 const REFILL_MAX_WAIT_MS = 250;
+
+/**
+ * Runs SPARE_WARM_UP in a spare's context. A failure (web globals that did not load: the cold
+ * start's dispatch reports that) only leaves the spare as it was, without the warm-up.
+ */
+async function warmUp(context: ivm.Context): Promise<void> {
+  try { await context.eval(SPARE_WARM_UP, { timeout: 2000 }); } catch { /* see above */ }
+}
 
 export class Spares {
   private readonly bySize = new Map<number, Prepared[]>();
@@ -132,6 +135,7 @@ export class Spares {
           try {
             const context = await isolate.createContext();
             const boot = await this.sandbox.installAsync(isolate, context);
+            await warmUp(context);
             const list = this.bySize.get(memoryMb) ?? [];
             list.push({ isolate, context, boot });
             this.bySize.set(memoryMb, list);
