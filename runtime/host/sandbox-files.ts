@@ -7,10 +7,11 @@
  * Why minified copies: every isolate holds its own copy of these sources (V8
  * keeps a script's source for lazy compilation and Function.prototype.toString),
  * ~261 KB per instance compacted as written; minified, ~226 KB (runtime/README.md,
- * "Idle instance memory"). They are used only when min/inputs.sha256 matches the sources
- * read now (the first line of min/bootstrap.js, a comment, says which: a
- * `.js` file so the single executable's assets carry it), so an edit to a web file never runs stale code: until the copies
- * are rebuilt the host uses the sources as written and says so on stderr.
+ * "Idle instance memory"). They are used only when the sha256 of the sources
+ * they were made from (the first line of min/bootstrap.js, a comment: a `.js`
+ * file, so the single executable's assets carry it) matches the sources read
+ * now, so an edit to a web file never runs stale code: until the copies are
+ * rebuilt the host uses the sources as written and says so on stderr.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
