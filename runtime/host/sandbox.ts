@@ -10,10 +10,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ivm from 'isolated-vm';
-import { CAPABILITY_NAMES } from './capabilities';
-import { ENTRY_POINTS } from './entry-points';
+import { minifiedInputs, sandboxInputs } from './sandbox-files';
 import { primeRequestPath } from './primer';
 import { assetPath } from '../../lib';
+
+export { bootstrapSource, capabilityParam } from './sandbox-files';
 
 const BOOT_GLOBAL = '__isolaBootstrap';
 
@@ -84,26 +85,6 @@ export function compact(code: string): string {
 
 interface Source { filename: string; code: string; cache?: ivm.ExternalCopy<ArrayBuffer> }
 
-/**
- * The bootstrap function (see sandbox/bootstrap.js): its parameters are the
- * config and the capabilities in the registry's order (`log` → `hostLog`), it
- * returns the entry points by name, and bootstrap.js and the parts
- * (sandbox/boot/*.js, blocks) share its scope. One scope and plain bindings
- * rather than a kernel object, part factories or a frozen capabilities
- * object: in a fresh isolate every new object shape and every freeze has a
- * price, and those cost 50–90 µs per cold start (measured), the hand-over
- * being the whole of InitRuntime when a spare isolate is ready.
- */
-export function bootstrapSource(prologue: string, parts: string[]): string {
-  const params = CAPABILITY_NAMES.map(capabilityParam).join(', ');
-  return `(function bootstrap(configJson, ${params}) {\n'use strict';\n${prologue}\n${parts.join('\n')}\nreturn { ${ENTRY_POINTS.join(', ')} };\n})`;
-}
-
-/** The bootstrap's parameter for a capability: `log` → `hostLog`. */
-export function capabilityParam(name: string): string {
-  return `host${name.charAt(0).toUpperCase()}${name.slice(1)}`;
-}
-
 /** runtime/sandbox: in the source tree, or the single executable's copy (lib/assets.ts). */
 export function sandboxDir(): string {
   const dir = assetPath('runtime-sandbox');
@@ -125,13 +106,18 @@ export class SandboxSources {
   /** Reads the sandbox files and produces their code caches in a scratch isolate. */
   static load(): SandboxSources {
     const dir = sandboxDir();
-    const webDir = path.join(dir, 'web');
-    const names = fs.existsSync(webDir) ? fs.readdirSync(webDir).filter((n) => n.endsWith('.js')).sort() : [];
-    const web = names.map((n) => ({ filename: `isola:web/${n}`, code: ascii(compact(fs.readFileSync(path.join(webDir, n), 'utf8'))) }));
-    const bootCode = fs.readFileSync(path.join(dir, 'bootstrap.js'), 'utf8');
-    const partsDir = path.join(dir, 'boot');
-    const parts = fs.readdirSync(partsDir).filter((n) => n.endsWith('.js')).sort().map((n) => fs.readFileSync(path.join(partsDir, n), 'utf8'));
-    const bootstrap = { filename: 'isola:bootstrap.js', code: ascii(compact(bootstrapSource(bootCode, parts))) };
+    const inputs = sandboxInputs(dir);
+    const min = minifiedInputs(dir, inputs);
+    let web: Source[];
+    let bootstrap: Source;
+    if (typeof min === 'string') {
+      process.stderr.write(`isola-host: minified sandbox sources not used (~0.03 MB more per instance): ${min}\n`);
+      web = inputs.web.map((w) => ({ filename: `isola:web/${w.name}`, code: ascii(compact(w.code)) }));
+      bootstrap = { filename: 'isola:bootstrap.js', code: ascii(compact(inputs.bootstrap)) };
+    } else {
+      web = min.web.map((w) => ({ filename: `isola:web/${w.name}`, code: ascii(w.code) }));
+      bootstrap = { filename: 'isola:bootstrap.js', code: ascii(min.bootstrap) };
+    }
     const s = new SandboxSources(web, bootstrap);
     s.warm();
     // TODO(perf): the startup snapshot saves ~2 ms per cold start, but on Node 20 / isolated-vm 5.0.4
