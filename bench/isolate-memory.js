@@ -5,15 +5,22 @@
  * way a spare is (context, web script, bootstrap's top level) in this one
  * process, per variant, and the process's RSS growth ÷ N next to each
  * isolate's V8 heap statistics (medians). Variants: `bare` (isolate and
- * context only), `plain` (the sandbox from code caches made without the
- * primer), `primed` (the caches the host makes: runtime/host/primer.ts).
+ * context only), `plain` (the sandbox from the plain code caches: an event
+ * isolate made when no spare was ready), `shared` (evaluated from the host's
+ * shared source copies: an event function's spare), `primed` (from the primed
+ * caches: runtime/host/primer.ts), `warmed` (primed plus the spare warm-up:
+ * a web function's spare; runtime/host/spares.ts). `install ms` is the
+ * median time to prepare one (sync calls; the shared variant async, as spares do).
  * `external` is mostly the script sources each isolate holds (V8 keeps them;
  * runtime/host/sandbox-files.ts). bench/memory.js measures whole idle
  * instances through the server; this one splits the isolate's share. Each
  * reading runs in a fresh child process (freed isolates leave the allocator's
  * pages behind, which the next variant would reuse), variants alternating.
  *
- *   node --expose-gc bench/isolate-memory.js [--isolates 80] [--rounds 2]
+ *   node --expose-gc [V8 flags] bench/isolate-memory.js [--isolates 80] [--rounds 2]
+ *
+ * V8 flags given to this process are passed to the readings (to try one the way
+ * ISOLA_HOST_V8_FLAGS would give it to the isolate hosts).
  */
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -44,48 +51,63 @@ const rssMb = () => {
 };
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
-function measure(variant, sources) {
+let SPARE_WARM_UP;
+try {
+  ({ SPARE_WARM_UP } = require(path.join(__dirname, '..', 'dist', 'runtime', 'host', 'primer')));
+} catch (e) {
+  console.error(`bench: dist/ is not built (run tsc): ${e.message}`);
+  process.exit(1);
+}
+
+async function measure(variant, sources) {
   const held = [];
+  const times = [];
   const before = rssMb();
   for (let i = 0; i < N; i++) {
     const isolate = new ivm.Isolate({ memoryLimit: 64 });
     const context = isolate.createContextSync();
-    const boot = variant === 'bare' ? null : sources.install(isolate, context);
+    const t0 = performance.now();
+    let boot = null;
+    if (variant === 'shared') boot = await sources.installAsync(isolate, context, 'event');
+    else if (variant !== 'bare') boot = sources.install(isolate, context, variant === 'plain' ? 'event' : 'web');
+    if (variant === 'warmed') context.evalSync(SPARE_WARM_UP, { timeout: 2000 });
+    times.push(performance.now() - t0);
     held.push({ isolate, context, boot });
   }
   const perIsolate = (rssMb() - before) / N;
   const stats = held.map((h) => h.isolate.getHeapStatisticsSync());
   const kb = (k) => Math.round(median(stats.map((s) => s[k])) / 1024);
-  return { variant, rss: perIsolate, used: kb('used_heap_size'), physical: kb('total_physical_size'), external: kb('externally_allocated_size') };
+  return { variant, rss: perIsolate, ms: median(times), used: kb('used_heap_size'), physical: kb('total_physical_size'), external: kb('externally_allocated_size') };
 }
 
 const only = process.argv.indexOf('--variant');
 if (only > 0) {
   const variant = process.argv[only + 1];
   const sources = variant === 'bare' ? null : SandboxSources.load();
-  if (variant === 'plain') sources.makeCaches(false); // private in TypeScript: the same caches without the primer's run
-  const row = measure(variant, sources);
-  if (sources) row.sources = [...sources.web, sources.bootstrap].map((s) => `${s.filename} ${s.code.length} chars`).join(', ');
-  process.stdout.write(JSON.stringify(row));
-  process.exit(0);
-}
-const rows = [];
-let sourcesLine = '';
-for (let r = 0; r < ROUNDS; r++) {
-  for (const variant of ['bare', 'plain', 'primed']) {
-    try {
-      const out = execFileSync(process.execPath, ['--expose-gc', __filename, '--isolates', String(N), '--variant', variant], { encoding: 'utf8' });
-      const row = JSON.parse(out);
-      if (row.sources) sourcesLine = row.sources;
-      rows.push(row);
-    } catch (e) {
-      console.error(`bench: the ${variant} reading failed: ${e.message}`);
-      process.exit(1);
+  void measure(variant, sources).then((row) => {
+    if (sources) row.sources = [...sources.web, sources.bootstrap].map((s) => `${s.filename} ${s.code.length} chars`).join(', ');
+    process.stdout.write(JSON.stringify(row));
+    process.exit(0);
+  });
+} else {
+  const rows = [];
+  let sourcesLine = '';
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const variant of ['bare', 'plain', 'shared', 'primed', 'warmed']) {
+      try {
+        const out = execFileSync(process.execPath, [...process.execArgv, __filename, '--isolates', String(N), '--variant', variant], { encoding: 'utf8' });
+        const row = JSON.parse(out);
+        if (row.sources) sourcesLine = row.sources;
+        rows.push(row);
+      } catch (e) {
+        console.error(`bench: the ${variant} reading failed: ${e.message}`);
+        process.exit(1);
+      }
     }
   }
-}
-console.log(`${N} isolates per reading, ${ROUNDS} round(s); sources: ${sourcesLine}`);
-console.log('variant  RSS MB/isolate  heap used KB  heap physical KB  external KB');
-for (const row of rows) {
-  console.log(`${row.variant.padEnd(7)}  ${row.rss.toFixed(3).padStart(14)}  ${String(row.used).padStart(12)}  ${String(row.physical).padStart(16)}  ${String(row.external).padStart(11)}`);
+  console.log(`${N} isolates per reading, ${ROUNDS} round(s); sources: ${sourcesLine}`);
+  console.log('variant  RSS MB/isolate  heap used KB  heap physical KB  external KB  install ms');
+  for (const row of rows) {
+    console.log(`${row.variant.padEnd(7)}  ${row.rss.toFixed(3).padStart(14)}  ${String(row.used).padStart(12)}  ${String(row.physical).padStart(16)}  ${String(row.external).padStart(11)}  ${row.ms.toFixed(2).padStart(10)}`);
+  }
 }

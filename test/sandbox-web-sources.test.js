@@ -13,7 +13,7 @@ const sources = SandboxSources.load();
 t.test('sources are ASCII, cached, and cost one byte per character in an isolate', async (t) => {
   for (const src of [...sources.web, sources.bootstrap]) {
     t.notMatch(src.code, /[^\x00-\x7f]/, `${src.filename} is ASCII`);
-    t.ok(src.cache, `${src.filename} has a code cache`);
+    t.ok(src.caches.web && src.caches.event, `${src.filename} has code caches for both uses`);
   }
   const isolate = new ivm.Isolate({ memoryLimit: 64 });
   t.teardown(() => isolate.dispose());
@@ -53,7 +53,7 @@ t.test('compact() keeps every line in place and only drops indentation and whole
 t.test('the prepared web script installs working globals', async (t) => {
   const isolate = new ivm.Isolate({ memoryLimit: 64 });
   const context = isolate.createContextSync();
-  const boot = sources.install(isolate, context);
+  const boot = sources.install(isolate, context, 'web');
   t.teardown(() => {
     boot.release();
     context.release();
@@ -79,7 +79,7 @@ t.test('the host uses the minified copies, made from the sources as they are now
   t.ok(sources.bootstrap.code.length < compact(inputs.bootstrap).length * 0.9, 'the loaded bootstrap is the minified one');
   const isolate = new ivm.Isolate({ memoryLimit: 64 });
   const context = isolate.createContextSync();
-  const boot = sources.install(isolate, context);
+  const boot = sources.install(isolate, context, 'web');
   t.teardown(() => { boot.release(); context.release(); isolate.dispose(); });
   const names = context.evalSync(`JSON.stringify([Request.name, Headers.prototype.get.name, Response.json.name,
     Object.getOwnPropertyDescriptor(Request.prototype, 'url').get.name, ReadableStream.name])`);
