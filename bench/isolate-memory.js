@@ -5,12 +5,14 @@
  * way a spare is (context, web script, bootstrap's top level) in this one
  * process, per variant, and the process's RSS growth ÷ N next to each
  * isolate's V8 heap statistics (medians). Variants: `bare` (isolate and
- * context only), `plain` (the sandbox from the plain code caches: an event
- * isolate made when no spare was ready), `shared` (evaluated from the host's
- * shared source copies: an event function's spare), `primed` (from the primed
- * caches: runtime/host/primer.ts), `warmed` (primed plus the spare warm-up:
- * a web function's spare; runtime/host/spares.ts). `install ms` is the
- * median time to prepare one (sync calls; the shared variant async, as spares do).
+ * context only), `plain` (the web script from its plain code cache, the
+ * bootstrap from its primed one: an event isolate made when no spare was
+ * ready), `shared` (the web script evaluated from the host's shared copy,
+ * the bootstrap from its primed cache: an event function's spare), `primed`
+ * (both from the primed caches, runtime/host/primer.ts: a web isolate made
+ * when no spare was ready), `warmed` (primed plus the spare warm-up: a web
+ * function's spare; runtime/host/spares.ts). `install ms` is the median time
+ * to prepare one (sync calls; the shared variant async, as spares do).
  * `external` is mostly the script sources each isolate holds (V8 keeps them;
  * runtime/host/sandbox-files.ts). bench/memory.js measures whole idle
  * instances through the server; this one splits the isolate's share. Each

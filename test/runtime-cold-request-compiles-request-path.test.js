@@ -32,7 +32,7 @@ function globalsAfterInstall(withCaches, warmUp = false) {
   try {
     const ctx = iso.createContextSync();
     for (const src of [...sources.web, sources.bootstrap]) {
-      const s = iso.compileScriptSync(src.code, { filename: src.filename, cachedData: withCaches ? src.caches.web : undefined });
+      const s = iso.compileScriptSync(src.code, { filename: src.filename, cachedData: withCaches ? src.cache : undefined });
       if (withCaches && s.cachedDataRejected !== false) throw new Error(`${src.filename}: code cache rejected`);
       s.runSync(ctx, { timeout: 2000 });
       s.release();
@@ -48,8 +48,8 @@ t.test('the primer ran: no failure reported while the caches were made', async (
 
 t.test('the caches carry the request path compiled, not only the top level', async (t) => {
   const web = sources.web[0];
-  const webExtra = web.caches.web.copy().byteLength - plainCacheBytes(web);
-  const bootExtra = sources.bootstrap.caches.web.copy().byteLength - plainCacheBytes(sources.bootstrap);
+  const webExtra = web.cache.copy().byteLength - plainCacheBytes(web);
+  const bootExtra = sources.bootstrap.cache.copy().byteLength - plainCacheBytes(sources.bootstrap);
   // Measured: ~48 KB more for the web script (Request, Headers, bodies, Response), ~11 KB for the bootstrap (dispatch, init).
   t.ok(webExtra > 20_000, `the web script's cache holds the compiled Request/Response code (+${webExtra} bytes)`);
   t.ok(bootExtra > 4_000, `the bootstrap's cache holds the compiled dispatch code (+${bootExtra} bytes)`);

@@ -84,11 +84,8 @@ export function compact(code: string): string {
 }
 
 /**
- * What an isolate is prepared for, which decides the code caches it starts from: a web function's
- * (its first request runs the Request/Headers/Response path, compiled ahead by the primer) or an
- * event function's (plain caches: it never runs that path, and an isolate started from the primed
- * caches holds that compiled code all the same, ~0.09 MB per idle instance; runtime/README.md,
- * "Idle instance memory").
+ * What an isolate is prepared for: a web function's (its first request runs the
+ * Request/Headers/Response path) or an event function's (never runs that path).
  */
 export type IsolateUse = 'web' | 'event';
 
@@ -98,24 +95,52 @@ export function isolateUse(type: 'Event' | 'HTTP'): IsolateUse {
 }
 
 /**
- * Evaluates its argument, one of the host's shared source copies, as a global script: indirect
+ * Evaluates its argument, the host's shared copy of the web script, as a global script: indirect
  * eval keeps the string it is given as the script's source, so every isolate refers to the one
- * copy. The web files and the bootstrap declare nothing at their top level (each web file is an
- * IIFE, the bootstrap a function expression), so eval code behaves as the scripts do.
+ * copy. The web files declare nothing at their top level (each is an IIFE), so eval code behaves
+ * as the script does.
  */
 const EVAL_SHARED = '(0, eval)($0)';
 
+interface Source {
+  filename: string;
+  code: string;
+  /** The code cache (primed: see makeCaches). */
+  cache?: ivm.ExternalCopy<ArrayBuffer>;
+  /**
+   * The web script's cache made right after compiling it (top level only): what an event isolate
+   * made when no spare is ready starts from, without the primer's Request/Response code (~0.09 MB
+   * per idle instance that an event function never runs).
+   */
+  plainCache?: ivm.ExternalCopy<ArrayBuffer>;
+}
+
 /**
  * One copy of a source that isolates can share. isolated-vm copies the source of every script it
- * compiles (compileScript: ~222 KB per isolate), but a string copied in from an ExternalCopy of
- * 1 KB or more becomes a V8 external string over the copy's bytes, shared by every isolate. The
- * sourceURL names the script in stack traces as compileScript's filename did.
+ * compiles (compileScript: the web script is ~195 KB per isolate), but a string copied in from an
+ * ExternalCopy of 1 KB or more becomes a V8 external string over the copy's bytes, shared by
+ * every isolate. The sourceURL names the script in stack traces as compileScript's filename did.
  */
 function sharedSource(src: Source): ivm.ExternalCopy<string> {
   return new ivm.ExternalCopy(ascii(`${src.code}\n//# sourceURL=${src.filename}\n`));
 }
 
-interface Source { filename: string; code: string; caches: Partial<Record<IsolateUse, ivm.ExternalCopy<ArrayBuffer>>> }
+/**
+ * Makes `src.plainCache` (compiled in a scratch isolate, top level only) with isolated-vm's async
+ * compile, off the host's thread: done at host start this way it adds nothing to the start
+ * (made synchronously it added ~30 ms to every host start and restart).
+ */
+async function makePlainCache(src: Source): Promise<void> {
+  const iso = new ivm.Isolate({ memoryLimit: 64 });
+  try {
+    const script = await iso.compileScript(src.code, { filename: src.filename, produceCachedData: true });
+    src.plainCache = (script as unknown as { cachedData?: ivm.ExternalCopy<ArrayBuffer> }).cachedData;
+  } catch {
+    // Event isolates made without a spare then start from the primed cache (more memory, same behaviour).
+  } finally {
+    iso.dispose();
+  }
+}
 
 /** runtime/sandbox: in the source tree, or the single executable's copy (lib/assets.ts). */
 export function sandboxDir(): string {
@@ -129,11 +154,10 @@ export class SandboxSources {
   readonly bootstrap: Source;
   /** V8 startup snapshot holding the web globals and the bootstrap function (null: fall back to code caches). */
   snapshot: ivm.ExternalCopy<ArrayBuffer> | null = null;
-  /**
-   * The web script and the bootstrap as one copy each held by the host, which every event spare
-   * evaluates (installAsync): see sharedSource().
-   */
-  private shared: ivm.ExternalCopy<string>[] = [];
+  /** The web script as one copy held by the host, which event spares evaluate (installAsync; see sharedSource()). */
+  private sharedWeb: ivm.ExternalCopy<string> | null = null;
+  /** Settles once the web script's plain cache is made (or could not be: event isolates then use the primed one). */
+  plainCacheMade: Promise<void> = Promise.resolve();
 
   private constructor(web: Source[], bootstrap: Source) {
     this.web = web;
@@ -149,11 +173,11 @@ export class SandboxSources {
     let bootstrap: Source;
     if (typeof min === 'string') {
       process.stderr.write(`isola-host: minified sandbox sources not used (~0.03 MB more per instance): ${min}\n`);
-      web = inputs.web.map((w) => ({ filename: `isola:web/${w.name}`, code: ascii(compact(w.code)), caches: {} }));
-      bootstrap = { filename: 'isola:bootstrap.js', code: ascii(compact(inputs.bootstrap)), caches: {} };
+      web = inputs.web.map((w) => ({ filename: `isola:web/${w.name}`, code: ascii(compact(w.code)) }));
+      bootstrap = { filename: 'isola:bootstrap.js', code: ascii(compact(inputs.bootstrap)) };
     } else {
-      web = min.web.map((w) => ({ filename: `isola:web/${w.name}`, code: ascii(w.code), caches: {} }));
-      bootstrap = { filename: 'isola:bootstrap.js', code: ascii(min.bootstrap), caches: {} };
+      web = min.web.map((w) => ({ filename: `isola:web/${w.name}`, code: ascii(w.code) }));
+      bootstrap = { filename: 'isola:bootstrap.js', code: ascii(min.bootstrap) };
     }
     const s = new SandboxSources(web, bootstrap);
     s.warm();
@@ -219,21 +243,23 @@ export class SandboxSources {
       iso.dispose();
     }
     this.web.length = 0;
-    if (good.length) this.web.push({ filename: 'isola:web.js', code: ascii(BRIDGE_PRELUDE + good.map((g) => `${g.code}\n;`).join('\n')), caches: {} });
-    this.makeCaches('web', true);
-    this.makeCaches('event', false);
-    this.shared = [...this.web, this.bootstrap].map(sharedSource);
+    if (good.length) this.web.push({ filename: 'isola:web.js', code: ascii(BRIDGE_PRELUDE + good.map((g) => `${g.code}\n;`).join('\n')) });
+    this.makeCaches(true);
+    if (this.web[0]) {
+      this.sharedWeb = sharedSource(this.web[0]);
+      this.plainCacheMade = makePlainCache(this.web[0]);
+    }
   }
 
   /**
-   * Produces the code caches for `use` in a scratch isolate. With `primed`, the request
+   * Produces the code caches in a scratch isolate. With `primed`, the request
    * path runs there first (primer.ts) and the caches are made from the
    * scripts as V8 holds them afterwards, functions compiled on that path
    * included: a new isolate's first request then compiles none of that code.
    * When the primer fails the caches are made without it (slower first
    * requests, nothing else changes) and stderr says why.
    */
-  private makeCaches(use: IsolateUse, primed: boolean): void {
+  private makeCaches(primed: boolean): void {
     const iso = new ivm.Isolate({ memoryLimit: 64 });
     try {
       const web = this.web[0] ? iso.compileScriptSync(this.web[0].code, { filename: this.web[0].filename }) : null;
@@ -244,7 +270,7 @@ export class SandboxSources {
         } catch (e) {
           process.stderr.write(`isola-host: the request path primer failed, code caches made without it: ${(e as Error).message}\n`);
           iso.dispose();
-          this.makeCaches(use, false);
+          this.makeCaches(false);
           return;
         }
       }
@@ -253,7 +279,7 @@ export class SandboxSources {
       for (const src of [...this.web, this.bootstrap]) {
         const script = iso.compileScriptSync(src.code, { filename: src.filename, produceCachedData: true });
         const cached = (script as unknown as { cachedData?: ivm.ExternalCopy<ArrayBuffer> }).cachedData;
-        if (cached) src.caches[use] = cached;
+        if (cached) src.cache = cached;
         script.release();
       }
       web?.release();
@@ -264,33 +290,34 @@ export class SandboxSources {
   }
 
   /**
-   * What a spare runs (off the request path), with isolated-vm's async calls (its thread pool, not
-   * the host's event loop). A web isolate starts like install(); an event isolate evaluates the
-   * host's shared copies of the sources instead (sharedSource(): ~0.13 MB less per idle instance,
-   * ~8 ms more to prepare since no code cache applies, and an event function's first call
-   * compiles what it runs either way; runtime/README.md, "Idle instance memory").
+   * What a spare runs (off the request path): install() with isolated-vm's async calls (its thread
+   * pool, not the host's event loop), except that an event isolate evaluates the host's shared
+   * copy of the web script (sharedSource()) instead of compiling its own from the code cache:
+   * ~0.13 MB less per idle event instance, ~8 ms more to prepare the spare, and none of the web
+   * code the primer compiled, which an event function does not run (it compiles what it uses on
+   * first use, as it would from a plain cache). The bootstrap comes from its primed cache for
+   * both (it is small, and its hand-over and init code is what every cold start runs).
    */
   async installAsync(isolate: ivm.Isolate, context: ivm.Context, use: IsolateUse): Promise<ivm.Reference<unknown>> {
     if (this.snapshot) return this.install(isolate, context, use);
-    if (use === 'event' && this.shared.length > 0) {
-      const boot = this.shared[this.shared.length - 1]!;
-      for (const src of this.shared.slice(0, -1)) await context.evalClosure(EVAL_SHARED, [src.copyInto()], { timeout: 2000 });
-      return (await context.evalClosure(`return ${EVAL_SHARED}`, [boot.copyInto()], { result: { reference: true }, timeout: 2000 })) as ivm.Reference<unknown>;
+    if (use === 'event' && this.sharedWeb !== null) {
+      await context.evalClosure(EVAL_SHARED, [this.sharedWeb.copyInto()], { timeout: 2000 });
+    } else {
+      for (const src of this.web) {
+        const script = await isolate.compileScript(src.code, { filename: src.filename, cachedData: src.cache });
+        try { await script.run(context, { timeout: 2000 }); } finally { script.release(); }
+      }
     }
-    for (const src of this.web) {
-      const script = await isolate.compileScript(src.code, { filename: src.filename, cachedData: src.caches[use] });
-      try { await script.run(context, { timeout: 2000 }); } finally { script.release(); }
-    }
-    const boot = await isolate.compileScript(this.bootstrap.code, { filename: this.bootstrap.filename, cachedData: this.bootstrap.caches[use] });
+    const boot = await isolate.compileScript(this.bootstrap.code, { filename: this.bootstrap.filename, cachedData: this.bootstrap.cache });
     const ref = (await boot.run(context, { reference: true, timeout: 2000 })) as ivm.Reference<unknown>;
     boot.release();
     return ref;
   }
 
   /**
-   * Runs the web files in `context` from the code caches for `use`; returns a reference to the
-   * bootstrap function. Used when no spare is ready (on the request path: code caches are the
-   * fastest start, the isolate then holds its own copy of the sources).
+   * Runs the web files in `context`; returns a reference to the bootstrap function. Used when no
+   * spare is ready (on the request path: the code caches are the fastest start); an event
+   * isolate's web script starts from its plain cache (Source.plainCache).
    */
   install(isolate: ivm.Isolate, context: ivm.Context, use: IsolateUse): ivm.Reference<unknown> {
     if (this.snapshot) {
@@ -299,13 +326,13 @@ export class SandboxSources {
       return ref;
     }
     for (const src of this.web) {
-      const script = isolate.compileScriptSync(src.code, { filename: src.filename, cachedData: src.caches[use] });
+      const script = isolate.compileScriptSync(src.code, { filename: src.filename, cachedData: (use === 'event' && src.plainCache) || src.cache });
       try { script.runSync(context, { timeout: 2000 }); } catch (e) {
         if (isolate.isDisposed) throw e;
         // A broken web file must not take every function down: skip it (logged once per host by warm()).
       } finally { script.release(); }
     }
-    const boot = isolate.compileScriptSync(this.bootstrap.code, { filename: this.bootstrap.filename, cachedData: this.bootstrap.caches[use] });
+    const boot = isolate.compileScriptSync(this.bootstrap.code, { filename: this.bootstrap.filename, cachedData: this.bootstrap.cache });
     const ref = boot.runSync(context, { reference: true, timeout: 2000 }) as ivm.Reference<unknown>;
     boot.release();
     return ref;

@@ -6,9 +6,11 @@
  * takes one (InitRuntime then only hands over the host callbacks); the spare
  * is replaced once the host is quiet (see REFILL_QUIET_MS). A spare never ran
  * tenant code; a web spare ran SPARE_WARM_UP (primer.ts) once its web script
- * was in. Event spares start from the plain code caches and skip the warm-up:
- * an event function never runs the Request/Response path either prepares,
- * and both stay in the isolate (~0.17 MB per idle instance together).
+ * was in. An event spare evaluates the host's shared copy of the web script
+ * (sandbox.ts installAsync) and skips the warm-up: an event function never
+ * runs the Request/Response path the warm-up and the primed web cache
+ * prepare, and what they build stays in the isolate (runtime/README.md,
+ * "Idle instance memory").
  */
 import fs from 'node:fs';
 import ivm from 'isolated-vm';
