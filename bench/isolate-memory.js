@@ -39,27 +39,23 @@ if (typeof global.gc !== 'function') {
   console.error('bench: run with node --expose-gc (the RSS readings collect the host heap first)');
   process.exit(1);
 }
-let SandboxSources;
-try {
-  ({ SandboxSources } = require(path.join(__dirname, '..', 'dist', 'runtime', 'host', 'sandbox')));
-} catch (e) {
-  console.error(`bench: dist/ is not built (run tsc): ${e.message}`);
-  process.exit(1);
+/** A module of the built host (runtime/host/<name>), or exit saying dist/ is not built. */
+function hostModule(name) {
+  try {
+    return require(path.join(__dirname, '..', 'dist', 'runtime', 'host', name));
+  } catch (e) {
+    console.error(`bench: dist/ is not built (run tsc): ${e.message}`);
+    process.exit(1);
+  }
 }
+const { SandboxSources } = hostModule('sandbox');
+const { SPARE_WARM_UP } = hostModule('primer');
 
 const rssMb = () => {
   global.gc();
   return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]) / 1024;
 };
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
-
-let SPARE_WARM_UP;
-try {
-  ({ SPARE_WARM_UP } = require(path.join(__dirname, '..', 'dist', 'runtime', 'host', 'primer')));
-} catch (e) {
-  console.error(`bench: dist/ is not built (run tsc): ${e.message}`);
-  process.exit(1);
-}
 
 async function measure(variant, sources) {
   const held = [];
