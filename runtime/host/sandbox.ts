@@ -293,7 +293,8 @@ export class SandboxSources {
    * What a spare runs (off the request path): install() with isolated-vm's async calls (its thread
    * pool, not the host's event loop), except that an event isolate evaluates the host's shared
    * copy of the web script (sharedSource()) instead of compiling its own from the code cache:
-   * ~0.13 MB less per idle event instance, ~8 ms more to prepare the spare, and none of the web
+   * ~0.16 MB less per isolate than from the primed caches (bench/isolate-memory.js), ~6–8 ms more
+   * of a thread-pool thread to prepare the spare, and none of the web
    * code the primer compiled, which an event function does not run (it compiles what it uses on
    * first use, as it would from a plain cache). The bootstrap comes from its primed cache for
    * both (it is small, and its hand-over and init code is what every cold start runs).
