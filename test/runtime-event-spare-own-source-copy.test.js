@@ -11,6 +11,8 @@ const { execFileSync } = require('node:child_process');
 const ivm = require('isolated-vm');
 const { SandboxSources } = require('../dist/runtime/host/sandbox');
 const { Spares } = require('../dist/runtime/host/spares');
+const { CAPABILITY_NAMES } = require('../dist/runtime/host/capabilities');
+const { LIMITS } = require('../dist/runtime/host/limits');
 
 const N = 60;
 const rssMb = () => {
@@ -77,6 +79,24 @@ if (process.argv[2] === '--variant') {
     t.match(stack, /RangeError/, 'the web code threw');
     t.match(stack, /isola:web\.js:\d+:\d+/, 'a frame points into isola:web.js');
     t.match(context.evalSync('String(Headers.prototype.get)'), /^get\(/, 'toString shows the source');
+  });
+
+  t.test("the hand-over's host computations reach the web code of an event spare (its bridge setters were compiled ahead)", async (t) => {
+    const { isolate, context, boot } = await prepared('shared');
+    t.teardown(() => isolate.dispose());
+    const asked = [];
+    const capabilities = CAPABILITY_NAMES.map((name) => new ivm.Callback((...args) => {
+      if (name !== 'compute') return undefined;
+      asked.push(args.join(' '));
+      return args[0] === 'idna' ? 'xn--bcher-kva.example' : '';
+    }));
+    const config = JSON.stringify({
+      env: {}, functionName: 'f', version: '$LATEST', namespace: 'default', memoryMb: 64, timeoutMs: 3000,
+      limits: LIMITS, node: { version: process.version, platform: process.platform, arch: process.arch },
+    });
+    boot.applySync(undefined, [config, ...capabilities], { result: { reference: true }, timeout: 2000 });
+    t.equal(context.evalSync("new URL('http://b\\u00fccher.example/').hostname"), 'xn--bcher-kva.example', "the URL parser asked the hand-over's idna computation");
+    t.same(asked, ['idna b\u00fccher.example'], 'once, for the non-ASCII host');
   });
 
   t.test('spares are kept per use: an event spare is not handed to a web function', async (t) => {
