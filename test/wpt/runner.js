@@ -18,6 +18,7 @@ const FILES = {
     'fetch/api/response/response-consume-empty.any.js', 'fetch/api/body/mime-type.any.js', 'fetch/api/body/formdata-parsing.any.js',
   ],
   'html/webappapis/structured-clone': ['html/webappapis/structured-clone/structured-clone.any.js'],
+  'FileAPI/file': ['FileAPI/file/File-constructor.any.js'],
   'url (IDNA, UTS #46)': ['url/IdnaTestV2.window.js'],
 };
 /** Data files a test file loads with `fetch(path relative to the file)`, served by the runner (see scriptOf). */
