@@ -17,6 +17,10 @@ const FILES = {
     'fetch/api/request/request-consume.any.js', 'fetch/api/request/request-consume-empty.any.js',
     'fetch/api/response/response-consume-empty.any.js', 'fetch/api/body/mime-type.any.js', 'fetch/api/body/formdata-parsing.any.js',
   ],
+  'fetch/api (Response statics, Request body override)': [
+    'fetch/api/response/response-static-json.any.js', 'fetch/api/response/response-static-redirect.any.js',
+    'fetch/api/response/response-static-error.any.js', 'fetch/api/request/request-constructor-init-body-override.any.js',
+  ],
   'html/webappapis/structured-clone': ['html/webappapis/structured-clone/structured-clone.any.js'],
   'FileAPI/file': ['FileAPI/file/File-constructor.any.js'],
   'url (IDNA, UTS #46)': ['url/IdnaTestV2.window.js'],
