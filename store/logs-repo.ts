@@ -123,6 +123,9 @@ const ORDER_COLUMNS: Readonly<Record<LogOrderBy, string>> = {
   function_name: 'function_name',
 };
 
+/** The status of a successful call: the rows the status index leaves out (migration 0004). */
+const SUCCESS_STATUS = 200;
+
 /** Schema access for the log tables. Fixed statements are prepared once; searches cache one statement per filter shape. */
 export class LogsRepo {
   private readonly insertInvocation;
@@ -253,6 +256,13 @@ export class LogsRepo {
       where.push(`status_code ${'in' in query.status ? 'IN' : 'NOT IN'} (${codes.map(() => '?').join(', ')})`);
       args.push(...codes);
       shape += ('in' in query.status ? 'i' : 'n') + codes.length;
+      // The status index holds the rows that are not 200 (migration 0004): SQLite uses a partial
+      // index only when the query states its condition, so a filter that excludes 200 says so.
+      const excludes200 = 'in' in query.status ? !codes.includes(SUCCESS_STATUS) : codes.includes(SUCCESS_STATUS);
+      if (excludes200) {
+        where.push(`status_code <> ${SUCCESS_STATUS}`);
+        shape += 'x';
+      }
     }
     if (query.startTime !== undefined) {
       where.push('start_time >= ?');
