@@ -2,7 +2,8 @@
  * Frames between the runtime (parent) and its isolate hosts: native's
  * length-prefixed msgpack frames, batched per event-loop turn
  * (native/supervision/frames.ts), with the fixed layout of the two frames
- * every web request sends, `http` and `hfinal` (hot-frames.ts).
+ * every web request sends, `http` and `hfinal`, and every WebSocket message,
+ * `wsmsg` and `wssend` (hot-frames.ts).
  */
 import type { Writable } from 'node:stream';
 import { FrameReader as BaseReader, FrameWriter as BaseWriter, MAX_FRAME } from '../native';

@@ -56,6 +56,45 @@ t.test('frames: http and hfinal take the fixed layout and read back equal; other
   for (const m of got) if (m.t !== 'ping') t.ok(m.t === 'http' ? checkToHost(m) : checkFromHost(m), `${m.t} passes the schema check`);
 });
 
+t.test('frames: wsmsg and wssend take the fixed layout; text stays text, binary stays bytes', async (t) => {
+  const { writeHot, HOT_MARK } = require('../dist/runtime/hot-frames');
+  const encodeHot = (m) => {
+    const out = { buf: Buffer.alloc(0), len: 0, ensure(n) { if (this.len + n > this.buf.length) { const b = Buffer.alloc(this.len + n); this.buf.copy(b); this.buf = b; } } };
+    return writeHot(m, out) ? out.buf.subarray(0, out.len) : null;
+  };
+  const msgs = [
+    { t: 'wsmsg', id: 'r1', d: 'hello ☃ 😀' },
+    { t: 'wsmsg', id: 'r1', d: '' },
+    { t: 'wsmsg', id: 'r2', d: new Uint8Array([0, 255, 7]) },
+    { t: 'wssend', id: 'r2', d: new Uint8Array(0) },
+    { t: 'wssend', id: 'r1', d: 'x'.repeat(70000) },
+    { t: 'wssend', id: 'r3', d: 'ascii' },
+  ];
+  for (const m of msgs) t.equal(encodeHot(m)[4], HOT_MARK, `${m.t} is hot`);
+  t.equal(encodeHot({ t: 'wsmsg', id: 'r1', d: 42 }), null, 'data that is neither text nor bytes stays msgpack');
+  const s = new PassThrough();
+  const w = new FrameWriter(s);
+  for (const m of msgs) w.send(m);
+  w.send({ t: 'wssend', id: 'r9', d: 42 });
+  await new Promise((res) => setImmediate(res));
+  const got = [];
+  const r = new FrameReader((m) => got.push(m));
+  const all = s.read();
+  for (let i = 0; i < all.length; i += 3) r.push(all.subarray(i, i + 3));
+  t.equal(got.length, msgs.length + 1);
+  for (let i = 0; i < msgs.length; i++) {
+    const want = msgs[i];
+    const m = got[i];
+    t.equal(m.t, want.t);
+    t.equal(m.id, want.id);
+    if (typeof want.d === 'string') t.equal(m.d, want.d, 'text reads back as the same string');
+    else t.same([...m.d], [...want.d], 'binary reads back as the same bytes');
+    t.equal(m.d instanceof Uint8Array, want.d instanceof Uint8Array);
+    t.ok(m.t === 'wsmsg' ? checkToHost(m) : checkFromHost(m), `${m.t} passes the schema check`);
+  }
+  t.equal(checkFromHost(got[msgs.length]), null, 'the malformed frame still meets the schema check, which refuses it');
+});
+
 t.test('frames: oversized length is refused', async (t) => {
   const r = new FrameReader(() => {});
   const head = Buffer.alloc(4);
