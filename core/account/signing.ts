@@ -8,7 +8,8 @@ import crypto from 'node:crypto';
  * signing key (it depends only on the secret, the date and the service).
  */
 
-export const sha256Hex = (data: string | Buffer) => crypto.createHash('sha256').update(data).digest('hex');
+/** SHA-256, hex. The one-shot `crypto.hash` (Node ≥ 20.12) builds no Hash object: half the cost of createHash for a small input. */
+export const sha256Hex = (data: string | Buffer) => crypto.hash('sha256', data, 'hex');
 const hmac = (key: string | Buffer, data: string) => crypto.createHmac('sha256', key).update(data).digest();
 
 /** What is signed about one request, beside its body. */
