@@ -104,6 +104,8 @@ export class SqliteEventQueue implements EventQueue {
   private syncs = 0;
   private enqueued = 0;
   private closed = false;
+  /** Runs a function in one transaction; made once (better-sqlite3 builds its wrappers on every `transaction()` call). */
+  private readonly inTransaction: (fn: () => unknown) => unknown;
   /** The insert statements of n rows (1 ≤ n ≤ ROWS_PER_INSERT), prepared on first use. */
   private readonly inserts = new Map<number, { events: Database.Statement; status: Database.Statement }>();
   /** The connection's current `synchronous` setting: FULL (true) or NORMAL. */
@@ -117,6 +119,7 @@ export class SqliteEventQueue implements EventQueue {
     this.durable = true;
     this.db.pragma('busy_timeout = 5000');
     applyMigrations(this.db, queueMigrations);
+    this.inTransaction = this.db.transaction((fn: () => unknown) => fn());
     this.s = {
       visible: this.db.prepare<[number, number], EventRow>(
         `SELECT id, request_id, namespace, function_name, qualifier, payload, invoke_type, lease_ms, enqueued_at, attempt, failures, throttles, last_error
@@ -320,7 +323,7 @@ export class SqliteEventQueue implements EventQueue {
     const saved = new Map(this.depths);
     const savedDepth = this.depth;
     try {
-      const result = this.db.transaction(fn)();
+      const result = this.inTransaction(fn) as T;
       this.commits += 1;
       if (durable) this.syncs += 1;
       return result;
