@@ -14,7 +14,7 @@
  * waits for those in flight. uWS objects never leave this module.
  */
 import type { ControlRequest, ControlResponse } from './control-api';
-import { CONTROL_HEADERS } from './control-api';
+import type { ControlHeader } from './control-api';
 import type { HttpRequest, HttpResponse, TemplatedApp } from './uws';
 
 /** The answer for a body over the limit (hyper-express's: status only, empty body). */
@@ -72,14 +72,20 @@ export function registerControlRoute(app: TemplatedApp, options: ControlRouteOpt
   };
 }
 
-/** The parts of a uWS request the control API reads, copied synchronously (uWS frees `req` when the handler returns). */
+/**
+ * The parts of a uWS request the control API reads, copied synchronously (uWS frees `req` when the
+ * handler returns). One object literal: every request's headers have one shape (an absent header is '').
+ */
 function copyRequest(method: string, req: HttpRequest): Omit<ControlRequest, 'body'> {
-  const headers: Record<string, string> = {};
-  for (const name of CONTROL_HEADERS) {
-    const value = req.getHeader(name);
-    // hyper-express gave absent headers as absent keys; the control API relies on `?? ''` defaults.
-    if (value !== '') headers[name] = value;
-  }
+  const headers: Record<ControlHeader, string> = {
+    'x-tc-action': req.getHeader('x-tc-action'),
+    authorization: req.getHeader('authorization'),
+    'content-type': req.getHeader('content-type'),
+    host: req.getHeader('host'),
+    'x-tc-timestamp': req.getHeader('x-tc-timestamp'),
+    'x-tc-version': req.getHeader('x-tc-version'),
+    'x-tc-region': req.getHeader('x-tc-region'),
+  };
   return { method, query: req.getQuery() ?? '', headers };
 }
 
