@@ -23,7 +23,7 @@ const TOO_LARGE_STATUS = '413 Payload Too Large';
 export interface ControlRoute {
   /** Requests being read or answered now. */
   readonly inFlight: number;
-  /** From now on new requests are refused (their connection closed); resolves when none is in flight. */
+  /** From now on new requests are refused (their connection closed); resolves when none is in flight. Idempotent. */
   shutdown(): Promise<void>;
 }
 
@@ -39,18 +39,15 @@ export interface ControlRouteOptions {
 /** Registers `POST /` and `GET /` on `app` (call before listen). */
 export function registerControlRoute(app: TemplatedApp, options: ControlRouteOptions): ControlRoute {
   let inFlight = 0;
-  let closing = false;
-  let idleWaiters: Array<() => void> = [];
+  // Set by shutdown(): from then on nothing new starts, and the last request to end resolves `drained`.
+  let drained: Promise<void> | undefined;
+  let onDrained: (() => void) | undefined;
   const done = (): void => {
-    if (--inFlight === 0 && idleWaiters.length > 0) {
-      const waiters = idleWaiters;
-      idleWaiters = [];
-      for (const w of waiters) w();
-    }
+    if (--inFlight === 0) onDrained?.();
   };
 
   const handlerOf = (method: 'POST' | 'GET') => (res: HttpResponse, req: HttpRequest): void => {
-    if (closing) {
+    if (drained) {
       res.close();
       return;
     }
@@ -66,8 +63,8 @@ export function registerControlRoute(app: TemplatedApp, options: ControlRouteOpt
       return inFlight;
     },
     shutdown() {
-      closing = true;
-      return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
+      drained ??= inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (onDrained = resolve));
+      return drained;
     },
   };
 }
