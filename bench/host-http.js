@@ -13,9 +13,9 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
+const { alternatingRuns, buildsOf } = require('./lib/ab-runs');
 const { cpuMs } = require('./lib/proc');
-const { median, printTable, option, wantsHelp, run, fail } = require('./lib/report');
+const { median, printTable, option, wantsHelp, run } = require('./lib/report');
 
 const USAGE = `
 node bench/host-http.js [--calls n] [--in-flight n] [--slots n] [--dynamic] [--rounds n] [--compare checkout]
@@ -83,24 +83,12 @@ async function main() {
     console.log(JSON.stringify(await measure(process.argv[child + 1], opts)));
     return;
   }
-  const ci = process.argv.indexOf('--compare');
-  const builds = { this: path.resolve(__dirname, '..') };
-  if (ci > 0) builds.base = path.resolve(process.argv[ci + 1]);
-  const rounds = ci > 0 ? option('rounds', 'BENCH_ROUNDS', 3, 'int') : 1;
+  const { builds, forward, comparing } = buildsOf(__filename);
+  const rounds = comparing ? option('rounds', 'BENCH_ROUNDS', 3, 'int') : 1;
   console.log(`host-http: ${opts.calls} calls, ${opts.inFlight} in flight, slots ${opts.slots}${opts.dynamic ? ' dynamic' : ''}, ${rounds} round(s), load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  const results = Object.fromEntries(Object.keys(builds).map((b) => [b, []]));
-  const forward = process.argv.slice(2).filter((a, i, all) => a !== '--compare' && all[i - 1] !== '--compare');
-  for (let round = 1; round <= rounds; round++) {
-    const order = round % 2 === 0 ? Object.keys(builds).reverse() : Object.keys(builds);
-    for (const name of order) {
-      // A fresh process per run, so the two builds' modules never share one.
-      const r = spawnSync(process.execPath, [__filename, ...forward, '--measure', builds[name]], { encoding: 'utf8' });
-      if (r.status !== 0) fail(`run of ${name} failed:\n${r.stdout}${r.stderr}`);
-      const m = JSON.parse(r.stdout.trim().split('\n').pop());
-      results[name].push(m);
-      console.log(`round ${round} ${name.padEnd(4)} ${m.callsPerSecond.toFixed(0).padStart(6)} calls/s  host ${m.hostUs.toFixed(1)} µs/call  parent ${m.parentUs.toFixed(1)} µs/call`);
-    }
-  }
+  const results = alternatingRuns(__filename, builds, forward, rounds, (round, name, m) => {
+    console.log(`round ${round} ${name.padEnd(4)} ${m.callsPerSecond.toFixed(0).padStart(6)} calls/s  host ${m.hostUs.toFixed(1)} µs/call  parent ${m.parentUs.toFixed(1)} µs/call`);
+  });
   printTable(['build', 'calls/s', 'host µs/call', 'parent µs/call'], Object.entries(results).map(([name, rs]) => [
     name, median(rs.map((r) => r.callsPerSecond)), median(rs.map((r) => r.hostUs)), median(rs.map((r) => r.parentUs)),
   ]), { digits: [0, 0, 1, 1] });

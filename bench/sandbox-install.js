@@ -29,7 +29,7 @@ async function main() {
     const t0 = process.hrtime.bigint();
     const isolate = new ivm.Isolate({ memoryLimit: 128 });
     const context = isolate.createContextSync();
-    const boot = sources.install(isolate, context);
+    const boot = sources.install(isolate, context, 'web');
     const t1 = process.hrtime.bigint();
     if (i >= 10) { ms.push(Number(t1 - t0) / 1e6); heap.push(isolate.getHeapStatisticsSync().used_heap_size); }
     boot.release();

@@ -62,7 +62,7 @@ async function main() {
     for (let i = 0; i < rounds; i++) {
       const isolate = new ivm.Isolate({ memoryLimit: 256 });
       const context = isolate.createContextSync();
-      sources.install(isolate, context).release();
+      sources.install(isolate, context, 'web').release();
       const t0 = process.hrtime.bigint();
       bytes = await context.evalClosure(`return (${code})()`, [], { result: { promise: true }, timeout: 60_000 });
       ms.push(Number(process.hrtime.bigint() - t0) / 1e6);

@@ -8,6 +8,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
+import { MultiInsert } from './multi-insert';
 
 export type LogLineType = 'Platform' | 'Custom';
 
@@ -122,6 +123,9 @@ const ORDER_COLUMNS: Readonly<Record<LogOrderBy, string>> = {
   function_name: 'function_name',
 };
 
+/** The status of a successful call: the rows the status index leaves out (migration 0004). */
+const SUCCESS_STATUS = 200;
+
 /** Schema access for the log tables. Fixed statements are prepared once; searches cache one statement per filter shape. */
 export class LogsRepo {
   private readonly insertInvocation;
@@ -138,13 +142,14 @@ export class LogsRepo {
   private readonly searchCache = new Map<string, { rows: Statement; count: Statement }>();
 
   constructor(private readonly db: Db) {
-    this.insertInvocation = db.prepare(
+    this.insertInvocation = new MultiInsert(
+      db,
       `INSERT INTO invocation_logs (request_id, namespace, function_name, qualifier, version, alias, start_time, log_time,
          duration_ms, bill_duration, memory_mb, mem_usage, status_code, ret_code, retry_num, error_message, ret_msg,
-         coldstart_ms, pull_code_ms, init_runtime_ms, init_function_ms, first_line, line_count)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         coldstart_ms, pull_code_ms, init_runtime_ms, init_function_ms, first_line, line_count)`,
+      23,
     );
-    this.insertLine = db.prepare('INSERT INTO log_lines (id, request_id, time, level, type, message) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertLine = new MultiInsert(db, 'INSERT INTO log_lines (id, request_id, time, level, type, message)', 6);
     this.linesStmt = db.prepare<[number, number], LogLineRow>('SELECT * FROM log_lines WHERE id >= ? AND id < ? ORDER BY id');
     this.maxIdStmt = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM invocation_logs');
     // Bounded: looks at the `limit` oldest rows only, never scans the table.
@@ -162,38 +167,51 @@ export class LogsRepo {
                   ifnull((SELECT first_line + line_count - 1 FROM invocation_logs ORDER BY id DESC LIMIT 1), 0)) + 1 AS next`,
     );
     this.writeTx = db.transaction((records: readonly InvocationRecord[]) => {
+      const lines = this.insertLine;
+      const inv = this.insertInvocation;
+      // What an earlier, failed transaction gathered is not this one's.
+      lines.reset();
+      inv.reset();
       // Explicit ids, never below what a stored invocation points at, so a
       // line-less invocation's `first_line` stays a valid pruning bound.
       let next = this.nextLineStmt.get()!.next;
       for (const r of records) {
         const first = next;
-        for (const line of r.lines) this.insertLine.run(next++, r.requestId, line.time, line.level, line.type, line.message);
-        this.insertInvocation.run(
-          r.requestId,
-          r.namespace,
-          r.functionName,
-          r.qualifier,
-          r.version,
-          r.alias,
-          r.startTime,
-          r.logTime,
-          r.durationMs,
-          r.billDuration,
-          r.memoryMb,
-          r.memUsageBytes,
-          r.statusCode,
-          r.retCode,
-          r.retryNum,
-          r.errorMessage,
-          r.retMsg,
-          r.coldStart?.totalMs ?? null,
-          r.coldStart?.pullCodeMs ?? null,
-          r.coldStart?.initRuntimeMs ?? null,
-          r.coldStart?.initFunctionMs ?? null,
-          first,
-          r.lines.length,
-        );
+        for (const line of r.lines) {
+          lines.push(next++);
+          lines.push(r.requestId);
+          lines.push(line.time);
+          lines.push(line.level);
+          lines.push(line.type);
+          lines.push(line.message);
+        }
+        const cold = r.coldStart;
+        inv.push(r.requestId);
+        inv.push(r.namespace);
+        inv.push(r.functionName);
+        inv.push(r.qualifier);
+        inv.push(r.version);
+        inv.push(r.alias);
+        inv.push(r.startTime);
+        inv.push(r.logTime);
+        inv.push(r.durationMs);
+        inv.push(r.billDuration);
+        inv.push(r.memoryMb);
+        inv.push(r.memUsageBytes);
+        inv.push(r.statusCode);
+        inv.push(r.retCode);
+        inv.push(r.retryNum);
+        inv.push(r.errorMessage);
+        inv.push(r.retMsg);
+        inv.push(cold?.totalMs ?? null);
+        inv.push(cold?.pullCodeMs ?? null);
+        inv.push(cold?.initRuntimeMs ?? null);
+        inv.push(cold?.initFunctionMs ?? null);
+        inv.push(first);
+        inv.push(r.lines.length);
       }
+      lines.flush();
+      inv.flush();
     });
   }
 
@@ -238,6 +256,13 @@ export class LogsRepo {
       where.push(`status_code ${'in' in query.status ? 'IN' : 'NOT IN'} (${codes.map(() => '?').join(', ')})`);
       args.push(...codes);
       shape += ('in' in query.status ? 'i' : 'n') + codes.length;
+      // The status index holds the rows that are not 200 (migration 0004): SQLite uses a partial
+      // index only when the query states its condition, so a filter that excludes 200 says so.
+      const excludes200 = 'in' in query.status ? !codes.includes(SUCCESS_STATUS) : codes.includes(SUCCESS_STATUS);
+      if (excludes200) {
+        where.push(`status_code <> ${SUCCESS_STATUS}`);
+        shape += 'x';
+      }
     }
     if (query.startTime !== undefined) {
       where.push('start_time >= ?');

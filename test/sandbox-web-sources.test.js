@@ -53,7 +53,7 @@ t.test('compact() keeps every line in place and only drops indentation and whole
 t.test('the prepared web script installs working globals', async (t) => {
   const isolate = new ivm.Isolate({ memoryLimit: 64 });
   const context = isolate.createContextSync();
-  const boot = sources.install(isolate, context);
+  const boot = sources.install(isolate, context, 'web');
   t.teardown(() => {
     boot.release();
     context.release();
@@ -66,4 +66,22 @@ t.test('the prepared web script installs working globals', async (t) => {
       new TextDecoder().decode(new TextEncoder().encode('–é'))]);
   })()`, { promise: true, timeout: 5000 });
   t.same(JSON.parse(result), ['http://example.com/b?x=1', 'k=v', 'abc', 'undefined', '–é']);
+});
+
+t.test('the host uses the minified copies, made from the sources as they are now', async (t) => {
+  const { sandboxInputs, minifiedInputs } = require('../dist/runtime/host/sandbox-files');
+  const dir = path.join(__dirname, '..', 'runtime', 'sandbox');
+  const inputs = sandboxInputs(dir);
+  const min = minifiedInputs(dir, inputs);
+  t.type(min, 'object', `runtime/sandbox/min is current (else run node bin/build-sandbox-min.js): ${typeof min === 'string' ? min : ''}`);
+  if (typeof min === 'string') return;
+  t.same(min.web.map((w) => w.name), inputs.web.map((w) => w.name), 'one minified copy per web file');
+  t.ok(sources.bootstrap.code.length < compact(inputs.bootstrap).length * 0.9, 'the loaded bootstrap is the minified one');
+  const isolate = new ivm.Isolate({ memoryLimit: 64 });
+  const context = isolate.createContextSync();
+  const boot = sources.install(isolate, context, 'web');
+  t.teardown(() => { boot.release(); context.release(); isolate.dispose(); });
+  const names = context.evalSync(`JSON.stringify([Request.name, Headers.prototype.get.name, Response.json.name,
+    Object.getOwnPropertyDescriptor(Request.prototype, 'url').get.name, ReadableStream.name])`);
+  t.same(JSON.parse(names), ['Request', 'get', 'json', 'get url', 'ReadableStream'], 'names survive minification');
 });

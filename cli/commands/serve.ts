@@ -72,6 +72,15 @@ async function serve(config: ReturnType<typeof resolveConfig>): Promise<void> {
   // to alive through scavenges, so half the young generation was promoted and a full GC ran every
   // ~0.5 s under load. Measured at hello c=64: scavenges 7 → 2.3 ms, promoted 15 % → 1 % of allocation.
   v8.setFlagsFromString('--no-allocation-site-pretenuring');
+  // Scavenges on the main thread alone. The server runs more busy processes than there are cores
+  // (the gateway, one isolate host per core by default, their isolates' threads), so a parallel
+  // scavenge's helper threads wait for a core while the gateway's thread waits for them. Under
+  // hello c=64 on 2 cores (3 alternating pairs, bench/results/issue-15-gw3.md): scavenge pause
+  // p50 1.3–1.9 ms against 2.0–2.4, total pause per 8 s 112–187 ms against 176–204, CPU per
+  // request unchanged; the gateway's survivors are few, so one thread copies them quickly. Only
+  // this flag: `--single-threaded-gc` (which also stops concurrent marking and sweeping) aborts
+  // V8 when set after start-up.
+  v8.setFlagsFromString('--no-parallel-scavenge');
   // The single executable writes its addons and runtime files under the data dir (nothing in an npm install).
   useAssetCache(path.join(config.dataDir, 'cache'));
   // Loaded here, not at the top: client commands should not pay for the

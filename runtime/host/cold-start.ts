@@ -13,6 +13,7 @@ import { failure, userError } from '../protocol';
 import { handOver } from './capabilities';
 import type { Instance } from './instance';
 import type { Spares } from './spares';
+import { isolateUse } from './sandbox';
 
 export type StartResult = { error: ExecutorOutcome } | { cold: ColdStart };
 
@@ -36,8 +37,9 @@ export async function coldStart(inst: Instance, spares: Spares): Promise<StartRe
 
   const t1 = performance.now();
   const memoryMb = Math.max(8, Math.floor(spec.memoryMb));
+  const use = isolateUse(spec.type);
   try {
-    const prepared = spares.take(memoryMb);
+    const prepared = spares.take(memoryMb, use);
     inst.isolate = prepared.isolate;
     inst.context = prepared.context;
     inst.api = handOver(prepared.boot, inst);
@@ -75,7 +77,7 @@ export async function coldStart(inst: Instance, spares: Spares): Promise<StartRe
     inst.initializing = false;
   }
   if (initErr) {
-    spares.replenish(memoryMb);
+    spares.replenish(memoryMb, use);
     inst.dispose();
     const o: ExecutorOutcome = initErr;
     o.logs = inst.initLogs;
@@ -83,7 +85,7 @@ export async function coldStart(inst: Instance, spares: Spares): Promise<StartRe
   }
   // Not now: making an isolate blocks the host's thread for 1–15 ms (new ivm.Isolate is synchronous), which
   // delayed the first response by as much; the instance refills once its first entry is over.
-  inst.deferSpareRefill(memoryMb);
+  inst.deferSpareRefill(memoryMb, use);
   const t3 = performance.now();
   const fsInit = resolver.fsMs - fs1;
   const cold: ColdStart = {

@@ -28,6 +28,7 @@ import { dispatchJob, httpBatcher } from './http-dispatch';
 import type { HttpExchange } from './http-exchange';
 import { keepsInstance, type Inflight } from './inflight';
 import type { Resolver } from './resolver';
+import type { IsolateUse } from './sandbox';
 import type { Spares } from './spares';
 import { Watchdog, type Watched } from './watchdog';
 import { WsQueue } from './ws-queue';
@@ -90,7 +91,7 @@ export class Instance implements CapabilityScope, EntryOwner, Watched {
    */
   private settledWhileBusy: Inflight[] = [];
   /** The memory size whose spare isolates to top up after this instance's first entry (null: none due). */
-  private spareRefill: number | null = null;
+  private spareRefill: { memoryMb: number; use: IsolateUse } | null = null;
 
   constructor(spec: VersionSpec, readonly resolver: Resolver, private readonly deps: InstanceDeps) {
     this.spec = spec;
@@ -230,8 +231,8 @@ export class Instance implements CapabilityScope, EntryOwner, Watched {
    * entry is over (its answer is then queued to leave before the refill's timer runs), or when
    * it is disposed first.
    */
-  deferSpareRefill(memoryMb: number): void {
-    this.spareRefill = memoryMb;
+  deferSpareRefill(memoryMb: number, use: IsolateUse): void {
+    this.spareRefill = { memoryMb, use };
   }
 
   /** Watched: a call reached its deadline. A result produced but the entry never returned: keep the result. */
@@ -289,9 +290,9 @@ export class Instance implements CapabilityScope, EntryOwner, Watched {
   }
 
   private refillSpares(): void {
-    const memoryMb = this.spareRefill!;
+    const { memoryMb, use } = this.spareRefill!;
     this.spareRefill = null;
-    this.deps.spares.replenish(memoryMb);
+    this.deps.spares.replenish(memoryMb, use);
   }
 
   private flushPending(): void {

@@ -10,10 +10,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ivm from 'isolated-vm';
-import { CAPABILITY_NAMES } from './capabilities';
-import { ENTRY_POINTS } from './entry-points';
+import { minifiedInputs, sandboxInputs } from './sandbox-files';
 import { primeRequestPath } from './primer';
 import { assetPath } from '../../lib';
+
+export { bootstrapSource, capabilityParam } from './sandbox-files';
 
 const BOOT_GLOBAL = '__isolaBootstrap';
 
@@ -82,26 +83,77 @@ export function compact(code: string): string {
   return lines.join('\n');
 }
 
-interface Source { filename: string; code: string; cache?: ivm.ExternalCopy<ArrayBuffer> }
-
 /**
- * The bootstrap function (see sandbox/bootstrap.js): its parameters are the
- * config and the capabilities in the registry's order (`log` → `hostLog`), it
- * returns the entry points by name, and bootstrap.js and the parts
- * (sandbox/boot/*.js, blocks) share its scope. One scope and plain bindings
- * rather than a kernel object, part factories or a frozen capabilities
- * object: in a fresh isolate every new object shape and every freeze has a
- * price, and those cost 50–90 µs per cold start (measured), the hand-over
- * being the whole of InitRuntime when a spare isolate is ready.
+ * What an isolate is prepared for: a web function's (its first request runs the
+ * Request/Headers/Response path) or an event function's (never runs that path).
  */
-export function bootstrapSource(prologue: string, parts: string[]): string {
-  const params = CAPABILITY_NAMES.map(capabilityParam).join(', ');
-  return `(function bootstrap(configJson, ${params}) {\n'use strict';\n${prologue}\n${parts.join('\n')}\nreturn { ${ENTRY_POINTS.join(', ')} };\n})`;
+export type IsolateUse = 'web' | 'event';
+
+/** The use of a function's isolates: web for HTTP functions (WebSocket ones included), event for the others. */
+export function isolateUse(type: 'Event' | 'HTTP'): IsolateUse {
+  return type === 'HTTP' ? 'web' : 'event';
 }
 
-/** The bootstrap's parameter for a capability: `log` → `hostLog`. */
-export function capabilityParam(name: string): string {
-  return `host${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+/**
+ * Evaluates its argument, the host's shared copy of the web script, as a global script: indirect
+ * eval keeps the string it is given as the script's source, so every isolate refers to the one
+ * copy. The web files declare nothing at their top level (each is an IIFE), so eval code behaves
+ * as the script does.
+ */
+const EVAL_SHARED = '(0, eval)($0)';
+
+/**
+ * Run in an event spare after its web script (off the request path): the hand-over calls these
+ * host-bridge setters (boot/52-web-capabilities.js), and from an evaluated script (no code
+ * cache) each was compiled then, +0.03–0.1 ms of InitRuntime. Called with no function, each
+ * throws its TypeError before it sets anything (web/README.md, "Host bridge": a non-function
+ * throws, the first function given wins), and is compiled.
+ */
+const COMPILE_BRIDGE_SETTERS = `{
+  const bridge = globalThis.__isolaHostBridge;
+  if (bridge) for (const name of ['setDomainToASCII', 'setEncodingLookup', 'setMultiByteSource']) {
+    try { bridge[name](undefined); } catch { /* the TypeError expected */ }
+  }
+}`;
+
+interface Source {
+  filename: string;
+  code: string;
+  /** The code cache (primed: see makeCaches). */
+  cache?: ivm.ExternalCopy<ArrayBuffer>;
+  /**
+   * The web script's cache made right after compiling it (top level only): what an event isolate
+   * made when no spare is ready starts from, without the primer's Request/Response code (~0.09 MB
+   * per idle instance that an event function never runs).
+   */
+  plainCache?: ivm.ExternalCopy<ArrayBuffer>;
+}
+
+/**
+ * One copy of a source that isolates can share. isolated-vm copies the source of every script it
+ * compiles (compileScript: the web script is ~195 KB per isolate), but a string copied in from an
+ * ExternalCopy of 1 KB or more becomes a V8 external string over the copy's bytes, shared by
+ * every isolate. The sourceURL names the script in stack traces as compileScript's filename did.
+ */
+function sharedSource(src: Source): ivm.ExternalCopy<string> {
+  return new ivm.ExternalCopy(ascii(`${src.code}\n//# sourceURL=${src.filename}\n`));
+}
+
+/**
+ * Makes `src.plainCache` (compiled in a scratch isolate, top level only) with isolated-vm's async
+ * compile, off the host's thread: done at host start this way it adds nothing to the start
+ * (made synchronously it added ~30 ms to every host start and restart).
+ */
+async function makePlainCache(src: Source): Promise<void> {
+  const iso = new ivm.Isolate({ memoryLimit: 64 });
+  try {
+    const script = await iso.compileScript(src.code, { filename: src.filename, produceCachedData: true });
+    src.plainCache = (script as unknown as { cachedData?: ivm.ExternalCopy<ArrayBuffer> }).cachedData;
+  } catch {
+    // Event isolates made without a spare then start from the primed cache (more memory, same behaviour).
+  } finally {
+    iso.dispose();
+  }
 }
 
 /** runtime/sandbox: in the source tree, or the single executable's copy (lib/assets.ts). */
@@ -116,6 +168,10 @@ export class SandboxSources {
   readonly bootstrap: Source;
   /** V8 startup snapshot holding the web globals and the bootstrap function (null: fall back to code caches). */
   snapshot: ivm.ExternalCopy<ArrayBuffer> | null = null;
+  /** The web script as one copy held by the host, which event spares evaluate (installAsync; see sharedSource()). */
+  private sharedWeb: ivm.ExternalCopy<string> | null = null;
+  /** Settles once the web script's plain cache is made (or could not be: event isolates then use the primed one). */
+  plainCacheMade: Promise<void> = Promise.resolve();
 
   private constructor(web: Source[], bootstrap: Source) {
     this.web = web;
@@ -125,13 +181,18 @@ export class SandboxSources {
   /** Reads the sandbox files and produces their code caches in a scratch isolate. */
   static load(): SandboxSources {
     const dir = sandboxDir();
-    const webDir = path.join(dir, 'web');
-    const names = fs.existsSync(webDir) ? fs.readdirSync(webDir).filter((n) => n.endsWith('.js')).sort() : [];
-    const web = names.map((n) => ({ filename: `isola:web/${n}`, code: ascii(compact(fs.readFileSync(path.join(webDir, n), 'utf8'))) }));
-    const bootCode = fs.readFileSync(path.join(dir, 'bootstrap.js'), 'utf8');
-    const partsDir = path.join(dir, 'boot');
-    const parts = fs.readdirSync(partsDir).filter((n) => n.endsWith('.js')).sort().map((n) => fs.readFileSync(path.join(partsDir, n), 'utf8'));
-    const bootstrap = { filename: 'isola:bootstrap.js', code: ascii(compact(bootstrapSource(bootCode, parts))) };
+    const inputs = sandboxInputs(dir);
+    const min = minifiedInputs(dir, inputs);
+    let web: Source[];
+    let bootstrap: Source;
+    if (typeof min === 'string') {
+      process.stderr.write(`isola-host: minified sandbox sources not used (~0.03 MB more per instance): ${min}\n`);
+      web = inputs.web.map((w) => ({ filename: `isola:web/${w.name}`, code: ascii(compact(w.code)) }));
+      bootstrap = { filename: 'isola:bootstrap.js', code: ascii(compact(inputs.bootstrap)) };
+    } else {
+      web = min.web.map((w) => ({ filename: `isola:web/${w.name}`, code: ascii(w.code) }));
+      bootstrap = { filename: 'isola:bootstrap.js', code: ascii(min.bootstrap) };
+    }
     const s = new SandboxSources(web, bootstrap);
     s.warm();
     // TODO(perf): the startup snapshot saves ~2 ms per cold start, but on Node 20 / isolated-vm 5.0.4
@@ -198,6 +259,10 @@ export class SandboxSources {
     this.web.length = 0;
     if (good.length) this.web.push({ filename: 'isola:web.js', code: ascii(BRIDGE_PRELUDE + good.map((g) => `${g.code}\n;`).join('\n')) });
     this.makeCaches(true);
+    if (this.web[0]) {
+      this.sharedWeb = sharedSource(this.web[0]);
+      this.plainCacheMade = makePlainCache(this.web[0]);
+    }
   }
 
   /**
@@ -238,13 +303,26 @@ export class SandboxSources {
     }
   }
 
-  /** Runs the web files in `context`; returns a reference to the bootstrap function. */
-  /** Same as install() with isolated-vm's async calls (runs on its thread pool, not the host's event loop). */
-  async installAsync(isolate: ivm.Isolate, context: ivm.Context): Promise<ivm.Reference<unknown>> {
-    if (this.snapshot) return this.install(isolate, context);
-    for (const src of this.web) {
-      const script = await isolate.compileScript(src.code, { filename: src.filename, cachedData: src.cache });
-      try { await script.run(context, { timeout: 2000 }); } finally { script.release(); }
+  /**
+   * What a spare runs (off the request path): install() with isolated-vm's async calls (its thread
+   * pool, not the host's event loop), except that an event isolate evaluates the host's shared
+   * copy of the web script (sharedSource()) instead of compiling its own from the code cache:
+   * ~0.16 MB less per isolate than from the primed caches (bench/isolate-memory.js), ~6–8 ms more
+   * of a thread-pool thread to prepare the spare, and none of the web
+   * code the primer compiled, which an event function does not run (it compiles what it uses on
+   * first use, as it would from a plain cache). The bootstrap comes from its primed cache for
+   * both (it is small, and its hand-over and init code is what every cold start runs).
+   */
+  async installAsync(isolate: ivm.Isolate, context: ivm.Context, use: IsolateUse): Promise<ivm.Reference<unknown>> {
+    if (this.snapshot) return this.install(isolate, context, use);
+    if (use === 'event' && this.sharedWeb !== null) {
+      await context.evalClosure(EVAL_SHARED, [this.sharedWeb.copyInto()], { timeout: 2000 });
+      await context.eval(COMPILE_BRIDGE_SETTERS, { timeout: 2000 });
+    } else {
+      for (const src of this.web) {
+        const script = await isolate.compileScript(src.code, { filename: src.filename, cachedData: src.cache });
+        try { await script.run(context, { timeout: 2000 }); } finally { script.release(); }
+      }
     }
     const boot = await isolate.compileScript(this.bootstrap.code, { filename: this.bootstrap.filename, cachedData: this.bootstrap.cache });
     const ref = (await boot.run(context, { reference: true, timeout: 2000 })) as ivm.Reference<unknown>;
@@ -252,14 +330,19 @@ export class SandboxSources {
     return ref;
   }
 
-  install(isolate: ivm.Isolate, context: ivm.Context): ivm.Reference<unknown> {
+  /**
+   * Runs the web files in `context`; returns a reference to the bootstrap function. Used when no
+   * spare is ready (on the request path: the code caches are the fastest start); an event
+   * isolate's web script starts from its plain cache (Source.plainCache).
+   */
+  install(isolate: ivm.Isolate, context: ivm.Context, use: IsolateUse): ivm.Reference<unknown> {
     if (this.snapshot) {
       const ref = context.global.getSync(BOOT_GLOBAL, { reference: true }) as ivm.Reference<unknown>;
       context.global.deleteSync(BOOT_GLOBAL);
       return ref;
     }
     for (const src of this.web) {
-      const script = isolate.compileScriptSync(src.code, { filename: src.filename, cachedData: src.cache });
+      const script = isolate.compileScriptSync(src.code, { filename: src.filename, cachedData: (use === 'event' && src.plainCache) || src.cache });
       try { script.runSync(context, { timeout: 2000 }); } catch (e) {
         if (isolate.isDisposed) throw e;
         // A broken web file must not take every function down: skip it (logged once per host by warm()).

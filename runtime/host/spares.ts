@@ -1,14 +1,20 @@
 /**
- * Pre-warmed isolates: for the memory sizes used most recently, the host keeps
- * a few isolates with their context, Web globals and bootstrap script already
- * loaded, prepared off the request path with isolated-vm's async calls. A cold
- * start takes one (InitRuntime then only hands over the host callbacks); the
- * spare is replaced once the host is quiet (see REFILL_QUIET_MS). A spare never
- * ran tenant code; it ran SPARE_WARM_UP (primer.ts) once its web script was in.
+ * Pre-warmed isolates: for the memory sizes and uses (web or event function,
+ * sandbox.ts IsolateUse) used most recently, the host keeps a few isolates
+ * with their context, Web globals and bootstrap script already loaded,
+ * prepared off the request path with isolated-vm's async calls. A cold start
+ * takes one (InitRuntime then only hands over the host callbacks); the spare
+ * is replaced once the host is quiet (see REFILL_QUIET_MS). A spare never ran
+ * tenant code; a web spare ran SPARE_WARM_UP (primer.ts) once its web script
+ * was in. An event spare evaluates the host's shared copy of the web script
+ * (sandbox.ts installAsync) and skips the warm-up: an event function never
+ * runs the Request/Response path the warm-up and the primed web cache
+ * prepare, and what they build stays in the isolate (runtime/README.md,
+ * "Idle instance memory").
  */
 import fs from 'node:fs';
 import ivm from 'isolated-vm';
-import type { SandboxSources } from './sandbox';
+import type { IsolateUse, SandboxSources } from './sandbox';
 import { SPARE_WARM_UP } from './primer';
 
 export interface Prepared { isolate: ivm.Isolate; context: ivm.Context; boot: ivm.Reference<unknown> }
@@ -38,35 +44,39 @@ async function warmUp(context: ivm.Context): Promise<void> {
   try { await context.eval(SPARE_WARM_UP, { timeout: 2000 }); } catch { /* see above */ }
 }
 
+/** Spares are kept per memory size and use: `${use}:${memoryMb}`. */
+type SpareKey = `${IsolateUse}:${number}`;
+
 export class Spares {
-  private readonly bySize = new Map<number, Prepared[]>();
+  private readonly bySize = new Map<SpareKey, Prepared[]>();
   /** When the host last heard from its parent or ran a call (performance.now()); see noteActivity. */
   private activeAt = 0;
   /** True while the host runs calls (set by busyWhen; default: never). */
   private busy: () => boolean = () => false;
-  private readonly lastUse = new Map<number, number>();
-  private readonly refilling = new Set<number>();
+  private readonly lastUse = new Map<SpareKey, number>();
+  private readonly refilling = new Set<SpareKey>();
   private closed = false;
 
-  /** `perSize` spares for each of the `maxSizes` most recently used memory sizes (0 disables). */
+  /** `perSize` spares for each of the `maxSizes` most recently used pairs of memory size and use (0 disables). */
   constructor(private readonly sandbox: SandboxSources, private readonly perSize = 2, private readonly maxSizes = 4) {}
 
   /**
-   * A prepared isolate with this memory limit: a spare when one is ready, else
-   * made now. Call replenish() once the cold start and its first entry are
-   * over (refilling during them would compete for the CPU, and making an
-   * isolate blocks the host's thread for 1–15 ms).
+   * A prepared isolate with this memory limit for this use: a spare when one
+   * is ready, else made now. Call replenish() once the cold start and its
+   * first entry are over (refilling during them would compete for the CPU,
+   * and making an isolate blocks the host's thread for 1–15 ms).
    */
-  take(memoryMb: number): Prepared {
-    this.lastUse.set(memoryMb, Date.now());
-    const list = this.bySize.get(memoryMb);
+  take(memoryMb: number, use: IsolateUse): Prepared {
+    const key: SpareKey = `${use}:${memoryMb}`;
+    this.lastUse.set(key, Date.now());
+    const list = this.bySize.get(key);
     let p = list?.pop();
     while (p && p.isolate.isDisposed) p = list?.pop();
     if (p) return p;
     const isolate = new ivm.Isolate(this.sandbox.isolateOptions(memoryMb, catastrophic));
     try {
       const context = isolate.createContextSync();
-      return { isolate, context, boot: this.sandbox.install(isolate, context) };
+      return { isolate, context, boot: this.sandbox.install(isolate, context, use) };
     } catch (e) {
       isolate.dispose();
       throw e;
@@ -113,9 +123,10 @@ export class Spares {
     this.bySize.clear();
   }
 
-  /** Tops the spares of this size up, off the request path. */
-  replenish(memoryMb: number): void {
-    if (this.perSize <= 0 || this.closed || this.refilling.has(memoryMb)) return;
+  /** Tops the spares of this size and use up, off the request path. */
+  replenish(memoryMb: number, use: IsolateUse): void {
+    const key: SpareKey = `${use}:${memoryMb}`;
+    if (this.perSize <= 0 || this.closed || this.refilling.has(key)) return;
     // Keep spares only for the most recently used sizes.
     if (this.lastUse.size > this.maxSizes) {
       const oldest = [...this.lastUse.entries()].sort((a, b) => a[1] - b[1])[0];
@@ -125,27 +136,27 @@ export class Spares {
         this.bySize.delete(oldest[0]);
       }
     }
-    this.refilling.add(memoryMb);
+    this.refilling.add(key);
     const run = async (): Promise<void> => {
       try {
         for (;;) {
           await this.quiet();
-          if (this.closed || (this.bySize.get(memoryMb)?.length ?? 0) >= this.perSize || !this.lastUse.has(memoryMb)) break;
+          if (this.closed || (this.bySize.get(key)?.length ?? 0) >= this.perSize || !this.lastUse.has(key)) break;
           const isolate = new ivm.Isolate(this.sandbox.isolateOptions(memoryMb, catastrophic));
           try {
             const context = await isolate.createContext();
-            const boot = await this.sandbox.installAsync(isolate, context);
-            await warmUp(context);
-            const list = this.bySize.get(memoryMb) ?? [];
+            const boot = await this.sandbox.installAsync(isolate, context, use);
+            if (use === 'web') await warmUp(context);
+            const list = this.bySize.get(key) ?? [];
             list.push({ isolate, context, boot });
-            this.bySize.set(memoryMb, list);
+            this.bySize.set(key, list);
           } catch {
             isolate.dispose();
             return;
           }
         }
       } finally {
-        this.refilling.delete(memoryMb);
+        this.refilling.delete(key);
       }
     };
     void run();

@@ -17,7 +17,17 @@ const FILES = {
     'fetch/api/request/request-consume.any.js', 'fetch/api/request/request-consume-empty.any.js',
     'fetch/api/response/response-consume-empty.any.js', 'fetch/api/body/mime-type.any.js', 'fetch/api/body/formdata-parsing.any.js',
   ],
+  'fetch/api (Response statics, Request body override)': [
+    'fetch/api/response/response-static-json.any.js', 'fetch/api/response/response-static-redirect.any.js',
+    'fetch/api/response/response-static-error.any.js', 'fetch/api/request/request-constructor-init-body-override.any.js',
+  ],
   'html/webappapis/structured-clone': ['html/webappapis/structured-clone/structured-clone.any.js'],
+  'FileAPI/file': ['FileAPI/file/File-constructor.any.js'],
+  'url (IDNA, UTS #46)': ['url/IdnaTestV2.window.js'],
+};
+/** Data files a test file loads with `fetch(path relative to the file)`, served by the runner (see scriptOf). */
+const RESOURCES = {
+  'url/IdnaTestV2.window.js': ['resources/IdnaTestV2.json'],
 };
 
 /** The harness, the file's `// META: script=` dependencies and the file, as one script body. */
@@ -27,6 +37,15 @@ function scriptOf(file) {
   const deps = [...text.matchAll(/^\/\/ META: script=(.+)$/gm)].map((m) => m[1].trim())
     .map((dep) => (dep.startsWith('/') ? dep.slice(1) : path.join(path.dirname(file), dep)));
   const parts = [fs.readFileSync(path.join(DIR, 'harness.js'), 'utf8'), ...deps.map((d) => fs.readFileSync(path.join(DIR, d), 'utf8')), text];
+  // A file that fetches its data gets a `fetch` of the function body's own (shadowing any global
+  // one: a function has no server to load test data from), answering only the files listed.
+  const resources = RESOURCES[file] || [];
+  if (resources.length > 0) {
+    const table = Object.fromEntries(resources.map((r) => [r, fs.readFileSync(path.join(DIR, path.dirname(file), r), 'utf8')]));
+    parts.unshift(`const __wptResources = ${JSON.stringify(table)};\n`
+      + 'const fetch = (url) => (Object.hasOwn(__wptResources, url) ? Promise.resolve(new Response(__wptResources[url]))'
+      + ' : Promise.reject(new TypeError(`not a vendored resource: ${url}`)));');
+  }
   // One function body: the `var`s of a dependency (encodings_table) are seen by the test file.
   return parts.join('\n;\n') + '\nreturn await __wptRun();';
 }

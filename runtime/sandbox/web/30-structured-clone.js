@@ -70,9 +70,10 @@
     } else if (internals.isBlob(value)) {
       // Blob and File (defined in 62-blob.js) are serializable; their bytes never change, so they are shared.
       const bytes = internals.blobBytes(value);
+      // From the internal slots: an own `lastModified` or a patched getter changes nothing.
       out = internals.isFile(value)
-        ? internals.createFile(bytes, value.name, value.type, value.lastModified)
-        : internals.createBlob(bytes, value.type);
+        ? internals.createFile(bytes, internals.fileName(value), internals.blobType(value), internals.fileLastModified(value))
+        : internals.createBlob(bytes, internals.blobType(value));
     } else if (internals.isDOMException(value)) {
       out = new DOMException(value.message, value.name);
       memory.set(value, out);

@@ -4,7 +4,7 @@
 (function () {
   'use strict';
   const internals = globalThis.__isolaWebInternals;
-  const { Uint8Array, TypeError, Promise, Symbol, Date, Math } = globalThis;
+  const { Uint8Array, TypeError, Promise, Symbol, Date, Math, Number, BigInt } = globalThis;
   // The stream machinery (70-78) loads after this file; look it up when used.
   const streams = () => internals.streams;
 
@@ -14,6 +14,19 @@
     const s = internals.toDOMString(type);
     return printableAscii.test(s) ? s.toLowerCase() : '';
   };
+
+  /**
+   * WebIDL `long long` (ConvertToInt without [EnforceRange]/[Clamp]), File's `lastModified`:
+   * NaN and ±Infinity are 0, the rest truncated and wrapped into 64 bits (Node 20 keeps
+   * 1.9 and Infinity as they are). A Symbol or BigInt throws TypeError, as ToNumber does.
+   */
+  function toLongLong(value) {
+    const x = +value;   // ToNumber (Number() would convert a BigInt)
+    if (x !== x || x === Infinity || x === -Infinity) return 0;
+    const n = Math.trunc(x);
+    if (n === 0) return 0;   // -0 too
+    return n >= -(2 ** 63) && n < 2 ** 63 ? n : Number(BigInt.asIntN(64, BigInt(n)));
+  }
 
   /** BlobPropertyBag: { type, endings }. */
   function readBag(options, where) {
@@ -118,6 +131,8 @@
       internals.isBlob = (v) => v !== null && typeof v === 'object' && #bytes in v;
       /** The Blob's own bytes: never hand them to tenant code without copying. */
       internals.blobBytes = (b) => b.#bytes;
+      /** The Blob's type from its slot (structuredClone and FormData must not call a getter tenant code can patch). */
+      internals.blobType = (b) => b.#type;
       /** A new Blob (or File, see below) over bytes the platform owns. */
       internals.createBlob = (bytes, type) => new Blob(kBytes, bytes, normalizeType(type));
     }
@@ -138,7 +153,8 @@
       super(fileBits, options);
       this.#name = internals.toUSVString(fileName);
       const lastModified = options !== undefined && options !== null ? options.lastModified : undefined;
-      this.#lastModified = lastModified === undefined ? Date.now() : Math.trunc(Number(lastModified)) || 0;
+      // The File API: the current time when the option is absent.
+      this.#lastModified = lastModified === undefined ? Date.now() : toLongLong(lastModified);
     }
 
     get name() { return this.#name; }
@@ -146,6 +162,8 @@
 
     static {
       internals.isFile = (v) => v !== null && typeof v === 'object' && #name in v;
+      internals.fileName = (f) => f.#name;
+      internals.fileLastModified = (f) => f.#lastModified;
       /** A File over bytes the platform owns (FormData entries, multipart parsing, cloning). */
       internals.createFile = (bytes, name, type, lastModified = Date.now()) => new File(kBytes, bytes, normalizeType(type), name, lastModified);
     }

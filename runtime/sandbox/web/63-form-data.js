@@ -10,10 +10,11 @@
     const n = internals.toUSVString(name);
     if (given === 3 || internals.isBlob(value)) {
       if (!internals.isBlob(value)) throw new TypeError(`${where}: parameter 2 is not of type 'Blob'.`);
-      const fileName = filename !== undefined ? internals.toUSVString(filename) : internals.isFile(value) ? value.name : 'blob';
+      const fileName = filename !== undefined ? internals.toUSVString(filename) : internals.isFile(value) ? internals.fileName(value) : 'blob';
       if (internals.isFile(value) && filename === undefined) return [n, value];
-      const lastModified = internals.isFile(value) ? value.lastModified : undefined;
-      return [n, internals.createFile(internals.blobBytes(value), fileName, value.type, lastModified)];
+      // A renamed File keeps its lastModified; a Blob becomes a File of now (the File constructor's default).
+      const lastModified = internals.isFile(value) ? internals.fileLastModified(value) : undefined;
+      return [n, internals.createFile(internals.blobBytes(value), fileName, internals.blobType(value), lastModified)];
     }
     return [n, internals.toUSVString(value)];
   }

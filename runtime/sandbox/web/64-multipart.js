@@ -213,7 +213,8 @@
       const content = bytes.slice(bodyStart, next);
       entries.push(head.filename === null
         ? [head.name, internals.utf8DecodeWithoutBOM(content)]
-        : [head.name, internals.createFile(content, head.filename, head.type ?? 'text/plain')]);
+        // A parsed file has no modification time: 0, as WPT's formdata-parsing expects (not now).
+        : [head.name, internals.createFile(content, head.filename, head.type ?? 'text/plain', 0)]);
       at = next + 2;
     }
   }

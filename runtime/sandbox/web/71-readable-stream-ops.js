@@ -236,13 +236,11 @@
     return stream;
   }
 
-  // ---- Tee (ReadableStreamDefaultTee). cloneChunk, if given, copies chunks for the second branch.
-  // A byte stream's branches are byte streams (so BYOB readers work on them), fed through a
-  // default reader of the source: the standard's ReadableByteStreamTee, minus its switch to a
-  // BYOB reader of the source when a branch reads with one (the branch copies from its queue).
+  // ---- Tee (ReadableStreamTee). A byte stream tees as ReadableByteStreamTee (79-byte-tee.js:
+  // byte branches, the second one's chunks copied); any other stream as ReadableStreamDefaultTee,
+  // where cloneChunk, if given, copies chunks for the second branch.
   function tee(stream, cloneChunk) {
-    const create = stream.controller.byte === true ? S.createByteReadable : createReadable;
-    const { controllerEnqueue, controllerClose, controllerError } = S;   // the byte-aware ones (79)
+    if (stream.controller.byte === true) return S.byteTee(stream);
     const reader = acquireReader(stream);
     let reading = false;
     let readAgain = false;
@@ -287,8 +285,8 @@
     const cancelBoth = () => cancelPromise.resolve(readableCancel(stream, [reason1, reason2]));
     const cancel1 = (reason) => { canceled1 = true; reason1 = reason; if (canceled2) cancelBoth(); return cancelPromise.promise; };
     const cancel2 = (reason) => { canceled2 = true; reason2 = reason; if (canceled1) cancelBoth(); return cancelPromise.promise; };
-    branch1 = create(() => undefined, pull, cancel1);
-    branch2 = create(() => undefined, pull, cancel2);
+    branch1 = createReadable(() => undefined, pull, cancel1);
+    branch2 = createReadable(() => undefined, pull, cancel2);
     S.upon(reader.closed.promise, undefined, (r) => {
       controllerError(branch1.controller, r);
       controllerError(branch2.controller, r);

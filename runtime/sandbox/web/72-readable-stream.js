@@ -6,7 +6,7 @@
   'use strict';
   const internals = globalThis.__isolaWebInternals;
   const S = internals.streams;
-  const { TypeError, RangeError, Uint8Array } = globalThis;
+  const { TypeError, RangeError } = globalThis;
   const { kInternal } = S;
 
   const rejectTypeError = (message) => S.rejectedWith(new TypeError(message));
@@ -105,9 +105,8 @@
     }
 
     tee() {
-      const stream = this.#r;
       // A byte stream's second branch gets copies of the chunks (ReadableByteStreamTee clones them).
-      const [a, b] = S.tee(stream, stream.controller.byte === true ? (chunk) => new Uint8Array(chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + chunk.byteLength)) : undefined);
+      const [a, b] = S.tee(this.#r, undefined);
       return [a.obj, b.obj];
     }
 

@@ -387,26 +387,30 @@
       for (let i = 0; i < requests.length; i++) requests[i].errorSteps(e);
     }
 
-    /** ReadableStreamBYOBReaderRead as a promise for { value, done }. */
-    function byobReadPromise(reader, view, min) {
-      const d = S.deferred();
-      const request = {
-        __proto__: null,
-        chunkSteps: (value) => d.resolve({ value, done: false }),
-        closeSteps: (value) => d.resolve({ value, done: true }),
-        errorSteps: (e) => d.reject(e),
-      };
+    /** ReadableStreamBYOBReaderRead (a read-into request: chunkSteps(view), closeSteps(view), errorSteps(e)). */
+    function byobReaderRead(reader, view, min, request) {
       const stream = reader.stream;
       stream.disturbed = true;
       if (stream.state === 'errored') request.errorSteps(stream.storedError);
       else pullInto(stream.controller, view, min, request);
+    }
+
+    /** ReadableStreamBYOBReaderRead as a promise for { value, done }. */
+    function byobReadPromise(reader, view, min) {
+      const d = S.deferred();
+      byobReaderRead(reader, view, min, {
+        __proto__: null,
+        chunkSteps: (value) => d.resolve({ value, done: false }),
+        closeSteps: (value) => d.resolve({ value, done: true }),
+        errorSteps: (e) => d.reject(e),
+      });
       return d.promise;
     }
 
     Object.assign(S, {
       byteEnqueue, byteClose, byteError, byteDesiredSize: desiredSize, byteShouldCallPull: shouldCallPull, getBYOBRequest, respond, respondWithNewView,
       byteCancelSteps: cancelSteps, bytePullSteps: pullSteps, byteReleaseSteps: releaseSteps, errorReadIntoRequests,
-      setUpByteControllerFromSource, createByteReadable, acquireBYOBReader, byobReadPromise,
+      setUpByteControllerFromSource, createByteReadable, acquireBYOBReader, byobReaderRead, byobReadPromise,
     });
   }
   for (const name of ['createByteReadable', 'setUpByteControllerFromSource', 'acquireBYOBReader']) {
