@@ -2,7 +2,8 @@
 // The queue's batch insert (several rows per INSERT statement): a group commit
 // that crosses a function's cap refuses exactly the events past it, keeps every
 // accepted one with its fields and RUNNING status in enqueue order, and a batch
-// that fails (a RequestId twice) commits nothing and leaves the depths as they were.
+// that fails (a RequestId twice) commits nothing, leaves the depths as they were
+// and leaves no gathered rows to the next batch.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -45,4 +46,12 @@ t.test('a batch of 100 crossing a cap of 40', async (t) => {
   t.throws(() => queue.enqueue([event('b-x', 'b'), event('b-y', 'b'), event('b-x', 'b')], 3000), 'a RequestId twice in a batch fails it');
   t.equal(queue.depthOf('default', 'b'), depthBefore, 'the failed batch counted nothing');
   t.equal(queue.status('default', 'b-y'), undefined, 'and committed nothing');
+
+  // 40 events for `c`, the 36th repeating the 1st: the 32-row statement ran, the remainder failed.
+  const dupes = Array.from({ length: 40 }, (_, i) => event(i === 35 ? 'c-0' : `c-${i}`, 'c'));
+  t.throws(() => queue.enqueue(dupes, 4000), 'a duplicate past the first 32 rows fails the batch');
+  t.equal(queue.depthOf('default', 'c'), 0, 'nothing of it counted');
+  t.equal(queue.status('default', 'c-1'), undefined, 'nothing of its first 32 rows committed');
+  t.same(queue.enqueue([event('c-next', 'c')], 5000), ['ok'], 'the next batch commits');
+  t.same(queue.lease(6000, 1000).filter((e) => e.functionName === 'c').map((e) => e.requestId), ['c-next'], 'c holds its own event only (no rows left over from the failed batch)');
 });

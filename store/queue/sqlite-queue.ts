@@ -21,6 +21,7 @@ import type Database from 'better-sqlite3';
 import { openSqliteFile } from '../sqlite-file';
 import path from 'node:path';
 import { applyMigrations } from '../db';
+import { MultiInsert } from '../multi-insert';
 import { queueMigrations } from './schema';
 import type {
   DeadLetterRecord, EnqueueResult, EventQueue, EventStatusRecord, FireResult, LeasedEvent, NewEvent, QueueStats, SettleOp, StatusQuery,
@@ -78,23 +79,11 @@ interface DeadRow extends QueuedRow {
 const depthKey = (namespace: string, functionName: string) => `${namespace}\u0000${functionName}`;
 
 /**
- * Rows one INSERT statement carries on the enqueue path. A batch of n events costs ⌈n/32⌉ statement
- * runs per table instead of n (each run binds, steps and resets a VDBE program); 9 parameters a row
- * keep a statement far below SQLite's parameter limit.
+ * Rows one INSERT statement carries on the enqueue path: a group commit of n events costs ⌈n/32⌉
+ * statement runs per table (plus one per row of the remainder) instead of n, parameters positional
+ * (cheaper to bind than named ones); 9 × 32 parameters stay far below SQLite's limit.
  */
 const ROWS_PER_INSERT = 32;
-
-/** An event's row in `events`, n rows per statement, parameters positional (cheaper to bind than named ones). */
-const insertEventsSql = (n: number) =>
-  `INSERT INTO events (request_id, namespace, function_name, qualifier, payload, invoke_type, lease_ms, enqueued_at, visible_at) VALUES ${
-    Array(n).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
-
-/** An event's RUNNING status (a re-driven event's old status is reset), n rows per statement. */
-const insertStatusSql = (n: number) =>
-  `INSERT INTO event_status (request_id, namespace, function_name, qualifier, invoke_type, status, start_time, traced) VALUES ${
-    Array(n).fill("(?, ?, ?, ?, ?, 'RUNNING', ?, ?)").join(', ')}
-   ON CONFLICT(request_id) DO UPDATE SET status = 'RUNNING', status_code = 0, end_time = NULL, attempt = 0, error = NULL,
-     invoke_type = excluded.invoke_type, traced = excluded.traced`;
 
 export class SqliteEventQueue implements EventQueue {
   private readonly db: Database.Database;
@@ -106,8 +95,9 @@ export class SqliteEventQueue implements EventQueue {
   private closed = false;
   /** Runs a function in one transaction; made once (better-sqlite3 builds its wrappers on every `transaction()` call). */
   private readonly inTransaction: (fn: () => unknown) => unknown;
-  /** The insert statements of n rows (1 ≤ n ≤ ROWS_PER_INSERT), prepared on first use. */
-  private readonly inserts = new Map<number, { events: Database.Statement; status: Database.Statement }>();
+  /** An event's row in `events`, and its RUNNING status in `event_status` (a re-driven event's old one reset). */
+  private readonly insertEvents: MultiInsert;
+  private readonly insertStatuses: MultiInsert;
   /** The connection's current `synchronous` setting: FULL (true) or NORMAL. */
   private durable: boolean;
   private readonly s;
@@ -120,6 +110,20 @@ export class SqliteEventQueue implements EventQueue {
     this.db.pragma('busy_timeout = 5000');
     applyMigrations(this.db, queueMigrations);
     this.inTransaction = this.db.transaction((fn: () => unknown) => fn());
+    this.insertEvents = new MultiInsert(
+      this.db,
+      'INSERT INTO events (request_id, namespace, function_name, qualifier, payload, invoke_type, lease_ms, enqueued_at, visible_at)',
+      9,
+      ROWS_PER_INSERT,
+    );
+    this.insertStatuses = new MultiInsert(
+      this.db,
+      'INSERT INTO event_status (request_id, namespace, function_name, qualifier, invoke_type, status, start_time, traced)',
+      8,
+      ROWS_PER_INSERT,
+      `ON CONFLICT(request_id) DO UPDATE SET status = 'RUNNING', status_code = 0, end_time = NULL, attempt = 0, error = NULL,
+         invoke_type = excluded.invoke_type, traced = excluded.traced`,
+    );
     this.s = {
       visible: this.db.prepare<[number, number], EventRow>(
         `SELECT id, request_id, namespace, function_name, qualifier, payload, invoke_type, lease_ms, enqueued_at, attempt, failures, throttles, last_error
@@ -172,9 +176,8 @@ export class SqliteEventQueue implements EventQueue {
 
   enqueue(events: readonly NewEvent[], now: number): EnqueueResult[] {
     const results = this.commit(() => {
-      const accepted: NewEvent[] = [];
-      const results = events.map((e): EnqueueResult => (this.admit(e, true) ? (accepted.push(e), 'ok') : 'full'));
-      for (let i = 0; i < accepted.length; i += ROWS_PER_INSERT) this.insertRows(accepted.slice(i, i + ROWS_PER_INSERT), now);
+      const results = events.map((e): EnqueueResult => (this.admit(e, true) ? (this.gather(e, now), 'ok') : 'full'));
+      this.flushInserts();
       return results;
     }, true);
     for (const r of results) if (r === 'ok') this.enqueued += 1;
@@ -328,6 +331,9 @@ export class SqliteEventQueue implements EventQueue {
       if (durable) this.syncs += 1;
       return result;
     } catch (err) {
+      // Rows gathered by the failed transaction must not be written by the next one.
+      this.insertEvents.reset();
+      this.insertStatuses.reset();
       this.depths.clear();
       for (const [k, v] of saved) this.depths.set(k, v);
       this.depth = savedDepth;
@@ -338,7 +344,8 @@ export class SqliteEventQueue implements EventQueue {
   /** Inserts one event and its RUNNING status; false when `capped` and its function's queue is full. */
   private insertOne(e: NewEvent, now: number, capped: boolean): boolean {
     if (!this.admit(e, capped)) return false;
-    this.insertRows([e], now);
+    this.gather(e, now);
+    this.flushInserts();
     return true;
   }
 
@@ -352,21 +359,34 @@ export class SqliteEventQueue implements EventQueue {
     return true;
   }
 
-  /** Inserts admitted events (at most ROWS_PER_INSERT) and their RUNNING statuses: one statement per table. */
-  private insertRows(events: readonly NewEvent[], now: number): void {
-    let statements = this.inserts.get(events.length);
-    if (!statements) {
-      statements = { events: this.db.prepare(insertEventsSql(events.length)), status: this.db.prepare(insertStatusSql(events.length)) };
-      this.inserts.set(events.length, statements);
-    }
-    const eventValues: unknown[] = [];
-    const statusValues: unknown[] = [];
-    for (const e of events) {
-      eventValues.push(e.requestId, e.namespace, e.functionName, e.qualifier, e.payload, e.invokeType, e.leaseMs, now, now);
-      statusValues.push(e.requestId, e.namespace, e.functionName, e.qualifier, e.invokeType, now, e.traced === false ? 0 : 1);
-    }
-    statements.events.run(eventValues);
-    statements.status.run(statusValues);
+  /** Adds an admitted event's two rows to the multi-row inserts (written when a full set has gathered, or by flushInserts). */
+  private gather(e: NewEvent, now: number): void {
+    const ev = this.insertEvents;
+    // Value by value, in column order (no array per event on the enqueue path).
+    ev.push(e.requestId);
+    ev.push(e.namespace);
+    ev.push(e.functionName);
+    ev.push(e.qualifier);
+    ev.push(e.payload);
+    ev.push(e.invokeType);
+    ev.push(e.leaseMs);
+    ev.push(now); // enqueued_at
+    ev.push(now); // visible_at
+    const st = this.insertStatuses;
+    st.push(e.requestId);
+    st.push(e.namespace);
+    st.push(e.functionName);
+    st.push(e.qualifier);
+    st.push(e.invokeType);
+    st.push('RUNNING');
+    st.push(now); // start_time
+    st.push(e.traced === false ? 0 : 1);
+  }
+
+  /** Writes the rows still gathered; inside the transaction that gathered them. */
+  private flushInserts(): void {
+    this.insertEvents.flush();
+    this.insertStatuses.flush();
   }
 
   private remove(row: EventRow): void {
