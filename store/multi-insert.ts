@@ -39,6 +39,12 @@ export class MultiInsert {
     }
   }
 
+  /** Appends one whole row (its values in column order). */
+  pushRow(...values: unknown[]): void {
+    if (values.length !== this.columns) throw new Error(`MultiInsert: a row of ${values.length} values for ${this.columns} columns`);
+    for (const value of values) this.push(value);
+  }
+
   /** Writes the rows still gathered, one run each; call it before the transaction ends. */
   flush(): void {
     const filled = this.filled;

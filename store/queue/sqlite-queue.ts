@@ -361,26 +361,9 @@ export class SqliteEventQueue implements EventQueue {
 
   /** Adds an admitted event's two rows to the multi-row inserts (written when a full set has gathered, or by flushInserts). */
   private gather(e: NewEvent, now: number): void {
-    const ev = this.insertEvents;
-    // Value by value, in column order (no array per event on the enqueue path).
-    ev.push(e.requestId);
-    ev.push(e.namespace);
-    ev.push(e.functionName);
-    ev.push(e.qualifier);
-    ev.push(e.payload);
-    ev.push(e.invokeType);
-    ev.push(e.leaseMs);
-    ev.push(now); // enqueued_at
-    ev.push(now); // visible_at
-    const st = this.insertStatuses;
-    st.push(e.requestId);
-    st.push(e.namespace);
-    st.push(e.functionName);
-    st.push(e.qualifier);
-    st.push(e.invokeType);
-    st.push('RUNNING');
-    st.push(now); // start_time
-    st.push(e.traced === false ? 0 : 1);
+    const { requestId, namespace, functionName, qualifier, invokeType } = e;
+    this.insertEvents.pushRow(requestId, namespace, functionName, qualifier, e.payload, invokeType, e.leaseMs, now, now);
+    this.insertStatuses.pushRow(requestId, namespace, functionName, qualifier, invokeType, 'RUNNING', now, e.traced === false ? 0 : 1);
   }
 
   /** Writes the rows still gathered; inside the transaction that gathered them. */
