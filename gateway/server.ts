@@ -1,6 +1,6 @@
 /**
- * The gateway: one uWS app (through hyper-express for the control API and
- * health routes). It owns the listening socket and nothing else of the
+ * The gateway: one uWS app (hyper-express for the health, metrics and
+ * not-found routes; the control API and the data plane on the raw app). It owns the listening socket and nothing else of the
  * platform; every request is turned into a plain object before it reaches
  * the core.
  */
@@ -8,6 +8,7 @@ import type { Platform } from '../core';
 import { errorBody, errorBodyOf, NOT_FOUND, OUTCOMES } from '../core';
 import { VERSION } from '../core';
 import { createControlApi } from './control-api';
+import { registerControlRoute } from './control-route';
 import { registerHttpRoutes } from './http';
 import { registerWebSocketRoutes } from './ws';
 import { loadUws } from './uws';
@@ -27,9 +28,7 @@ export async function startGateway(platform: Platform): Promise<Gateway> {
   const HyperExpress = require('hyper-express') as typeof import('hyper-express');
   const server = new HyperExpress.Server({
     auto_close: false,
-    // hyper-express answers a bare 413 above this; below it the control API
-    // answers RequestSizeLimitExceeded in its envelope (SDKs drop non-200 bodies).
-    max_body_length: config.maxApiBodyBytes + 1024 * 1024,
+    // Only the health, metrics and not-found routes are hyper-express's now; none reads a body.
     max_body_buffer: 64 * 1024,
   });
 
@@ -42,14 +41,13 @@ export async function startGateway(platform: Platform): Promise<Gateway> {
     res.status(200).header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8').send(platform.metrics.prometheus());
   });
 
-  const control = createControlApi(platform);
-  const controlRoute = async (req: import('hyper-express').Request, res: import('hyper-express').Response) => {
-    const body = req.method === 'POST' ? await req.buffer() : Buffer.alloc(0);
-    const result = await control({ method: req.method, query: req.path_query, headers: req.headers, body });
-    res.status(200).header('Content-Type', 'application/json').header('X-TC-RequestId', result.requestId).send(result.body);
-  };
-  server.post('/', controlRoute);
-  server.get('/', controlRoute);
+  // The control API on the raw uWS app (control-route.ts says why). A bare 413 above this size; below
+  // it the control API answers RequestSizeLimitExceeded in its envelope (SDKs drop non-200 bodies).
+  const controlRoute = registerControlRoute(server.uws_instance, {
+    maxBodyBytes: config.maxApiBodyBytes + 1024 * 1024,
+    handle: createControlApi(platform),
+    internalError: { status: `${OUTCOMES.internal.status} ${OUTCOMES.internal.name}`, body: errorBody('internal') },
+  });
 
   server.set_not_found_handler((_req, res) => {
     res.status(NOT_FOUND.status).header('Content-Type', 'application/json').send(errorBodyOf(NOT_FOUND));
@@ -76,7 +74,7 @@ export async function startGateway(platform: Platform): Promise<Gateway> {
       closing ??= (async () => {
         // Open WebSockets are invocations too: close them (1001) so they end and drain like requests.
         webSockets.shutdown();
-        const drained = Promise.all([server.shutdown(), dataPlane.idle()]);
+        const drained = Promise.all([server.shutdown(), controlRoute.shutdown(), dataPlane.idle()]);
         await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
         server.close();
       })();

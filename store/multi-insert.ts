@@ -21,11 +21,11 @@ export class MultiInsert {
   private readonly values: unknown[];
   private filled = 0;
 
-  /** `head` is `INSERT INTO t (c1, …, cn)`; `columns` = n. */
-  constructor(db: Db, head: string, private readonly columns: number, private readonly rows = ROWS_PER_INSERT) {
+  /** `head` is `INSERT INTO t (c1, …, cn)`; `columns` = n; `tail` follows the VALUES (an upsert clause: `ON CONFLICT …`). */
+  constructor(db: Db, head: string, private readonly columns: number, private readonly rows = ROWS_PER_INSERT, tail = '') {
     const tuple = `(${new Array<string>(columns).fill('?').join(', ')})`;
-    this.one = db.prepare(`${head} VALUES ${tuple}`);
-    this.many = db.prepare(`${head} VALUES ${new Array<string>(rows).fill(tuple).join(', ')}`);
+    this.one = db.prepare(`${head} VALUES ${tuple} ${tail}`);
+    this.many = db.prepare(`${head} VALUES ${new Array<string>(rows).fill(tuple).join(', ')} ${tail}`);
     this.values = new Array<unknown>(columns * rows);
   }
 
@@ -37,6 +37,12 @@ export class MultiInsert {
       this.filled = 0;
       this.many.run(this.values);
     }
+  }
+
+  /** Appends one whole row (its values in column order). */
+  pushRow(...values: unknown[]): void {
+    if (values.length !== this.columns) throw new Error(`MultiInsert: a row of ${values.length} values for ${this.columns} columns`);
+    for (const value of values) this.push(value);
   }
 
   /** Writes the rows still gathered, one run each; call it before the transaction ends. */

@@ -8,7 +8,8 @@ import crypto from 'node:crypto';
  * signing key (it depends only on the secret, the date and the service).
  */
 
-export const sha256Hex = (data: string | Buffer) => crypto.createHash('sha256').update(data).digest('hex');
+/** SHA-256, hex. The one-shot `crypto.hash` (Node ≥ 20.12) builds no Hash object: half the cost of createHash for a small input. */
+export const sha256Hex = (data: string | Buffer) => crypto.hash('sha256', data, 'hex');
 const hmac = (key: string | Buffer, data: string) => crypto.createHmac('sha256', key).update(data).digest();
 
 /** What is signed about one request, beside its body. */
@@ -39,13 +40,18 @@ export function signingKey(secretKey: string, date: string, service: string): Bu
 export function stringToSign(parts: SignedParts, bodyHash: string): string {
   const signedHeaders = parts.signedHeaders ?? 'content-type;host';
   const canonicalHeaders = canonicalHeaderBlock(signedHeaders, parts.contentType, parts.hostname);
-  const canonicalRequest = [parts.method, '/', parts.query, canonicalHeaders, signedHeaders, bodyHash].join('\n');
-  return ['TC3-HMAC-SHA256', String(parts.timestamp), `${parts.date}/${parts.service}/tc3_request`, sha256Hex(canonicalRequest)].join('\n');
+  const canonicalRequest = `${parts.method}\n/\n${parts.query}\n${canonicalHeaders}\n${signedHeaders}\n${bodyHash}`;
+  return `TC3-HMAC-SHA256\n${parts.timestamp}\n${parts.date}/${parts.service}/tc3_request\n${sha256Hex(canonicalRequest)}`;
 }
 
 /** Hex HMAC of the string to sign under a derived key. */
 export function signString(key: Buffer, text: string): string {
   return crypto.createHmac('sha256', key).update(text).digest('hex');
+}
+
+/** The HMAC of the string to sign under a derived key, as bytes (what a verifier compares). */
+export function signBytes(key: Buffer, text: string): Buffer {
+  return crypto.createHmac('sha256', key).update(text).digest();
 }
 
 function canonicalHeaderBlock(signedHeaders: string, contentType: string, hostname: string): string {

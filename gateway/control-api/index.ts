@@ -13,7 +13,10 @@ import { SigningKeyCache, verifyTc3 } from './tc3';
 
 export const API_VERSION = '2018-04-16';
 
-/** A control request as copied out of the HTTP layer (header names lower-case). */
+/** The request headers the control API reads (lower-case): all the HTTP layer needs to copy. */
+export type ControlHeader = 'x-tc-action' | 'authorization' | 'content-type' | 'host' | 'x-tc-timestamp' | 'x-tc-version' | 'x-tc-region';
+
+/** A control request as copied out of the HTTP layer (header names lower-case; only the ControlHeader ones are read, '' or absent when not sent). */
 export interface ControlRequest {
   method: string;
   query: string;

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { ApiError } from '../../core';
-import { hostnameOf, sha256Hex, SignedHeaderError, signingKey, signString, stringToSign } from '../../core';
+import { hostnameOf, sha256Hex, signBytes, SignedHeaderError, signingKey, stringToSign } from '../../core';
 
 /** What the verifier needs from one request, copied out of the HTTP layer. */
 export interface SignedRequest {
@@ -104,23 +104,30 @@ function signatureMatches(
   const cached = keys?.get(cacheKey);
   const key = cached ?? signingKey(secretKey, scope.date, scope.service);
   const bodyHash = sha256Hex(req.body);
-  // The Node SDK's form (no port) first. A match ends the loop: which form matched is the
-  // caller's own choice, and each comparison stays constant-time.
-  const hostnames = new Set([hostnameOf(req.host), req.host]);
-  let matched = false;
-  for (const hostname of hostnames) {
-    let expected: string;
-    try {
-      expected = signString(key, stringToSign({ method: req.method, query: req.query, contentType: req.contentType, hostname, ...scope }, bodyHash));
-    } catch (err) {
-      if (err instanceof SignedHeaderError) throw new ApiError('AuthFailure.InvalidAuthorization', err.message);
-      throw err;
-    }
-    if (crypto.timingSafeEqual(Buffer.from(expected, 'hex'), given)) {
-      matched = true;
-      break;
-    }
-  }
+  // The Node SDK's form (no port) first; the Host as received only when it differs. A match ends
+  // the tries: which form matched is the caller's own choice, and each comparison stays constant-time.
+  const bare = hostnameOf(req.host);
+  const matched = signedWith(req, scope, bodyHash, key, bare, given) || (bare !== req.host && signedWith(req, scope, bodyHash, key, req.host, given));
   if (matched && cached === undefined) keys?.set(cacheKey, key);
   return matched;
+}
+
+/** True when `given` (the signature's bytes) signs the request with `hostname` as its Host. */
+function signedWith(
+  req: SignedRequest,
+  scope: { timestamp: number; date: string; service: string; signedHeaders: string },
+  bodyHash: string,
+  key: Buffer,
+  hostname: string,
+  given: Buffer,
+): boolean {
+  let text: string;
+  try {
+    text = stringToSign({ method: req.method, query: req.query, contentType: req.contentType, hostname, ...scope }, bodyHash);
+  } catch (err) {
+    if (err instanceof SignedHeaderError) throw new ApiError('AuthFailure.InvalidAuthorization', err.message);
+    throw err;
+  }
+  // Compared as bytes: no hex string built and decoded again.
+  return crypto.timingSafeEqual(signBytes(key, text), given);
 }
