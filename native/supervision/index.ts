@@ -9,4 +9,5 @@ export {
   SupervisedProcess, describeExit,
   type ChildExit, type HeartbeatOptions, type StopOptions, type SupervisedProcessOptions,
 } from './process';
+export { signalGroupOfReapedLeader } from './process-group';
 export { RestartPolicy, Restarter, type RestartPolicyOptions } from './restart';

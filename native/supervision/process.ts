@@ -22,6 +22,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { SupervisionError } from './errors';
 import { FrameReader, FrameWriter, type FastCodec } from './frames';
+import { signalGroupOfReapedLeader } from './process-group';
 
 export interface HeartbeatOptions<In, Out> {
   /** A child that answered no ping for this long is killed (ms). */
@@ -109,6 +110,11 @@ export interface StopOptions<In> {
 /** `code N` or `signal SIG`. */
 export function describeExit(exit: Pick<ChildExit, 'code' | 'signal'>): string {
   return exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+}
+
+/** Node has waited for the child: its pid may already belong to another process. */
+function reaped(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
 }
 
 /** One spawn of the child, from start() to its exit. */
@@ -348,7 +354,10 @@ export class SupervisedProcess<In, Out> {
     if (run.exited) return;
     const pid = run.child.pid;
     if (this.opts.processGroup === true && pid !== undefined) {
-      try { process.kill(-pid, sig); return; } catch { /* no group left: the child itself */ }
+      // Not reaped yet (alive, or a zombie): its pid, the group's id, is still its own.
+      if (!reaped(run.child)) {
+        try { process.kill(-pid, sig); return; } catch { /* no group left: the child itself */ }
+      } else if (signalGroupOfReapedLeader(pid, sig)) return;
     }
     try { run.child.kill(sig); } catch { /* gone */ }
   }
@@ -368,8 +377,8 @@ export class SupervisedProcess<In, Out> {
     (run.child.stdio[4] as Writable | null | undefined)?.destroy();
     const pid = run.child.pid;
     if (this.opts.processGroup === true && pid !== undefined) {
-      // What the leader left behind in its group goes with it.
-      try { process.kill(-pid, 'SIGKILL'); } catch { /* none left */ }
+      // What the leader left behind in its group goes with it (the leader is reaped: process-group.ts).
+      signalGroupOfReapedLeader(pid, 'SIGKILL');
     }
     const exit: ChildExit = { pid: pid ?? 0, code, signal, stderrTail: this.tail, duringStart: !run.ready, killedFor: run.killedFor };
     try {
