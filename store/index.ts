@@ -66,9 +66,15 @@ export class Store {
     this.metrics = new MetricsRepo(this.db);
   }
 
-  /** Runs `fn` in one synchronous transaction; a throw rolls every write back. */
+  /**
+   * Runs `fn` in one synchronous transaction; a throw rolls every write back.
+   * BEGIN IMMEDIATE: the log writer thread writes the same file, and a deferred
+   * transaction that reads first and then writes fails at once with
+   * SQLITE_BUSY when that thread committed in between (no busy wait can help
+   * a stale snapshot) — CreateFunction answered InternalError so under load.
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn).immediate();
   }
 
   /** Closes the database (idempotent). WAL content is checkpointed by SQLite on close. */

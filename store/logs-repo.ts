@@ -217,7 +217,8 @@ export class LogsRepo {
 
   /** Writes `records` in one transaction; a throw writes none of them. */
   writeBatch(records: readonly InvocationRecord[]): void {
-    this.writeTx(records);
+    // IMMEDIATE: it reads the next line id before writing; see Store.transaction.
+    this.writeTx.immediate(records);
   }
 
   /** The lines of one invocation, in the order they were written. */
@@ -315,7 +316,7 @@ export class LogsRepo {
       const below = oldest ? oldest.first_line : (this.maxLineStmt.get()!.id ?? 0) + 1;
       const lines = this.pruneLinesStmt.run(below, limit).changes;
       return { invocations, lines };
-    })();
+    }).immediate();
   }
 
   /** Runs `fn` in one read transaction: its statements see one snapshot, whatever another connection commits meanwhile. */
