@@ -215,10 +215,13 @@ export class LogsRepo {
     });
   }
 
-  /** Writes `records` in one transaction; a throw writes none of them. */
+  /**
+   * Writes `records` in one transaction; a throw writes none of them. Deferred,
+   * unlike Store.transaction: the log writer turns SQLITE_BUSY into its own
+   * retries and counts them (log-writer.ts), which a BEGIN IMMEDIATE's busy wait would hide.
+   */
   writeBatch(records: readonly InvocationRecord[]): void {
-    // IMMEDIATE: it reads the next line id before writing; see Store.transaction.
-    this.writeTx.immediate(records);
+    this.writeTx(records);
   }
 
   /** The lines of one invocation, in the order they were written. */
@@ -316,7 +319,7 @@ export class LogsRepo {
       const below = oldest ? oldest.first_line : (this.maxLineStmt.get()!.id ?? 0) + 1;
       const lines = this.pruneLinesStmt.run(below, limit).changes;
       return { invocations, lines };
-    }).immediate();
+    })();
   }
 
   /** Runs `fn` in one read transaction: its statements see one snapshot, whatever another connection commits meanwhile. */

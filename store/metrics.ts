@@ -138,7 +138,7 @@ export class MetricsRepo {
 
   /** Writes `records` in one transaction; a throw writes none of them. */
   writeMinutes(records: readonly MinuteRecord[]): void {
-    if (records.length > 0) this.writeTx.immediate(records);
+    if (records.length > 0) this.writeTx(records);
   }
 
   /** A function's rows with `from ≤ minute ≤ to`, oldest first. */
