@@ -175,7 +175,7 @@ class PrivilegedSandbox extends SandboxBase {
     try {
       cgroup = InstanceCgroup.create(this.layout, this.parents, req.instanceId, req.limits.memoryMb * 1024 * 1024, req.limits.pids);
     } catch (err) {
-      this.uids.release(uid);
+      this.uids.release(uid, req.instanceId);
       throw new SandboxError('ERR_SANDBOX_CGROUP', `instance ${req.instanceId}: ${(err as Error).message}`);
     }
     this.record(req.instanceId, uid, cgroup.dirs, []);
@@ -202,12 +202,12 @@ class PrivilegedSandbox extends SandboxBase {
       codeRoot: req.codeDir, optDir: '/opt', tmpDir: '/tmp', uid,
       oomKilled: () => cgroup.oomKilled(),
       memoryBytes: () => cgroup.memoryBytes(),
-      dispose: this.disposer({ instanceId: req.instanceId, uid, cgroup, hostDirs: [], marked: false }),
+      dispose: this.disposer({ instanceId: req.instanceId, uid, cgroup, hostDirs: [], marked: false, orphan: false }),
     };
   }
 
   protected remainsOf(record: InstanceRecord): Remains {
-    return { instanceId: record.instanceId, uid: record.uid, cgroup: InstanceCgroup.reopen(record.cgroups), hostDirs: record.hostDirs, marked: false };
+    return { instanceId: record.instanceId, uid: record.uid, cgroup: InstanceCgroup.reopen(record.cgroups), hostDirs: record.hostDirs, marked: false, orphan: true };
   }
 
   protected async reapUnrecorded(): Promise<string[]> {
@@ -220,12 +220,12 @@ class PrivilegedSandbox extends SandboxBase {
       }
     }
     for (const [id, dirs] of byId) {
-      await tearDown({ instanceId: id, uid: null, cgroup: InstanceCgroup.reopen(dirs), hostDirs: [], marked: false }, null);
+      await tearDown({ instanceId: id, uid: null, cgroup: InstanceCgroup.reopen(dirs), hostDirs: [], marked: false, orphan: true }, null);
       ids.push(id);
     }
     for (const { uid, instanceId } of this.uids.orphanedClaims(this.o.dataDir)) {
       if (this.active.has(instanceId)) continue;
-      await tearDown({ instanceId, uid, cgroup: null, hostDirs: [], marked: false }, this.uids);
+      await tearDown({ instanceId, uid, cgroup: null, hostDirs: [], marked: false, orphan: true }, this.uids);
       ids.push(instanceId);
     }
     return ids;
@@ -272,12 +272,12 @@ class UnprivilegedSandbox extends SandboxBase {
       codeRoot: req.codeDir, optDir, tmpDir, uid: null,
       oomKilled: () => false,
       memoryBytes: () => null,
-      dispose: this.disposer({ instanceId: req.instanceId, uid: null, cgroup: null, hostDirs: [tmpDir, optDir], marked: true }),
+      dispose: this.disposer({ instanceId: req.instanceId, uid: null, cgroup: null, hostDirs: [tmpDir, optDir], marked: true, orphan: false }),
     };
   }
 
   protected remainsOf(record: InstanceRecord): Remains {
-    return { instanceId: record.instanceId, uid: null, cgroup: null, hostDirs: record.hostDirs, marked: true };
+    return { instanceId: record.instanceId, uid: null, cgroup: null, hostDirs: record.hostDirs, marked: true, orphan: true };
   }
 
   protected async reapUnrecorded(): Promise<string[]> {

@@ -13,6 +13,11 @@ export interface Remains {
   hostDirs: readonly string[];
   /** Unprivileged: the instance's processes carry the environment marker. */
   marked: boolean;
+  /**
+   * A dead server's instance (a reap): its uid is killed and released only
+   * through the claim's takeover, which checks the claim still names it.
+   */
+  orphan: boolean;
 }
 
 const KILL_TIMEOUT_MS = 10_000;
@@ -34,14 +39,18 @@ export async function tearDown(r: Remains, uids: UidPool | null): Promise<void> 
     cgroup.stopForks();
     if (!(await killUntilGone(() => cgroup.pids(), KILL_TIMEOUT_MS))) stuck.push(`cgroup pids ${cgroup.pids().join(' ')}`);
   }
-  if (uid !== null && !(await killUntilGone(() => pidsOfUid(uid), KILL_TIMEOUT_MS))) stuck.push(`uid ${uid}`);
+  if (uid !== null && r.orphan) {
+    if (uids && !(await uids.reapOrphan(uid, r.instanceId))) stuck.push(`uid ${uid}`);
+  } else if (uid !== null && !(await killUntilGone(() => pidsOfUid(uid), KILL_TIMEOUT_MS))) {
+    stuck.push(`uid ${uid}`);
+  }
   if (r.marked && !(await killUntilGone(() => pidsWithMarker(`${MARKER_VAR}=${r.instanceId}`), KILL_TIMEOUT_MS))) stuck.push('marked processes');
   if (stuck.length > 0) {
     throw new SandboxError('ERR_SANDBOX_STUCK', `instance ${r.instanceId}: processes still running after ${KILL_TIMEOUT_MS} ms (${stuck.join('; ')})`);
   }
   if (cgroup) await removeCgroup(cgroup);
   for (const dir of r.hostDirs) fs.rmSync(dir, { recursive: true, force: true });
-  if (uid !== null) uids?.release(uid);
+  if (uid !== null && !r.orphan) uids?.release(uid, r.instanceId);
 }
 
 /** The kernel may report a group busy for a moment after its last task died (it is still being released). */

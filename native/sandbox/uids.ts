@@ -57,7 +57,7 @@ export class UidPool {
     const body = JSON.stringify({ ...this.self, instanceId });
     for (let tried = 0; tried < this.count; tried++) {
       const uid = this.base + ((this.cursor + tried) % this.count);
-      if (this.tryCreate(uid, body) || ((await this.takeOverIfOrphaned(uid)) && this.tryCreate(uid, body))) {
+      if (this.tryCreate(uid, body) || ((await this.takeOver(uid)) === 'free' && this.tryCreate(uid, body))) {
         this.cursor = (uid - this.base + 1) % this.count;
         return uid;
       }
@@ -65,9 +65,28 @@ export class UidPool {
     throw new SandboxError('ERR_SANDBOX_UIDS', `all ${this.count} sandbox uids from ${this.base} are in use`);
   }
 
-  /** Gives the uid back (its processes must be gone). */
-  release(uid: number): void {
+  /**
+   * Gives the uid back (its processes must be gone) — only while the claim
+   * still names `instanceId` of this server: a claim that is not ours any more
+   * belongs to whoever took it over, and deleting it would let a third server
+   * claim the uid beside that owner's running instance.
+   */
+  release(uid: number, instanceId: string): void {
+    const owner = readClaim(uid);
+    if (typeof owner !== 'object' || owner.pid !== this.self.pid || owner.instanceId !== instanceId) return;
     try { fs.unlinkSync(path.join(CLAIMS_DIR, String(uid))); } catch { /* already released */ }
+  }
+
+  /**
+   * Reaps what a dead server's instance left under its uid, by the same
+   * takeover as claim() — only while the claim still names `instanceId` and
+   * its server is gone. Since that server died, another may have taken the
+   * uid over and started an instance of its own under it: a kill by uid from
+   * the stale record alone would end that instance. False when the processes
+   * outlive the kill (the claim then stays).
+   */
+  async reapOrphan(uid: number, instanceId: string): Promise<boolean> {
+    return (await this.takeOver(uid, instanceId)) !== 'stuck';
   }
 
   /** The uids claimed for `dataDir` by servers that are gone (for reaping), with the instance that held each. */
@@ -91,36 +110,42 @@ export class UidPool {
   }
 
   /**
-   * A claim whose owner server is gone: kill what still runs under the uid,
-   * then drop the claim. The claim is first renamed aside, which only one
-   * server can do: two servers taking over the same orphaned uid must not
-   * both kill, or one would kill the other's fresh instance.
+   * A claim whose owner server is gone (and, with `instanceId`, that names
+   * that instance): kill what still runs under the uid, then drop the claim —
+   * 'free'. 'held' when the claim is live or not the one expected, 'stuck'
+   * when the processes outlive the kill. The claim is first renamed aside,
+   * which only one server can do: two servers taking over the same orphaned
+   * uid must not both kill, or one would kill the other's fresh instance.
    */
-  private async takeOverIfOrphaned(uid: number): Promise<boolean> {
+  private async takeOver(uid: number, instanceId?: string): Promise<'free' | 'held' | 'stuck'> {
     const file = path.join(CLAIMS_DIR, String(uid));
     const seen = readClaim(uid);
     // Released since tryCreate failed: the owner's processes were gone before it released,
     // so the uid is free; nothing may be killed (another server may claim it this instant).
-    if (seen === 'missing') return true;
-    if (seen !== 'unreadable' && alive(seen)) return false;
+    if (seen === 'missing') return 'free';
+    if (seen !== 'unreadable' && !this.orphanOf(seen, instanceId)) return 'held';
     // Unreadable: maybe another server is writing it this instant; only an old one is garbage.
-    if (seen === 'unreadable' && Date.now() - mtimeMs(file) < 10_000) return false;
+    if (seen === 'unreadable' && (instanceId !== undefined || Date.now() - mtimeMs(file) < 10_000)) return 'held';
     const aside = `${file}.takeover-${process.pid}`;
-    try { fs.renameSync(file, aside); } catch { return false; }
+    try { fs.renameSync(file, aside); } catch { return 'held'; }
     const moved = readClaimFile(aside);
-    if (moved !== 'missing' && moved !== 'unreadable' && alive(moved)) {
-      // A live server claimed the uid between the read and the rename: its claim goes back.
-      try { fs.linkSync(aside, file); } finally { fs.rmSync(aside, { force: true }); }
-      return false;
+    if (moved === 'missing' || (moved !== 'unreadable' && !this.orphanOf(moved, instanceId))) {
+      // Another server claimed the uid between the read and the rename: its claim goes back.
+      try { fs.linkSync(aside, file); } catch { /* claimed again meanwhile */ } finally { fs.rmSync(aside, { force: true }); }
+      return 'held';
     }
     if (!(await killUntilGone(() => pidsOfUid(uid)))) {
       // Still running: the claim stays, so no instance gets the uid while they run.
       try { fs.linkSync(aside, file); } catch { /* claimed meanwhile */ }
       fs.rmSync(aside, { force: true });
-      return false;
+      return 'stuck';
     }
     fs.rmSync(aside, { force: true });
-    return true;
+    return 'free';
+  }
+
+  private orphanOf(owner: ClaimOwner, instanceId: string | undefined): boolean {
+    return !alive(owner) && (instanceId === undefined || owner.instanceId === instanceId);
   }
 }
 
