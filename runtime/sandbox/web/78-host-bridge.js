@@ -60,7 +60,14 @@
         if (bytes.byteLength > 0) S.controllerEnqueue(c, bytes);
         return S.desiredSize(c);
       },
-      close() { if (S.canCloseOrEnqueue(c)) S.controllerClose(c); },
+      close() {
+        if (!S.canCloseOrEnqueue(c)) return;
+        S.controllerClose(c);
+        // A BYOB read waiting when the body ends stays pending after the close (Streams,
+        // ReadableByteStreamControllerClose): a byte source answers it with respond(0), as
+        // ReadableByteStreamTee does, or the function's last read() never settles.
+        if (c.stream.state === 'closed' && c.pendingPullIntos.length > 0) S.respond(c, 0);
+      },
       error(reason) { S.controllerError(c, reason); },
       get desiredSize() { return S.canCloseOrEnqueue(c) ? S.desiredSize(c) : null; },
     });
