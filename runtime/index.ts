@@ -5,7 +5,7 @@
  * host when that one is down); a dead host is restarted at once.
  */
 import { Restarter, type RestartPolicyOptions } from '../native';
-import { failure, syncEntryMaxMs } from './protocol';
+import { failure } from './protocol';
 import { resolveOptions, type ResolvedOptions } from './options';
 import { HostProcess } from './supervisor';
 import type {
@@ -38,10 +38,7 @@ class Runtime implements IsolateRuntime {
   constructor(private readonly opts: ResolvedOptions) {}
 
   async startAll(): Promise<void> {
-    const config = {
-      keepAliveMs: this.opts.keepAliveMs, dataDir: this.opts.dataDir, fetchPolicy: this.opts.fetchPolicy,
-      syncEntryMaxMs: syncEntryMaxMs(this.opts.hostUnresponsiveMs),
-    };
+    const config = { keepAliveMs: this.opts.keepAliveMs, dataDir: this.opts.dataDir, fetchPolicy: this.opts.fetchPolicy };
     const hostOptions = { startTimeoutMs: this.opts.hostStartTimeoutMs, unresponsiveMs: this.opts.hostUnresponsiveMs, forwardStderr: this.opts.forwardHostStderr };
     for (let i = 0; i < this.opts.hosts; i++) {
       const h = new HostProcess(i, config, hostOptions, {

@@ -10,21 +10,6 @@ export interface HostConfig {
   keepAliveMs: number;
   dataDir: string;
   fetchPolicy: FetchPolicyResolved;
-  /**
-   * The longest a synchronous entry may hold the host's thread (ms): a call with more time left
-   * enters through isolated-vm's pool (host/sync-entry.ts). Below the parent's unresponsive
-   * limit, so a runaway that isolated-vm's `timeout` ends at its deadline never costs the host.
-   */
-  syncEntryMaxMs: number;
-}
-
-/**
- * HostConfig.syncEntryMaxMs: the longest synchronous entry for a host the parent kills after `unresponsiveMs` without a pong
- * (ms): 60 % of it, so a blocked host still answers the heartbeat (pings every quarter of it) in
- * time. 5 s (the default) → 3 s, the default function timeout.
- */
-export function syncEntryMaxMs(unresponsiveMs: number): number {
-  return Math.floor(unresponsiveMs * 0.6);
 }
 
 /** Parent → host. */

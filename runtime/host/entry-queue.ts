@@ -3,13 +3,10 @@
  * a timer due, a fetch completion, request body bytes, response credit,
  * WebSocket events) is serialised here and runs with isolated-vm's async API,
  * so the host's event loop stays free for the wall-clock watchdog, which reads
- * `busy` and the running entry's owners to tell a runaway from a neighbour —
- * except a lone HTTP dispatch of an instance whose entries are short, alone
- * on a quiet host, which may run on the host's thread (sync-entry.ts).
+ * `busy` and the running entry's owners to tell a runaway from a neighbour.
  * Consecutive HTTP dispatches at the head of the queue become one isolate call
  * (the batcher, http-dispatch.ts).
  */
-import { SyncEntries } from './sync-entry';
 
 /** One queued entry. */
 export interface Job {
@@ -24,8 +21,6 @@ export interface Job {
   collect?: () => { run: () => Promise<unknown>; rids: string[] };
   /** When it was queued (performance.now(); set by the queue): how long entries wait is the instance's lag. */
   at?: number;
-  /** The same entry made synchronously with isolated-vm's `timeout` (ms), when it may run alone on the host's thread (sync-entry.ts). */
-  runSync?: (timeoutMs: number) => void;
 }
 
 /** What the queue needs of its instance. */
@@ -35,13 +30,6 @@ export interface EntryOwner {
   entryFailed(e: unknown, rids: string[]): void;
   /** After every entry, failed or not. */
   afterEntry(): void;
-  /**
-   * The `timeout` (ms) for running request `owner`'s lone dispatch synchronously
-   * on the host's thread, or 0 when it must go through isolated-vm's pool (sync-entry.ts).
-   */
-  syncEntryMs(owner: string): number;
-  /** The isolate's CPU time so far (ns; isolated-vm's `cpuTime`): what an entry cost, whatever the machine's load. */
-  isolateCpuNs(): bigint;
 }
 
 /** Merges queued HTTP dispatches into one isolate call. */
@@ -51,7 +39,7 @@ export interface Batcher {
   run(jobs: Job[]): () => Promise<unknown>;
 }
 
-interface Entry { job: Job; run: () => Promise<unknown>; rids: string[]; owners: string[] }
+interface Entry { job: object; run: () => Promise<unknown>; rids: string[]; owners: string[] }
 
 export class EntryQueue {
   /** An entry is running: the isolate may be executing. */
@@ -64,8 +52,6 @@ export class EntryQueue {
   private pumpQueued = false;
   /** When the running entry started (performance.now()). */
   private runningSince = 0;
-  /** Whether this instance's entries have been short enough to enter synchronously. */
-  private readonly syncEntries = new SyncEntries();
 
   constructor(private readonly owner: EntryOwner, private readonly batcher: Batcher) {}
 
@@ -139,16 +125,11 @@ export class EntryQueue {
       this.runningJob = job;
       this.runningOwners = owners;
       this.runningSince = performance.now();
-      const cpu = owner.isolateCpuNs();
-      // A lone dispatch, nothing queued behind it: maybe on the host's thread (sync-entry.ts).
-      const syncMs = job.runSync !== undefined && run === job.run && this.jobs.length === 0 && this.syncEntries.trusted ? owner.syncEntryMs(job.owner!) : 0;
       try {
-        if (syncMs > 0) job.runSync!(syncMs);
-        else await run();
+        await run();
       } catch (e) {
         if (!owner.disposed) owner.entryFailed(e, rids);
       }
-      if (!owner.disposed) this.syncEntries.note(Number(owner.isolateCpuNs() - cpu) / 1e6, syncMs > 0);
       this.runningJob = null;
       owner.afterEntry();
     }

@@ -11,9 +11,7 @@
  * call's, the case isolated-vm's timeout would catch, and it fires first (the
  * timeout was the deadline + 50 ms). isolated-vm's timeout registers a timer
  * with its timer thread and cancels it per entry: a thread wake-up per request
- * entry, measured in bench/results/issue-15-hop2.md. A lone dispatch may also
- * enter synchronously (sync-entry.ts): that entry carries the `timeout`, since
- * no watchdog timer can fire while it blocks the host's thread.
+ * entry, measured in bench/results/issue-15-hop2.md.
  */
 import ivm from 'isolated-vm';
 import type { EntryPoints } from './entry-points';
@@ -39,10 +37,9 @@ export function dispatchJob(api: EntryPoints, rid: string, h: HttpHead): Job {
     const own = body === null || (body.byteOffset === 0 && body.byteLength === body.buffer.byteLength) ? body : new Uint8Array(body);
     const args = [rid, h.method, h.url, headers, own, h.streamed];
     // Alone in the queue: plain arguments (copy: true costs more than the body's ExternalCopy).
-    const alone = (): unknown[] => [rid, h.method, h.url, headers, own === null ? null : new ivm.ExternalCopy(own).copyInto({ release: true }), h.streamed];
-    const run = (): Promise<unknown> => api.dispatchHttp.apply(undefined, alone());
-    const runSync = (timeoutMs: number): void => { api.dispatchHttp.applySync(undefined, alone(), { timeout: timeoutMs }); };
-    return { run, runSync, rid, owner: rid, batch: args };
+    const run = (): Promise<unknown> => api.dispatchHttp.apply(undefined,
+      [rid, h.method, h.url, headers, own === null ? null : new ivm.ExternalCopy(own).copyInto({ release: true }), h.streamed]);
+    return { run, rid, owner: rid, batch: args };
   }
   const own = new Uint8Array(body);
   const copy = new ivm.ExternalCopy(own.buffer, { transferList: [own.buffer] }).copyInto({ release: true, transferIn: true });

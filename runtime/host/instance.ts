@@ -51,10 +51,6 @@ export interface InstanceDeps {
   onStateChange(inst: Instance): void;
   /** Sends a frame to the parent (HTTP response frames). */
   out(m: FromHost): void;
-  /** Calls placed or running on the whole host now (a synchronous entry is for a quiet host only). */
-  hostCalls(): number;
-  /** A call with more time left than this (ms) never enters synchronously (HostConfig). */
-  readonly syncEntryMaxMs: number;
 }
 
 let seq = 0;
@@ -221,25 +217,6 @@ export class Instance implements CapabilityScope, EntryOwner, Watched {
     const hit = rids.filter((r) => this.inflight.has(r));
     for (const r of hit) this.settle(r, { ...o, logs: [] });
     if (hit.length) this.retireAfterFault();
-  }
-
-  /**
-   * EntryOwner: the `timeout` of a synchronous entry for call `rid` — the call's time left —
-   * when it is the only call on the host (nothing else would wait for the host's thread) and that
-   * time is within the host's bound (the parent's heartbeat must not find it unresponsive); else 0.
-   */
-  syncEntryMs(rid: string): number {
-    if (this.deps.hostCalls() !== 1) return 0;
-    const inf = this.inflight.get(rid);
-    if (!inf || inf.pending) return 0;
-    const left = inf.deadline - Date.now();
-    return left > 0 && left <= this.deps.syncEntryMaxMs ? left : 0;
-  }
-
-  /** EntryOwner: the isolate's CPU time (0 once disposed, or before the cold start made it). */
-  isolateCpuNs(): bigint {
-    if (this.disposed || !this.isolate || this.isolate.isDisposed) return 0n;
-    return this.isolate.cpuTime;
   }
 
   /** EntryOwner: after each entry, a heap reading (rate-limited) and the outcomes settled during it. */

@@ -292,8 +292,6 @@ export class Pools {
       fetchPolicy: this.config.fetchPolicy,
       onStateChange: (i) => this.stateChanged(pool, i),
       out: this.out,
-      hostCalls: () => this.placing.size,
-      syncEntryMaxMs: this.config.syncEntryMaxMs,
     });
     pool.instances.add(inst);
     return inst;
