@@ -13,6 +13,8 @@ const { startServer } = require('./helpers/server');
 const { createFunction } = require('./helpers/functions');
 const { request } = require('./helpers/http');
 const { BUSY } = require('./helpers/busy-module');
+const { runningCalls } = require('./helpers/metrics');
+const { until } = require('./helpers/wait');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -21,18 +23,22 @@ t.test('burst limit 2: the first cold start and one added instance spend it; the
   // Two tokens, refilled at one per 30 s: none comes back during the test.
   fs.writeFileSync(cfg, JSON.stringify({ burstPerMinute: 2 }));
   const server = await startServer(t, { args: ['--config', cfg] });
-  await createFunction(server.client(), 'busy', { 'index.mjs': BUSY }, { Type: 'HTTP', Handler: 'index.fetch' });
+  await createFunction(server.client(), 'busy', { 'index.mjs': BUSY }, { Type: 'HTTP', Handler: 'index.fetch', Timeout: 10 });
   const url = `${server.url}/default/busy/`;
   const json = (r) => ({ status: r.status, ...JSON.parse(r.body.toString()) });
 
   const warm = json(await request(`${url}?ms=0`)); // token 1: the first instance
   t.equal(warm.status, 200, 'the cold start was admitted');
-  // The first instance is held for 1.5 s; 200 ms in, it is far behind: a second instance spends token 2.
-  const first = request(`${url}?ms=1500`);
+  // The first instance is held for 3 s; 200 ms after its call is running, it is far behind: a second
+  // instance spends token 2. The waits start from /metrics, not from sending: on a loaded machine a
+  // request can take longer than a fixed sleep to reach its isolate, and two calls then share one.
+  const first = request(`${url}?ms=3000`);
+  await until('the first call running', async () => (await runningCalls(server, 'busy')) >= 1);
   await sleep(200);
-  const second = request(`${url}?ms=1500`);
+  const second = request(`${url}?ms=3000`);
   // Both are behind now, and no token is left: the third call stays on one of them.
-  await sleep(500);
+  await until('the second call running', async () => (await runningCalls(server, 'busy')) >= 2);
+  await sleep(300);
   const third = request(`${url}?ms=0`);
   const [a, b, c] = (await Promise.all([first, second, third])).map(json);
   t.equal(a.status, 200);

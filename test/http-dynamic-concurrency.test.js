@@ -11,6 +11,8 @@ const { createFunction } = require('./helpers/functions');
 const { request } = require('./helpers/http');
 const { GATHER } = require('./helpers/gather-module');
 const { BUSY } = require('./helpers/busy-module');
+const { runningCalls } = require('./helpers/metrics');
+const { until } = require('./helpers/wait');
 
 const WEB = { Type: 'HTTP', Handler: 'index.fetch' };
 
@@ -47,8 +49,10 @@ t.test('an isolate that does not keep up: the next request goes to another insta
   const server = await startServer(t);
   await createFunction(server.client(), 'busy', { 'index.mjs': BUSY }, WEB);
   await request(`${server.url}/default/busy/?ms=0`); // cold start outside the measurement
-  // The first request holds its isolate for 400 ms; the second arrives 100 ms in, when that isolate is far behind.
-  const first = request(`${server.url}/default/busy/?ms=400`);
+  // The first request holds its isolate for 1.5 s; the second arrives 100 ms after it is running, when
+  // that isolate is far behind (counted from /metrics: a loaded machine can delay a request past a fixed sleep).
+  const first = request(`${server.url}/default/busy/?ms=1500`);
+  await until('the first call running', async () => (await runningCalls(server, 'busy')) >= 1);
   await sleep(100);
   const second = request(`${server.url}/default/busy/?ms=0`);
   const [a, b] = (await Promise.all([first, second])).map(json);

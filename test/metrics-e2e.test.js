@@ -7,6 +7,7 @@ const http = require('node:http');
 const { isola } = require('./helpers/cli');
 const { startServer, expectApiError } = require('./helpers/server');
 const { createFunction, invoke } = require('./helpers/functions');
+const { sample } = require('./helpers/metrics');
 
 const CODE = `exports.main_handler = async (event) => {
   if (event.throw) throw new Error('boom');
@@ -24,13 +25,6 @@ function get(server, path) {
       })
       .on('error', reject);
   });
-}
-
-/** The value of one sample line of the exposition, or undefined. */
-function sample(text, name, labels) {
-  const wanted = `${name}{${labels}} `;
-  const line = text.split('\n').find((l) => l.startsWith(wanted));
-  return line === undefined ? undefined : Number(line.slice(wanted.length));
 }
 
 t.test('a throw, a timeout and a throttle show in /metrics, GetFunctionMetrics and isola metrics', async (t) => {
