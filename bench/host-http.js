@@ -13,6 +13,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { randomUUID } = require('node:crypto');
 const { alternatingRuns, buildsOf } = require('./lib/ab-runs');
 const { cpuMs } = require('./lib/proc');
 const { median, printTable, option, wantsHelp, run } = require('./lib/report');
@@ -42,13 +43,12 @@ async function measure(root, { calls, inFlight, slots, dynamic }) {
     codeDir: dir, layerDirs: [], handler: 'index.fetch', env: {}, memoryMb: 128, timeoutMs: 3000, initTimeoutMs: 3000,
     instanceConcurrency: slots, ...(dynamic ? { dynamicConcurrency: true } : {}),
   };
-  let id = 0;
   const batch = async (n) => {
     let started = 0;
     const worker = async () => {
       while (started < n) {
         started++;
-        const o = await rt.serveHttp({ requestId: `h${++id}`, spec, request: { method: 'GET', url: 'http://fn.test/', headers: [], body: null } }, sink());
+        const o = await rt.serveHttp({ requestId: randomUUID(), spec, request: { method: 'GET', url: 'http://fn.test/', headers: [], body: null } }, sink());
         if (o.kind !== 'ok') throw new Error(`call failed: ${o.kind} ${o.errorMessage ?? ''}`);
       }
     };

@@ -754,7 +754,7 @@ t.test('the host bridge is handed to the capture function and is unreachable oth
   t.same(await box.runAsync(`async () => [typeof __isolaCaptureHostBridge, typeof __isolaWebInternals, typeof __isolaHostBridge, Object.isFrozen(__testBridge),
     Object.keys(__testBridge).sort(), __testBridge.version]`), ['undefined', 'undefined', 'undefined', true,
     ['bodyChunks', 'bodyInfo', 'createPushStream', 'createRequest', 'isReadableStream', 'isRequest', 'isResponse', 'openWebSocket', 'readAll', 'requestFromHost',
-      'requestHead', 'responseHead', 'responseWebSocket', 'setDomainToASCII', 'setEncodingLookup', 'setMultiByteSource', 'version'], 1]);
+      'requestHead', 'responseForHost', 'responseHead', 'responseWebSocket', 'setDomainToASCII', 'setEncodingLookup', 'setMultiByteSource', 'takeBytes', 'version'], 1]);
   const isolate = new ivm.Isolate({ memoryLimit: 32 });
   const context = isolate.createContextSync();
   t.teardown(() => {

@@ -18,7 +18,7 @@
  * or log lines).
  */
 import ivm from 'isolated-vm';
-import { CAPABILITY_NAMES } from './capabilities';
+import { CAPABILITY_NAMES, eachFinal } from './capabilities';
 import { LIMITS } from './limits';
 
 /** The primer's handler: reads the request the ways hello-world handlers do and answers like them. */
@@ -58,7 +58,7 @@ export function primeRequestPath(isolate: ivm.Isolate, web: ivm.Script | null, b
         if (args[0] === '' && args[1] === 'init') initDone = true;
         else errors.push(`done ${String(args[1])}: ${String(args[2])}`);
       } else if (name === 'http') {
-        if (args[0] === 'finals' && Array.isArray(args[2])) for (let i = 1; i < args[2].length; i += 4) responses.push(args[2][i] as number);
+        if (args[0] === 'finals') eachFinal(args[2], args[3], (_rid, status) => responses.push(status ?? NaN));
         else if (args[0] === 'final' || args[0] === 'start') responses.push(args[2] as number);
         else if (args[0] !== 'done') errors.push(`http ${String(args[0])}: ${String(args[2])}`);
       }

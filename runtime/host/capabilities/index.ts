@@ -17,6 +17,7 @@ import { computeCapability } from './compute';
 import { doneCapability } from './done';
 import { fetchCapability } from './fetch';
 import { httpCapability } from './http';
+export { eachFinal } from './http';
 import { logCapability } from './log';
 import { randomCapability } from './random';
 import { resolveCapability, sourceCapability } from './modules';

@@ -56,7 +56,10 @@ let active, runningRid, setCurrent, track, PromiseThen, asyncContext;
   }
   /** The request of the code running now. */
   runningRid = function runningRid() {
-    if (active.size <= 1) return current;
+    // One request active and it is the entry's: nothing else can be running. When the entry's
+    // request has already answered (a response made synchronously ends it at once), code running
+    // now may be another request's `await` continuation that it woke: ask the stack.
+    if (active.size === 0 || (active.size === 1 && active.has(current))) return current;
     const r = markerFromStack(RID_PREFIX);
     return r !== null && active.has(r) ? r : current;
   };

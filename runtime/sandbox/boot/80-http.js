@@ -8,7 +8,10 @@
 //   ('done', rid, status, bytes)                               response and waitUntil settled
 //   ('final', rid, status, headersJson, bodyBytes|null)        'start' (whole body, end) + 'done' in one
 //                                                              call: a complete response, no waitUntil
-//   ('finals', '', [rid, status, headersJson, bodyBytes|null, …]) the 'final's of one entry, in one call
+//   ('finals', '', meta, bodies|null)                          the 'final's of one entry, in one call: meta is
+//                                                              rid NUL status NUL headersJson NUL length NUL per
+//                                                              response (length -1: no body), bodies the bodies
+//                                                              end to end in one Uint8Array (see flushFinals)
 //   ('error', rid, errorInfoJson) | ('big', rid) | ('bad', rid, message)
 //   ('pull', rid)                                              the request body stream wants more
 //   ('stop', rid)                                              the tenant cancelled the request body
@@ -49,15 +52,34 @@ let dispatchHttp, dispatchHttpBatch, httpCredit, httpBody, httpAbort, httpEnd, h
     active.delete(rid);
     hostHttp('done', rid, h.status, h.bytes);
   };
-  // Complete responses of the current entry, [rid, status, headersJson, bytes] × n: they cross in one
-  // host call ('finals') when the entry's microtasks have run. A call per response cost more than the
-  // response itself (each host call is a task on the host's thread), and a batch of dispatches
-  // answers many requests in one entry.
-  let finals = null;
+  // Complete responses of the current entry: they cross in one host call ('finals') when the entry's
+  // microtasks have run. A call per response cost more than the response itself (each host call is a
+  // task on the host's thread), and a batch of dispatches answers many requests in one entry. They
+  // cross as one string and one byte array, not as a list: isolated-vm copies an array through V8's
+  // structured serializer and each Uint8Array in it as an ArrayBuffer of its own (an allocation and a
+  // backing-store registration on each side per response); a string and one Uint8Array are two flat
+  // copies. A body larger than FINALS_BODY_MAX crosses in a 'final' call of its own (no second copy).
+  const FINALS_BODY_MAX = 16 * 1024;
+  const U8 = Uint8Array;
+  const TypedArraySet = Uint8Array.prototype.set;
+  let finals = null;          // the meta text, null when none is pending
+  let finalBodies = null;     // their bodies, in order
+  let finalBodyBytes = 0;
   function flushFinals() {
-    const list = finals;
+    const meta = finals;
+    const parts = finalBodies;
+    const n = finalBodyBytes;
     finals = null;
-    hostHttp('finals', '', list);
+    finalBodies = null;
+    finalBodyBytes = 0;
+    let all = null;
+    if (parts.length === 1) {
+      all = parts[0];
+    } else if (parts.length > 1) {
+      all = new U8(n);
+      for (let i = 0, off = 0; i < parts.length; i++) { ReflectApply(TypedArraySet, all, [parts[i], off]); off += parts[i].byteLength; }
+    }
+    hostHttp('finals', '', meta, all);
   }
   // A complete response (head + whole body): with no waitUntil pending it also ends the request
   // ('final': 'start' then 'done' in one step on the host).
@@ -65,11 +87,20 @@ let dispatchHttp, dispatchHttpBatch, httpCredit, httpBody, httpAbort, httpEnd, h
     if (h.waits === 0 && !st.done) {
       st.done = true;
       active.delete(rid);
+      if (bytes !== null && bytes.byteLength > FINALS_BODY_MAX) {
+        hostHttp('final', rid, status, hdrs, bytes);
+        return;
+      }
       if (finals === null) {
-        finals = [];
+        finals = '';
+        finalBodies = [];
         ReflectApply(PromiseThen, settled, [flushFinals]);
       }
-      finals.push(rid, status, hdrs, bytes);
+      finals += rid + '\0' + status + '\0' + hdrs + '\0' + (bytes === null ? -1 : bytes.byteLength) + '\0';
+      if (bytes !== null) {
+        finalBodies[finalBodies.length] = bytes;
+        finalBodyBytes += bytes.byteLength;
+      }
       return;
     }
     hostHttp('start', rid, status, hdrs, bytes, true);
@@ -102,7 +133,7 @@ let dispatchHttp, dispatchHttpBatch, httpCredit, httpBody, httpAbort, httpEnd, h
     const h = st.http;
     if (!hostBridge.isResponse(res)) { httpFail(rid, new TypeErrorCtor('The fetch handler must return a Response or a Promise of one; it returned ' + describe(res))); return; }
     let head;
-    try { head = hostBridge.responseHead(res); } catch (e) { httpFail(rid, e); return; }
+    try { head = hostBridge.responseForHost(res); } catch (e) { httpFail(rid, e); return; }
     if (head.type === 'error') { httpFail(rid, new TypeErrorCtor('The fetch handler returned Response.error()')); return; }
     h.status = head.status;
     const hdrs = JSONstringify(head.headers);
@@ -111,26 +142,24 @@ let dispatchHttp, dispatchHttpBatch, httpCredit, httpBody, httpAbort, httpEnd, h
       // The WebSocket adapter (85-ws.js) takes the request over.
       if (client !== null) { wsOpen(rid, st, h, client, hdrs); return; }
     }
-    const body = head.body;
-    if (body.kind === 'none') {
+    if (head.bodyKind === 'none') {
       h.responded = true;
       httpFinal(rid, st, h, head.status, hdrs, null);
       return;
     }
-    let iter;
-    try { iter = hostBridge.bodyChunks(res); } catch (e) { httpFail(rid, e); return; }
-    if (body.kind === 'bytes' && body.length !== null) {
-      if (body.length > MAX_RESPONSE) { httpTooBig(rid, st, iter); return; }
-      // Bytes body: one chunk, already resolved; head + body + end cross in one call.
-      ReflectApply(PromiseThen, iter.next(), [(r) => {
-        if (st.done || h.finished) return;
-        const bytes = r.done ? null : ownBytes(r.value);
-        h.bytes = bytes === null ? 0 : bytes.byteLength;
-        h.responded = true;
-        httpFinal(rid, st, h, head.status, hdrs, bytes);
-      }, (e) => { setCurrent(rid); httpFail(rid, e); }]);
+    if (head.bodyKind === 'bytes' && head.bodyLength !== null && head.bodyLength <= MAX_RESPONSE) {
+      // Bytes body, not read yet: taken whole at once (no reader, no promise); head + body + end
+      // cross in one call.
+      const taken = hostBridge.takeBytes(res);
+      const bytes = taken === null || taken.byteLength === 0 ? null : ownBytes(taken);
+      h.bytes = bytes === null ? 0 : bytes.byteLength;
+      h.responded = true;
+      httpFinal(rid, st, h, head.status, hdrs, bytes);
       return;
     }
+    let iter;
+    try { iter = hostBridge.bodyChunks(res); } catch (e) { httpFail(rid, e); return; }
+    if (head.bodyKind === 'bytes' && head.bodyLength !== null) { httpTooBig(rid, st, iter); return; }
     h.iter = iter;
     hostHttp('start', rid, head.status, hdrs, null, false);
     h.started = true;
@@ -170,6 +199,23 @@ let dispatchHttp, dispatchHttpBatch, httpCredit, httpBody, httpAbort, httpEnd, h
       if (!h.finished) { setCurrent(rid); httpFail(rid, e); }
     }
   }
+  // The fetch handler's `ctx`: waitUntil and passThroughOnException its own functions (they work
+  // detached), `console` a getter of the class that makes the request's console on first use (most
+  // handlers never touch it). An object literal with that getter cost a V8 runtime call per request.
+  class HttpContext {
+    #rid;
+    #console = null;
+    constructor(rid, waitUntil) {
+      this.#rid = rid;
+      this.waitUntil = waitUntil;
+      this.passThroughOnException = passThroughOnException;
+    }
+    get console() {
+      if (this.#console === null) this.#console = makeConsole(this.#rid);
+      return this.#console;
+    }
+  }
+  function passThroughOnException() {}
   // Host entry: one HTTP request. `body` is a Uint8Array copy (whole body) or null;
   // `streamed` means the body arrives through httpBody().
   dispatchHttp = function dispatchHttp(rid, method, url, headersJson, body, streamed) {
@@ -206,21 +252,15 @@ let dispatchHttp, dispatchHttpBatch, httpCredit, httpBody, httpAbort, httpEnd, h
       hostHttp('bad', rid, 'the request could not be built: ' + m);
       return;
     }
-    let ctxConsole = null;
-    const ctx = {
-      waitUntil(p) {
-        if (st.done) return;
-        h.waits++;
-        ReflectApply(PromiseThen, track(rid, p), [() => { h.waits--; httpEnd(rid, st); }, (e) => {
-          h.waits--;
-          emit('error', rid, ['waitUntil() promise rejected:', e]);
-          httpEnd(rid, st);
-        }]);
-      },
-      passThroughOnException() {},
-      // Made on first use: most handlers never touch it.
-      get console() { if (ctxConsole === null) ctxConsole = makeConsole(rid); return ctxConsole; },
-    };
+    const ctx = new HttpContext(rid, (p) => {
+      if (st.done) return;
+      h.waits++;
+      ReflectApply(PromiseThen, track(rid, p), [() => { h.waits--; httpEnd(rid, st); }, (e) => {
+        h.waits--;
+        emit('error', rid, ['waitUntil() promise rejected:', e]);
+        httpEnd(rid, st);
+      }]);
+    });
     let ret;
     try {
       ret = ReflectApply(fetchHandler.fn, fetchHandler.self, [request, env, ctx]);

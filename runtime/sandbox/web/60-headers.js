@@ -142,6 +142,15 @@
           h.#guard = guard;
           return h;
         },
+        /**
+         * Appends a header the platform made (a lowercase token name, a valid value) without the
+         * checks append() makes: for a Response's own content-type (67-response.js).
+         */
+        appendTrusted: (h, name, value) => {
+          const values = h.#map.get(name);
+          if (values) values.push(value); else h.#map.set(name, [value]);
+          h.#sorted = null;
+        },
         /** Sets a header bypassing the guard (for the platform's own use). */
         setInternal: (h, name, value) => { h.#map.set(name.toLowerCase(), [value]); h.#sorted = null; },
         /** The header list as [lowercased name, value] pairs, set-cookie values kept separate. */

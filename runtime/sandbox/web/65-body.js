@@ -18,6 +18,8 @@
    * caller's buffer do not leak into the body. A ReadableStream is taken as is.
    */
   function extract(object, keepalive = false) {
+    // A string, the common body, is none of the cases below: no brand check needed to tell.
+    if (typeof object === 'string') return { body: fromBytes(internals.utf8Encode(internals.toUSVString(object))), type: 'text/plain;charset=UTF-8' };
     const S = streams();
     const record = S.readableRecordOf(object);
     if (record !== null) {

@@ -143,6 +143,19 @@
     return freeze(iterator);
   }
 
+  /**
+   * A bytes body not read yet, taken whole: its Uint8Array, the body becoming used as with
+   * bodyChunks(); null when there is none to take so (no body, a stream, already used).
+   */
+  function takeBytes(r) {
+    const body = bodyOf(r);
+    if (body === null || body.source !== 'bytes' || body.used) return null;
+    const bytes = body.bytes;
+    body.used = true;
+    body.bytes = new Uint8Array(0);
+    return bytes;
+  }
+
   /** Reads a whole body into one Uint8Array (rejects like text() if the body is unusable). */
   function readAll(r) {
     let body;
@@ -159,6 +172,21 @@
       type: call(R.type, response), status: call(R.status, response), statusText: call(R.statusText, response),
       headers: H.sortAndCombine(call(R.responseHeaders, response)).map((pair) => pair.slice()), body: bodyInfo(response),
     });
+  }
+
+  /**
+   * responseHead() for the bootstrap's dispatch path, which only reads it: not frozen, and the
+   * header pairs are the Headers' own sorted list (not copies) — a frozen copy per response cost
+   * more than the rest of the head.
+   */
+  function responseForHost(response) {
+    if (!internals.isResponse(response)) throw new TypeError('Expected a Response');
+    const body = internals.responseBody(response);
+    return {
+      __proto__: null, type: call(R.type, response), status: call(R.status, response),
+      headers: H.sortAndCombine(call(R.responseHeaders, response)),
+      bodyKind: body === null ? 'none' : body.source, bodyLength: body === null ? 0 : body.source === 'bytes' && !body.used ? body.bytes.byteLength : null,
+    };
   }
 
   /** Method, URL and headers of a Request, as plain data. */
@@ -198,6 +226,8 @@
     isReadableStream: freeze((v) => S.isReadableStream(v)),
     requestHead: freeze(requestHead),
     responseHead: freeze(responseHead),
+    responseForHost: freeze(responseForHost),
+    takeBytes: freeze(takeBytes),
     bodyInfo: freeze(bodyInfo),
     bodyChunks: freeze(bodyChunks),
     readAll: freeze(readAll),
