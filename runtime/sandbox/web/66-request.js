@@ -62,6 +62,8 @@
     return url;
   }
   function hostMethod(method) {
+    // GET, POST…: already what the checks below would return.
+    if (normalizedMethods.has(method)) return method;
     if (typeof method !== 'string' || !tokenRe.test(method)) throw fail(`'${method}' is not a valid HTTP method.`);
     const upper = method.toUpperCase();
     if (forbiddenMethods.has(upper)) throw fail(`'${method}' HTTP method is unsupported.`);

@@ -183,7 +183,7 @@
     if (!internals.isResponse(response)) throw new TypeError('Expected a Response');
     const body = internals.responseBody(response);
     return {
-      __proto__: null, type: call(R.type, response), status: call(R.status, response),
+      type: call(R.type, response), status: call(R.status, response),
       headers: H.sortAndCombine(call(R.responseHeaders, response)),
       bodyKind: body === null ? 'none' : body.source, bodyLength: body === null ? 0 : body.source === 'bytes' && !body.used ? body.bytes.byteLength : null,
     };
