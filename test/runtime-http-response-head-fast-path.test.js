@@ -4,7 +4,8 @@
 // Pinned here: the header list reaches the sink exactly as JSON.stringify would carry it (quotes,
 // backslashes, control characters, Latin-1 bytes, repeated set-cookie), the body is marked used as
 // before, and a request answered that way does not take over the log lines of another request's
-// `await` continuation that it woke (with one request left active, the entry's own ended).
+// `await` continuation that it woke (with one request left active, the entry's own ended); the
+// responses of one entry, crossing together, each reach their own request whatever their size.
 const t = require('tap');
 const { createIsolateRuntime } = require('../dist/runtime');
 const { writeTree, dataDir } = require('./fixtures/runtime/util');
@@ -81,4 +82,29 @@ t.test('a request answered at once keeps no log line of the await continuation i
   t.equal(ob.kind, 'ok', ob.errorMessage);
   t.same(oa.logs.map((l) => [l.message, l.requestId]), [['A after the gate', a.requestId]]);
   t.same(ob.logs, []);
+});
+
+t.test('complete responses of one entry, bodies of every size, each reach their own request', async (t) => {
+  // Requests queued together cross into the isolate in one entry and their responses come back in
+  // one call (bodies end to end, those over 16 KB apart): sizes 0…33,000 bytes, empty and null bodies.
+  const s = webSpec(writeTree({ 'index.mjs': `
+    export default { fetch(request) {
+      const n = Number(new URL(request.url).searchParams.get('n'));
+      if (n < 0) return new Response(null, { status: 204 });
+      const b = new Uint8Array(n);
+      for (let i = 0; i < n; i++) b[i] = (n + i) & 255;
+      return new Response(b, { headers: { 'x-n': String(n) } });
+    } };` }), { instanceConcurrency: 16 });
+  const sizes = [-1, 0, 1, 5, 3000, 16 * 1024, 16 * 1024 + 1, 20000, 33000, 7, -1, 12];
+  const sinks = sizes.map(() => recordingSink());
+  const outs = await Promise.all(sizes.map((n, i) => rt.serveHttp(hreq(s, { url: `http://fn.test/?n=${n}` }), sinks[i])));
+  sizes.forEach((n, i) => {
+    t.equal(outs[i].kind, 'ok', outs[i].errorMessage);
+    const body = sinks[i].body;
+    if (n < 0) { t.equal(sinks[i].status, 204); t.equal(body.length, 0); return; }
+    t.equal(sinks[i].status, 200);
+    t.same(sinks[i].headers.find(([k]) => k === 'x-n'), ['x-n', String(n)], `request ${i}: its own head`);
+    t.equal(body.length, n, `request ${i}: ${n} bytes`);
+    t.ok(body.every((v, j) => v === ((n + j) & 255)), `request ${i}: its own bytes`);
+  });
 });
