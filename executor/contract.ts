@@ -175,6 +175,7 @@ export interface HttpCall {
  * cork them into one send.
  */
 export interface HttpResponseSink {
+  /** `headers` are read, never modified: an executor may hand the same (frozen) list to many calls. */
   start(status: number, headers: Array<[string, string]>): void;
   /** Returns false when the client is not draining: the executor waits for `drained()` before writing more. */
   write(chunk: Uint8Array): boolean;

@@ -108,28 +108,56 @@ class Runtime implements IsolateRuntime {
     }
   }
 
-  async serveHttp(req: HttpCall, sink: HttpResponseSink, signal?: AbortSignal): Promise<HttpExecutorOutcome> {
-    if (this.closing) return httpFailure('internal', 'runtime is closed');
-    if (signal?.aborted) return httpFailure('canceled', 'request canceled');
+  serveHttp(req: HttpCall, sink: HttpResponseSink, signal?: AbortSignal): Promise<HttpExecutorOutcome> {
+    if (this.closing) return Promise.resolve(httpFailure('internal', 'runtime is closed'));
+    if (signal?.aborted) return Promise.resolve(httpFailure('canceled', 'request canceled'));
+    // The usual case (the key's host is up) runs no async function: a promise and a resumption fewer per request.
+    const host = this.pickLive(req.spec.key);
+    return host !== null ? this.serveOn(host, req, sink, signal) : this.serveAfterPick(req, sink, signal);
+  }
+
+  /** serveHttp when the key's host is down: waits for a live one (counted in flight meanwhile, for close()). */
+  private async serveAfterPick(req: HttpCall, sink: HttpResponseSink, signal?: AbortSignal): Promise<HttpExecutorOutcome> {
+    let host: HostProcess | null;
     this.inFlight++;
-    let onAbort: (() => void) | null = null;
     try {
-      // The usual case (the key's host is up) takes no await: one promise fewer per request.
-      const host = this.pickLive(req.spec.key) ?? await this.pick(req.spec.key);
-      if (!host) return httpFailure('internal', 'no isolate host available');
-      if (signal?.aborted) return httpFailure('canceled', 'request canceled');
-      const p = host.invokeHttp(req.requestId, req.spec, req.request, sink);
-      if (signal) {
-        onAbort = () => host.cancelHttp(req.requestId);
-        signal.addEventListener('abort', onAbort, { once: true });
-      }
-      return normaliseHttp(await p);
-    } catch (e) {
-      return httpFailure('internal', `runtime fault: ${(e as Error).message}`);
+      host = await this.pick(req.spec.key);
     } finally {
-      if (onAbort) signal!.removeEventListener('abort', onAbort);
       this.inFlight--;
     }
+    if (!host) return httpFailure('internal', 'no isolate host available');
+    if (signal?.aborted) return httpFailure('canceled', 'request canceled');
+    return this.serveOn(host, req, sink, signal);
+  }
+
+  /** Runs the call on `host`; never rejects (a fault is the call's internal outcome). */
+  private serveOn(host: HostProcess, req: HttpCall, sink: HttpResponseSink, signal?: AbortSignal): Promise<HttpExecutorOutcome> {
+    this.inFlight++;
+    let p: Promise<HttpExecutorOutcome>;
+    try {
+      p = host.invokeHttp(req.requestId, req.spec, req.request, sink);
+    } catch (e) {
+      p = Promise.reject(e as Error);
+    }
+    let onAbort: (() => void) | null = null;
+    if (signal) {
+      onAbort = () => host.cancelHttp(req.requestId);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    const ended = (): void => {
+      if (onAbort) signal!.removeEventListener('abort', onAbort);
+      this.inFlight--;
+    };
+    return p.then(
+      (o) => {
+        ended();
+        return normaliseHttp(o);
+      },
+      (e: unknown) => {
+        ended();
+        return httpFailure('internal', `runtime fault: ${(e as Error).message}`);
+      },
+    );
   }
 
   instanceCount(key: string): number {

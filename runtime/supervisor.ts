@@ -41,7 +41,7 @@ export class HostProcess {
   instances = 0;
   pools: Record<string, PoolSnapshot> = {};
   private readonly proc: SupervisedProcess<ToHost, FromHost>;
-  // Not Maps: per-request keys churning through a long-lived Map promote every request's objects (see IdTable).
+  // IdTables, not Maps: per-request keys churning through a long-lived Map promote every request's objects (see IdTable).
   private readonly inflight = new IdTable<(o: ExecutorOutcome) => void>();
   private readonly http = new IdTable<HttpCall>();
   /**
