@@ -84,6 +84,18 @@ interface VersionState {
 
 export class CapacityOwner {
   private readonly versions = new Map<string, VersionState>();
+  /**
+   * Versions with no call in flight whose state is kept because an instance
+   * was admitted for them within INSTANCE_COUNT_TTL_MS: the executor may not
+   * count it yet (the isolate hosts report their pools on a 10 ms timer, after
+   * the cold-started call may already have answered), and a call arriving in
+   * that window must not pay a second token for the same instance. Swept
+   * once per TTL by `enter`.
+   */
+  private readonly lingering = new Set<string>();
+  private sweptAt = -Infinity;
+  /** The latest `now` a call entered with (the owner's clock: callers pass it). */
+  private latest = -Infinity;
 
   constructor(private readonly admission: Admission) {}
 
@@ -96,6 +108,8 @@ export class CapacityOwner {
   enter(target: CapacityTarget, now: number): CapacityDecision {
     // The target itself is the admission request (namespace, functionName, memoryMb): nothing is allocated for it.
     const { key, slots } = target;
+    if (now > this.latest) this.latest = now;
+    if (this.lingering.size > 0 && now - this.sweptAt > INSTANCE_COUNT_TTL_MS) this.sweep(now);
     let state = this.versions.get(key);
     if (!state) {
       state = { calls: 0, occupying: 0, leases: [], instances: 0, checkedAt: -Infinity, admittedAt: -Infinity };
@@ -159,7 +173,7 @@ export class CapacityOwner {
   /** Calls in flight per version key (a snapshot, for stats and tests). */
   inFlight(): Record<string, { calls: number; instances: number }> {
     const out: Record<string, { calls: number; instances: number }> = {};
-    for (const [key, s] of this.versions) out[key] = { calls: s.calls, instances: s.instances };
+    for (const [key, s] of this.versions) if (s.calls > 0) out[key] = { calls: s.calls, instances: s.instances };
     return out;
   }
 
@@ -182,13 +196,32 @@ export class CapacityOwner {
         // The last call of a group gives its instance's memory back (dynamic: down to the busy instances).
         if (target.dynamic === true) this.holdDynamic(target, state, state.calls);
         else if (state.calls % slots === 0) state.leases.pop()?.();
-        if (state.calls === 0 && this.versions.get(key) === state) this.versions.delete(key);
+        this.forgetIfIdle(key, state);
       },
     };
   }
 
   private refuse(key: string, state: VersionState, outcome: 'throttled' | 'scale_limited', reason: string): CapacityDecision {
-    if (state.calls === 0) this.versions.delete(key);
+    this.forgetIfIdle(key, state);
     return { ok: false, outcome, reason };
+  }
+
+  /** Drops an idle version's state, unless an instance admitted for it may still be missing from the executor's count. */
+  private forgetIfIdle(key: string, state: VersionState): void {
+    if (state.calls !== 0 || this.versions.get(key) !== state) return;
+    if (this.latest - state.admittedAt <= INSTANCE_COUNT_TTL_MS) this.lingering.add(key);
+    else this.versions.delete(key);
+  }
+
+  /** Forgets the lingering versions still idle whose admitted instance the executor counts by now. */
+  private sweep(now: number): void {
+    this.sweptAt = now;
+    for (const key of this.lingering) {
+      const state = this.versions.get(key);
+      if (state !== undefined && state.calls > 0) { this.lingering.delete(key); continue; }
+      if (state !== undefined && now - state.admittedAt <= INSTANCE_COUNT_TTL_MS) continue;
+      this.lingering.delete(key);
+      if (state !== undefined) this.versions.delete(key);
+    }
   }
 }
