@@ -7,21 +7,11 @@
 // burst token for an instance that already existed (seen in CI: with a burst
 // limit of 2, the next instance the platform needed was then refused).
 const t = require('tap');
+const { countingAdmission } = require('./helpers/counting-admission');
 const { CapacityOwner } = require('../dist/core/capacity');
 
 /** A one-slot target whose executor never reports an instance (its count lags). */
 const lagging = { key: 'k-f', namespace: 'default', functionName: 'f', memoryMb: 128, slots: 1, instanceCount: () => 0 };
-
-function countingAdmission() {
-  const counts = { tokens: 0 };
-  const admission = {
-    tryAcquire: () => ({ ok: true, release() {} }),
-    admitColdStart: () => (++counts.tokens, true),
-    refuseIfDisabled: () => undefined,
-    stats: () => ({}),
-  };
-  return { admission, counts };
-}
 
 t.test('the next call right after the first one answered spends no second token', async (t) => {
   const { admission, counts } = countingAdmission();

@@ -5,23 +5,12 @@
 // burst token — with N slots, one per N calls — even while the executor's
 // instance count still lags behind the cold starts.
 const t = require('tap');
+const { countingAdmission } = require('./helpers/counting-admission');
 const { CapacityOwner, AdmissionController } = require('../dist/core/capacity');
 
 /** A capacity target whose executor reports `reported` instances. */
 function target(slots, reported = 0, memoryMb = 128, functionName = 'f') {
   return { key: `k-${functionName}`, namespace: 'default', functionName, memoryMb, slots, instanceCount: () => reported };
-}
-
-/** Admission that counts burst tokens and grants all memory. */
-function countingAdmission(coldStarts = true) {
-  const counts = { tokens: 0 };
-  const admission = {
-    tryAcquire: () => ({ ok: true, release() {} }),
-    admitColdStart: () => (coldStarts ? (++counts.tokens, true) : false),
-    refuseIfDisabled: () => undefined,
-    stats: () => ({}),
-  };
-  return { admission, counts };
 }
 
 t.test('500 calls at once with 100 slots per instance spend 5 tokens', async (t) => {
