@@ -106,10 +106,13 @@ const SYNC_COMPILE_MAX_CHARS = 64 * 1024;
 
 /**
  * ESM entry: compile the graph on the host side, instantiate, evaluate, hand the namespace to the
- * bootstrap. The steps that run no tenant code on a fresh isolate (compiling small sources, the
- * bootstrap's bookkeeping, the two globals) are synchronous calls; instantiate (whose resolver may
- * compile a large source asynchronously), the module's evaluation and the handler lookup (they run
- * tenant code) stay asynchronous.
+ * bootstrap. The steps that run no tenant code on a fresh isolate (compiling small sources, linking
+ * the graph compiled beforehand, the bootstrap's bookkeeping, the two globals) are synchronous
+ * calls; the module's evaluation and the handler lookup (they run tenant code) stay asynchronous.
+ * The graph is walked and compiled before instantiating (by each module's static import list), so
+ * that a large source can compile asynchronously while the instantiation itself, which then only
+ * looks modules up, is one synchronous call instead of a hop to the isolate's thread (~0.3 ms of
+ * a cold start here).
  */
 async function initEsm(inst: Instance, entryPath: string, exportName: string, label: string): Promise<unknown> {
   const isolate = inst.isolate;
@@ -138,16 +141,44 @@ async function initEsm(inst: Instance, entryPath: string, exportName: string, la
     pathOf.set(m, vpath);
     return m;
   };
+  // Each module's imports, resolved and compiled: specifier → module.
+  const linked = new Map<ivm.Module, Map<string, ivm.Module>>();
+  const link = async (m: ivm.Module): Promise<void> => {
+    if (linked.has(m)) return;
+    const deps = new Map<string, ivm.Module>();
+    linked.set(m, deps);
+    for (const specifier of m.dependencySpecifiers) {
+      const r = resolver.resolve(pathOf.get(m) ?? null, specifier, 'import');
+      if ('error' in r) throw new Error(r.error);
+      const dep = await compile(r.path, r.format);
+      deps.set(specifier, dep);
+      await link(dep);
+    }
+  };
   const root = await compile(entryPath, 'esm');
   // The wrapper's body runs only once the whole graph, top-level await included, has evaluated:
   // it hands the namespace to the bootstrap, which signals the host ('init' done).
   const wrapper = isolate.compileModuleSync(`import * as ns from ${JSON.stringify(entryPath)};\nglobalThis.__isola_esm_ready(ns);`, { filename: 'isola:esm-entry' });
-  await wrapper.instantiate(inst.context, async (specifier, referrer) => {
-    if (referrer === wrapper) return root;
-    const r = resolver.resolve(pathOf.get(referrer) ?? null, specifier, 'import');
-    if ('error' in r) throw new Error(r.error);
-    return compile(r.path, r.format);
-  });
+  try {
+    await link(root);
+    wrapper.instantiateSync(inst.context, (specifier, referrer) => {
+      if (referrer === wrapper) return root;
+      const dep = linked.get(referrer)?.get(specifier);
+      if (dep === undefined) throw new Error(`Cannot find module '${specifier}'`);
+      return dep;
+    });
+  } catch (e) {
+    // A linking failure (a module not found, a name not exported) is the tenant's: its log gets
+    // the message, not the host's stack frames (they would show the server's paths).
+    // (isolated-vm's errors keep their stack however it is assigned, so a new error carries it.)
+    const thrown = typeof e === 'object' && e !== null ? (e as Error) : null;
+    const name = thrown ? String(thrown.name ?? 'Error') : 'Error';
+    const message = thrown ? String(thrown.message) : String(e);
+    const clean = new Error(message);
+    clean.name = name;
+    clean.stack = `${name}: ${message}`;
+    throw clean;
+  }
   const ready = new Promise<void>((resolve) => { inst.esmReady = resolve; });
   inst.api.beginInit.applySync(undefined, []);
   const g = inst.context.global;
