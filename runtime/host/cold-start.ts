@@ -1,8 +1,8 @@
 /**
  * The cold start of an instance, in the three phases reported as
  * `outcome.coldStart`: PullCode (resolving and reading the entry file, timed by
- * the resolver), InitRuntime (a prepared isolate from the spares and the host
- * capabilities handed to its bootstrap) and InitFunction (the module's top
+ * the resolver), InitRuntime (a prepared isolate from the spares, bootstrapped
+ * already, bound to the instance and given the function's settings) and InitFunction (the module's top
  * level, under the init timeout: CommonJS is loaded inside the isolate, an ES
  * module graph is compiled here on the host side and evaluated there).
  */
@@ -10,7 +10,7 @@ import { compatExportNames } from './node-compat';
 import type ivm from 'isolated-vm';
 import type { ColdStart, ExecutorOutcome } from '../types';
 import { failure, userError } from '../protocol';
-import { handOver } from './capabilities';
+import { configure } from './capabilities';
 import type { Instance } from './instance';
 import type { Spares } from './spares';
 import { isolateUse } from './sandbox';
@@ -42,7 +42,9 @@ export async function coldStart(inst: Instance, spares: Spares): Promise<StartRe
     const prepared = spares.take(memoryMb, use);
     inst.isolate = prepared.isolate;
     inst.context = prepared.context;
-    inst.api = handOver(prepared.boot, inst);
+    prepared.slot.bind(inst);
+    inst.api = prepared.api;
+    configure(prepared.api, spec);
   } catch (e) {
     inst.dispose();
     return { error: failure(inst.memoryKill ? 'oom' : 'internal', `runtime initialisation failed: ${(e as Error).message}`, inst.id) };

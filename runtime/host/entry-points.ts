@@ -7,7 +7,7 @@
 import type ivm from 'isolated-vm';
 
 export const ENTRY_POINTS = [
-  'dispatch', 'fireTimer', 'fetchDone', 'initCjs', 'beginInit', 'initEsm', 'esmReady', 'cjsForEsm', 'forget',
+  'configure', 'dispatch', 'fireTimer', 'fetchDone', 'initCjs', 'beginInit', 'initEsm', 'esmReady', 'cjsForEsm', 'forget',
   'dispatchHttp', 'dispatchHttpBatch', 'httpCredit', 'httpBody', 'wsEvents', 'terminate',
 ] as const;
 

@@ -64,17 +64,16 @@ export function primeRequestPath(isolate: ivm.Isolate, web: ivm.Script | null, b
       }
       return undefined;
     });
-    const config = JSON.stringify({
-      env: {}, functionName: 'primer', version: '$LATEST', namespace: 'default', memoryMb: 128, timeoutMs: 3000,
-      limits: LIMITS, node: { version: process.version, platform: process.platform, arch: process.arch },
-    });
+    const config = JSON.stringify({ limits: LIMITS, node: { version: process.version, platform: process.platform, arch: process.arch } });
+    const functionConfig = JSON.stringify({ env: {}, functionName: 'primer', version: '$LATEST', namespace: 'default', memoryMb: 128, timeoutMs: 3000 });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const api = (boot as ivm.Reference<any>).applySync(undefined, [config, ...CAPABILITY_NAMES.map(record)] as any[],
       { result: { reference: true }, timeout: 2000 }) as unknown as ivm.Reference<Record<string, unknown>>;
     boot.release();
     const entry = (name: string) => api.getSync(name, { reference: true }) as ivm.Reference<unknown>;
-    const [beginInit, esmReady, initEsm, dispatchHttp, dispatchHttpBatch] =
-      ['beginInit', 'esmReady', 'initEsm', 'dispatchHttp', 'dispatchHttpBatch'].map(entry) as ivm.Reference<unknown>[];
+    const [configure, beginInit, esmReady, initEsm, dispatchHttp, dispatchHttpBatch] =
+      ['configure', 'beginInit', 'esmReady', 'initEsm', 'dispatchHttp', 'dispatchHttpBatch'].map(entry) as ivm.Reference<unknown>[];
+    configure!.applySync(undefined, [functionConfig], { timeout: 2000 });
 
     const mod = isolate.compileModuleSync(PRIMER_MODULE, { filename: 'isola:primer.mjs' });
     const wrapper = isolate.compileModuleSync('import * as ns from "primer";\nglobalThis.__isola_esm_ready(ns);', { filename: 'isola:esm-entry' });

@@ -3,7 +3,8 @@
  * sandbox.ts IsolateUse) used most recently, the host keeps a few isolates
  * with their context, Web globals and bootstrap script already loaded,
  * prepared off the request path with isolated-vm's async calls. A cold start
- * takes one (InitRuntime then only hands over the host callbacks); the spare
+ * takes one (InitRuntime then only binds the capabilities to the instance and
+ * hands the function's settings over: the bootstrap ran already); the spare
  * is replaced once the host is quiet (see REFILL_QUIET_MS). A spare never ran
  * tenant code; a web spare ran SPARE_WARM_UP (primer.ts) once its web script
  * was in. An event spare evaluates the host's shared copy of the web script
@@ -14,10 +15,16 @@
  */
 import fs from 'node:fs';
 import ivm from 'isolated-vm';
+import { bootstrap, ScopeSlot } from './capabilities';
+import type { EntryPoints } from './entry-points';
 import type { IsolateUse, SandboxSources } from './sandbox';
 import { SPARE_WARM_UP } from './primer';
 
-export interface Prepared { isolate: ivm.Isolate; context: ivm.Context; boot: ivm.Reference<unknown> }
+/**
+ * An isolate ready for an instance: web globals in, bootstrap run (its entry points `api`), its
+ * capabilities bound to `slot`, which the instance that takes it binds itself to.
+ */
+export interface Prepared { isolate: ivm.Isolate; context: ivm.Context; api: EntryPoints; slot: ScopeSlot }
 
 /** isolated-vm says the process is in a broken state: say why on stderr and die now (the parent restarts us). */
 export function catastrophic(message: string): void {
@@ -76,7 +83,8 @@ export class Spares {
     const isolate = new ivm.Isolate(this.sandbox.isolateOptions(memoryMb, catastrophic));
     try {
       const context = isolate.createContextSync();
-      return { isolate, context, boot: this.sandbox.install(isolate, context, use) };
+      const slot = new ScopeSlot();
+      return { isolate, context, api: bootstrap(this.sandbox.install(isolate, context, use), slot), slot };
     } catch (e) {
       isolate.dispose();
       throw e;
@@ -147,8 +155,11 @@ export class Spares {
             const context = await isolate.createContext();
             const boot = await this.sandbox.installAsync(isolate, context, use);
             if (use === 'web') await warmUp(context);
+            // The bootstrap's run (~0.5 ms, a synchronous call) leaves the cold start with it.
+            const slot = new ScopeSlot();
+            const api = bootstrap(boot, slot);
             const list = this.bySize.get(key) ?? [];
-            list.push({ isolate, context, boot });
+            list.push({ isolate, context, api, slot });
             this.bySize.set(key, list);
           } catch {
             isolate.dispose();

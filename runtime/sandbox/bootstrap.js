@@ -1,9 +1,10 @@
 // The bootstrap runs inside every isolate, after the web/*.js files. host/sandbox.ts
-// assembles it into one function, which the host calls once per instance with the
-// function's config (JSON) and the host capabilities (host/capabilities/index.ts,
-// handOver):
+// assembles it into one function, which the host calls once per isolate, when it
+// prepares a spare, with the host's config (JSON) and the host capabilities
+// (host/capabilities/index.ts, bootstrap()); configure() gives it the function's own
+// settings when an instance takes the isolate:
 //
-//   (function bootstrap(configJson, hostLog, hostTimer, ...) {   the capabilities, in the
+//   (function bootstrap(configJson, hostLog, hostTimer, ...) {   the host's config, the capabilities, in the
 //     'use strict';                                               registry's order
 //     <this file>
 //     <boot/*.js, in file-name order>
@@ -28,6 +29,25 @@
 const hostBridge = globalThis.__isolaHostBridge === undefined ? null : globalThis.__isolaHostBridge;
 delete globalThis.__isolaHostBridge;
 delete globalThis.__isolaCaptureHostBridge;   // left over only when 99-seal.js did not load
+// The host's settings (limits, Node.js info) now; the function's own (env, name, version,
+// namespace, memory, timeout) come later through configure(): spare isolates run this
+// bootstrap before any instance takes them (host/spares.ts), so a part that needs the
+// function's settings at start queues a step in configureSteps, run once when one does.
 const config = JSON.parse(configJson);
+const configureSteps = [];
+let configured = false;
+const configure = (functionJson) => {
+  if (configured) throw new Error('the instance is configured already');
+  configured = true;
+  const own = JSON.parse(functionJson);
+  config.env = own.env;
+  config.functionName = own.functionName;
+  config.version = own.version;
+  config.namespace = own.namespace;
+  config.memoryMb = own.memoryMb;
+  config.timeoutMs = own.timeoutMs;
+  for (const step of configureSteps) step();
+  configureSteps.length = 0;
+};
 /** Installs a global (or a member) the Web way: writable, configurable, not enumerable. */
 const define = (obj, name, value) => Object.defineProperty(obj, name, { value, writable: true, configurable: true, enumerable: false });

@@ -12,6 +12,11 @@ import ivm from 'isolated-vm';
 import { LIMITS } from '../limits';
 import type { CapabilityScope } from './scope';
 
+/** The capability handed to the bootstrap: the timers of the scope's instance, looked up per call (the scope may be bound later: scope.ts). */
+export function timerCapability(scope: CapabilityScope): ivm.Callback {
+  return new ivm.Callback((id: unknown, ms: unknown, repeat: unknown, timerRid: unknown) => scope.timers.request(id, ms, repeat, timerRid), { ignored: true });
+}
+
 export class HostTimers {
   private readonly timers = new Map<number, NodeJS.Timeout>();
   /** Timers that came due while frozen: id → re-arm function for a paused interval (null for a timeout). */
@@ -19,10 +24,6 @@ export class HostTimers {
 
   constructor(private readonly scope: CapabilityScope) {}
 
-  /** The capability handed to the bootstrap. */
-  capability(): ivm.Callback {
-    return new ivm.Callback(this.timer, { ignored: true });
-  }
 
   /** Timers that came due while the instance was frozen run now (once each). Called as an invocation starts. */
   fireDeferred(): void {
@@ -41,7 +42,8 @@ export class HostTimers {
     this.deferred.clear();
   }
 
-  private readonly timer = (id: unknown, ms: unknown, repeat: unknown, timerRid: unknown): void => {
+  /** A call of the capability (timerCapability): sets or clears timer `id`. */
+  readonly request = (id: unknown, ms: unknown, repeat: unknown, timerRid: unknown): void => {
     const scope = this.scope;
     const owner = typeof timerRid === 'string' ? timerRid : null;
     if (typeof id !== 'number' || typeof ms !== 'number' || scope.disposed) return;

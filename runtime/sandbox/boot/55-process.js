@@ -1,7 +1,8 @@
 // performance and process (part of the bootstrap): performance.now() in milliseconds
-// since the instance started, process = { env, nextTick }, env being the function's
-// environment only (the same object the fetch handler gets as `env`).
-// Uses: config, define.
+// since the instance started (configure: a spare is bootstrapped before), process =
+// { env, nextTick }, env being the function's environment only (the same object the
+// fetch handler gets as `env`), filled at configure.
+// Uses: config, configureSteps, define.
 let env;
 {
   const StringFn = String;
@@ -9,10 +10,15 @@ let env;
   const TypeErrorCtor = TypeError;
   const DateNow = Date.now;
 
-  const timeOrigin = DateNow();
-  define(globalThis, 'performance', { now() { return DateNow() - timeOrigin; }, timeOrigin });
+  let timeOrigin = DateNow();
+  const performance = { now() { return DateNow() - timeOrigin; }, timeOrigin };
+  define(globalThis, 'performance', performance);
   env = {};
-  for (const key of Object.keys(config.env)) env[key] = StringFn(config.env[key]);
+  configureSteps.push(() => {
+    timeOrigin = DateNow();
+    performance.timeOrigin = timeOrigin;
+    for (const key of Object.keys(config.env)) env[key] = StringFn(config.env[key]);
+  });
   define(globalThis, 'process', {
     env,
     nextTick(fn, ...args) {

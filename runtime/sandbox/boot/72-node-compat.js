@@ -4,8 +4,9 @@
 // first use (not at cold start); setImmediate/clearImmediate load node:timers on first
 // call; `global` is globalThis; process gets Node's descriptive members (version, versions,
 // platform, arch, argv, execArgv, title, release, cwd(), hrtime(), uptime(), emitWarning()).
-// Uses: config, define, loadBuiltin (70).
-{
+// Runs at configure (the flag is the function's setting; a spare is bootstrapped before).
+// Uses: config, configureSteps, define, loadBuiltin (70).
+configureSteps.push(() => {
   const ErrorCtor = Error;
   const flagsText = config.env.ISOLA_COMPATIBILITY_FLAGS;
   const flags = typeof flagsText === 'string' ? flagsText.split(',').map((f) => f.trim()).filter((f) => f !== '') : [];
@@ -50,4 +51,4 @@
       set(value) { define(g, 'Buffer', value); },
     });
   }
-}
+});
