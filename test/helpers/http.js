@@ -41,11 +41,17 @@ function request(url, options = {}) {
       let i = 0;
       const next = () => {
         if (req.destroyed) return;
-        if (i === options.chunks.length) return req.end();
+        // Answered early (406): stop sending, as curl does. The server closes the connection after
+        // that answer; a write into the closed connection fails (EPIPE) and node then drops the
+        // socket, an answer it had not read yet included.
+        if (i === options.chunks.length || answered) return req.end();
         const ok = req.write(options.chunks[i++]);
-        if (!ok) req.once('drain', () => setTimeout(next, delay));
-        else setTimeout(next, delay);
+        if (!ok) req.once('drain', later);
+        else later();
       };
+      // The next write waits for the event loop's poll phase (setImmediate after the timer), so an
+      // answer that arrived meanwhile is read before it (timers run before the poll phase).
+      const later = () => setTimeout(() => setImmediate(next), delay);
       next();
     } else {
       req.end(options.body);
