@@ -36,10 +36,13 @@ t.test('the Express sample', async (t) => {
   t.ok(stream.chunkTimes.at(-1) - stream.chunkTimes[0] >= 100, 'the pieces arrived over time');
 
   const c = await connect(`ws://127.0.0.1:${server.port}/default/web-express/ws`);
+  // Not a speed check: the echo crosses the gateway, slirp4netns and the app's process, and a CI
+  // run under load once took over the helper's default 5 s for the first one.
+  const FRAME_WAIT_MS = 20_000;
   c.ws.send('hi');
-  t.same(await c.next(), { data: 'echo: hi', binary: false });
+  t.same(await c.next(FRAME_WAIT_MS), { data: 'echo: hi', binary: false });
   c.ws.send(Buffer.from([1, 2, 3]));
-  const bin = await c.next();
+  const bin = await c.next(FRAME_WAIT_MS);
   t.ok(bin.binary);
   t.same([...bin.data], [1, 2, 3]);
   const requestId = c.response.headers['x-scf-request-id'];
