@@ -20,8 +20,11 @@ function request(url, options = {}) {
       options = { ...options, headers: { ...headers, 'content-length': Buffer.byteLength(options.body) } };
     }
     let answered = false;
+    /** Answered with an error before the upload ended (406): the server closes after it. */
+    let refused = false;
     const req = http.request(url, { method: options.method ?? 'GET', headers: raw ? headers : options.headers, agent: false }, (res) => {
       answered = true;
+      refused = res.statusCode >= 400;
       const parts = [];
       const chunkTimes = [];
       const t0 = Date.now();
@@ -41,10 +44,11 @@ function request(url, options = {}) {
       let i = 0;
       const next = () => {
         if (req.destroyed) return;
-        // Answered early (406): stop sending, as curl does. The server closes the connection after
+        // Refused early (406): stop sending, as curl does. The server closes the connection after
         // that answer; a write into the closed connection fails (EPIPE) and node then drops the
-        // socket, an answer it had not read yet included.
-        if (i === options.chunks.length || answered) return req.end();
+        // socket, an answer it had not read yet included. (A 2xx streamed back while the upload
+        // goes on is no refusal: the upload continues.)
+        if (i === options.chunks.length || refused) return req.end();
         const ok = req.write(options.chunks[i++]);
         if (!ok) req.once('drain', later);
         else later();
