@@ -117,4 +117,40 @@ function withCpu(load) {
   };
 }
 
-module.exports = { processTree, rssKb, pssKb, treeMemory, cpuMs, treeCpu, withCpu };
+/**
+ * Every thread of the tree rooted at `pid` now: [{ pid, tid, cpuMs, waitMs, sleeps }] — CPU time
+ * (user + system), time spent runnable but waiting for a CPU (/proc/…/schedstat's second field), and
+ * voluntary context switches (the thread blocked: nothing to do, or waiting for a lock or a read).
+ */
+function threadTimes(pid) {
+  const rows = [];
+  for (const p of processTree(pid)) {
+    let tids = [];
+    try {
+      tids = fs.readdirSync(`/proc/${p}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const dir = `/proc/${p}/task/${tid}`;
+        const stat = fs.readFileSync(`${dir}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const sched = fs.readFileSync(`${dir}/schedstat`, 'utf8').trim().split(' ');
+        const sleeps = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(fs.readFileSync(`${dir}/status`, 'utf8'));
+        rows.push({ pid: p, tid: Number(tid), cpuMs: (Number(fields[11]) + Number(fields[12])) * TICK_MS, waitMs: Number(sched[1]) / 1e6, sleeps: sleeps ? Number(sleeps[1]) : 0 });
+      } catch {
+        // exited meanwhile
+      }
+    }
+  }
+  return rows;
+}
+
+/** Jiffies of the whole machine from /proc/stat: { idle (idle + iowait), total }. */
+function machineJiffies() {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return { idle: f[3] + f[4], total: f.reduce((a, b) => a + b, 0) };
+}
+
+module.exports = { processTree, rssKb, pssKb, treeMemory, cpuMs, treeCpu, withCpu, threadTimes, machineJiffies };
