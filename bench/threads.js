@@ -74,6 +74,7 @@ function threadRows(runs, minUs) {
     }
   }
   const rows = [];
+  const clientMs = runs.reduce((a, r) => a + (r.clientCpuMs ?? NaN), 0);
   const folded = new Map();
   for (const t of [...byTid.values()].sort((a, b) => b.cpuMs - a.cpuMs)) {
     const us = (t.cpuMs * 1000) / requests;
@@ -87,13 +88,16 @@ function threadRows(runs, minUs) {
     f.sleeps += t.sleeps;
     folded.set(t.role, f);
   }
-  return [...rows, ...folded.values()].map((t) => ({
+  const table = [...rows, ...folded.values()].map((t) => ({
     thread: t.thread,
     cpuUs: (t.cpuMs * 1000) / requests,
     busy: (100 * t.cpuMs) / wall,
     runqWait: (100 * t.waitMs) / wall,
     sleepsPerK: (1000 * t.sleeps) / requests,
   }));
+  // wrk's own CPU (bash's `times`): what the load generator took from the same cores; no per-thread figures.
+  if (Number.isFinite(clientMs)) table.push({ thread: 'load generator (wrk)', cpuUs: (clientMs * 1000) / requests, busy: (100 * clientMs) / wall, runqWait: undefined, sleepsPerK: undefined });
+  return table;
 }
 
 async function main() {
@@ -101,7 +105,7 @@ async function main() {
   const { duration, rounds, connections, warmup } = loadOptions([64]);
   const foldUnder = option('min-us', 'BENCH_MIN_US', 0.5, 'number', { allowZero: true });
   const wrk = findWrk();
-  const load = withThreads(wrk ? runWrk : runLoad);
+  const load = withThreads(wrk ? (o) => runWrk({ ...o, clientCpu: true }) : runLoad);
   const m = machine();
   console.log(machineLine(m));
   let baseline;
@@ -139,7 +143,7 @@ async function main() {
         const rps = median(mine.map((r) => r.rps));
         const idle = median(mine.map((r) => r.idle)) * 100;
         const rows = threadRows(mine, foldUnder);
-        const total = rows.reduce((a, t) => a + t.cpuUs, 0);
+        const total = rows.filter((t) => !t.thread.startsWith('load generator')).reduce((a, t) => a + t.cpuUs, 0);
         console.log(`\n${name}: ${rps.toFixed(0)} req/s, machine idle ${idle.toFixed(1)} %, server tree ${total.toFixed(1)} CPU µs/req`);
         printTable(['thread', 'CPU µs/req', 'busy %', 'runq wait %', 'sleeps/1k req'],
           rows.map((t) => [t.thread, t.cpuUs, t.busy, t.runqWait, t.sleepsPerK]), { digits: [0, 1, 1, 1, 1] });
