@@ -15,8 +15,7 @@
  * (idle cores while requests queue behind a thread that waits to run).
  */
 const { startIsola, startUwsHello } = require('./lib/servers');
-const { ApiClient, waitActive } = require('./lib/api');
-const { zipFiles } = require('./lib/zip');
+const { ApiClient, createFunction } = require('./lib/api');
 const { runRounds, warmUp } = require('./lib/rounds');
 const { runLoad } = require('./lib/load');
 const { findWrk, runWrk } = require('./lib/wrk');
@@ -115,17 +114,9 @@ async function main() {
     baseline = await startUwsHello().catch((err) => fail(`cannot start the raw uWS baseline: ${err.message}`));
     isola = await startIsola().catch((err) => fail(`cannot start the isola server: ${err.message}`));
     client = new ApiClient(isola);
-    for (const [name, slots] of [['hello-http', 0], ['hello-c100', 100]]) {
-      await client.call('CreateFunction', {
-        FunctionName: name,
-        Namespace: 'default',
-        Runtime: 'Isolate',
-        Type: 'HTTP',
-        Handler: 'index.fetch',
-        ...(slots > 0 ? { InstanceConcurrencyConfig: { MaxConcurrency: slots } } : {}),
-        Code: { ZipFile: zipFiles({ 'index.mjs': HELLO }).toString('base64') },
-      }).catch((err) => fail(`cannot create ${name}: ${err.message}`));
-      await waitActive(client, 'default', name);
+    for (const [name, maxConcurrency] of [['hello-http', undefined], ['hello-c100', 100]]) {
+      await createFunction(client, { name, files: { 'index.mjs': HELLO }, type: 'HTTP', handler: 'index.fetch', maxConcurrency })
+        .catch((err) => fail(`cannot create ${name}: ${err.message}`));
     }
     const targets = {
       'uWS hello': { url: `${baseline.url}/`, pid: baseline.pid },

@@ -93,18 +93,20 @@ async function waitActive(client, namespace, name, timeoutMs = 60_000) {
 /**
  * CreateFunction from in-memory files (`{ 'index.js': '…' }`, zipped and
  * sent base64 as Code.ZipFile), then waits until it is Active. Defaults:
- * runtime Isolate, type Event, handler index.main_handler.
+ * runtime Isolate, type Event, handler index.main_handler, the platform's
+ * default concurrency (`maxConcurrency`: InstanceConcurrencyConfig.MaxConcurrency).
  */
-async function createFunction(client, { namespace = 'default', name, files, runtime = 'Isolate', handler = 'index.main_handler', memorySize, env }) {
+async function createFunction(client, { namespace = 'default', name, files, runtime = 'Isolate', type = 'Event', handler = 'index.main_handler', memorySize, maxConcurrency, env }) {
   const params = {
     FunctionName: name,
     Namespace: namespace,
     Runtime: runtime,
-    Type: 'Event',
+    Type: type,
     Handler: handler,
     Code: { ZipFile: zipFiles(files).toString('base64') },
   };
   if (memorySize !== undefined) params.MemorySize = memorySize;
+  if (maxConcurrency !== undefined) params.InstanceConcurrencyConfig = { MaxConcurrency: maxConcurrency };
   if (env !== undefined) params.Environment = { Variables: Object.entries(env).map(([Key, Value]) => ({ Key, Value })) };
   await client.call('CreateFunction', params);
   return waitActive(client, namespace, name);
